@@ -1,0 +1,34 @@
+namespace Ebpf.Tests;
+
+/// <summary>Locates the BPF objects the build compiled from tests/bpf/*.bpf.c.</summary>
+public static class TestPrograms
+{
+    /// <summary>Directory holding X.bpfel.o and X.bpfeb.o for every test program.</summary>
+    public static string Directory { get; } = System.IO.Path.Combine(AppContext.BaseDirectory, "bpf");
+
+    /// <summary>Every compiled test object, both byte orders.</summary>
+    public static IReadOnlyList<string> All { get; } =
+        System.IO.Directory.Exists(Directory)
+            ? System.IO.Directory.GetFiles(Directory, "*.o").OrderBy(f => f, StringComparer.Ordinal).ToArray()
+            : [];
+
+    /// <summary>Path of one compiled object, e.g. <c>Path("packet", bigEndian: false)</c>.</summary>
+    public static string Path(string name, bool bigEndian = false) =>
+        System.IO.Path.Combine(Directory, $"{name}.bpf{(bigEndian ? "eb" : "el")}.o");
+
+    /// <summary>The repository root (where Ebpf.sln is).</summary>
+    public static string RepoRoot { get; } = FindRepoRoot();
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
+        {
+            if (File.Exists(System.IO.Path.Combine(dir.FullName, "Ebpf.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Ebpf.sln not found above " + AppContext.BaseDirectory);
+    }
+}
