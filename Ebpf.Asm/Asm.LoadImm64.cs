@@ -28,6 +28,13 @@ public static partial class Asm
     public static Instruction LoadMapValue(Register dst, int fd, int offset) =>
         LoadPseudo(dst, PseudoSource.MapValue, ((long)offset << 32) | (uint)fd);
 
+    /// <summary><c>dst = map_by_idx(index)</c>: a map by its index in the program's fd array (source <see cref="PseudoSource.MapIndex"/>).</summary>
+    public static Instruction LoadMapByIndex(Register dst, int index) => LoadPseudo(dst, PseudoSource.MapIndex, (uint)index);
+
+    /// <summary><c>dst = mva(map_by_idx(index)) + offset</c> (source <see cref="PseudoSource.MapIndexValue"/>).</summary>
+    public static Instruction LoadMapValueByIndex(Register dst, int index, int offset) =>
+        LoadPseudo(dst, PseudoSource.MapIndexValue, ((long)offset << 32) | (uint)index);
+
     /// <summary>
     /// <c>dst = &amp;function</c>: the address of the BPF function whose first instruction has symbol
     /// <paramref name="function"/>, for callbacks (source <see cref="PseudoSource.Func"/>). The relative

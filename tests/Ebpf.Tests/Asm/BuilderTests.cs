@@ -151,6 +151,8 @@ public class BuilderTests
         yield return Case("LoadMapPtr name", Asm.LoadMapPtr(R1, "counts"), "18 11 0000 00000000 00 00 0000 00000000");
         yield return Case("LoadMapValue fd", Asm.LoadMapValue(R2, 7, 16), "18 22 0000 07000000 00 00 0000 10000000");
         yield return Case("LoadMapValue name", Asm.LoadMapValue(R2, ".data", 16), "18 22 0000 00000000 00 00 0000 10000000");
+        yield return Case("LoadMapByIndex", Asm.LoadMapByIndex(R1, 3), "18 51 0000 03000000 00 00 0000 00000000");
+        yield return Case("LoadMapValueByIndex", Asm.LoadMapValueByIndex(R1, 3, -8), "18 61 0000 03000000 00 00 0000 f8ffffff");
         yield return Case("LoadKernelVariable", Asm.LoadKernelVariable(R3, 99), "18 33 0000 63000000 00 00 0000 00000000");
     }
 
