@@ -1,0 +1,42 @@
+namespace Ebpf.Asm;
+
+/// <summary>
+/// How <see cref="InstructionListing"/> prints a program. The defaults print what the kernel prints
+/// when nothing beyond the instructions is known: one <c>%4d: (xx) text</c> line per instruction.
+/// </summary>
+public sealed record InstructionListingOptions
+{
+    /// <summary>The kernel's defaults: opcodes, no names, no source lines, no labels.</summary>
+    public static InstructionListingOptions Default { get; } = new();
+
+    /// <summary>Names call targets and <c>lddw</c> operands; null for the kernel's defaults.</summary>
+    public IInstructionNamer? Namer { get; init; }
+
+    /// <summary>True (the default) to print the kernel's <c>(xx) </c> opcode prefix.</summary>
+    public bool Opcodes { get; init; } = true;
+
+    /// <summary>
+    /// True to print <c>; text</c> before an instruction whose <see cref="InstructionMetadata.Source"/>
+    /// starts a new source line, as bpftool does with BTF line info.
+    /// </summary>
+    public bool SourceLines { get; init; }
+
+    /// <summary>
+    /// With <see cref="SourceLines"/>, true to add bpftool's <c>linum</c> suffix
+    /// <c> [file:NAME line_num:N line_col:N]</c>.
+    /// </summary>
+    public bool LineNumbers { get; init; }
+
+    /// <summary>
+    /// True to print <c>label:</c> before an instruction that starts a function, as bpftool does with BTF
+    /// function info. The label is <see cref="SymbolLabel"/>'s text, or <see cref="Instruction.Symbol"/>.
+    /// </summary>
+    public bool Symbols { get; init; }
+
+    /// <summary>
+    /// With <see cref="Symbols"/>, gives the label text of an instruction (bpftool prints the function
+    /// prototype, e.g. <c>int prog(struct xdp_md * ctx)</c>); null or a null result falls back to
+    /// <see cref="Instruction.Symbol"/>.
+    /// </summary>
+    public Func<Instruction, string?>? SymbolLabel { get; init; }
+}
