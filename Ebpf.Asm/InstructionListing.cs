@@ -3,7 +3,7 @@ namespace Ebpf.Asm;
 /// <summary>
 /// Prints a program the way <c>bpftool prog dump xlated</c> does: one <c>% 4d: (xx) text</c> line per
 /// instruction, numbered by 8-byte slot (so the line after an <c>lddw</c> skips a number), optionally
-/// preceded by function labels and <c>; source</c> lines.
+/// preceded by function labels and <c>; source</c> lines and followed by the encoded bytes.
 /// </summary>
 public static class InstructionListing
 {
@@ -133,8 +133,28 @@ public static class InstructionListing
             AppendLineNumber(ref buffer, _slot);
             InstructionFormatter.Write(ref buffer, instruction, _options.Opcodes, _options.Namer);
             buffer.Append('\n');
+            if (_options.RawBytes)
+            {
+                AppendRawBytes(ref buffer, instruction, _options.RawByteOrder);
+            }
+
             writer.Write(buffer.Written);
             _slot += instruction.Slots;
+        }
+
+        /// <summary>bpftool's <c>opcodes</c> line: seven spaces and the encoded bytes, <c>%02x</c> each, separated by spaces.</summary>
+        private static void AppendRawBytes(ref TextBuffer buffer, in Instruction instruction, ByteOrder order)
+        {
+            Span<byte> bytes = stackalloc byte[2 * Instruction.SlotSize];
+            int length = instruction.Encode(bytes, order);
+            buffer.Append("      ");
+            for (int i = 0; i < length; i++)
+            {
+                buffer.Append(' ');
+                buffer.AppendHexByte(bytes[i]);
+            }
+
+            buffer.Append('\n');
         }
 
         /// <summary>bpftool's <c>btf_dump_linfo_plain</c>: nothing for an empty line, else <c>; </c> and the text without leading blanks.</summary>

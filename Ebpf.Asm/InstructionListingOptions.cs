@@ -16,6 +16,16 @@ public sealed record InstructionListingOptions
     public bool Opcodes { get; init; } = true;
 
     /// <summary>
+    /// True to follow each instruction with its encoded bytes, as bpftool's <c>opcodes</c> keyword does:
+    /// seven spaces, then the 8 (or 16, for <c>lddw</c>) bytes in hexadecimal, separated by spaces.
+    /// An instruction that cannot be encoded then makes the listing throw <see cref="InstructionFormatException"/>.
+    /// </summary>
+    public bool RawBytes { get; init; }
+
+    /// <summary>The byte order of <see cref="RawBytes"/>; bpftool shows the host's (little endian on x86 and arm64).</summary>
+    public ByteOrder RawByteOrder { get; init; } = ByteOrder.LittleEndian;
+
+    /// <summary>
     /// True to print <c>; text</c> before an instruction whose <see cref="InstructionMetadata.Source"/>
     /// starts a new source line, as bpftool does with BTF line info.
     /// </summary>

@@ -91,8 +91,18 @@ public class InstructionFormatterKernelTests
             File.Delete(raw);
         }
 
-        string expected = KernelTools.Run("bpftool", "prog", "dump", "xlated", "id", id);
-        using JsonDocument json = JsonDocument.Parse(KernelTools.Run("bpftool", "-j", "prog", "dump", "xlated", "id", id));
+        // Plain, then with bpftool's "opcodes" (raw bytes), then "linum" (source positions); this
+        // bpftool takes only one of the two keywords at a time.
+        CompareListing(id, what, bytes, null);
+        CompareListing(id, what, bytes, "opcodes");
+        CompareListing(id, what, bytes, "linum");
+    }
+
+    private void CompareListing(string id, string what, byte[] bytes, string? keyword)
+    {
+        string[] extra = keyword == null ? [] : [keyword];
+        string expected = KernelTools.Run("bpftool", ["prog", "dump", "xlated", "id", id, .. extra]);
+        using JsonDocument json = JsonDocument.Parse(KernelTools.Run("bpftool", ["-j", "prog", "dump", "xlated", "id", id, "linum"]));
         JsonElement[] entries = json.RootElement.EnumerateArray().ToArray();
 
         // Decode the raw instructions and attach what bpftool reads from BTF (function prototypes and
@@ -111,9 +121,13 @@ public class InstructionFormatterKernelTests
             if (entry.TryGetProperty("src", out JsonElement src))
             {
                 // The JSON holds the text with leading blanks removed; a blank line arrives empty but
-                // bpftool's plain output still prints "; " for it, so keep one blank.
+                // bpftool's plain output still prints "; " for it, so keep one blank. JSON leaves out
+                // a zero line number or column.
                 string text = src.GetString()!;
-                insn = insn.WithSource(new SourceLine("", text.Length == 0 ? " " : text, 0, 0));
+                string file = entry.TryGetProperty("file", out JsonElement f) ? f.GetString()! : "";
+                int line = entry.TryGetProperty("line_num", out JsonElement l) ? l.GetInt32() : 0;
+                int column = entry.TryGetProperty("line_col", out JsonElement c) ? c.GetInt32() : 0;
+                insn = insn.WithSource(new SourceLine(file, text.Length == 0 ? " " : text, line, column));
             }
 
             program.Add(insn);
@@ -124,6 +138,8 @@ public class InstructionFormatterKernelTests
             Namer = new XlatedInstructionNamer(_callBase, SymbolAt),
             Symbols = true,
             SourceLines = true,
+            LineNumbers = keyword == "linum",
+            RawBytes = keyword == "opcodes",
         };
         string actual = InstructionListing.Format(program, options);
 
@@ -135,7 +151,7 @@ public class InstructionFormatterKernelTests
             Assert.That(Normalize(actualLines[i], expectedLines[i]), Is.EqualTo(Normalize(expectedLines[i], expectedLines[i])), $"{what}: line {i}");
         }
 
-        TestContext.Out.WriteLine($"{what} (id {id}): {expectedLines.Length} lines match");
+        TestContext.Out.WriteLine($"{what} (id {id}{(keyword == null ? "" : ", " + keyword)}): {expectedLines.Length} lines match");
     }
 
     private string? SymbolAt(ulong address) =>

@@ -31,6 +31,24 @@ public class InstructionListingTests
     }
 
     [Test]
+    public void RawBytesFollowEachInstructionLikeBpftoolOpcodes()
+    {
+        Instruction[] program =
+        [
+            I(0x7b, 10, 1, -8, 0),
+            I(0x18, 1, PseudoSource.MapFd, 0, (1L << 32) | 0x72),
+        ];
+
+        Assert.That(InstructionListing.Format(program, new InstructionListingOptions { RawBytes = true }), Is.EqualTo(
+            "   0: (7b) *(u64 *)(r10 -8) = r1\n" +
+            "       7b 1a f8 ff 00 00 00 00\n" +
+            "   1: (18) r1 = 0x100000072\n" +
+            "       18 11 00 00 72 00 00 00 00 00 00 00 01 00 00 00\n"));
+        Assert.That(InstructionListing.Format(program, new InstructionListingOptions { RawBytes = true, RawByteOrder = ByteOrder.BigEndian }).Split('\n')[1],
+            Is.EqualTo("       7b a1 ff f8 00 00 00 00"));
+    }
+
+    [Test]
     public void LineNumbersKeepALeadingSpaceBeyondFourDigits()
     {
         var program = new Instruction[10001];
