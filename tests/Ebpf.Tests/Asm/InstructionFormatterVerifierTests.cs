@@ -25,9 +25,10 @@ public partial class InstructionFormatterVerifierTests
     [OneTimeSetUp]
     public void RequireRoot()
     {
-        if (!OperatingSystem.IsLinux() || Environment.UserName != "root")
+        string? reason = KernelTools.Unavailable();
+        if (reason != null)
         {
-            Assert.Ignore("loading programs with a verifier log needs Linux and root");
+            Assert.Ignore(reason);
         }
     }
 
@@ -143,8 +144,55 @@ public partial class InstructionFormatterVerifierTests
         });
     }
 
+    /// <summary>
+    /// A kfunc call: the verifier names kfuncs through its cb_call (by BTF id), so a namer that knows the
+    /// same names must print the same <c>call NAME#id</c>; without one the default is <c>kernel-function#id</c>.
+    /// </summary>
+    [Test]
+    public void KfuncCallMatchesTheVerifierLog()
+    {
+        var ids = new Dictionary<int, string>();
+        foreach (string line in KernelTools.Run("bpftool", "btf", "dump", "file", "/sys/kernel/btf/vmlinux").Split('\n'))
+        {
+            Match m = KfuncLine().Match(line);
+            if (m.Success)
+            {
+                ids[int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)] = m.Groups[2].Value;
+            }
+        }
+
+        if (ids.Count != 2)
+        {
+            Assert.Ignore("this kernel's BTF has no bpf_rcu_read_lock/unlock kfuncs");
+        }
+
+        Instruction[] program =
+        [
+            I(0x85, 0, PseudoSource.KfuncCall, 0, ids.First(kv => kv.Value == "bpf_rcu_read_lock").Key),
+            I(0x85, 0, PseudoSource.KfuncCall, 0, ids.First(kv => kv.Value == "bpf_rcu_read_unlock").Key),
+            I(0xb7, 0, 0, 0, 0),
+            I(0x95, 0, 0, 0, 0),
+        ];
+        var namer = new KfuncNamer(ids);
+        Assert.That(InstructionFormatter.Format(program[0]), Does.StartWith("call kernel-function#"));
+        CompareWithVerifier("kfunc", program, namer);
+    }
+
+    private sealed class KfuncNamer(Dictionary<int, string> names) : IInstructionNamer
+    {
+        public string? NameCall(in Instruction call) =>
+            (byte)call.Src == PseudoSource.KfuncCall ? names.GetValueOrDefault(call.Immediate) : null;
+
+        public string? FormatImmediate64(in Instruction load) => null;
+    }
+
+    [GeneratedRegex(@"^\[(\d+)\] FUNC '(bpf_rcu_read_(?:un)?lock)' ")]
+    private static partial Regex KfuncLine();
+
     [TestCaseSource(nameof(Programs))]
-    public void TextMatchesTheVerifierLog(string name, Instruction[] program)
+    public void TextMatchesTheVerifierLog(string name, Instruction[] program) => CompareWithVerifier(name, program, null);
+
+    private static void CompareWithVerifier(string name, Instruction[] program, IInstructionNamer? namer)
     {
         (int errno, string log) = VerifierLog.Load(program, SocketFilter);
         if (errno != 0 && (log.Contains("unknown opcode", StringComparison.Ordinal) || log.Contains("invalid BPF_", StringComparison.Ordinal)))
@@ -182,7 +230,7 @@ public partial class InstructionFormatterVerifierTests
                 Assert.That(printed.TryGetValue(s, out string? kernel), Is.True, $"{name}: the verifier never printed slot {s} ({insn})");
                 if (kernel != null)
                 {
-                    Assert.That(InstructionFormatter.FormatWithOpcode(insn), Is.EqualTo(kernel), $"{name}: slot {s}");
+                    Assert.That(InstructionFormatter.FormatWithOpcode(insn, namer), Is.EqualTo(kernel), $"{name}: slot {s}");
                 }
 
                 s += insn.Slots;
