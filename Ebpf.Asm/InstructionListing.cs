@@ -160,14 +160,13 @@ public static class InstructionListing
         /// <summary>bpftool's <c>btf_dump_linfo_plain</c>: nothing for an empty line, else <c>; </c> and the text without leading blanks.</summary>
         private static void AppendSource(ref TextBuffer buffer, SourceLine source, bool lineNumbers)
         {
-            ReadOnlySpan<char> text = source.Text.AsSpan().TrimStart();
             if (source.Text.Length == 0)
             {
                 return;
             }
 
             buffer.Append("; ");
-            buffer.Append(text);
+            buffer.Append(source.Text.AsSpan().TrimStart());
             if (lineNumbers)
             {
                 buffer.Append(" [file:");

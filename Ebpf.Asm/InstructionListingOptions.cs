@@ -26,8 +26,11 @@ public sealed record InstructionListingOptions
     public ByteOrder RawByteOrder { get; init; } = ByteOrder.LittleEndian;
 
     /// <summary>
-    /// True to print <c>; text</c> before an instruction whose <see cref="InstructionMetadata.Source"/>
-    /// starts a new source line, as bpftool does with BTF line info.
+    /// True to print <c>; text</c> (leading blanks removed) before an instruction whose
+    /// <see cref="InstructionMetadata.Source"/> starts a new source line, as bpftool does with BTF line info.
+    /// A line starts where the instruction's <see cref="SourceLine"/> is not the same object as the one last
+    /// printed: one object per BTF line-info record prints every record, as bpftool does, even two
+    /// records with equal text. A line with empty text prints nothing.
     /// </summary>
     public bool SourceLines { get; init; }
 
