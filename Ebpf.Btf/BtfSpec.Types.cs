@@ -39,7 +39,7 @@ public sealed partial class BtfSpec
     {
         get
         {
-            for (uint id = FirstTypeId; id <= LastTypeId && id >= FirstTypeId; id++)
+            for (uint id = FirstTypeId; id - FirstTypeId < (uint)_offsets.Length; id++)
             {
                 yield return GetTypeById(id);
             }

@@ -38,6 +38,23 @@ public class BtfRawDumpTests
         Bpftool.AssertSameDump(Bpftool.Run("btf", "dump", "file", _sharedVmlinux, "format", "raw"), BtfRawDumper.Dump(spec));
     }
 
+    [TestCase("atomics", false)]
+    [TestCase("atomics", true)]
+    [TestCase("callbacks", false)]
+    [TestCase("callbacks", true)]
+    [TestCase("maps_and_globals", false)]
+    [TestCase("maps_and_globals", true)]
+    [TestCase("packet", false)]
+    [TestCase("packet", true)]
+    public void TestProgramDumpMatchesBpftool(string program, bool bigEndian)
+    {
+        var spec = BtfSpec.Parse(ObjectBtf.Section(program, bigEndian));
+        Assert.That(spec.ByteOrder, Is.EqualTo(bigEndian ? ByteOrder.BigEndian : ByteOrder.LittleEndian));
+        Bpftool.AssertSameDump(
+            Bpftool.Run("btf", "dump", "file", TestPrograms.Path(program, bigEndian), "format", "raw"),
+            BtfRawDumper.Dump(spec));
+    }
+
     [Test]
     public void BigEndianCopyDumpsTheSame()
     {
