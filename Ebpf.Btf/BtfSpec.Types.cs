@@ -21,7 +21,14 @@ public sealed partial class BtfSpec
         var owner = Owner(id);
         var cache = LazyInitializer.EnsureInitialized(ref owner._cache, () => new BtfType?[owner._offsets.Length]);
         ref var slot = ref cache[id - owner.FirstTypeId];
-        return slot ??= owner.Decode(id);
+        if (Volatile.Read(ref slot) is { } known)
+        {
+            return known;
+        }
+
+        // Two threads may decode the same record; the first to publish wins so every caller sees one object.
+        var decoded = owner.Decode(id);
+        return Interlocked.CompareExchange(ref slot, decoded, null) ?? decoded;
     }
 
     /// <summary>The type with an id, if the id is in range.</summary>

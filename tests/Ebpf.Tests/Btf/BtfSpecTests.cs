@@ -79,6 +79,24 @@ public class BtfSpecTests
     }
 
     [Test]
+    public void ConcurrentReadersSeeOneDecodedTypePerId()
+    {
+        var spec = BtfSpec.Parse(BtfTestData.KernelBytes());
+        var seen = new BtfType[spec.LastTypeId + 1];
+        Parallel.For(0, 4, worker =>
+        {
+            for (uint id = 1; id <= spec.LastTypeId; id += 7)
+            {
+                var type = spec.GetTypeById(id);
+                Interlocked.CompareExchange(ref seen[id], type, null);
+                Assert.That(spec.GetTypeById(id), Is.SameAs(seen[id]));
+            }
+
+            Assert.That(spec.FindIds("task_struct", BtfKind.Struct), Has.Count.EqualTo(1));
+        });
+    }
+
+    [Test]
     public void WalksWithoutRevisitingAndFindsNestedTypes()
     {
         var spec = Kernel;
