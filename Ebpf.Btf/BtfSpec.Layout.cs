@@ -2,7 +2,6 @@ namespace Ebpf.Btf;
 
 public sealed partial class BtfSpec
 {
-    private const int MaxNesting = 1024;
     private int _pointerSize;
 
     /// <summary>Size of a pointer in bytes: the size of <c>long</c> when the BTF has it, else 8.</summary>
@@ -125,7 +124,7 @@ public sealed partial class BtfSpec
     /// <param name="id">A type id.</param>
     /// <returns>The alignment.</returns>
     /// <exception cref="InvalidOperationException">The type has no alignment (void, function, forward declaration...).</exception>
-    /// <exception cref="BtfFormatException">A struct contains itself, a chain loops, or nesting is absurdly deep.</exception>
+    /// <exception cref="BtfFormatException">A struct contains itself or a chain loops.</exception>
     public int GetAlignment(uint id) =>
         TryGetAlignment(id, out int align) ? align : throw new InvalidOperationException($"type {id} ({GetKind(id)}) has no alignment");
 
@@ -133,18 +132,78 @@ public sealed partial class BtfSpec
     /// <param name="id">A type id.</param>
     /// <param name="alignment">The alignment, or 0.</param>
     /// <returns>False when the type has no alignment.</returns>
-    /// <exception cref="BtfFormatException">A struct contains itself, a chain loops, or nesting is absurdly deep.</exception>
+    /// <exception cref="BtfFormatException">A struct contains itself or a chain loops.</exception>
     public bool TryGetAlignment(uint id, out int alignment)
     {
         CheckId(id);
-        Dictionary<uint, int>? memo = null;
-        alignment = AlignOf(id, 0, ref memo);
+        alignment = AlignOf(id);
         return alignment > 0;
     }
 
-    /// <summary>Alignment, or 0 for none. Composites recurse (bounded by <see cref="MaxNesting"/>), memoised per call.</summary>
-    private int AlignOf(uint id, int depth, ref Dictionary<uint, int>? memo)
+    /// <summary>Alignment, or 0 for none. Nested structs are handled with an explicit stack, so nesting depth
+    /// costs no call stack; each struct is computed once per call and one that contains itself is reported.</summary>
+    private int AlignOf(uint rootId)
     {
+        Dictionary<uint, int>? memo = null;
+        Stack<AlignmentFrame>? frames = null;
+        uint current = rootId;
+        while (true)
+        {
+            int value = LeafAlignment(current, out var composite);
+            if (value < 0)
+            {
+                memo ??= [];
+                uint compositeId = composite.Id;
+                if (memo.TryGetValue(compositeId, out int known))
+                {
+                    value = known >= 0
+                        ? known
+                        : throw new BtfFormatException($"struct or union type {compositeId} contains itself", composite.Record.Offset);
+                }
+                else if (composite.Record.Vlen > 0)
+                {
+                    memo[compositeId] = -1;
+                    (frames ??= new Stack<AlignmentFrame>()).Push(new AlignmentFrame(compositeId, composite.Record));
+                    current = composite.Record.Word(1);
+                    continue;
+                }
+                else
+                {
+                    value = memo[compositeId] = 1;
+                }
+            }
+
+            // Hand the value up to the enclosing structs until one still has members to look at.
+            bool descend = false;
+            while (frames is { Count: > 0 } && !descend)
+            {
+                var frame = frames.Peek();
+                int final = frame.Accept(value);
+                if (final < 0)
+                {
+                    current = frame.Record.Word((3 * frame.Index) + 1);
+                    descend = true;
+                }
+                else
+                {
+                    frames.Pop();
+                    memo![frame.Id] = final;
+                    value = final;
+                }
+            }
+
+            if (!descend)
+            {
+                return value;
+            }
+        }
+    }
+
+    /// <summary>Alignment of a non-composite type after typedefs, qualifiers and arrays (0 for none),
+    /// or -1 with the struct or union that must be looked into.</summary>
+    private int LeafAlignment(uint id, out (uint Id, BtfRecord Record) composite)
+    {
+        composite = default;
         for (uint steps = 0; id != 0; steps++)
         {
             var r = Record(id);
@@ -166,7 +225,8 @@ public sealed partial class BtfSpec
                     id = r.Word(0);
                     continue;
                 case BtfKind.Struct or BtfKind.Union:
-                    return CompositeAlignment(id, r, depth, ref memo);
+                    composite = (id, r);
+                    return -1;
                 default:
                     return 0;
             }
@@ -175,49 +235,43 @@ public sealed partial class BtfSpec
         return 0;
     }
 
-    private int CompositeAlignment(uint id, BtfRecord r, int depth, ref Dictionary<uint, int>? memo)
+    /// <summary>A struct or union whose members' alignments are being gathered, as libbpf's <c>btf__align_of</c> does.</summary>
+    private sealed class AlignmentFrame(uint id, BtfRecord record)
     {
-        var seen = memo ??= [];
-        if (seen.TryGetValue(id, out int known))
-        {
-            return known >= 0 ? known : throw new BtfFormatException($"struct or union type {id} contains itself", r.Offset);
-        }
+        public uint Id { get; } = id;
 
-        if (depth > MaxNesting)
-        {
-            throw new BtfFormatException($"type {id} is nested more than {MaxNesting} levels deep", r.Offset);
-        }
+        public BtfRecord Record { get; } = record;
 
-        seen[id] = -1;
-        int result = 1;
-        bool bitfields = r.KindFlag;
-        for (int i = 0; i < r.Vlen; i++)
+        /// <summary>The member whose alignment comes next.</summary>
+        public int Index { get; private set; }
+
+        private int _max = 1;
+
+        /// <summary>Takes the alignment of member <see cref="Index"/>; returns the struct's alignment when done, else -1.</summary>
+        public int Accept(int memberAlignment)
         {
-            int align = AlignOf(r.Word((3 * i) + 1), depth + 1, ref memo);
-            if (align <= 0)
+            if (memberAlignment <= 0)
             {
-                result = 0;
-                break;
+                return 0;
             }
 
-            result = Math.Max(result, align);
-            uint offset = r.Word((3 * i) + 2);
+            _max = Math.Max(_max, memberAlignment);
+            uint offset = Record.Word((3 * Index) + 2);
+            bool bitfields = Record.KindFlag;
             uint bitfieldSize = bitfields ? offset >> 24 : 0;
             uint bitOffset = bitfields ? offset & 0xffffff : offset;
-            if (bitfieldSize == 0 && bitOffset % (8u * (uint)align) != 0)
+            if (bitfieldSize == 0 && bitOffset % (8u * (uint)memberAlignment) != 0)
             {
-                result = 1; // misaligned member: packed
-                break;
+                return 1; // misaligned member: packed
             }
-        }
 
-        if (result > 1 && r.SizeOrType % (uint)result != 0)
-        {
-            result = 1; // size not a multiple of the alignment: packed
-        }
+            if (++Index < Record.Vlen)
+            {
+                return -1;
+            }
 
-        seen[id] = result;
-        return result;
+            return Record.SizeOrType % (uint)_max != 0 ? 1 : _max; // size not a multiple of the alignment: packed
+        }
     }
 
     private int GuessPointerSize()

@@ -245,6 +245,24 @@ public class BtfSpecTests
     }
 
     [Test]
+    public void DeeplyNestedStructsLayOutWithoutRecursion()
+    {
+        const int n = 100_000;
+        var b = new BtfBlobBuilder();
+        b.Type("int", 1, 0, false, 4, (1u << 24) | 32);
+        b.Type("s1", 4, 1, false, 4, b.Str("i"), 1, 0);
+        for (int i = 3; i <= n; i++)
+        {
+            b.Type("", 4, 2, false, 4, b.Str("inner"), (uint)i - 1, 0, b.Str("empty"), 2, 32); // struct { prev inner; ... }
+        }
+
+        var spec = BtfSpec.Parse(b.Build());
+        Assert.That(spec.GetAlignment((uint)n), Is.EqualTo(4));
+        Assert.That(spec.GetSize((uint)n), Is.EqualTo(4));
+        Assert.That(spec.Walk((uint)n).Count(), Is.EqualTo(n));
+    }
+
+    [Test]
     public void ArraySizesThatOverflowAreRejected()
     {
         var b = new BtfBlobBuilder();
