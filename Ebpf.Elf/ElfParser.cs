@@ -206,14 +206,24 @@ internal static class ElfParser
 
         var programHeaders = ReadProgramHeaders(image, order, phoff, phentsize, phnum, sectionCount == 0 ? null : raw[0].Info);
 
-        // Symbol tables.
+        // Symbol tables, with the SHT_SYMTAB_SHNDX section (if any) that links to each.
+        var extendedIndexSections = new Dictionary<uint, int>();
+        for (var i = 0; i < sectionCount; i++)
+        {
+            if (raw[i].Type == ElfSectionType.SymTabShndx)
+            {
+                extendedIndexSections.TryAdd(raw[i].Link, i);
+            }
+        }
+
         var symbolTables = new ElfSymbolTable?[sectionCount];
         ElfSymbolTable? symtab = null, dynsym = null;
         for (var i = 0; i < sectionCount; i++)
         {
             if (raw[i].Type is ElfSectionType.SymTab or ElfSectionType.DynSym)
             {
-                var table = ReadSymbolTable(raw, sections, i, order);
+                var extended = extendedIndexSections.TryGetValue((uint)i, out var shndx) ? raw[shndx].Data : ReadOnlyMemory<byte>.Empty;
+                var table = ReadSymbolTable(raw, sections, i, extended, order);
                 symbolTables[i] = table;
                 if (raw[i].Type == ElfSectionType.SymTab)
                 {
@@ -335,7 +345,7 @@ internal static class ElfParser
         return headers;
     }
 
-    private static ElfSymbolTable ReadSymbolTable(RawSection[] raw, ElfSection[] sections, int index, ElfByteOrder order)
+    private static ElfSymbolTable ReadSymbolTable(RawSection[] raw, ElfSection[] sections, int index, ReadOnlyMemory<byte> extended, ElfByteOrder order)
     {
         ref var s = ref raw[index];
         if (s.EntrySize != ElfSymbolTable.EntrySize && s.EntrySize != 0)
@@ -367,17 +377,6 @@ internal static class ElfParser
             if (!strings.IsTerminated)
             {
                 throw new ElfFormatException($"string table section {s.Link} does not end with a NUL byte", (long)str.Offset + str.Data.Length - 1);
-            }
-        }
-
-        // An SHT_SYMTAB_SHNDX section linking to this table holds extended section indices.
-        var extended = ReadOnlyMemory<byte>.Empty;
-        for (var j = 0; j < raw.Length; j++)
-        {
-            if (raw[j].Type == ElfSectionType.SymTabShndx && raw[j].Link == (uint)index)
-            {
-                extended = raw[j].Data;
-                break;
             }
         }
 

@@ -212,4 +212,49 @@ public class ElfFormatTests
         Assert.That(ElfSymbolTable.Empty.Count, Is.Zero);
         Assert.Throws<ArgumentOutOfRangeException>(() => _ = elf.Symbols[elf.Symbols.Count]);
     }
+
+    [Test]
+    public void OpenRejectsEmptyFileAndUnmapsOnDispose()
+    {
+        var empty = Path.Combine(Path.GetTempPath(), $"ebpf-elf-empty-{Environment.ProcessId}.o");
+        File.WriteAllBytes(empty, []);
+        try
+        {
+            Assert.Throws<ElfFormatException>(() => ElfFile.Open(empty));
+        }
+        finally
+        {
+            File.Delete(empty);
+        }
+
+        Assert.Throws<FileNotFoundException>(() => ElfFile.Open(Path.Combine(TestPrograms.Directory, "missing.o")));
+
+        var elf = ElfFile.Open(TestPrograms.Path("packet"));
+        var text = elf.FindSection(".text") ?? elf.Sections.First(s => s.Flags.HasFlag(ElfSectionFlags.ExecInstr));
+        Assert.That(text.Data.Span.Length, Is.EqualTo((int)text.Size));
+        elf.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => _ = text.Data.Span.Length);
+        elf.Dispose();
+    }
+
+    [Test]
+    public void HandlesProgramHeaderTablesOfExecutablesOnly()
+    {
+        var image = Object();
+        Write(image, EPhnum, 2, 1);
+        Assert.That(Fails(image).Message, Does.Contain("e_phoff is 0"));
+        Write(image, EPhoff, 8, 64);
+        Write(image, EPhentsize, 2, 56);
+        Write(image, 64 + 8, 8, ulong.MaxValue); // p_offset
+        Write(image, 64 + 32, 8, 16); // p_filesz
+        Assert.That(Fails(image).Message, Does.Contain("segment 0"));
+        Write(image, 64 + 8, 8, 0);
+        Write(image, 64 + 16, 8, 0x1000); // p_vaddr
+        Write(image, 64, 4, (ulong)ElfSegmentType.Load);
+        var elf = ElfFile.Parse(image);
+        Assert.That(elf.ProgramHeaders, Has.Count.EqualTo(1));
+        Assert.That(elf.TryGetFileOffset(0x1008, out var offset), Is.True);
+        Assert.That(offset, Is.EqualTo(8UL));
+        Assert.That(elf.TryGetFileOffset(0x1010, out _), Is.False);
+    }
 }

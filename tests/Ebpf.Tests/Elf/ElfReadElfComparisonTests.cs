@@ -64,6 +64,7 @@ public class ElfReadElfComparisonTests
         Assert.That(elf.DynamicSymbols.Section?.Type, Is.EqualTo(ElfSectionType.DynSym));
 
         CompareSections(elf, expected);
+        CompareProgramHeaders(elf, expected);
         CompareSymbols(elf, elf.DynamicSymbols, expected.DynamicSymbols);
         CompareSymbols(elf, elf.Symbols, expected.Symbols);
         CompareRelocations(elf, expected);
@@ -137,6 +138,29 @@ public class ElfReadElfComparisonTests
                 Assert.That(actual.EntrySize, Is.EqualTo(ReadElfDump.Number(e["EntrySize"])), where);
                 Assert.That(actual.Data.Length, Is.EqualTo(actual.HasData ? (int)actual.Size : 0), where);
                 Assert.That(elf.FindSection(actual.Name), Is.Not.Null, where);
+            });
+        }
+    }
+
+    private static void CompareProgramHeaders(ElfFile elf, ReadElfDump expected)
+    {
+        Assert.That(elf.ProgramHeaders, Has.Count.EqualTo(expected.ProgramHeaders.Count), "program header count");
+        for (var i = 0; i < elf.ProgramHeaders.Count; i++)
+        {
+            var actual = elf.ProgramHeaders[i];
+            var e = expected.ProgramHeaders[i];
+            var where = $"program header {i} {actual.Type}";
+            Assert.Multiple(() =>
+            {
+                Assert.That((ulong)actual.Type, Is.EqualTo(ReadElfDump.Number(e["Type"])), where);
+                Assert.That(actual.Offset, Is.EqualTo(ReadElfDump.Number(e["Offset"])), where);
+                Assert.That(actual.VirtualAddress, Is.EqualTo(ReadElfDump.Number(e["VirtualAddress"])), where);
+                Assert.That(actual.PhysicalAddress, Is.EqualTo(ReadElfDump.Number(e["PhysicalAddress"])), where);
+                Assert.That(actual.FileSize, Is.EqualTo(ReadElfDump.Number(e["FileSize"])), where);
+                Assert.That(actual.MemorySize, Is.EqualTo(ReadElfDump.Number(e["MemSize"])), where);
+                Assert.That((ulong)actual.Flags, Is.EqualTo(ReadElfDump.Number(e["Flags"])), where);
+                Assert.That(actual.Alignment, Is.EqualTo(ReadElfDump.Number(e["Alignment"])), where);
+                Assert.That(actual.Data.Length, Is.EqualTo((int)actual.FileSize), where);
             });
         }
     }

@@ -19,6 +19,9 @@ public sealed partial class ReadElfDump
     /// <summary>Each "Symbol { ... }" of .dynsym.</summary>
     public List<Dictionary<string, string>> DynamicSymbols { get; } = [];
 
+    /// <summary>Each "ProgramHeader { ... }".</summary>
+    public List<Dictionary<string, string>> ProgramHeaders { get; } = [];
+
     /// <summary>Relocations per relocation section index.</summary>
     public Dictionary<int, List<Dictionary<string, string>>> Relocations { get; } = [];
 
@@ -40,7 +43,7 @@ public sealed partial class ReadElfDump
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { "--elf-output-style=LLVM", "--sections", "--symbols", "--dyn-symbols", "--relocations", "--expand-relocs", path })
+        foreach (var arg in new[] { "--elf-output-style=LLVM", "--program-headers", "--sections", "--symbols", "--dyn-symbols", "--relocations", "--expand-relocs", path })
         {
             psi.ArgumentList.Add(arg);
         }
@@ -92,6 +95,7 @@ public sealed partial class ReadElfDump
                     case "Sections": dump.Sections.Add(block); break;
                     case "Symbols": dump.Symbols.Add(block); break;
                     case "DynamicSymbols": dump.DynamicSymbols.Add(block); break;
+                    case "ProgramHeaders": dump.ProgramHeaders.Add(block); break;
                     case "Relocations": dump.Relocations[relocationSection].Add(block); break;
                 }
 
