@@ -18,8 +18,10 @@ public class ElfFuzzTests
         0x7fffffff, 0x80000000, 0xffffffff, 0x100000000, 0x7fffffffffffffff, 0x8000000000000000, ulong.MaxValue,
     ];
 
+    /// <summary>Every BPF test object, plus one small native executable to exercise program headers and .dynsym.</summary>
     public static IEnumerable<TestCaseData> Objects() =>
-        TestPrograms.All.Select(path => new TestCaseData(path).SetArgDisplayNames(Path.GetFileName(path)));
+        TestPrograms.All.Append("/bin/true").Where(File.Exists)
+            .Select(path => new TestCaseData(path).SetArgDisplayNames(Path.GetFileName(path)));
 
     [TestCaseSource(nameof(Objects))]
     public void MutationsParseOrThrowElfFormatException(string path)
@@ -29,8 +31,10 @@ public class ElfFuzzTests
         var stats = new Stats();
         var stopwatch = Stopwatch.StartNew();
 
-        // Truncation at every length.
-        for (var length = 0; length < original.Length; length++)
+        // Truncation: at every length within the file header and the section header table, where the outcome
+        // changes from one length to the next, and every 16th length in between (which all fail the same way).
+        var sectionHeaders = (int)ElfFile.Parse(original).SectionHeaderOffset;
+        for (var length = 0; length < original.Length; length += length < 256 || length >= sectionHeaders ? 1 : 16)
         {
             Check(original.AsMemory(0, length), stats, $"truncated to {length}");
         }
@@ -47,6 +51,21 @@ public class ElfFuzzTests
             foreach (var value in InterestingValues.Append((ulong)original.Length).Append((ulong)original.Length - 64))
             {
                 Mutate(image, original, stats, offset, size, value, $"header field {offset} = 0x{value:x}");
+            }
+        }
+
+        // Every program header field.
+        var parsed = ElfFile.Parse(original);
+        (int Offset, int Size)[] segmentFields = [(0, 4), (4, 4), (8, 8), (16, 8), (32, 8), (40, 8)];
+        for (var i = 0; i < parsed.ProgramHeaders.Count; i++)
+        {
+            var header = (int)parsed.ProgramHeaderOffset + (i * parsed.ProgramHeaderEntrySize);
+            foreach (var (offset, size) in segmentFields)
+            {
+                foreach (var value in InterestingValues.Append((ulong)original.Length))
+                {
+                    Mutate(image, original, stats, header + offset, size, value, $"program header {i} field {offset} = 0x{value:x}");
+                }
             }
         }
 
@@ -67,9 +86,9 @@ public class ElfFuzzTests
                 }
             }
 
-            if (section.Type is ElfSectionType.SymTab)
+            if (section.Type is ElfSectionType.SymTab or ElfSectionType.DynSym)
             {
-                for (var i = 0; i < Math.Min(8, elf.Symbols.Count); i++)
+                for (var i = 0; i < Math.Min(8, elf.GetSymbolTable(section).Count); i++)
                 {
                     foreach (var (offset, size) in new[] { (0, 4), (4, 1), (5, 1), (6, 2), (8, 8), (16, 8) })
                     {
@@ -99,10 +118,11 @@ public class ElfFuzzTests
             var positions = new int[flips];
             for (var i = 0; i < flips; i++)
             {
-                positions[i] = random.Next(3) switch
+                positions[i] = random.Next(4) switch
                 {
                     0 => random.Next(64),
-                    1 => (int)elf.SectionHeaderOffset + random.Next(original.Length - (int)elf.SectionHeaderOffset),
+                    1 when parsed.ProgramHeaders.Count > 0 => (int)parsed.ProgramHeaderOffset + random.Next(parsed.ProgramHeaders.Count * parsed.ProgramHeaderEntrySize),
+                    1 or 2 => (int)elf.SectionHeaderOffset + random.Next(original.Length - (int)elf.SectionHeaderOffset),
                     _ => random.Next(original.Length),
                 };
                 image[positions[i]] = (byte)random.Next(256);
