@@ -183,7 +183,7 @@ internal static class ElfParser
         for (var i = 0; i < sectionCount; i++)
         {
             ref var s = ref raw[i];
-            if (!names.TryGetUtf8(s.Name, out _))
+            if (!names.ContainsOffset(s.Name))
             {
                 throw new ElfFormatException($"section {i} name offset sh_name {s.Name} is outside the {names.Size}-byte section name table", s.HeaderOffset);
             }
@@ -387,7 +387,7 @@ internal static class ElfParser
             var at = i * ElfSymbolTable.EntrySize;
             var fileOffset = (long)s.Offset + at;
             var nameOffset = ElfBinary.U32(data, at, order);
-            if (!strings.TryGetUtf8(nameOffset, out _))
+            if (!strings.ContainsOffset(nameOffset))
             {
                 throw new ElfFormatException($"symbol {i} of section {index}: name offset {nameOffset} is outside the {strings.Size}-byte string table", fileOffset);
             }

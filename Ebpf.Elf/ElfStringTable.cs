@@ -50,8 +50,32 @@ public readonly struct ElfStringTable
         return utf8.IsEmpty ? string.Empty : Encoding.UTF8.GetString(utf8);
     }
 
-    /// <summary>True when the string at <paramref name="offset"/> is valid and equals <paramref name="utf8"/>; does not allocate.</summary>
-    public bool Matches(uint offset, ReadOnlySpan<byte> utf8) => TryGet(offset, out var value) == 0 && value.SequenceEqual(utf8);
+    /// <summary>
+    /// True when the string at <paramref name="offset"/> is valid and equals <paramref name="utf8"/>; does not allocate,
+    /// and reads no further than <paramref name="utf8"/>'s length plus the terminating NUL.
+    /// </summary>
+    public bool Matches(uint offset, ReadOnlySpan<byte> utf8)
+    {
+        var span = Data.Span;
+        if (span.IsEmpty)
+        {
+            return offset == 0 && utf8.IsEmpty;
+        }
+
+        if ((ulong)offset + (ulong)utf8.Length >= (ulong)span.Length || utf8.Contains((byte)0))
+        {
+            return false; // no room for the string and its NUL, or not a C string
+        }
+
+        var start = (int)offset;
+        return span[start + utf8.Length] == 0 && span.Slice(start, utf8.Length).SequenceEqual(utf8);
+    }
+
+    /// <summary>
+    /// True when <paramref name="offset"/> addresses the table: below <see cref="Size"/>, or 0 of an empty table.
+    /// For a table that <see cref="IsTerminated"/>, this means a valid string starts there.
+    /// </summary>
+    public bool ContainsOffset(uint offset) => offset < (uint)Size || offset == 0;
 
     /// <summary>True when every offset inside the table starts a NUL-terminated string (the table is empty or its last byte is NUL).</summary>
     public bool IsTerminated => Data.IsEmpty || Data.Span[^1] == 0;
