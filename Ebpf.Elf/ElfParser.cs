@@ -206,6 +206,10 @@ internal static class ElfParser
 
         var programHeaders = ReadProgramHeaders(image, order, phoff, phentsize, phnum, sectionCount == 0 ? null : raw[0].Info);
 
+        // Symbol and relocation tables are validated entry by entry; requiring their contents not to overlap
+        // keeps that work linear in the file size even for crafted files with many aliasing tables.
+        RejectOverlappingTables(raw);
+
         // Symbol tables, with the SHT_SYMTAB_SHNDX section (if any) that links to each.
         var extendedIndexSections = new Dictionary<uint, int>();
         for (var i = 0; i < sectionCount; i++)
@@ -276,6 +280,29 @@ internal static class ElfParser
             RelocationTablesBySection = relocationTables,
             RelocationTables = relocations,
         };
+    }
+
+    private static void RejectOverlappingTables(RawSection[] raw)
+    {
+        var tables = new List<(ulong Start, ulong End, int Index)>();
+        for (var i = 0; i < raw.Length; i++)
+        {
+            if (raw[i].Type is ElfSectionType.SymTab or ElfSectionType.DynSym or ElfSectionType.Rel or ElfSectionType.Rela or ElfSectionType.SymTabShndx
+                && !raw[i].Data.IsEmpty)
+            {
+                tables.Add((raw[i].Offset, raw[i].Offset + (ulong)raw[i].Data.Length, i));
+            }
+        }
+
+        tables.Sort((a, b) => a.Start.CompareTo(b.Start));
+        for (var i = 1; i < tables.Count; i++)
+        {
+            if (tables[i].Start < tables[i - 1].End)
+            {
+                throw new ElfFormatException(
+                    $"table section {tables[i].Index} overlaps table section {tables[i - 1].Index} in the file", raw[tables[i].Index].HeaderOffset + 24);
+            }
+        }
     }
 
     private static ElfProgramHeader[] ReadProgramHeaders(ReadOnlyMemory<byte> image, ElfByteOrder order, ulong phoff, ushort phentsize, ushort phnum, uint? section0Info)

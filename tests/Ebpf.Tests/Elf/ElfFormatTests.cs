@@ -100,6 +100,13 @@ public class ElfFormatTests
         Write(image, (int)symtab.Offset + (2 * 24) + 6, 2, 0xffff);
         Assert.That(Fails(image).Message, Does.Contain("SHN_XINDEX"));
 
+        // Two relocation sections sharing contents would let a small file demand quadratic validation work.
+        var firstRel = SectionHeader(original, elf.RelocationTables[0].Section.Index);
+        var secondRel = SectionHeader(original, elf.RelocationTables[1].Section.Index);
+        image = (byte[])original.Clone();
+        Write(image, secondRel + ShOffset, 8, Read(image, firstRel + ShOffset, 8));
+        Assert.That(Fails(image).Message, Does.Contain("overlaps"));
+
         var rel = elf.RelocationTables[0].Section;
         image = (byte[])original.Clone();
         Write(image, (int)rel.Offset + 8, 8, 0x00ff_0000_0000_0001);

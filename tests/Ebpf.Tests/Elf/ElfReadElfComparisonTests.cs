@@ -87,6 +87,54 @@ public class ElfReadElfComparisonTests
     }
 
     [Test]
+    public void ReadsEverySystemLibraryAndExecutable()
+    {
+        // Real-world ET_DYN/ET_EXEC files from several toolchains must all pass validation.
+        var dirs = new[] { "/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/bin", Path.GetDirectoryName(typeof(object).Assembly.Location)! };
+        var files = dirs.Where(Directory.Exists)
+            .SelectMany(d => Directory.EnumerateFiles(d))
+            .Where(f => new FileInfo(f) is { Length: >= 64 and < 64 << 20 } info && !info.Attributes.HasFlag(FileAttributes.ReparsePoint))
+            .Where(f => IsElf(f))
+            .Take(400)
+            .ToList();
+        Assert.That(files, Is.Not.Empty);
+        var symbols = 0L;
+        foreach (var file in files)
+        {
+            try
+            {
+                using var elf = ElfFile.Open(file);
+                symbols += elf.DynamicSymbols.Count + elf.Symbols.Count;
+                ElfImage.Walk(elf);
+            }
+            catch (ElfFormatException ex)
+            {
+                Assert.Fail($"{file}: {ex.Message}");
+            }
+        }
+
+        TestContext.Out.WriteLine($"{files.Count} files, {symbols} symbols");
+    }
+
+    private static bool IsElf(string path)
+    {
+        try
+        {
+            using var stream = File.OpenRead(path);
+            Span<byte> magic = stackalloc byte[5];
+            return stream.Read(magic) == 5 && magic.SequenceEqual("\u007fELF\u0002"u8);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    [Test]
     public void MemoryMappedAndInMemoryReadsAgree()
     {
         foreach (var path in TestPrograms.All)
