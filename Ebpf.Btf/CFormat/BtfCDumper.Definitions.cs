@@ -14,6 +14,10 @@ public sealed partial class BtfCDumper
         ["__Poly128_t"] = "unsigned __int128",
     };
 
+    /// <summary>Most unnamed bitfields written for one gap (a 4 MiB hole with <c>long: 64;</c>): more comes only from
+    /// a broken size or offset, and would make the output gigabytes long.</summary>
+    private const int MaxPaddingLines = 1 << 19;
+
     private readonly List<DeclarationWork> _scratch = [];
 
     /// <summary>Pushes the steps that write a struct or union definition: header, members with the explicit padding
@@ -122,6 +126,11 @@ public sealed partial class BtfCDumper
             }
 
             current = aligned;
+        }
+
+        if ((next - current) / padBits > MaxPaddingLines)
+        {
+            throw new BtfFormatException($"a gap of {next - current} bits in a struct would take more than {MaxPaddingLines} padding lines", 0);
         }
 
         while (current != next)

@@ -41,7 +41,7 @@ public sealed partial class BtfCDumper
     /// <summary>Orders a type that needs no walking, or pushes a frame for one that does and returns <see cref="Pending"/>.</summary>
     private int BeginOrder(uint id, bool throughPointer)
     {
-        while (true)
+        for (uint steps = 0; ; steps++)
         {
             ref var state = ref _states[id];
             if (state.Order == CTypeOrder.Ordered)
@@ -65,12 +65,14 @@ public sealed partial class BtfCDumper
                 case BtfInt or BtfFloat:
                     state.Order = CTypeOrder.Ordered;
                     return 0;
-                case BtfArray a:
-                    id = a.ElementTypeId;
-                    throughPointer = false;
-                    continue;
-                case BtfConst or BtfVolatile or BtfRestrict or BtfTypeTag:
-                    id = Target(type);
+                case BtfArray or BtfConst or BtfVolatile or BtfRestrict or BtfTypeTag:
+                    if (steps > _spec.LastTypeId)
+                    {
+                        throw new BtfFormatException($"type {id} ({type.Kind}) is part of a reference cycle", 0);
+                    }
+
+                    throughPointer &= type is not BtfArray;
+                    id = type is BtfArray a ? a.ElementTypeId : Target(type);
                     continue;
                 case BtfComposite c:
                     if (throughPointer && c.Name.Length != 0)
