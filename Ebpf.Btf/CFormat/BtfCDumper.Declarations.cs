@@ -21,6 +21,7 @@ public sealed partial class BtfCDumper
             _workLimit = (int)Math.Min(int.MaxValue, (bytes / 2) + 64);
         }
 
+        _work.Clear(); // left over only if an earlier call threw
         _work.Push(first);
         while (_work.TryPop(out var item))
         {
