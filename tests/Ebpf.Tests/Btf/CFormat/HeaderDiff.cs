@@ -3,13 +3,12 @@ namespace Ebpf.Tests.Btf;
 /// <summary>How far a generated C header is from bpftool's: the line diff size and the declared type names.</summary>
 public static class HeaderDiff
 {
-    /// <summary>Number of lines only in one text or only in the other (an LCS diff, computed per chunk of
-    /// top-level declarations so vmlinux-sized headers stay cheap).</summary>
+    /// <summary>Number of lines in one text and not the other, counting repeats (a multiset difference: cheap on
+    /// vmlinux-sized headers, and blind to lines that only moved).</summary>
     public static int ChangedLines(string expected, string actual)
     {
         var e = expected.Split('\n');
         var a = actual.Split('\n');
-        // Multiset difference: fast and good enough to measure closeness.
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var line in e)
         {

@@ -148,6 +148,8 @@ struct aligned_members g_aligned;
 struct gap_before_bitfield g_gap;
 struct node g_node;
 struct cycle_a g_cycle;
+struct cycle_b g_cycle_b;
+struct later g_later;
 struct declarators g_decl;
 struct nested g_nested;
 struct scalars g_scalars;
