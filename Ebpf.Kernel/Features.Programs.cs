@@ -137,6 +137,13 @@ public sealed unsafe partial class Features
                 using var fd = _syscalls.ProgLoad(ref attr);
                 return null;
             }
+            catch (EbpfPermissionException e) when (NeedsAttachTarget(type) && e.Errno == Errno.EPERM)
+            {
+                // Without a real attach target these types stop with EPERM (and no log) after the kernel has
+                // recognised the type; an unknown type fails earlier with EINVAL. So EPERM answers the probe.
+                log = "EPERM without attach target";
+                return e;
+            }
             catch (EbpfPermissionException)
             {
                 throw;

@@ -150,6 +150,17 @@ public sealed class FeaturesTests
     }
 
     [Test]
+    public void EpermOfATracingProbeMeansTheTypeIsKnown()
+    {
+        var sys = new Mock<IBpfSyscalls>();
+        sys.Setup(s => s.ProgLoad(ref It.Ref<ProgLoadAttr>.IsAny))
+            .Throws(() => new EbpfPermissionException(BpfCommand.ProgLoad, Errno.EPERM));
+        var features = new Features(sys.Object);
+        Assert.DoesNotThrow(() => features.HaveProgramType(BpfProgramType.Lsm));
+        Assert.Throws<EbpfPermissionException>(() => features.HaveProgramType(BpfProgramType.Xdp), "other types: a real permission error");
+    }
+
+    [Test]
     public void ProgramProbeSetsExpectedAttachTypeAndLicense()
     {
         ProgLoadAttr seen = default;
