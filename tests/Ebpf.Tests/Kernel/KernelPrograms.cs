@@ -26,7 +26,12 @@ internal static unsafe class KernelPrograms
     }
 
     /// <summary>Loads a socket filter; <paramref name="log"/> (if any) receives the verifier log.</summary>
-    public static BpfFileDescriptor LoadSocketFilter(IBpfSyscalls sys, byte[] code, byte[]? log = null, string name = "test_prog")
+    public static BpfFileDescriptor LoadSocketFilter(IBpfSyscalls sys, byte[] code, byte[]? log = null, string name = "test_prog", uint logLevel = 1) =>
+        LoadProgram(sys, BpfProgramType.SocketFilter, code, log, name, logLevel);
+
+    /// <summary>Loads a program of <paramref name="type"/>.</summary>
+    public static BpfFileDescriptor LoadProgram(IBpfSyscalls sys, BpfProgramType type, byte[] code, byte[]? log = null, string name = "test_prog",
+        uint logLevel = 1, BpfAttachType expectedAttachType = 0)
     {
         fixed (byte* insns = code)
         fixed (byte* license = "GPL\0"u8)
@@ -34,7 +39,8 @@ internal static unsafe class KernelPrograms
         {
             var attr = new ProgLoadAttr
             {
-                ProgType = BpfProgramType.SocketFilter,
+                ProgType = type,
+                ExpectedAttachType = expectedAttachType,
                 InsnCnt = (uint)(code.Length / Instruction.SlotSize),
                 Insns = (ulong)insns,
                 License = (ulong)license,
@@ -42,7 +48,7 @@ internal static unsafe class KernelPrograms
             };
             if (log is not null)
             {
-                attr.LogLevel = 1;
+                attr.LogLevel = logLevel;
                 attr.LogSize = (uint)log.Length;
                 attr.LogBuf = (ulong)logBuf;
             }

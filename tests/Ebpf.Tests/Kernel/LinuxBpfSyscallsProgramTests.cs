@@ -69,6 +69,38 @@ public sealed unsafe class LinuxBpfSyscallsProgramTests
     }
 
     [Test]
+    public void TooSmallLogBufferIsReportedAsTruncated()
+    {
+        var code = KernelPrograms.Encode(KernelPrograms.MovR0(0), KernelPrograms.MovR0(1), KernelPrograms.MovR0(2), KernelPrograms.Exit());
+        var log = new byte[16];
+        var e = Assert.Throws<EbpfVerifierException>(() => KernelPrograms.LoadSocketFilter(Sys, code, log, logLevel: 2))!;
+        using var scope = Assert.EnterMultipleScope();
+        Assert.That(e.Errno, Is.EqualTo(Errno.ENOSPC));
+        Assert.That(e.LogTruncated, Is.True);
+        Assert.That(e.Log, Is.Not.Empty);
+    }
+
+    [Test]
+    public void RawTracepointOpenGivesALink()
+    {
+        using var prog = KernelPrograms.LoadProgram(Sys, BpfProgramType.RawTracepoint, KernelPrograms.Encode(KernelPrograms.MovR0(0), KernelPrograms.Exit()));
+        fixed (byte* name = "sys_enter\0"u8)
+        {
+            using var link = Sys.RawTracepointOpen(new RawTracepointOpenAttr { Name = (ulong)name, ProgFd = (uint)prog.DangerousGetFd() });
+            Assert.That(link.IsInvalid, Is.False);
+            var ids = new List<uint>();
+            var next = new GetIdAttr();
+            while (Sys.TryGetNextId(BpfObjectKind.Link, ref next) == Errno.None)
+            {
+                ids.Add(next.NextId);
+                next.StartId = next.NextId;
+            }
+
+            Assert.That(ids, Is.Not.Empty);
+        }
+    }
+
+    [Test]
     public void VerifierFailureWithoutLogBufferHasEmptyLog()
     {
         var e = Assert.Throws<EbpfVerifierException>(() => KernelPrograms.LoadSocketFilter(Sys, KernelPrograms.Encode(KernelPrograms.Exit())))!;
