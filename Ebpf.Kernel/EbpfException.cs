@@ -1,0 +1,65 @@
+using System.Runtime.InteropServices;
+
+namespace Ebpf.Kernel;
+
+/// <summary>
+/// A kernel call failed. Carries the error number and the operation: a <see cref="BpfCommand"/> for bpf(2), or the
+/// name of another call such as <c>perf_event_open</c>. Subclasses name the common cases.
+/// </summary>
+public class EbpfException : Exception
+{
+    /// <summary>Creates an exception with a generic message.</summary>
+    public EbpfException()
+        : this("a BPF operation failed")
+    {
+    }
+
+    /// <summary>Creates an exception with a message.</summary>
+    public EbpfException(string message)
+        : base(message)
+    {
+        Operation = string.Empty;
+    }
+
+    /// <summary>Creates an exception with a message and a cause.</summary>
+    public EbpfException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+        Operation = string.Empty;
+    }
+
+    /// <summary>Creates an exception for a failed bpf(2) command.</summary>
+    public EbpfException(BpfCommand command, Errno errno, string? detail = null)
+        : this(KernelNames.Of(command), errno, detail)
+    {
+        Command = command;
+    }
+
+    /// <summary>Creates an exception for a failed call named <paramref name="operation"/>.</summary>
+    public EbpfException(string operation, Errno errno, string? detail = null)
+        : base(Describe(operation, errno, detail))
+    {
+        Operation = operation;
+        Errno = errno;
+    }
+
+    /// <summary>The error number the kernel returned; <see cref="Errno.None"/> when the failure did not come from the kernel.</summary>
+    public Errno Errno { get; }
+
+    /// <summary>The bpf(2) command that failed, or null for other calls.</summary>
+    public BpfCommand? Command { get; }
+
+    /// <summary>The failed call: a command name such as <c>BPF_MAP_CREATE</c>, or a system call name.</summary>
+    public string Operation { get; }
+
+    /// <summary>The text of an error number, as <c>strerror(3)</c> gives it, with the symbolic name.</summary>
+    public static string Describe(Errno errno) => errno switch
+    {
+        Errno.None => "success",
+        Errno.ENOTSUPP => "Operation not supported (ENOTSUPP)",
+        _ => $"{Marshal.GetPInvokeErrorMessage((int)errno)} ({errno})",
+    };
+
+    private static string Describe(string operation, Errno errno, string? detail) =>
+        string.IsNullOrEmpty(detail) ? $"{operation} failed: {Describe(errno)}" : $"{operation} failed: {Describe(errno)}: {detail}";
+}

@@ -1,0 +1,62 @@
+namespace Ebpf.Kernel;
+
+/// <summary>
+/// The verifier rejected a program (<c>BPF_PROG_LOAD</c>) or the kernel rejected BTF (<c>BPF_BTF_LOAD</c>).
+/// <see cref="Log"/> holds the kernel's log when the attributes gave a log buffer.
+/// </summary>
+public class EbpfVerifierException : EbpfException
+{
+    private const int MessageLogLines = 20;
+
+    /// <summary>Creates an exception with a generic message.</summary>
+    public EbpfVerifierException()
+        : base("the verifier rejected the program")
+    {
+        Log = string.Empty;
+    }
+
+    /// <summary>Creates an exception with a message.</summary>
+    public EbpfVerifierException(string message)
+        : base(message)
+    {
+        Log = string.Empty;
+    }
+
+    /// <summary>Creates an exception with a message and a cause.</summary>
+    public EbpfVerifierException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+        Log = string.Empty;
+    }
+
+    /// <summary>Creates an exception for <paramref name="command"/> with the kernel's log.</summary>
+    /// <param name="command">PROG_LOAD or BTF_LOAD.</param>
+    /// <param name="errno">The error number.</param>
+    /// <param name="log">The log text, empty when no log buffer was given.</param>
+    /// <param name="logTruncated">True when the log filled the buffer (ENOSPC).</param>
+    public EbpfVerifierException(BpfCommand command, Errno errno, string log, bool logTruncated)
+        : base(command, errno, Summarize(log, logTruncated))
+    {
+        Log = log;
+        LogTruncated = logTruncated;
+    }
+
+    /// <summary>The verifier (or BTF checker) log; empty when none was requested.</summary>
+    public string Log { get; }
+
+    /// <summary>True when the log did not fit the buffer; load again with a larger one to see all of it.</summary>
+    public bool LogTruncated { get; }
+
+    private static string Summarize(string log, bool truncated)
+    {
+        if (string.IsNullOrWhiteSpace(log))
+        {
+            return "no verifier log (give a log buffer to get one)";
+        }
+
+        var lines = log.TrimEnd('\n', '\0', ' ').Split('\n');
+        var tail = lines.Length <= MessageLogLines ? lines : lines[^MessageLogLines..];
+        string prefix = lines.Length > MessageLogLines ? $"... ({lines.Length - MessageLogLines} lines before)\n" : string.Empty;
+        return (truncated ? "log truncated, " : string.Empty) + "verifier log:\n" + prefix + string.Join('\n', tail);
+    }
+}

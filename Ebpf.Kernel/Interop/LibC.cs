@@ -1,0 +1,51 @@
+using System.Runtime.InteropServices;
+
+namespace Ebpf.Kernel.Interop;
+
+/// <summary>The libc entry points Ebpf.Kernel calls. Every one sets errno (read it with <see cref="Marshal.GetLastPInvokeError"/>).</summary>
+internal static unsafe partial class LibC
+{
+    private const string Library = "libc";
+
+    /// <summary><c>F_DUPFD_CLOEXEC</c> of fcntl(2).</summary>
+    public const int FDupFdCloExec = 1030;
+
+    /// <summary><c>RLIMIT_MEMLOCK</c>.</summary>
+    public const int RLimitMemlock = 8;
+
+    /// <summary><c>syscall(2)</c> with four arguments (bpf).</summary>
+    [LibraryImport(Library, EntryPoint = "syscall", SetLastError = true)]
+    public static partial long Syscall4(long number, long arg1, void* arg2, long arg3);
+
+    /// <summary><c>syscall(2)</c> with five arguments (perf_event_open).</summary>
+    [LibraryImport(Library, EntryPoint = "syscall", SetLastError = true)]
+    public static partial long Syscall5(long number, void* arg1, long arg2, long arg3, long arg4, long arg5);
+
+    /// <summary><c>close(2)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "close", SetLastError = true)]
+    public static partial int Close(int fd);
+
+    /// <summary><c>fcntl(2)</c> with an integer argument.</summary>
+    [LibraryImport(Library, EntryPoint = "fcntl", SetLastError = true)]
+    public static partial int Fcntl(int fd, int command, int argument);
+
+    /// <summary><c>ioctl(2)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "ioctl", SetLastError = true)]
+    public static partial int Ioctl(int fd, ulong request, nint argument);
+
+    /// <summary><c>mmap(2)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "mmap", SetLastError = true)]
+    public static partial nint Mmap(nint address, nuint length, int protection, int flags, int fd, long offset);
+
+    /// <summary><c>munmap(2)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "munmap", SetLastError = true)]
+    public static partial int Munmap(nint address, nuint length);
+
+    /// <summary><c>getrlimit(2)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "getrlimit", SetLastError = true)]
+    public static partial int GetRLimit(int resource, ResourceLimit* limit);
+
+    /// <summary><c>setrlimit(2)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "setrlimit", SetLastError = true)]
+    public static partial int SetRLimit(int resource, ResourceLimit* limit);
+}

@@ -1,0 +1,374 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using Ebpf.Kernel.Interop;
+
+namespace Ebpf.Kernel;
+
+/// <summary>
+/// <see cref="IBpfSyscalls"/> over the real kernel: <c>syscall(__NR_bpf, cmd, attr, size)</c> through libc.
+/// Retries EINTR, and EAGAIN of <c>BPF_PROG_LOAD</c> (a signal interrupted the verifier); maps error numbers to
+/// the exceptions <see cref="ErrnoExtensions.ToException"/> documents. Thread-safe and stateless.
+/// </summary>
+public sealed unsafe class LinuxBpfSyscalls : IBpfSyscalls
+{
+    private const int MaxInterruptRetries = 100;
+    private const int MaxProgLoadAgainRetries = 5;
+
+    /// <summary>The shared instance.</summary>
+    public static LinuxBpfSyscalls Instance { get; } = new();
+
+    /// <inheritdoc />
+    public BpfFileDescriptor MapCreate(in MapCreateAttr attr) => NewFd(BpfIn(BpfCommand.MapCreate, attr));
+
+    /// <inheritdoc />
+    public void MapLookupElem(in MapElemAttr attr) => TryMapLookupElem(attr).ThrowIfFailed(BpfCommand.MapLookupElem);
+
+    /// <inheritdoc />
+    public Errno TryMapLookupElem(in MapElemAttr attr) => TryBpfIn(BpfCommand.MapLookupElem, attr, out _);
+
+    /// <inheritdoc />
+    public void MapUpdateElem(in MapElemAttr attr) => TryMapUpdateElem(attr).ThrowIfFailed(BpfCommand.MapUpdateElem);
+
+    /// <inheritdoc />
+    public Errno TryMapUpdateElem(in MapElemAttr attr) => TryBpfIn(BpfCommand.MapUpdateElem, attr, out _);
+
+    /// <inheritdoc />
+    public void MapDeleteElem(in MapElemAttr attr) => TryMapDeleteElem(attr).ThrowIfFailed(BpfCommand.MapDeleteElem);
+
+    /// <inheritdoc />
+    public Errno TryMapDeleteElem(in MapElemAttr attr) => TryBpfIn(BpfCommand.MapDeleteElem, attr, out _);
+
+    /// <inheritdoc />
+    public void MapGetNextKey(in MapElemAttr attr) => TryMapGetNextKey(attr).ThrowIfFailed(BpfCommand.MapGetNextKey);
+
+    /// <inheritdoc />
+    public Errno TryMapGetNextKey(in MapElemAttr attr) => TryBpfIn(BpfCommand.MapGetNextKey, attr, out _);
+
+    /// <inheritdoc />
+    public void MapLookupAndDeleteElem(in MapElemAttr attr) =>
+        TryMapLookupAndDeleteElem(attr).ThrowIfFailed(BpfCommand.MapLookupAndDeleteElem);
+
+    /// <inheritdoc />
+    public Errno TryMapLookupAndDeleteElem(in MapElemAttr attr) => TryBpfIn(BpfCommand.MapLookupAndDeleteElem, attr, out _);
+
+    /// <inheritdoc />
+    public void MapFreeze(in MapFreezeAttr attr) => BpfIn(BpfCommand.MapFreeze, attr);
+
+    /// <inheritdoc />
+    public Errno TryMapLookupBatch(ref MapBatchAttr attr) => TryBpfRef(BpfCommand.MapLookupBatch, ref attr, out _);
+
+    /// <inheritdoc />
+    public Errno TryMapLookupAndDeleteBatch(ref MapBatchAttr attr) => TryBpfRef(BpfCommand.MapLookupAndDeleteBatch, ref attr, out _);
+
+    /// <inheritdoc />
+    public Errno TryMapUpdateBatch(ref MapBatchAttr attr) => TryBpfRef(BpfCommand.MapUpdateBatch, ref attr, out _);
+
+    /// <inheritdoc />
+    public Errno TryMapDeleteBatch(ref MapBatchAttr attr) => TryBpfRef(BpfCommand.MapDeleteBatch, ref attr, out _);
+
+    /// <inheritdoc />
+    public BpfFileDescriptor ProgLoad(ref ProgLoadAttr attr)
+    {
+        var errno = TryBpfRef(BpfCommand.ProgLoad, ref attr, out long fd);
+        if (errno == Errno.None)
+        {
+            return NewFd(fd);
+        }
+
+        throw LoadFailure(BpfCommand.ProgLoad, errno, attr.LogBuf, attr.LogSize, attr.LogLevel);
+    }
+
+    /// <inheritdoc />
+    public void ProgTestRun(ref ProgTestRunAttr attr) => TryBpfRef(BpfCommand.ProgTestRun, ref attr, out _).ThrowIfFailed(BpfCommand.ProgTestRun);
+
+    /// <inheritdoc />
+    public void ProgAttach(in ProgAttachAttr attr) => BpfIn(BpfCommand.ProgAttach, attr);
+
+    /// <inheritdoc />
+    public void ProgDetach(in ProgAttachAttr attr) => BpfIn(BpfCommand.ProgDetach, attr);
+
+    /// <inheritdoc />
+    public void ProgQuery(ref ProgQueryAttr attr) => TryBpfRef(BpfCommand.ProgQuery, ref attr, out _).ThrowIfFailed(BpfCommand.ProgQuery);
+
+    /// <inheritdoc />
+    public BpfFileDescriptor RawTracepointOpen(in RawTracepointOpenAttr attr) => NewFd(BpfIn(BpfCommand.RawTracepointOpen, attr));
+
+    /// <inheritdoc />
+    public void ObjPin(in ObjAttr attr) => BpfIn(BpfCommand.ObjPin, attr);
+
+    /// <inheritdoc />
+    public BpfFileDescriptor ObjGet(in ObjAttr attr) => NewFd(BpfIn(BpfCommand.ObjGet, attr));
+
+    /// <inheritdoc />
+    public void ObjGetInfoByFd(ref ObjGetInfoAttr attr) =>
+        TryBpfRef(BpfCommand.ObjGetInfoByFd, ref attr, out _).ThrowIfFailed(BpfCommand.ObjGetInfoByFd);
+
+    /// <inheritdoc />
+    public Errno TryGetNextId(BpfObjectKind kind, ref GetIdAttr attr) => TryBpfRef(NextIdCommand(kind), ref attr, out _);
+
+    /// <inheritdoc />
+    public BpfFileDescriptor GetFdById(BpfObjectKind kind, in GetIdAttr attr) => NewFd(BpfIn(FdByIdCommand(kind), attr));
+
+    /// <inheritdoc />
+    public Errno TryGetFdById(BpfObjectKind kind, in GetIdAttr attr, out BpfFileDescriptor? fd)
+    {
+        var errno = TryBpfIn(FdByIdCommand(kind), attr, out long result);
+        fd = errno == Errno.None ? NewFd(result) : null;
+        return errno;
+    }
+
+    /// <inheritdoc />
+    public BpfFileDescriptor BtfLoad(ref BtfLoadAttr attr)
+    {
+        var errno = TryBpfRef(BpfCommand.BtfLoad, ref attr, out long fd);
+        if (errno == Errno.None)
+        {
+            return NewFd(fd);
+        }
+
+        throw LoadFailure(BpfCommand.BtfLoad, errno, attr.BtfLogBuf, attr.BtfLogSize, attr.BtfLogLevel);
+    }
+
+    /// <inheritdoc />
+    public BpfFileDescriptor LinkCreate(in LinkCreateAttr attr) => NewFd(BpfIn(BpfCommand.LinkCreate, attr));
+
+    /// <inheritdoc />
+    public void LinkUpdate(in LinkUpdateAttr attr) => BpfIn(BpfCommand.LinkUpdate, attr);
+
+    /// <inheritdoc />
+    public void LinkDetach(in LinkDetachAttr attr) => BpfIn(BpfCommand.LinkDetach, attr);
+
+    /// <inheritdoc />
+    public BpfFileDescriptor PerfEventOpen(in PerfEventAttr attr, int pid, int cpu, int groupFd, ulong flags)
+    {
+        var copy = attr;
+        if (copy.Size == 0)
+        {
+            copy.Size = (uint)sizeof(PerfEventAttr);
+        }
+
+        long fd;
+        Errno errno;
+        int tries = 0;
+        do
+        {
+            fd = LibC.Syscall5(SyscallNumbers.PerfEventOpen, &copy, pid, cpu, groupFd, (long)flags);
+            errno = fd < 0 ? (Errno)Marshal.GetLastPInvokeError() : Errno.None;
+        }
+        while (errno == Errno.EINTR && ++tries < MaxInterruptRetries);
+
+        if (errno != Errno.None)
+        {
+            throw errno is Errno.EPERM or Errno.EACCES
+                ? new EbpfPermissionException("perf_event_open", errno)
+                : new EbpfException("perf_event_open", errno);
+        }
+
+        return NewFd(fd);
+    }
+
+    /// <inheritdoc />
+    public int Ioctl(BpfFileDescriptor fd, ulong request, nint argument)
+    {
+        ArgumentNullException.ThrowIfNull(fd);
+        int result;
+        Errno errno;
+        int tries = 0;
+        do
+        {
+            result = LibC.Ioctl(fd.DangerousGetFd(), request, argument);
+            errno = result < 0 ? (Errno)Marshal.GetLastPInvokeError() : Errno.None;
+        }
+        while (errno == Errno.EINTR && ++tries < MaxInterruptRetries);
+
+        GC.KeepAlive(fd);
+        return errno == Errno.None ? result : throw new EbpfException("ioctl", errno, $"request 0x{request:x}");
+    }
+
+    /// <inheritdoc />
+    public nint Mmap(nint address, nuint length, MmapProtection protection, MmapFlags flags, BpfFileDescriptor? fd, long offset)
+    {
+        nint result = LibC.Mmap(address, length, (int)protection, (int)flags, fd?.DangerousGetFd() ?? -1, offset);
+        if (result == -1)
+        {
+            var errno = (Errno)Marshal.GetLastPInvokeError();
+            throw errno is Errno.EPERM or Errno.EACCES ? new EbpfPermissionException("mmap", errno) : new EbpfException("mmap", errno);
+        }
+
+        GC.KeepAlive(fd);
+        return result;
+    }
+
+    /// <inheritdoc />
+    public void Munmap(nint address, nuint length)
+    {
+        if (LibC.Munmap(address, length) != 0)
+        {
+            throw new EbpfException("munmap", (Errno)Marshal.GetLastPInvokeError());
+        }
+    }
+
+    /// <inheritdoc />
+    public void Close(int fd)
+    {
+        if (LibC.Close(fd) != 0)
+        {
+            throw new EbpfException("close", (Errno)Marshal.GetLastPInvokeError());
+        }
+    }
+
+    /// <inheritdoc />
+    public ResourceLimit GetMemlockLimit()
+    {
+        ResourceLimit limit;
+        if (LibC.GetRLimit(LibC.RLimitMemlock, &limit) != 0)
+        {
+            throw new EbpfException("getrlimit(RLIMIT_MEMLOCK)", (Errno)Marshal.GetLastPInvokeError());
+        }
+
+        return limit;
+    }
+
+    /// <inheritdoc />
+    public void SetMemlockLimit(in ResourceLimit limit)
+    {
+        var copy = limit;
+        if (LibC.SetRLimit(LibC.RLimitMemlock, &copy) != 0)
+        {
+            var errno = (Errno)Marshal.GetLastPInvokeError();
+            throw errno == Errno.EPERM
+                ? new EbpfPermissionException("setrlimit(RLIMIT_MEMLOCK)", errno, "raising the hard limit needs CAP_SYS_RESOURCE")
+                : new EbpfException("setrlimit(RLIMIT_MEMLOCK)", errno);
+        }
+    }
+
+    /// <summary>Runs a bpf(2) command whose attributes the kernel only reads; throws on failure.</summary>
+    private static long BpfIn<T>(BpfCommand command, in T attr)
+        where T : unmanaged
+    {
+        var errno = TryBpfIn(command, attr, out long result);
+        return errno == Errno.None ? result : throw errno.ToException(command);
+    }
+
+    /// <summary>Runs a bpf(2) command whose attributes the kernel only reads.</summary>
+    private static Errno TryBpfIn<T>(BpfCommand command, in T attr, out long result)
+        where T : unmanaged
+    {
+        fixed (T* p = &attr)
+        {
+            return Invoke(command, p, sizeof(T), out result);
+        }
+    }
+
+    /// <summary>Runs a bpf(2) command that writes results back into its attributes.</summary>
+    private static Errno TryBpfRef<T>(BpfCommand command, ref T attr, out long result)
+        where T : unmanaged
+    {
+        fixed (T* p = &attr)
+        {
+            return Invoke(command, p, sizeof(T), out result);
+        }
+    }
+
+    private static Errno Invoke(BpfCommand command, void* attr, int size, out long result)
+    {
+        if (SyscallNumbers.Bpf < 0)
+        {
+            throw new PlatformNotSupportedException($"bpf(2) has no known system call number on {RuntimeInformation.ProcessArchitecture}");
+        }
+
+        int interrupted = 0;
+        int again = 0;
+        while (true)
+        {
+            result = LibC.Syscall4(SyscallNumbers.Bpf, (long)command, attr, size);
+            if (result >= 0)
+            {
+                return Errno.None;
+            }
+
+            var errno = (Errno)Marshal.GetLastPInvokeError();
+            if (errno == Errno.EINTR && ++interrupted < MaxInterruptRetries)
+            {
+                continue;
+            }
+
+            if (errno == Errno.EAGAIN && command == BpfCommand.ProgLoad && ++again < MaxProgLoadAgainRetries)
+            {
+                continue;
+            }
+
+            return errno;
+        }
+    }
+
+    /// <summary>
+    /// Wraps a new descriptor. A descriptor 0 (possible when stdin is closed) is moved up, because several
+    /// bpf_attr fields read 0 as "none".
+    /// </summary>
+    private static BpfFileDescriptor NewFd(long fd)
+    {
+        if (fd == 0)
+        {
+            int moved = LibC.Fcntl(0, LibC.FDupFdCloExec, 1);
+            var errno = (Errno)Marshal.GetLastPInvokeError();
+            LibC.Close(0);
+            if (moved < 0)
+            {
+                throw new EbpfException("fcntl(F_DUPFD_CLOEXEC)", errno);
+            }
+
+            fd = moved;
+        }
+
+        return new BpfFileDescriptor(checked((int)fd));
+    }
+
+    private static Exception LoadFailure(BpfCommand command, Errno errno, ulong logBuf, uint logSize, uint logLevel)
+    {
+        string log = logBuf != 0 && logSize != 0 && logLevel != 0 ? ReadLog((byte*)logBuf, (int)logSize) : string.Empty;
+        if (errno == Errno.EPERM)
+        {
+            return new EbpfPermissionException(command, errno, log.Length == 0 ? null : LastLine(log));
+        }
+
+        if (log.Length > 0 || errno is Errno.EACCES or Errno.EINVAL or Errno.ENOSPC)
+        {
+            return new EbpfVerifierException(command, errno, log, errno == Errno.ENOSPC);
+        }
+
+        return errno.ToException(command);
+    }
+
+    private static string ReadLog(byte* buffer, int size)
+    {
+        var bytes = new ReadOnlySpan<byte>(buffer, size);
+        int end = bytes.IndexOf((byte)0);
+        return Encoding.UTF8.GetString(end < 0 ? bytes : bytes[..end]);
+    }
+
+    private static string LastLine(string log)
+    {
+        var trimmed = log.TrimEnd('\n', ' ');
+        int nl = trimmed.LastIndexOf('\n');
+        return nl < 0 ? trimmed : trimmed[(nl + 1)..];
+    }
+
+    private static BpfCommand NextIdCommand(BpfObjectKind kind) => kind switch
+    {
+        BpfObjectKind.Program => BpfCommand.ProgGetNextId,
+        BpfObjectKind.Map => BpfCommand.MapGetNextId,
+        BpfObjectKind.Link => BpfCommand.LinkGetNextId,
+        BpfObjectKind.Btf => BpfCommand.BtfGetNextId,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
+
+    private static BpfCommand FdByIdCommand(BpfObjectKind kind) => kind switch
+    {
+        BpfObjectKind.Program => BpfCommand.ProgGetFdById,
+        BpfObjectKind.Map => BpfCommand.MapGetFdById,
+        BpfObjectKind.Link => BpfCommand.LinkGetFdById,
+        BpfObjectKind.Btf => BpfCommand.BtfGetFdById,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
+}

@@ -1,0 +1,53 @@
+using Ebpf.Kernel.Interop;
+
+namespace Ebpf.Tests.Kernel;
+
+/// <summary>
+/// Fields newer than the 6.1 uapi header the generated layout tests read; offsets from the current
+/// include/uapi/linux/bpf.h. They sit in padding or union slots, so the 6.1 sizes still hold.
+/// </summary>
+public sealed class AttrLayoutExtensionTests
+{
+    [Test]
+    public unsafe void ProgLoadLogTrueSizeFollowsCoreReloRecSize()
+    {
+        ProgLoadAttr a = default;
+        byte* b = (byte*)&a;
+        Assert.That((byte*)&a.LogTrueSize - b, Is.EqualTo(140));
+    }
+
+    [Test]
+    public unsafe void BtfLoadLogTrueSizeFollowsLogLevel()
+    {
+        BtfLoadAttr a = default;
+        byte* b = (byte*)&a;
+        Assert.That((byte*)&a.BtfLogTrueSize - b, Is.EqualTo(28));
+    }
+
+    [Test]
+    public unsafe void LinkCreateNewerUnionMembers()
+    {
+        LinkCreateAttr a = default;
+        byte* b = (byte*)&a;
+        using var scope = Assert.EnterMultipleScope();
+        Assert.That((byte*)&a.NetfilterPf - b, Is.EqualTo(16));
+        Assert.That((byte*)&a.NetfilterHooknum - b, Is.EqualTo(20));
+        Assert.That((byte*)&a.NetfilterPriority - b, Is.EqualTo(24));
+        Assert.That((byte*)&a.NetfilterFlags - b, Is.EqualTo(28));
+        Assert.That((byte*)&a.RelativeFdOrId - b, Is.EqualTo(16));
+        Assert.That((byte*)&a.ExpectedRevision - b, Is.EqualTo(24));
+        Assert.That((byte*)&a.UprobeMultiPath - b, Is.EqualTo(16));
+        Assert.That((byte*)&a.UprobeMultiOffsets - b, Is.EqualTo(24));
+        Assert.That((byte*)&a.UprobeMultiRefCtrOffsets - b, Is.EqualTo(32));
+        Assert.That((byte*)&a.UprobeMultiCookies - b, Is.EqualTo(40));
+        Assert.That((byte*)&a.UprobeMultiCnt - b, Is.EqualTo(48));
+        Assert.That((byte*)&a.UprobeMultiFlags - b, Is.EqualTo(52));
+        Assert.That((byte*)&a.UprobeMultiPid - b, Is.EqualTo(56));
+    }
+
+    [Test]
+    public unsafe void ResourceLimitIsTwoWords()
+    {
+        Assert.That(sizeof(ResourceLimit), Is.EqualTo(16));
+    }
+}

@@ -1,0 +1,103 @@
+using Ebpf.Asm;
+using Ebpf.Kernel;
+
+namespace Ebpf.Tests.Kernel;
+
+/// <summary>Feature probes against the running kernel (6.x: everything below exists).</summary>
+[Category("Kernel")]
+public sealed class FeaturesKernelTests
+{
+    private Features _features = null!;
+
+    [SetUp]
+    public void CreateProbes() => _features = new Features(LinuxBpfSyscalls.Instance);
+
+    [TestCase(BpfMapType.Hash)]
+    [TestCase(BpfMapType.Array)]
+    [TestCase(BpfMapType.PercpuArray)]
+    [TestCase(BpfMapType.LpmTrie)]
+    [TestCase(BpfMapType.HashOfMaps)]
+    [TestCase(BpfMapType.Queue)]
+    [TestCase(BpfMapType.Ringbuf)]
+    [TestCase(BpfMapType.SkStorage)]
+    [TestCase(BpfMapType.TaskStorage)]
+    [TestCase(BpfMapType.StackTrace)]
+    [TestCase(BpfMapType.CgroupStorage)]
+    [TestCase(BpfMapType.BloomFilter)]
+    [TestCase(BpfMapType.StructOps)]
+    public void MapTypesOfThisKernel(BpfMapType type)
+    {
+        Assert.DoesNotThrow(() => _features.HaveMapType(type));
+    }
+
+    [TestCase(BpfProgramType.SocketFilter)]
+    [TestCase(BpfProgramType.Kprobe)]
+    [TestCase(BpfProgramType.Xdp)]
+    [TestCase(BpfProgramType.SchedCls)]
+    [TestCase(BpfProgramType.CgroupSockAddr)]
+    [TestCase(BpfProgramType.RawTracepoint)]
+    [TestCase(BpfProgramType.Tracing)]
+    [TestCase(BpfProgramType.Lsm)]
+    [TestCase(BpfProgramType.Ext)]
+    [TestCase(BpfProgramType.StructOps)]
+    [TestCase(BpfProgramType.Netfilter)]
+    [TestCase(BpfProgramType.SkLookup)]
+    [TestCase(BpfProgramType.Syscall)]
+    public void ProgramTypesOfThisKernel(BpfProgramType type)
+    {
+        Assert.DoesNotThrow(() => _features.HaveProgramType(type));
+    }
+
+    [Test]
+    public void UnknownMapTypeIsNotSupported()
+    {
+        var e = Assert.Throws<EbpfNotSupportedException>(() => _features.HaveMapType((BpfMapType)9999))!;
+        Assert.That(e.Feature, Is.EqualTo("map type 9999"));
+        Assert.That(e.Errno, Is.EqualTo(Errno.EINVAL));
+        Assert.Throws<EbpfNotSupportedException>(() => _features.HaveMapType((BpfMapType)9999), "cached answer");
+    }
+
+    [Test]
+    public void UnknownProgramTypeIsNotSupported()
+    {
+        Assert.Throws<EbpfNotSupportedException>(() => _features.HaveProgramType((BpfProgramType)9999));
+    }
+
+    [Test]
+    public void HelpersOfThisKernel()
+    {
+        using var scope = Assert.EnterMultipleScope();
+        Assert.DoesNotThrow(() => _features.HaveHelper(BpfProgramType.SocketFilter, Helper.MapLookupElem));
+        Assert.DoesNotThrow(() => _features.HaveHelper(BpfProgramType.Kprobe, Helper.GetCurrentPidTgid));
+        Assert.DoesNotThrow(() => _features.HaveHelper(BpfProgramType.Xdp, Helper.RingbufOutput));
+        Assert.Throws<EbpfNotSupportedException>(() => _features.HaveHelper(BpfProgramType.SocketFilter, Helper.OverrideReturn));
+        Assert.Throws<EbpfNotSupportedException>(() => _features.HaveHelper(BpfProgramType.SocketFilter, (Helper)100_000));
+    }
+
+    [Test]
+    public void ObjectNamesAndFlags()
+    {
+        using var scope = Assert.EnterMultipleScope();
+        Assert.DoesNotThrow(() => _features.HaveObjectName());
+        Assert.DoesNotThrow(() => _features.HaveMapFlag(BpfMapFlags.NoPrealloc));
+        Assert.DoesNotThrow(() => _features.HaveMapFlag(BpfMapFlags.Mmapable));
+        Assert.DoesNotThrow(() => _features.HaveMapFlag(BpfMapFlags.InnerMap));
+        Assert.DoesNotThrow(() => _features.HaveMapFlag(BpfMapFlags.RdonlyProg));
+        Assert.DoesNotThrow(() => _features.HaveMapFlag(BpfMapFlags.Clone));
+    }
+
+    [Test]
+    public void ArenaWhenTheJitHasIt()
+    {
+        try
+        {
+            _features.HaveMapType(BpfMapType.Arena);
+        }
+        catch (EbpfNotSupportedException e)
+        {
+            Assert.Ignore(e.Message);
+        }
+
+        Assert.DoesNotThrow(() => _features.HaveMapFlag(BpfMapFlags.SegvOnFault));
+    }
+}

@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using System.Text;
+using Ebpf.Kernel;
+using Ebpf.Kernel.Interop;
+
+namespace Ebpf.Tests.Kernel;
+
+/// <summary>Pinning on a bpffs mounted privately in a temporary directory.</summary>
+[Category("Kernel")]
+public sealed unsafe class PinningTests
+{
+    private static readonly IBpfSyscalls Sys = LinuxBpfSyscalls.Instance;
+    private string _dir = string.Empty;
+
+    [SetUp]
+    public void MountBpffs()
+    {
+        _dir = Directory.CreateTempSubdirectory("ebpf-kern-bpffs-").FullName;
+        if (Run("mount", "-t", "bpf", "bpf", _dir) != 0)
+        {
+            Directory.Delete(_dir);
+            Assert.Inconclusive("cannot mount a bpffs here");
+        }
+    }
+
+    [TearDown]
+    public void UnmountBpffs()
+    {
+        if (_dir.Length > 0 && Directory.Exists(_dir))
+        {
+            Run("umount", _dir);
+            Directory.Delete(_dir, recursive: true);
+        }
+    }
+
+    [Test]
+    public void PinnedMapReopensAsTheSameObject()
+    {
+        using var map = KernelPrograms.CreateMap(Sys, BpfMapType.Hash, 4, 4, 4, name: "pinned");
+        string path = Path.Combine(_dir, "pinned_map");
+        Pin(map, path);
+        Assert.That(File.Exists(path), Is.True);
+
+        using var reopened = Get(path);
+        Assert.That(KernelPrograms.MapInfoOf(Sys, reopened).Id, Is.EqualTo(KernelPrograms.MapInfoOf(Sys, map).Id));
+
+        var again = Assert.Throws<EbpfException>(() => Pin(map, path))!;
+        Assert.That(again.Errno, Is.EqualTo(Errno.EEXIST));
+    }
+
+    [Test]
+    public void PinnedProgramReopens()
+    {
+        using var prog = KernelPrograms.LoadSocketFilter(Sys, KernelPrograms.Encode(KernelPrograms.MovR0(0), KernelPrograms.Exit()));
+        string path = Path.Combine(_dir, "prog");
+        Pin(prog, path);
+        using var reopened = Get(path);
+        Assert.That(KernelPrograms.ProgInfoOf(Sys, reopened).Id, Is.EqualTo(KernelPrograms.ProgInfoOf(Sys, prog).Id));
+    }
+
+    [Test]
+    public void MissingPinIsENOENT()
+    {
+        var e = Assert.Throws<EbpfException>(() => Get(Path.Combine(_dir, "nothing")))!;
+        Assert.That(e.Errno, Is.EqualTo(Errno.ENOENT));
+    }
+
+    private static void Pin(BpfFileDescriptor fd, string path)
+    {
+        fixed (byte* p = Encoding.UTF8.GetBytes(path + "\0"))
+        {
+            Sys.ObjPin(new ObjAttr { Pathname = (ulong)p, BpfFd = (uint)fd.DangerousGetFd() });
+        }
+    }
+
+    private static BpfFileDescriptor Get(string path)
+    {
+        fixed (byte* p = Encoding.UTF8.GetBytes(path + "\0"))
+        {
+            return Sys.ObjGet(new ObjAttr { Pathname = (ulong)p });
+        }
+    }
+
+    private static int Run(string file, params string[] args)
+    {
+        var info = new ProcessStartInfo(file) { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        using var process = Process.Start(info)!;
+        process.WaitForExit();
+        return process.ExitCode;
+    }
+}
