@@ -145,7 +145,7 @@ public sealed partial class BtfBuilder
             }
 
             offset = _builder._strings.OffsetBase + (uint)_builder._strings.Length + (uint)_extraStrings.Count;
-            if (offset > BtfStringTableBuilder.MaxOffset)
+            if ((long)offset + Encoding.UTF8.GetByteCount(value) > BtfStringTableBuilder.MaxOffset)
             {
                 throw new BtfBuilderException($"string table full: '{value}' would start at offset {offset}, past the format's limit 0x{BtfStringTableBuilder.MaxOffset:x}");
             }

@@ -41,7 +41,8 @@ internal sealed class BtfStringTableBuilder
     internal ReadOnlySpan<byte> Bytes => _bytes.AsSpan(0, Length);
 
     /// <summary>The offset of a string, adding it when new.</summary>
-    /// <exception cref="BtfBuilderException">The string holds a NUL or would start past the 24-bit offset limit.</exception>
+    /// <exception cref="BtfBuilderException">The string holds a NUL or would end past the 24-bit offset limit
+    /// (the kernel rejects string sections longer than <c>BTF_MAX_NAME_OFFSET</c> + 1).</exception>
     internal uint Add(string value)
     {
         if (value.Length == 0)
@@ -61,10 +62,10 @@ internal sealed class BtfStringTableBuilder
 
         offset = OffsetBase + (uint)Length;
         int count = Encoding.UTF8.GetByteCount(value);
-        if (offset > MaxOffset || (long)Length + count + 1 > int.MaxValue / 2)
+        if ((long)offset + count + 1 > MaxOffset + 1L)
         {
             throw new BtfBuilderException(
-                $"string table full: a {count}-byte name would start at offset {offset}, past the format's limit 0x{MaxOffset:x}");
+                $"name of {count} bytes too long for the string table: it would end at offset {(long)offset + count}, past the format's limit 0x{MaxOffset:x}");
         }
 
         if (Length + count + 1 > _bytes.Length)
