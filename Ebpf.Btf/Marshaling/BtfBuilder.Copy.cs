@@ -34,6 +34,24 @@ public sealed partial class BtfBuilder
             return map.Ids[id];
         }
 
+        int recordCount = _records.Count;
+        var strings = _strings.Mark();
+        try
+        {
+            CopyGraph(source, id, map);
+        }
+        catch
+        {
+            Rollback(recordCount, strings, map);
+            throw;
+        }
+
+        return map.Ids[id];
+    }
+
+    /// <summary>Copies a type and what it refers to, depth first with an explicit stack (no recursion limit).</summary>
+    private void CopyGraph(BtfSpec source, uint id, SourceMap map)
+    {
         var stack = new Stack<uint>();
         stack.Push(id);
         while (stack.Count > 0)
@@ -65,8 +83,41 @@ public sealed partial class BtfBuilder
                     break;
             }
         }
+    }
 
-        return map.Ids[id];
+    /// <summary>Forgets the types and strings a failed copy added, so the builder is as it was before the call.</summary>
+    private void Rollback(int recordCount, (int Count, int Length) strings, SourceMap map)
+    {
+        _strings.Rewind(strings);
+        uint stringEnd = _strings.OffsetBase + (uint)_strings.Length;
+        foreach (var (from, to) in map.Strings.ToArray())
+        {
+            if (to >= stringEnd)
+            {
+                map.Strings.Remove(from);
+            }
+        }
+
+        uint firstNew = FirstTypeId + (uint)recordCount;
+        for (int i = 0; i < map.Ids.Length; i++)
+        {
+            if (map.States[i] != Done || map.Ids[i] >= firstNew)
+            {
+                map.Ids[i] = 0;
+                map.States[i] = Unvisited;
+                map.Records[i] = null;
+            }
+        }
+
+        for (int i = recordCount; i < _records.Count; i++)
+        {
+            if (_records[i] is { } record && _known.TryGetValue(record, out uint known) && known >= firstNew)
+            {
+                _known.Remove(record);
+            }
+        }
+
+        _records.RemoveRange(recordCount, _records.Count - recordCount);
     }
 
     /// <summary>
@@ -93,6 +144,7 @@ public sealed partial class BtfBuilder
         }
 
         var map = Map(source);
+        var (ids, states) = ((uint[])map.Ids.Clone(), (byte[])map.States.Clone());
         uint shift = first - source.FirstTypeId;
         for (uint id = source.FirstTypeId; id <= source.LastTypeId; id++)
         {
@@ -100,11 +152,23 @@ public sealed partial class BtfBuilder
             map.States[id] = Done;
         }
 
-        for (uint id = source.FirstTypeId; id <= source.LastTypeId; id++)
+        int recordCount = _records.Count;
+        var strings = _strings.Mark();
+        try
         {
-            var record = CopyRecord(source, id, map);
-            _records.Add(record);
-            _known.TryAdd(record, id + shift);
+            for (uint id = source.FirstTypeId; id <= source.LastTypeId; id++)
+            {
+                var record = CopyRecord(source, id, map);
+                _records.Add(record);
+                _known.TryAdd(record, id + shift);
+            }
+        }
+        catch
+        {
+            Rollback(recordCount, strings, map);
+            ids.CopyTo(map.Ids, 0);
+            states.CopyTo(map.States, 0);
+            throw;
         }
 
         return first;
@@ -160,7 +224,7 @@ public sealed partial class BtfBuilder
             record[slot] = CopyString(source, record[slot], map);
         }
 
-        if (map.Ids.Length > 0 && map.States[id] == Done)
+        if (map.States[id] == Done)
         {
             // Order-preserving copy: every reference already has its final id.
             BtfRecordLayout.TypeSlots(record, _slots);

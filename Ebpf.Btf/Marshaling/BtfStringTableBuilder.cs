@@ -12,6 +12,7 @@ internal sealed class BtfStringTableBuilder
     internal const uint MaxOffset = 0x00ffffff;
 
     private readonly Dictionary<string, uint> _offsets = new(StringComparer.Ordinal);
+    private readonly List<string> _added = new();
     private readonly BtfSpec? _base;
     private Dictionary<string, uint>? _baseOffsets;
     private byte[] _bytes = new byte[4096];
@@ -77,7 +78,23 @@ internal sealed class BtfStringTableBuilder
         _bytes[Length + count] = 0;
         Length += count + 1;
         _offsets.Add(value, offset);
+        _added.Add(value);
         return offset;
+    }
+
+    /// <summary>A point to <see cref="Rewind"/> to.</summary>
+    internal (int Count, int Length) Mark() => (_added.Count, Length);
+
+    /// <summary>Forgets the strings added since <paramref name="mark"/>.</summary>
+    internal void Rewind((int Count, int Length) mark)
+    {
+        for (int i = mark.Count; i < _added.Count; i++)
+        {
+            _offsets.Remove(_added[i]);
+        }
+
+        _added.RemoveRange(mark.Count, _added.Count - mark.Count);
+        Length = mark.Length;
     }
 
     /// <summary>The offset of a string already in this table or its base.</summary>

@@ -60,6 +60,30 @@ public class BtfBuilderErrorTests
     }
 
     [Test]
+    public void FailedCopyLeavesTheBuilderAsItWas()
+    {
+        var spec = BtfSpec.Parse(BtfTestData.KernelBytes());
+        uint task = spec.FindIds("task_struct", BtfKind.Struct).Single();
+        uint listHead = spec.FindIds("list_head", BtfKind.Struct).Single();
+        var builder = new BtfBuilder();
+        uint list = builder.Add(spec, listHead);
+        builder.AddString(new string('y', 0x00ff_f000));
+        Assert.Throws<BtfBuilderException>(() => builder.Add(spec, task), "task_struct's names do not fit in what is left");
+        Assert.That(builder.TypeCount, Is.EqualTo(2));
+        Assert.Throws<BtfBuilderException>(() => builder.AddAll(spec));
+        Assert.That(builder.TypeCount, Is.EqualTo(2));
+        Assert.That(builder.Add(spec, listHead), Is.EqualTo(list));
+
+        uint u8 = spec.FindIds("u8", BtfKind.Typedef)[0];
+        uint copied = builder.Add(spec, u8);
+        Assert.That(builder.TypeCount, Is.EqualTo(5), "unsigned char, __u8, u8");
+        Assert.That(copied, Is.EqualTo(5), "ids continue where they were before the failed copies, dependencies first");
+        var parsed = BtfSpec.Parse(builder.Marshal(ByteOrder.LittleEndian));
+        Assert.That(parsed.GetName(copied), Is.EqualTo("u8"));
+        Assert.That(parsed.GetName(list), Is.EqualTo("list_head"));
+    }
+
+    [Test]
     public void FieldsThatDoNotFit()
     {
         var builder = new BtfBuilder();
