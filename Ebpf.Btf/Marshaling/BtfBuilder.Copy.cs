@@ -63,6 +63,12 @@ public sealed partial class BtfBuilder
                     stack.Pop();
                     break;
                 case Unvisited:
+                    if (TryMatchComposite(source, top, map))
+                    {
+                        stack.Pop();
+                        break;
+                    }
+
                     map.States[top] = Expanded;
                     var record = CopyRecord(source, top, map);
                     map.Records[top] = record;
@@ -118,6 +124,7 @@ public sealed partial class BtfBuilder
         }
 
         _records.RemoveRange(recordCount, _records.Count - recordCount);
+        ForgetComposites(firstNew);
     }
 
     /// <summary>
@@ -160,7 +167,7 @@ public sealed partial class BtfBuilder
             {
                 var record = CopyRecord(source, id, map);
                 _records.Add(record);
-                _known.TryAdd(record, id + shift);
+                Remember(record, id + shift);
             }
         }
         catch
@@ -281,7 +288,7 @@ public sealed partial class BtfBuilder
         if (map.Ids[id] != 0)
         {
             _records[(int)(map.Ids[id] - FirstTypeId)] = record;
-            _known.TryAdd(record, map.Ids[id]);
+            Remember(record, map.Ids[id]);
         }
         else
         {

@@ -11,8 +11,11 @@ namespace Ebpf.Btf;
 /// ids it refers to) equals one already added gets that type's id instead of a new one. Types copied from a
 /// spec are also remembered by (spec object, id), so copying the same type twice yields one, and a cycle
 /// (a struct reached again through a pointer to itself) is closed by reserving the struct's id when the cycle
-/// is found. Types on a cycle are therefore matched by identity (spec and id), not by comparing whole
-/// graphs: two copies of the same cyclic struct from different specs stay two types.</para>
+/// is found. Before a struct or union is copied, the builder's structs and unions of the same name, size and
+/// member count are compared with it over their whole type graphs, cycles included (a pair being compared
+/// is assumed equal, as in libbpf's <c>btf__dedup</c>); an equal one is used instead. So the same cyclic
+/// struct copied from two specs is stored once. Types added with <see cref="Add(BtfType)"/> are matched by
+/// their record only; <c>Fwd</c> declarations are not resolved to the structs they declare.</para>
 /// <para>Over a base spec the builder writes split BTF: ids continue after the base's last id, string
 /// offsets after the base's strings, and the base's types and strings are referred to, not copied.</para>
 /// <para>Not thread safe.</para>
@@ -83,7 +86,7 @@ public sealed partial class BtfBuilder
         }
 
         id = Append(record);
-        _known.Add(record, id);
+        Remember(record, id);
         return id;
     }
 

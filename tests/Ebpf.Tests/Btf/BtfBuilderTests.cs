@@ -32,11 +32,20 @@ public class BtfBuilderTests
         var blob = builder.Marshal(order);
         TestContext.Out.WriteLine(
             $"{spec.TypeCount} types: AddAll {added.TotalMilliseconds:F0} ms, +Marshal {clock.Elapsed.TotalMilliseconds:F0} ms (cold), {blob.Length} bytes (original {spec.Header.HeaderLength + spec.Header.StringOffset + spec.Header.StringLength})");
-        clock.Restart();
-        var again = new BtfBuilder();
-        again.AddAll(spec);
-        _ = again.Marshal(order);
-        TestContext.Out.WriteLine($"warm: AddAll+Marshal {clock.Elapsed.TotalMilliseconds:F0} ms");
+        var (bestAdd, bestMarshal) = (TimeSpan.MaxValue, TimeSpan.MaxValue);
+        for (int run = 0; run < 3; run++)
+        {
+            clock.Restart();
+            var again = new BtfBuilder();
+            again.AddAll(spec);
+            bestAdd = TimeSpan.FromTicks(Math.Min(bestAdd.Ticks, clock.Elapsed.Ticks));
+            clock.Restart();
+            _ = again.Marshal(order);
+            bestMarshal = TimeSpan.FromTicks(Math.Min(bestMarshal.Ticks, clock.Elapsed.Ticks));
+        }
+
+        TestContext.Out.WriteLine($"warm, best of 3: AddAll {bestAdd.TotalMilliseconds:F0} ms, Marshal {bestMarshal.TotalMilliseconds:F0} ms");
+        Assert.That(bestAdd + bestMarshal, Is.LessThan(TimeSpan.FromSeconds(5)), "generous bound for loaded machines; typically well under 1 s");
 
         var parsed = BtfSpec.Parse(blob);
         Assert.That(parsed.ByteOrder, Is.EqualTo(order));
@@ -165,11 +174,27 @@ public class BtfBuilderTests
         Assert.That(builder.Add(spec, task), Is.EqualTo(first));
         Assert.That(builder.TypeCount, Is.EqualTo(count));
 
-        // A second parse of the same bytes is another spec object: acyclic types still match by content.
+        // A second parse of the same bytes is another spec object: types match by content, and
+        // task_struct (full of cycles) by comparing its whole graph.
         var other = BtfSpec.Parse(bytes);
         uint u64 = spec.FindIds("u64", BtfKind.Typedef).Single();
         Assert.That(builder.Add(other, u64), Is.EqualTo(builder.Add(spec, u64)));
+        var clock = Stopwatch.StartNew();
+        Assert.That(builder.Add(other, task), Is.EqualTo(first));
+        TestContext.Out.WriteLine($"task_struct graph of {count} types matched in {clock.Elapsed.TotalMilliseconds:F0} ms");
         Assert.That(builder.TypeCount, Is.EqualTo(count));
+
+        // A struct that differs deep down is not matched.
+        var changed = new BtfBuilder();
+        uint listHead = spec.FindIds("list_head", BtfKind.Struct).Single();
+        uint hand = changed.AddStruct("list_head", 16, [new BtfMember("next", changed.NextTypeId + 1, 0, 0), new BtfMember("prev", changed.NextTypeId + 1, 64, 0)]);
+        changed.AddPointer(changed.AddInt("long", 8));
+        Assert.That(changed.Add(spec, listHead), Is.Not.EqualTo(hand));
+        var same = new BtfBuilder();
+        uint real = same.AddStruct("list_head", 16, [new BtfMember("next", same.NextTypeId + 1, 0, 0), new BtfMember("prev", same.NextTypeId + 1, 64, 0)]);
+        Assert.That(same.AddPointer(real), Is.EqualTo(real + 1));
+        Assert.That(same.Add(spec, listHead), Is.EqualTo(real), "a hand-built cycle equal to the copied one");
+        Assert.That(same.TypeCount, Is.EqualTo(2));
     }
 
     [Test]
