@@ -34,8 +34,9 @@ public sealed record BtfMarshalOptions
     /// replaced by <c>_</c>, one member per variable (kernels before 5.2).</summary>
     public bool ReplaceDataSections { get; init; }
 
-    /// <summary>A data section name starting with <c>?</c> gets <c>_</c> instead (kernels before 6.5);
-    /// has no effect when <see cref="ReplaceDataSections"/> is set.</summary>
+    /// <summary>A data section name starting with <c>?</c> gets <c>_</c> instead, for kernels that reject
+    /// <c>?</c> in section names (libbpf's <c>FEAT_BTF_QMARK_DATASEC</c>); has no effect when
+    /// <see cref="ReplaceDataSections"/> is set.</summary>
     public bool ReplaceQuestionMarkSectionNames { get; init; }
 
     /// <summary>Floats become anonymous empty structs of the same size (kernels before 5.13).</summary>

@@ -119,6 +119,16 @@ public class BtfBuilderTests
         var ids = split.Types.Select(t => dedup.Add(split, t.Id)).ToArray();
         var reparsed = BtfSpec.Parse(dedup.Marshal(ByteOrder.BigEndian), baseSpec);
         AssertSameGraph(split, reparsed, ids);
+
+        // Without a base, the module's types are copied together with the base types they need.
+        var standalone = new BtfBuilder();
+        uint ctx = split.FindIds("bpf_testmod_ctx", BtfKind.Struct).Single();
+        uint copied = standalone.Add(split, ctx);
+        var alone = BtfSpec.Parse(standalone.Marshal(ByteOrder.LittleEndian));
+        Assert.That(alone.FirstTypeId, Is.EqualTo(1));
+        Assert.That(alone.GetName(copied), Is.EqualTo("bpf_testmod_ctx"));
+        Assert.That(alone.TypeCount, Is.LessThan(baseSpec.TypeCount), "only what the struct reaches");
+        Assert.That(alone.GetSize(copied), Is.EqualTo(split.GetSize(ctx)));
     }
 
     [Test]
