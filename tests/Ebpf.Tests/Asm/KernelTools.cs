@@ -42,30 +42,7 @@ internal static class KernelTools
     }
 
     /// <summary>Runs a tool and returns its standard output; throws with its error output when it fails.</summary>
-    public static string Run(string tool, params string[] arguments)
-    {
-        var info = new ProcessStartInfo(tool)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"cannot start {tool}");
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        string stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{tool} {string.Join(' ', arguments)} failed ({process.ExitCode}): {stderr.Result}");
-        }
-
-        return stdout;
-    }
+    public static string Run(string tool, params string[] arguments) => ExternalTool.Run(tool, arguments);
 
     /// <summary>Every symbol of /proc/kallsyms by address (several symbols can share one address).</summary>
     public static Dictionary<ulong, List<string>> ReadKallsyms()

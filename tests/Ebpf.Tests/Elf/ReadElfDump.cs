@@ -37,22 +37,8 @@ public sealed partial class ReadElfDump
             Assert.Ignore("llvm-readelf is not installed");
         }
 
-        var psi = new ProcessStartInfo(Tool!)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[] { "--elf-output-style=LLVM", "--program-headers", "--sections", "--symbols", "--dyn-symbols", "--relocations", "--expand-relocs", path })
-        {
-            psi.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(psi)!;
-        var stderrTask = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        Assert.That(process.ExitCode, Is.EqualTo(0), stderrTask.Result);
+        var (exitCode, output, error) = ExternalTool.Execute(Tool!, "--elf-output-style=LLVM", "--program-headers", "--sections", "--symbols", "--dyn-symbols", "--relocations", "--expand-relocs", path);
+        Assert.That(exitCode, Is.EqualTo(0), error);
         return Parse(output);
     }
 

@@ -81,16 +81,5 @@ public sealed unsafe class PinningTests
         }
     }
 
-    private static int Run(string file, params string[] args)
-    {
-        var info = new ProcessStartInfo(file) { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var a in args)
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(info)!;
-        process.WaitForExit();
-        return process.ExitCode;
-    }
+    private static int Run(string file, params string[] args) => ExternalTool.Execute(file, args).ExitCode;
 }

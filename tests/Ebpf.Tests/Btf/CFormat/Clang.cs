@@ -54,16 +54,7 @@ public static class Clang
 
     private static (int Code, string Error) Execute(string program, string[] args)
     {
-        var start = new ProcessStartInfo(program) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        string error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, error + output.Result);
+        var (code, output, error) = ExternalTool.Execute(program, args);
+        return (code, error + output);
     }
 }
