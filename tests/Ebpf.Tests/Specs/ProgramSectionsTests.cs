@@ -330,8 +330,27 @@ public sealed class ProgramSectionsTests
                 }
 
                 Assert.That(theirs, Is.Not.Null, $"libbpf 1.1 does not know '{name}'");
-                Assert.That(theirs, Is.EqualTo(((uint)ours.ProgramType, (uint)(ours.ExpectedAttachType ?? 0))), $"'{name}' ({ours.Pattern})");
+                Assert.That(
+                    (theirs!.ProgramType, theirs.AttachType),
+                    Is.EqualTo(((uint)ours.ProgramType, (uint)(ours.ExpectedAttachType ?? 0))),
+                    $"'{name}' ({ours.Pattern})");
+                Assert.That(
+                    theirs.AttachableAttachType,
+                    Is.EqualTo(ours.IsAttachable ? (uint?)(uint)(ours.ExpectedAttachType ?? 0) : null),
+                    $"'{name}' ({ours.Pattern}) attachable");
             }
+        });
+    }
+
+    [Test]
+    public void Libbpf11_TableIsOursWithoutTheNewerRows()
+    {
+        var (all, attachable) = LibbpfSectionNames.Tables();
+        var older = ProgramSections.Definitions.Where(d => !NewerThanLibbpf11.Contains(d.Pattern)).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(older.Select(d => d.Pattern), Is.EqualTo(all), "same patterns in the same order");
+            Assert.That(older.Where(d => d.IsAttachable).Select(d => d.Pattern), Is.EqualTo(attachable), "same attachable rows");
         });
     }
 
