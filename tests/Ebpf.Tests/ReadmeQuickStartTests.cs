@@ -1,0 +1,38 @@
+using Ebpf.Btf;
+using Ebpf.Elf;
+using static Ebpf.Asm.Register;
+using ByteOrder = global::Ebpf.Asm.ByteOrder;
+using InstructionListing = global::Ebpf.Asm.InstructionListing;
+using Instructions = global::Ebpf.Asm.Instructions;
+
+namespace Ebpf.Tests.Readme;
+
+// Inside any Ebpf.* namespace the name Asm means the namespace Ebpf.Asm: alias the builder class here.
+using Asm = global::Ebpf.Asm.Asm;
+
+/// <summary>The README's quick start, kept compiling and true.</summary>
+public class ReadmeQuickStartTests
+{
+    [Test]
+    public void QuickStartRuns()
+    {
+        var program = new Instructions
+        {
+            Asm.Mov.Imm(R0, 0),
+            Asm.JEq.Imm(R1, 0, "out"),
+            Asm.Mov.Imm(R0, 1),
+            Asm.Exit().WithSymbol("out"),
+        };
+        byte[] bytecode = program.Encode(ByteOrder.LittleEndian);
+        Assert.That(bytecode, Has.Length.EqualTo(32));
+
+        using var elf = ElfFile.Open(TestPrograms.Path("packet"));
+        var section = elf.FindSection("xdp")!;
+        string listing = InstructionListing.Format(Instructions.Decode(section.Data.Span, ByteOrder.LittleEndian).AsSpan());
+        Assert.That(listing, Does.StartWith("   0: ("));
+
+        var vmlinux = BtfSpec.Load("/sys/kernel/btf/vmlinux");
+        var task = vmlinux.FindTypes("task_struct", BtfKind.Struct).Single();
+        Assert.That(vmlinux.GetSize(task.Id), Is.GreaterThan(1000));
+    }
+}
