@@ -1,54 +1,41 @@
 using System.Buffers;
-using System.IO.MemoryMappedFiles;
+using System.Runtime.InteropServices;
 
 namespace Ebpf.Btf;
 
 /// <summary>
-/// A read-only memory-mapped file exposed as <see cref="Memory{T}"/>, so that a <see cref="BtfSpec"/> can index
-/// a large BTF file without copying it. The mapping is released only when this object is disposed: there is no
-/// finalizer, because a span over the mapping may outlive every reference to this object (CA2015).
+/// A read-only, private memory mapping of a whole file exposed as <see cref="Memory{T}"/>, so that a
+/// <see cref="BtfSpec"/> can index a large BTF file without copying it. Maps with <c>mmap(PROT_READ, MAP_PRIVATE)</c>
+/// directly: <c>/sys/kernel/btf/vmlinux</c> refuses shared mappings, which is all <c>MemoryMappedFile</c> makes for
+/// read-only access. The mapping is released only when this object is disposed: there is no finalizer, because a
+/// span over the mapping may outlive every reference to this object (CA2015).
 /// </summary>
-internal sealed unsafe class BtfMappedMemory : MemoryManager<byte>
+internal sealed unsafe partial class BtfMappedMemory : MemoryManager<byte>
 {
-    private readonly MemoryMappedFile _file;
-    private readonly MemoryMappedViewAccessor _view;
+    private const int ProtRead = 1;
+    private const int MapPrivate = 2;
+
     private readonly int _length;
     private byte* _pointer;
 
-    private BtfMappedMemory(MemoryMappedFile file, MemoryMappedViewAccessor view, int length)
+    private BtfMappedMemory(byte* pointer, int length)
     {
-        _file = file;
-        _view = view;
+        _pointer = pointer;
         _length = length;
-        byte* p = null;
-        view.SafeMemoryMappedViewHandle.AcquirePointer(ref p);
-        _pointer = p + view.PointerOffset;
     }
 
-    /// <summary>Maps a whole file; returns null when the file cannot be mapped (some sysfs files cannot), so the caller can read it instead.</summary>
+    /// <summary>Maps a whole file; returns null when it cannot be mapped, so the caller can read it instead.</summary>
     public static BtfMappedMemory? TryOpen(string path)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.None);
-        long size = stream.Length;
-        if (size == 0 || size > int.MaxValue)
+        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        long size = RandomAccess.GetLength(handle);
+        if (size == 0 || size > int.MaxValue || !OperatingSystem.IsLinux())
         {
             return null;
         }
 
-        MemoryMappedFile? mapped = null;
-        MemoryMappedViewAccessor? accessor = null;
-        try
-        {
-            mapped = MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: false);
-            accessor = mapped.CreateViewAccessor(0, size, MemoryMappedFileAccess.Read);
-            return new BtfMappedMemory(mapped, accessor, (int)size);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
-        {
-            accessor?.Dispose();
-            mapped?.Dispose();
-            return null;
-        }
+        nint address = Mmap(0, (nuint)size, ProtRead, MapPrivate, (int)handle.DangerousGetHandle(), 0);
+        return address == -1 ? null : new BtfMappedMemory((byte*)address, (int)size);
     }
 
     public override Span<byte> GetSpan()
@@ -73,14 +60,14 @@ internal sealed unsafe class BtfMappedMemory : MemoryManager<byte>
     {
         if (_pointer != null)
         {
+            _ = Munmap((nint)_pointer, (nuint)_length);
             _pointer = null;
-            _view.SafeMemoryMappedViewHandle.ReleasePointer();
-        }
-
-        if (disposing)
-        {
-            _view.Dispose();
-            _file.Dispose();
         }
     }
+
+    [LibraryImport("libc", EntryPoint = "mmap", SetLastError = true)]
+    private static partial nint Mmap(nint address, nuint length, int protection, int flags, int fd, nint offset);
+
+    [LibraryImport("libc", EntryPoint = "munmap", SetLastError = true)]
+    private static partial int Munmap(nint address, nuint length);
 }
