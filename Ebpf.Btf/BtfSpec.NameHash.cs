@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.CompilerServices;
@@ -7,29 +8,41 @@ namespace Ebpf.Btf;
 
 public sealed partial class BtfSpec
 {
-    // Exact-name index over the raw UTF-8 names: no strings are made, so a lazy open plus a few lookups stays cheap.
-    // _nameBuckets[hash & mask] holds 1 + the local index of the first type in a chain, _nameNext[i] the next (0 ends).
+    // Exact-name indexes over the raw UTF-8 names: no strings are made, so a lazy open plus a few lookups stays cheap.
+    // One index covers every named type; one per kind covers that kind only, so a lookup by name and kind hashes
+    // only the names of that kind (a few thousand structs rather than every function and parameter list).
     private NameHashIndex? _nameHash;
+    private NameHashIndex?[]? _kindNameHash;
 
-    /// <summary>Local indexes of this blob's types named exactly <paramref name="utf8Name"/>, in id order.</summary>
+    /// <summary>Adds the ids of this blob's types named exactly <paramref name="utf8Name"/> to <paramref name="result"/>, in id order.</summary>
     private void AddExactMatches(ReadOnlySpan<byte> utf8Name, BtfKind? kind, List<uint> result, int insertAt)
     {
-        var index = LazyInitializer.EnsureInitialized(ref _nameHash, BuildNameHash);
+        NameHashIndex index;
+        if (kind is { } k && (uint)k < 32)
+        {
+            var perKind = LazyInitializer.EnsureInitialized(ref _kindNameHash, () => new NameHashIndex?[32]);
+            index = Volatile.Read(ref perKind[(int)k]) ?? Interlocked.CompareExchange(ref perKind[(int)k], BuildNameHash(k), null) ?? perKind[(int)k]!;
+        }
+        else
+        {
+            index = LazyInitializer.EnsureInitialized(ref _nameHash, () => BuildNameHash(null));
+        }
+
         var span = _raw.Span;
         ref byte data = ref MemoryMarshal.GetReference(span);
         int at = insertAt;
         for (int entry = index.Buckets[Hash(utf8Name) & index.Mask]; entry != 0; entry = index.Next[entry - 1])
         {
-            int offset = _offsets[entry - 1];
-            uint info = Word(ref data, offset + 4, _bigEndian);
-            if (kind is { } k && (BtfKind)((info >> 24) & 0x1f) != k)
+            int local = index.Types[entry - 1];
+            int offset = _offsets[local];
+            if (kind is { } wanted && (BtfKind)((Word(ref data, offset + 4, _bigEndian) >> 24) & 0x1f) != wanted)
             {
                 continue;
             }
 
             if (NameBytes(Word(ref data, offset, _bigEndian)).SequenceEqual(utf8Name))
             {
-                result.Insert(at++, FirstTypeId + (uint)(entry - 1));
+                result.Insert(at++, FirstTypeId + (uint)local);
             }
         }
     }
@@ -54,35 +67,45 @@ public sealed partial class BtfSpec
         return nul < 0 ? rest : rest[..nul];
     }
 
-    private NameHashIndex BuildNameHash()
+    private NameHashIndex BuildNameHash(BtfKind? kind)
     {
-        int count = _offsets.Length;
-        int size = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(count, 16));
-        var buckets = new int[size];
-        var next = new int[count];
-        int mask = size - 1;
         var span = _raw.Span;
         ref byte data = ref MemoryMarshal.GetReference(span);
         var strings = span.Slice(_stringStart, _stringLength);
 
-        // Walk backwards and push on the chain fronts, so chains come out in id order.
-        for (int i = count - 1; i >= 0; i--)
+        // The named types of the kind (or of any kind), by local index.
+        var scratch = ArrayPool<int>.Shared.Rent(Math.Max(1, _offsets.Length));
+        int count = 0;
+        for (int i = 0; i < _offsets.Length; i++)
         {
-            uint nameOffset = Word(ref data, _offsets[i], _bigEndian);
-            if (nameOffset == 0)
+            int offset = _offsets[i];
+            if (Word(ref data, offset, _bigEndian) != 0
+                && (kind is null || (BtfKind)((Word(ref data, offset + 4, _bigEndian) >> 24) & 0x1f) == kind))
             {
-                continue;
+                scratch[count++] = i;
             }
+        }
 
+        var types = scratch.AsSpan(0, count).ToArray();
+        ArrayPool<int>.Shared.Return(scratch);
+        int size = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(count, 16));
+        var buckets = new int[size];
+        var next = new int[count];
+        int mask = size - 1;
+
+        // Walk backwards and push on the chain fronts, so chains come out in id order.
+        for (int j = count - 1; j >= 0; j--)
+        {
+            uint nameOffset = Word(ref data, _offsets[types[j]], _bigEndian);
             uint hash = nameOffset >= StringOffsetBase && nameOffset - StringOffsetBase < (uint)_stringLength
                 ? HashAt(strings, (int)(nameOffset - StringOffsetBase))
                 : Hash(NameBytes(nameOffset));
             ref int bucket = ref buckets[hash & mask];
-            next[i] = bucket;
-            bucket = i + 1;
+            next[j] = bucket;
+            bucket = j + 1;
         }
 
-        return new NameHashIndex(buckets, next, mask);
+        return new NameHashIndex(types, buckets, next, mask);
     }
 
     /// <summary>Hash of the NUL-terminated name starting at <paramref name="start"/>; equal to <see cref="Hash"/> of its bytes.
@@ -152,5 +175,5 @@ public sealed partial class BtfSpec
         return (uint)(h ^ (h >> 32));
     }
 
-    private sealed record NameHashIndex(int[] Buckets, int[] Next, int Mask);
+    private sealed record NameHashIndex(int[] Types, int[] Buckets, int[] Next, int Mask);
 }
