@@ -92,8 +92,9 @@ public sealed partial class BtfExtInfo
 
     /// <summary>
     /// Attaches the records of one ELF section to that section's instructions: every instruction with a line
-    /// record gets <see cref="InstructionMetadata.Source"/>, and every instruction with a CO-RE relocation and no
-    /// tag yet gets the <see cref="CoreRelocation"/> as <see cref="InstructionMetadata.Tag"/>.
+    /// record gets <see cref="InstructionMetadata.Source"/>, every function start without a symbol gets its BTF
+    /// <c>FUNC</c> name as <see cref="InstructionMetadata.Symbol"/>, and every instruction with a CO-RE relocation
+    /// and no tag yet gets the <see cref="CoreRelocation"/> as <see cref="InstructionMetadata.Tag"/>.
     /// </summary>
     /// <param name="sectionName">The ELF section name the instructions were decoded from.</param>
     /// <param name="instructions">All of the section's instructions, starting at its first byte; changed in place.</param>
@@ -127,7 +128,12 @@ public sealed partial class BtfExtInfo
         var functions = new Dictionary<int, FuncInfo>();
         foreach (var f in FuncInfosOf(sectionName))
         {
-            functions[IndexOf(f.ByteOffset, "function record")] = f;
+            int index = IndexOf(f.ByteOffset, "function record");
+            functions[index] = f;
+            if (instructions[index].Symbol is null && Btf.TryGetTypeById(f.TypeId, out var type) && type is BtfFunc func)
+            {
+                instructions[index] = instructions[index].WithSymbol(func.Name);
+            }
         }
 
         var lines = new Dictionary<int, LineInfo>();

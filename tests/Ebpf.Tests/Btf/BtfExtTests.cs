@@ -105,12 +105,17 @@ public class BtfExtTests
                 Assert.That(instructions[index].Metadata?.Source, Is.EqualTo(new SourceLine(line.FileName, line.Text, line.Line, line.Column)));
             }
 
+            foreach (var (index, function) in annotations.Functions)
+            {
+                Assert.That(instructions[index].Symbol, Is.EqualTo(btf.GetTypeById(function.TypeId).Name));
+            }
+
             foreach (var (index, relocation) in annotations.CoreRelocations)
             {
                 Assert.That(instructions[index].Metadata?.Tag, Is.SameAs(relocation));
             }
 
-            // every instruction after the first line record carries a source line? no: only those with records do.
+            // only the instructions with line records carry a source line
             Assert.That(instructions.Count(i => i.Metadata?.Source is not null), Is.EqualTo(annotations.Lines.Count));
         }
     }
