@@ -1,8 +1,9 @@
+using System.Text;
+
 namespace Ebpf.Btf;
 
 public sealed partial class BtfSpec
 {
-    private Dictionary<string, uint[]>? _byName;
     private Dictionary<string, uint[]>? _byEssentialName;
 
     /// <summary>Ids of the types with a name, of any kind or of one kind, in id order (a base's first).
@@ -16,12 +17,23 @@ public sealed partial class BtfSpec
     {
         ArgumentNullException.ThrowIfNull(name);
         var result = new List<uint>();
+        if (!ignoreFlavor)
+        {
+            int max = Encoding.UTF8.GetMaxByteCount(name.Length);
+            Span<byte> utf8 = max <= 256 ? stackalloc byte[256] : new byte[max];
+            utf8 = utf8[..Encoding.UTF8.GetBytes(name, utf8)];
+            for (var spec = this; spec is not null; spec = spec.Base)
+            {
+                spec.AddExactMatches(utf8, kind, result, insertAt: 0); // base ids are smaller: put them first
+            }
+
+            return result;
+        }
+
         for (var spec = this; spec is not null; spec = spec.Base)
         {
-            var index = ignoreFlavor
-                ? LazyInitializer.EnsureInitialized(ref spec._byEssentialName, () => spec.BuildNameIndex(essential: true))
-                : LazyInitializer.EnsureInitialized(ref spec._byName, () => spec.BuildNameIndex(essential: false));
-            if (index.TryGetValue(ignoreFlavor ? EssentialName(name) : name, out var ids))
+            var index = LazyInitializer.EnsureInitialized(ref spec._byEssentialName, () => spec.BuildNameIndex(essential: true));
+            if (index.TryGetValue(EssentialName(name), out var ids))
             {
                 int insertAt = 0; // base ids are smaller: put them first
                 foreach (uint id in ids)

@@ -1,4 +1,7 @@
+using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Ebpf.Asm;
 
 namespace Ebpf.Btf;
@@ -137,14 +140,19 @@ public sealed partial class BtfSpec
         }
 
         int typeStart = (int)(header.HeaderLength + header.TypeOffset);
-        var offsets = IndexRecords(span, typeStart, (int)header.TypeLength, bigEndian);
+        uint stringEnd = (baseSpec is null ? 0 : baseSpec.StringOffsetBase + (uint)baseSpec._stringLength) + header.StringLength;
+        var offsets = IndexRecords(span, typeStart, (int)header.TypeLength, bigEndian, stringEnd, out uint maxTypeReference);
         if (baseSpec is not null && (long)baseSpec.LastTypeId + offsets.Length > int.MaxValue)
         {
             throw new BtfFormatException("too many types in base and split BTF", 8);
         }
 
         var spec = new BtfSpec(raw, header, bigEndian, baseSpec, offsets, stringStart);
-        spec.CheckReferences();
+        if (maxTypeReference > spec.LastTypeId)
+        {
+            spec.CheckReferences(); // finds and reports the first bad reference
+        }
+
         return spec;
     }
 
@@ -171,45 +179,117 @@ public sealed partial class BtfSpec
         }
     }
 
-    private static int[] IndexRecords(ReadOnlySpan<byte> span, int start, int length, bool bigEndian)
+    /// <summary>
+    /// The one pass over the type section: finds where every record starts, checks that it fits and that every name
+    /// offset is inside the strings, and returns the largest type id referenced (checked once the type count is known).
+    /// </summary>
+    private static int[] IndexRecords(ReadOnlySpan<byte> span, int start, int length, bool bigEndian, uint stringEnd, out uint maxTypeReference)
     {
         // Each record takes at least 12 bytes, so this bounds the index by the bytes actually present.
-        var offsets = new int[length / RecordHeaderSize];
-        int count = 0;
-        int pos = start;
-        int end = start + length;
-        while (pos < end)
+        var scratch = ArrayPool<int>.Shared.Rent(Math.Max(1, length / RecordHeaderSize));
+        try
         {
-            if (end - pos < RecordHeaderSize)
+            int count = 0;
+            int pos = start;
+            int end = start + length;
+            uint maxRef = 0;
+            ref byte data = ref MemoryMarshal.GetReference(span);
+            while (pos < end)
             {
-                throw new BtfFormatException($"type record {count + 1} truncated: {end - pos} bytes left of a 12-byte header", pos);
+                if (end - pos < RecordHeaderSize)
+                {
+                    throw new BtfFormatException($"type record {count + 1} truncated: {end - pos} bytes left of a 12-byte header", pos);
+                }
+
+                uint info = Word(ref data, pos + 4, bigEndian);
+                var kind = (BtfKind)((info >> 24) & 0x1f);
+                int vlen = (int)(info & 0xffff);
+                int extra = kind switch
+                {
+                    BtfKind.Int or BtfKind.Var or BtfKind.DeclTag => 4,
+                    BtfKind.Array => 12,
+                    BtfKind.Struct or BtfKind.Union or BtfKind.DataSec or BtfKind.Enum64 => 12 * vlen,
+                    BtfKind.Enum or BtfKind.FuncProto => 8 * vlen,
+                    BtfKind.Pointer or BtfKind.Forward or BtfKind.Typedef or BtfKind.Volatile or BtfKind.Const
+                        or BtfKind.Restrict or BtfKind.Func or BtfKind.Float or BtfKind.TypeTag => 0,
+                    _ => throw new BtfFormatException($"type record {count + 1} has unknown kind {(int)kind}", pos + 4),
+                };
+                if (end - pos - RecordHeaderSize < extra)
+                {
+                    throw new BtfFormatException(
+                        $"type record {count + 1} ({kind}, vlen {vlen}) needs {RecordHeaderSize + extra} bytes, {end - pos} left", pos);
+                }
+
+                CheckName(Word(ref data, pos, bigEndian), stringEnd, pos);
+                int members = pos + RecordHeaderSize;
+                switch (kind)
+                {
+                    case BtfKind.Pointer or BtfKind.Typedef or BtfKind.Volatile or BtfKind.Const or BtfKind.Restrict
+                        or BtfKind.TypeTag or BtfKind.Func or BtfKind.Var or BtfKind.DeclTag:
+                        maxRef = Math.Max(maxRef, Word(ref data, pos + 8, bigEndian));
+                        break;
+                    case BtfKind.Array:
+                        maxRef = Math.Max(maxRef, Math.Max(Word(ref data, members, bigEndian), Word(ref data, members + 4, bigEndian)));
+                        break;
+                    case BtfKind.Struct or BtfKind.Union:
+                        for (int m = members; m < members + extra; m += 12)
+                        {
+                            CheckName(Word(ref data, m, bigEndian), stringEnd, m);
+                            maxRef = Math.Max(maxRef, Word(ref data, m + 4, bigEndian));
+                        }
+
+                        break;
+                    case BtfKind.Enum:
+                        for (int m = members; m < members + extra; m += 8)
+                        {
+                            CheckName(Word(ref data, m, bigEndian), stringEnd, m);
+                        }
+
+                        break;
+                    case BtfKind.Enum64:
+                        for (int m = members; m < members + extra; m += 12)
+                        {
+                            CheckName(Word(ref data, m, bigEndian), stringEnd, m);
+                        }
+
+                        break;
+                    case BtfKind.DataSec:
+                        for (int m = members; m < members + extra; m += 12)
+                        {
+                            maxRef = Math.Max(maxRef, Word(ref data, m, bigEndian));
+                        }
+
+                        break;
+                    case BtfKind.FuncProto:
+                        maxRef = Math.Max(maxRef, Word(ref data, pos + 8, bigEndian));
+                        for (int m = members; m < members + extra; m += 8)
+                        {
+                            CheckName(Word(ref data, m, bigEndian), stringEnd, m);
+                            maxRef = Math.Max(maxRef, Word(ref data, m + 4, bigEndian));
+                        }
+
+                        break;
+                }
+
+                scratch[count++] = pos;
+                pos += RecordHeaderSize + extra;
             }
 
-            uint info = ReadUInt32(span, pos + 4, bigEndian);
-            var kind = (BtfKind)((info >> 24) & 0x1f);
-            int vlen = (int)(info & 0xffff);
-            int extra = kind switch
-            {
-                BtfKind.Int or BtfKind.Var or BtfKind.DeclTag => 4,
-                BtfKind.Array => 12,
-                BtfKind.Struct or BtfKind.Union or BtfKind.DataSec or BtfKind.Enum64 => 12 * vlen,
-                BtfKind.Enum or BtfKind.FuncProto => 8 * vlen,
-                BtfKind.Pointer or BtfKind.Forward or BtfKind.Typedef or BtfKind.Volatile or BtfKind.Const
-                    or BtfKind.Restrict or BtfKind.Func or BtfKind.Float or BtfKind.TypeTag => 0,
-                _ => throw new BtfFormatException($"type record {count + 1} has unknown kind {(int)kind}", pos + 4),
-            };
-            if (end - pos - RecordHeaderSize < extra)
-            {
-                throw new BtfFormatException(
-                    $"type record {count + 1} ({kind}, vlen {vlen}) needs {RecordHeaderSize + extra} bytes, {end - pos} left", pos);
-            }
-
-            offsets[count++] = pos;
-            pos += RecordHeaderSize + extra;
+            maxTypeReference = maxRef;
+            return scratch.AsSpan(0, count).ToArray();
         }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(scratch);
+        }
+    }
 
-        Array.Resize(ref offsets, count);
-        return offsets;
+    /// <summary>A 32-bit word at an offset already checked to be inside the blob.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint Word(ref byte data, int offset, bool bigEndian)
+    {
+        uint value = Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref data, offset));
+        return bigEndian == BitConverter.IsLittleEndian ? BinaryPrimitives.ReverseEndianness(value) : value;
     }
 
     private static uint ReadUInt32(ReadOnlySpan<byte> span, int offset, bool bigEndian) =>

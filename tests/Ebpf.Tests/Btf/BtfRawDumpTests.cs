@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Ebpf.Asm;
 using Ebpf.Btf;
+using Ebpf.Elf;
 
 namespace Ebpf.Tests.Btf;
 
@@ -43,21 +44,50 @@ public class BtfRawDumpTests
         Bpftool.AssertSameDump(Bpftool.Run("btf", "dump", "file", _sharedVmlinux, "format", "raw"), BtfRawDumper.Dump(spec));
     }
 
-    [TestCase("atomics", false)]
-    [TestCase("atomics", true)]
-    [TestCase("callbacks", false)]
-    [TestCase("callbacks", true)]
-    [TestCase("maps_and_globals", false)]
-    [TestCase("maps_and_globals", true)]
-    [TestCase("packet", false)]
-    [TestCase("packet", true)]
-    public void TestProgramDumpMatchesBpftool(string program, bool bigEndian)
+    public static IEnumerable<TestCaseData> Objects() =>
+        TestPrograms.All.Select(path => new TestCaseData(Path.GetFileName(path)).SetArgDisplayNames(Path.GetFileName(path)));
+
+    [TestCaseSource(nameof(Objects))]
+    public void TestProgramDumpMatchesBpftool(string file)
     {
-        var spec = BtfSpec.Parse(ObjectBtf.Section(program, bigEndian));
+        string path = Path.Combine(TestPrograms.Directory, file);
+        var spec = BtfSpec.LoadElf(path);
+        bool bigEndian = file.EndsWith(".bpfeb.o", StringComparison.Ordinal);
         Assert.That(spec.ByteOrder, Is.EqualTo(bigEndian ? ByteOrder.BigEndian : ByteOrder.LittleEndian));
-        Bpftool.AssertSameDump(
-            Bpftool.Run("btf", "dump", "file", TestPrograms.Path(program, bigEndian), "format", "raw"),
-            BtfRawDumper.Dump(spec));
+        Bpftool.AssertSameDump(Bpftool.Run("btf", "dump", "file", path, "format", "raw"), BtfRawDumper.Dump(spec));
+    }
+
+    [Test]
+    public void EveryTestProgramIsCovered()
+    {
+        Assert.That(TestPrograms.All.Select(Path.GetFileName), Has.Member("core.bpfel.o").And.Member("core.bpfeb.o"));
+        Assert.That(TestPrograms.All, Has.Count.GreaterThanOrEqualTo(10));
+    }
+
+    [Test]
+    public void FromElfUsesTheBtfSectionInPlace()
+    {
+        using var elf = ElfFile.Open(TestPrograms.Path("callbacks"));
+        var spec = BtfSpec.FromElf(elf);
+        Assert.That(spec.Header, Is.EqualTo(BtfSpec.Parse(elf.FindSection(".BTF")!.Data.ToArray()).Header));
+        Assert.That(spec.FindIds("sum_elem", BtfKind.Func), Is.Not.Empty);
+    }
+
+    [Test]
+    public void FromElfWithoutBtfThrowsFormatException()
+    {
+        // Rename .BTF and .BTF.ext to .XTF and .XTF.ext in the section name table.
+        var image = File.ReadAllBytes(TestPrograms.Path("atomics"));
+        var needle = ".BTF"u8.ToArray();
+        for (int i = image.AsSpan().IndexOf(needle); i >= 0; i = image.AsSpan().IndexOf(needle))
+        {
+            image[i + 1] = (byte)'X';
+        }
+
+        var elf = ElfFile.Parse(image);
+        Assert.That(elf.FindSection(".XTF"), Is.Not.Null);
+        Assert.Throws<BtfFormatException>(() => BtfSpec.FromElf(elf));
+        Assert.That(BtfExtInfo.FromElf(elf, BtfSpec.LoadElf(TestPrograms.Path("atomics"))), Is.Null);
     }
 
     [Test]

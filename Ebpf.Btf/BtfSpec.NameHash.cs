@@ -1,0 +1,179 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Ebpf.Btf;
+
+public sealed partial class BtfSpec
+{
+    // Exact-name indexes over the raw UTF-8 names: no strings are made, so a lazy open plus a few lookups stays cheap.
+    // One index covers every named type; one per kind covers that kind only, so a lookup by name and kind hashes
+    // only the names of that kind (a few thousand structs rather than every function and parameter list).
+    private NameHashIndex? _nameHash;
+    private NameHashIndex?[]? _kindNameHash;
+
+    /// <summary>Adds the ids of this blob's types named exactly <paramref name="utf8Name"/> to <paramref name="result"/>, in id order.</summary>
+    private void AddExactMatches(ReadOnlySpan<byte> utf8Name, BtfKind? kind, List<uint> result, int insertAt)
+    {
+        NameHashIndex index;
+        if (kind is { } k && (uint)k < 32)
+        {
+            var perKind = LazyInitializer.EnsureInitialized(ref _kindNameHash, () => new NameHashIndex?[32]);
+            index = Volatile.Read(ref perKind[(int)k]) ?? Interlocked.CompareExchange(ref perKind[(int)k], BuildNameHash(k), null) ?? perKind[(int)k]!;
+        }
+        else
+        {
+            index = LazyInitializer.EnsureInitialized(ref _nameHash, () => BuildNameHash(null));
+        }
+
+        var span = _raw.Span;
+        ref byte data = ref MemoryMarshal.GetReference(span);
+        int at = insertAt;
+        for (int entry = index.Buckets[Hash(utf8Name) & index.Mask]; entry != 0; entry = index.Next[entry - 1])
+        {
+            int local = index.Types[entry - 1];
+            int offset = _offsets[local];
+            if (kind is { } wanted && (BtfKind)((Word(ref data, offset + 4, _bigEndian) >> 24) & 0x1f) != wanted)
+            {
+                continue;
+            }
+
+            if (NameBytes(Word(ref data, offset, _bigEndian)).SequenceEqual(utf8Name))
+            {
+                result.Insert(at++, FirstTypeId + (uint)local);
+            }
+        }
+    }
+
+    /// <summary>The UTF-8 bytes of a string, without its NUL; the offset may point into a base's strings.</summary>
+    private ReadOnlySpan<byte> NameBytes(uint offset)
+    {
+        var spec = this;
+        while (offset < spec.StringOffsetBase && spec.Base is not null)
+        {
+            spec = spec.Base;
+        }
+
+        uint local = offset - spec.StringOffsetBase;
+        if (local >= (uint)spec._stringLength)
+        {
+            return default;
+        }
+
+        var rest = spec._raw.Span.Slice(spec._stringStart + (int)local, spec._stringLength - (int)local);
+        int nul = rest.IndexOf((byte)0);
+        return nul < 0 ? rest : rest[..nul];
+    }
+
+    private NameHashIndex BuildNameHash(BtfKind? kind)
+    {
+        var span = _raw.Span;
+        ref byte data = ref MemoryMarshal.GetReference(span);
+        var strings = span.Slice(_stringStart, _stringLength);
+
+        // The named types of the kind (or of any kind), by local index.
+        var scratch = ArrayPool<int>.Shared.Rent(Math.Max(1, _offsets.Length));
+        int count = 0;
+        for (int i = 0; i < _offsets.Length; i++)
+        {
+            int offset = _offsets[i];
+            if (Word(ref data, offset, _bigEndian) != 0
+                && (kind is null || (BtfKind)((Word(ref data, offset + 4, _bigEndian) >> 24) & 0x1f) == kind))
+            {
+                scratch[count++] = i;
+            }
+        }
+
+        var types = scratch.AsSpan(0, count).ToArray();
+        ArrayPool<int>.Shared.Return(scratch);
+        int size = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(count, 16));
+        var buckets = new int[size];
+        var next = new int[count];
+        int mask = size - 1;
+
+        // Walk backwards and push on the chain fronts, so chains come out in id order.
+        for (int j = count - 1; j >= 0; j--)
+        {
+            uint nameOffset = Word(ref data, _offsets[types[j]], _bigEndian);
+            uint hash = nameOffset >= StringOffsetBase && nameOffset - StringOffsetBase < (uint)_stringLength
+                ? HashAt(strings, (int)(nameOffset - StringOffsetBase))
+                : Hash(NameBytes(nameOffset));
+            ref int bucket = ref buckets[hash & mask];
+            next[j] = bucket;
+            bucket = j + 1;
+        }
+
+        return new NameHashIndex(types, buckets, next, mask);
+    }
+
+    /// <summary>Hash of the NUL-terminated name starting at <paramref name="start"/>; equal to <see cref="Hash"/> of its bytes.
+    /// Only the first 16 bytes count, read 8 at a time: names that share a 16-byte prefix share a chain.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint HashAt(ReadOnlySpan<byte> strings, int start)
+    {
+        if (strings.Length - start < 16)
+        {
+            var rest = strings[start..];
+            int nul = rest.IndexOf((byte)0);
+            return Hash(nul < 0 ? rest : rest[..nul]);
+        }
+
+        ref byte p = ref Unsafe.Add(ref MemoryMarshal.GetReference(strings), start);
+        ulong first = Unsafe.ReadUnaligned<ulong>(ref p);
+        ulong second = 0;
+        if (!BitConverter.IsLittleEndian)
+        {
+            first = BinaryPrimitives.ReverseEndianness(first);
+        }
+
+        if (!KeepBeforeNul(ref first))
+        {
+            second = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref p, 8));
+            if (!BitConverter.IsLittleEndian)
+            {
+                second = BinaryPrimitives.ReverseEndianness(second);
+            }
+
+            KeepBeforeNul(ref second);
+        }
+
+        return Mix(first, second);
+    }
+
+    /// <summary>Zeroes the bytes from the first NUL on (little-endian order); returns whether there was a NUL.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool KeepBeforeNul(ref ulong value)
+    {
+        ulong zeros = (value - 0x0101010101010101UL) & ~value & 0x8080808080808080UL;
+        if (zeros == 0)
+        {
+            return false;
+        }
+
+        int bytes = BitOperations.TrailingZeroCount(zeros) >> 3;
+        value = bytes == 0 ? 0 : value & (ulong.MaxValue >> (64 - (8 * bytes)));
+        return true;
+    }
+
+    /// <summary>Hash of a name's bytes (no NUL); only the first 16 bytes count.</summary>
+    private static uint Hash(ReadOnlySpan<byte> name)
+    {
+        Span<byte> padded = stackalloc byte[16];
+        padded.Clear();
+        name[..Math.Min(name.Length, 16)].CopyTo(padded);
+        return Mix(BinaryPrimitives.ReadUInt64LittleEndian(padded), BinaryPrimitives.ReadUInt64LittleEndian(padded[8..]));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint Mix(ulong first, ulong second)
+    {
+        ulong h = (first * 0x9E3779B97F4A7C15UL) ^ (BitOperations.RotateLeft(second * 0xC2B2AE3D27D4EB4FUL, 31));
+        h ^= h >> 29;
+        h *= 0xBF58476D1CE4E5B9UL;
+        return (uint)(h ^ (h >> 32));
+    }
+
+    private sealed record NameHashIndex(int[] Types, int[] Buckets, int[] Next, int Mask);
+}
