@@ -1,0 +1,70 @@
+using Ebpf.Asm;
+using Ebpf.Btf;
+
+namespace Ebpf.Specs;
+
+/// <summary>
+/// The maps, programs and variables of a BPF object, before anything is loaded. Read one with
+/// <see cref="Load(string)"/>; building and changing a spec needs no privileges.
+/// </summary>
+public sealed partial class CollectionSpec
+{
+    /// <summary>Creates an empty spec.</summary>
+    public CollectionSpec()
+    {
+    }
+
+    /// <summary>Maps by name.</summary>
+    public Dictionary<string, MapSpec> Maps { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Programs by name.</summary>
+    public Dictionary<string, ProgramSpec> Programs { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Global variables by name.</summary>
+    public Dictionary<string, VariableSpec> Variables { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The object's BTF, or null when it has none.</summary>
+    public BtfSpec? Types { get; set; }
+
+    /// <summary>The object's byte order.</summary>
+    public ByteOrder ByteOrder { get; set; } = ByteOrder.LittleEndian;
+
+    /// <summary>
+    /// A deep copy: changing its variables or map contents leaves this spec alone. Instructions are copied;
+    /// BTF is shared (it is immutable).
+    /// </summary>
+    public CollectionSpec Copy()
+    {
+        var copy = new CollectionSpec { Types = Types, ByteOrder = ByteOrder };
+        var buffers = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        foreach (var (name, map) in Maps)
+        {
+            var contents = new MapEntry[map.Contents.Count];
+            for (int i = 0; i < contents.Length; i++)
+            {
+                var entry = map.Contents[i];
+                var value = entry.Value.ToArray();
+                if (i == 0 && map.IsGlobalData)
+                {
+                    buffers[name] = value;
+                }
+
+                contents[i] = entry with { Key = entry.Key.ToArray(), Value = value };
+            }
+
+            copy.Maps[name] = map with { Contents = contents };
+        }
+
+        foreach (var (name, program) in Programs)
+        {
+            copy.Programs[name] = program with { Instructions = new Instructions(program.Instructions) };
+        }
+
+        foreach (var (name, variable) in Variables)
+        {
+            copy.Variables[name] = buffers.TryGetValue(variable.MapName, out var data) ? variable.WithData(data) : variable;
+        }
+
+        return copy;
+    }
+}
