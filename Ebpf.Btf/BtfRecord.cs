@@ -11,6 +11,9 @@ internal readonly struct BtfRecord
         Offset = offset;
     }
 
+    /// <summary>The blob the record belongs to (a base for a split BTF's inherited ids).</summary>
+    public BtfSpec Spec => _spec;
+
     /// <summary>Byte offset of the record in its blob.</summary>
     public int Offset { get; }
 

@@ -18,7 +18,14 @@ public sealed partial class BtfSpec
     public BtfKind GetKind(uint id)
     {
         CheckId(id);
-        return id == 0 ? BtfKind.Void : Record(id).Kind;
+        if (id == 0)
+        {
+            return BtfKind.Void;
+        }
+
+        var owner = Owner(id);
+        uint info = ReadUInt32(owner._raw.Span, owner._offsets[id - owner.FirstTypeId] + 4, owner._bigEndian);
+        return (BtfKind)((info >> 24) & 0x1f);
     }
 
     /// <summary>The name of a type, read without decoding the rest of it.</summary>
@@ -34,6 +41,35 @@ public sealed partial class BtfSpec
 
         uint nameOffset = Record(id).NameOffset;
         return nameOffset == 0 ? "" : GetString(nameOffset);
+    }
+
+    /// <summary>The UTF-8 name of a type, read in place without decoding the type or allocating.</summary>
+    /// <param name="id">A type id from 0 to <see cref="LastTypeId"/>.</param>
+    /// <returns>The name's bytes, or an empty span for an anonymous type or <c>void</c>.</returns>
+    public ReadOnlySpan<byte> GetNameUtf8(uint id)
+    {
+        CheckId(id);
+        if (id == 0)
+        {
+            return default;
+        }
+
+        var owner = Owner(id);
+        var span = owner._raw.Span;
+        uint nameOffset = ReadUInt32(span, owner._offsets[id - owner.FirstTypeId], owner._bigEndian);
+        if (nameOffset == 0)
+        {
+            return default;
+        }
+
+        if (nameOffset < owner.StringOffsetBase)
+        {
+            return owner.GetStringUtf8(nameOffset);
+        }
+
+        // Offsets were checked when the blob was parsed, and the string section ends with a NUL.
+        var rest = span.Slice(owner._stringStart + (int)(nameOffset - owner.StringOffsetBase));
+        return rest[..rest.IndexOf((byte)0)];
     }
 
     /// <summary>Checks every type and name reference of this blob's records against the known ids and strings.</summary>

@@ -64,7 +64,7 @@ public sealed partial class BtfSpec
     /// <param name="baseSpec">The base BTF when the file is split BTF, or null.</param>
     /// <returns>The parsed BTF.</returns>
     /// <exception cref="BtfFormatException">The file is not valid BTF.</exception>
-    public static BtfSpec Load(string path, BtfSpec? baseSpec = null) => Parse(File.ReadAllBytes(path), baseSpec);
+    public static BtfSpec Load(string path, BtfSpec? baseSpec = null) => Parse(BtfMappedMemory.ReadAllBytes(path), baseSpec);
 
     /// <summary>Parses raw BTF bytes (a <c>.BTF</c> section or a sysfs BTF file), in either byte order.</summary>
     /// <param name="raw">The blob; kept, not copied.</param>

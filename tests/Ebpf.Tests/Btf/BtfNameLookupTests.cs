@@ -54,4 +54,28 @@ public class BtfNameLookupTests
         Assert.That(spec.FindIds(longest[..16]), Is.Empty.Or.All.Matches<uint>(id => spec.GetName(id) == longest[..16]));
         Assert.That(spec.FindIds("task_struct\u00e9"), Is.Empty);
     }
+
+    [Test]
+    public void Utf8NamesEqualDecodedNamesForKernelAndSplitBtf()
+    {
+        var kernel = BtfSpec.Parse(BtfTestData.KernelBytes());
+        var baseSpec = BtfSpec.Load(BtfTestData.Shared("btf_testmod.btf.base"));
+        var split = BtfSpec.Load(BtfTestData.Shared("btf_testmod.btf"), baseSpec);
+        foreach (var spec in new[] { kernel, split })
+        {
+            for (uint id = 0; id <= spec.LastTypeId; id++)
+            {
+                string expected = spec.GetName(id);
+                if (System.Text.Encoding.UTF8.GetString(spec.GetNameUtf8(id)) != expected)
+                {
+                    Assert.Fail($"type {id}: '{System.Text.Encoding.UTF8.GetString(spec.GetNameUtf8(id))}' != '{expected}'");
+                }
+            }
+
+            Assert.Throws<ArgumentOutOfRangeException>(() => spec.GetNameUtf8(spec.LastTypeId + 1));
+        }
+
+        Assert.That(System.Text.Encoding.UTF8.GetString(kernel.GetStringUtf8(kernel.Record(1).NameOffset)), Is.EqualTo(kernel.GetName(1)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => kernel.GetStringUtf8(uint.MaxValue));
+    }
 }
