@@ -1,5 +1,6 @@
 // Static maps and a static program (libbpf 1.1 rejects both; newer loaders accept them): the `values` relocations
-// name the section symbol, with the target's offset stored in the slot.
+// name the section symbol, with the target's offset stored in the slot. Also map_extra as newer libbpf's __ulong
+// (an enum with one enumerator), which libbpf 1.1 does not know.
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
@@ -21,6 +22,15 @@ struct {
 } static_outer SEC(".maps") = {
 	.values = { &static_second, &static_first },
 };
+
+#define __ulong(name, val) enum { ___bpf_concat(__unique_value, __COUNTER__) = val } name
+
+struct {
+	__uint(type, BPF_MAP_TYPE_BLOOM_FILTER);
+	__uint(max_entries, 16);
+	__ulong(map_extra, 5);
+	__type(value, __u32);
+} ulong_bloom SEC(".maps");
 
 SEC("tc")
 int static_entry(struct __sk_buff *skb)

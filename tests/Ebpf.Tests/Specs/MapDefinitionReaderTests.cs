@@ -174,6 +174,14 @@ public class MapDefinitionReaderTests
 
     [TestCase(false)]
     [TestCase(true)]
+    public void Map_extra_as_an_enum_value(bool bigEndian)
+    {
+        var bloom = ObjectMaps.ByName("maps_static", bigEndian)["ulong_bloom"];
+        Assert.That((bloom.Type, bloom.MapExtra, bloom.ValueSize), Is.EqualTo((BpfMapType.BloomFilter, 5UL, 4u)));
+    }
+
+    [TestCase(false)]
+    [TestCase(true)]
     public void Legacy_bpf_map_def(bool bigEndian)
     {
         var maps = ObjectMaps.ByName("maps_legacy", bigEndian);
