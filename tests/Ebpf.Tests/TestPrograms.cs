@@ -12,6 +12,12 @@ public static class TestPrograms
             ? System.IO.Directory.GetFiles(Directory, "*.o").OrderBy(f => f, StringComparer.Ordinal).ToArray()
             : [];
 
+    /// <summary>
+    /// Whether an object is for reading only: X_noload.bpf.c sources use what not every kernel loads (typed ksyms,
+    /// programs loaded on request), so tests that load every object skip them.
+    /// </summary>
+    public static bool IsNoLoad(string path) => System.IO.Path.GetFileName(path).Contains("_noload.", StringComparison.Ordinal);
+
     /// <summary>Path of one compiled object, e.g. <c>Path("packet", bigEndian: false)</c>.</summary>
     public static string Path(string name, bool bigEndian = false) =>
         System.IO.Path.Combine(Directory, $"{name}.bpf{(bigEndian ? "eb" : "el")}.o");
