@@ -82,7 +82,7 @@ internal sealed partial class ElfObjectReader
             AttachType = match?.ExpectedAttachType,
             AttachTo = match?.Target,
             Flags = flags,
-            SectionName = section.Name,
+            SectionName = section.Name.StartsWith('?') ? section.Name[1..] : section.Name, // as libbpf reports it
             Instructions = instructions,
             License = license,
             KernelVersion = version,

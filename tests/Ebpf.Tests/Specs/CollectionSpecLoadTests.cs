@@ -71,7 +71,7 @@ public sealed class CollectionSpecLoadTests
         foreach (var (name, section) in expected)
         {
             var program = spec.Programs[name];
-            Assert.That(program.SectionName, Is.EqualTo(section), name);
+            Assert.That(program.SectionName, Is.EqualTo(section.TrimStart('?')), name); // libbpf forgets the "?" once autoload is off
             var match = ProgramSections.Match(section);
             Assert.That(program.Type, Is.EqualTo(match!.ProgramType), name);
             Assert.That(program.AttachType, Is.EqualTo(match.ExpectedAttachType), name);
