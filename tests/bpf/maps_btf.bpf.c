@@ -119,7 +119,8 @@ int entry(struct __sk_buff *skb)
 	bpf_tail_call(skb, &jumps, 1);
 	if (p)
 		return p->a + (inner != 0) + (inner2 != 0);
-	return bpf_map_lookup_elem(&sized, &key) != 0 || bpf_map_lookup_elem(&mixed, &key) != 0;
+	__u8 key6[6] = {};
+	return bpf_map_lookup_elem(&sized, key6) != 0 || bpf_map_lookup_elem(&mixed, &key) != 0;
 }
 
 char LICENSE[] SEC("license") = "GPL";
