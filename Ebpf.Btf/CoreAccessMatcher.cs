@@ -82,7 +82,7 @@ internal static class CoreAccessMatcher
                 throw new CoreRelocationException($"target type {target.GetTypeById(id)} has no size");
             }
 
-            spec.BitOffset += la.Index * size * 8;
+            spec.BitOffset += CoreAccessParser.BitsOf(la.Index, size, null);
         }
 
         return spec;

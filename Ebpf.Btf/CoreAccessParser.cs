@@ -55,7 +55,7 @@ internal static class CoreAccessParser
         }
 
         spec.Accessors.Add(new CoreAccessor(id, raw[0], null));
-        spec.BitOffset = raw[0] * SizeOf(btf, id, relocation) * 8;
+        spec.BitOffset = BitsOf(raw[0], SizeOf(btf, id, relocation), relocation);
         for (int i = 1; i < raw.Count; i++)
         {
             int index = raw[i];
@@ -90,7 +90,7 @@ internal static class CoreAccessParser
                     }
 
                     spec.Accessors.Add(new CoreAccessor(element, index, null));
-                    spec.BitOffset += index * SizeOf(btf, element, relocation) * 8;
+                    spec.BitOffset += BitsOf(index, SizeOf(btf, element, relocation), relocation);
                     id = element;
                     break;
                 }
@@ -107,6 +107,19 @@ internal static class CoreAccessParser
     internal static bool IsFlexibleArray(BtfSpec btf, CoreAccessor previous, BtfArray array) =>
         previous.Name is not null && array.Count == 0
         && btf.GetTypeById(previous.TypeId) is BtfComposite c && previous.Index == c.Members.Count - 1;
+
+    /// <summary>Bits taken by <paramref name="count"/> elements of <paramref name="size"/> bytes; an error past 2^63.</summary>
+    internal static long BitsOf(long count, long size, CoreRelocation? relocation)
+    {
+        try
+        {
+            return checked(count * size * 8);
+        }
+        catch (OverflowException e)
+        {
+            throw new CoreRelocationException($"access '{relocation?.AccessString}' overflows: {count} elements of {size} bytes", e);
+        }
+    }
 
     internal static long SizeOf(BtfSpec btf, uint id, CoreRelocation relocation) =>
         btf.TryGetSize(id, out long size) ? size : throw Error(relocation, $"type {btf.GetTypeById(id)} has no size");

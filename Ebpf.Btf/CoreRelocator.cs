@@ -37,6 +37,14 @@ public sealed class CoreRelocator
     /// <summary>The target BTFs, vmlinux first.</summary>
     public IReadOnlyList<BtfSpec> Targets { get; }
 
+    /// <summary>A relocator against a kernel's BTF: its vmlinux, and its modules' BTF for types vmlinux lacks
+    /// (each module file is read only when such a type is looked up).</summary>
+    /// <param name="localBtf">The program's own BTF.</param>
+    /// <param name="kernel">The kernel's BTF files; <see cref="KernelBtf.Shared"/> when null.</param>
+    /// <returns>The relocator.</returns>
+    public static CoreRelocator ForKernel(BtfSpec localBtf, KernelBtf? kernel = null) =>
+        new(localBtf, new CoreKernelTargets(kernel ?? KernelBtf.Shared));
+
     /// <summary>Relocates one program with a fresh relocator.</summary>
     /// <param name="instructions">The program; changed in place.</param>
     /// <param name="localBtf">The program's own BTF.</param>

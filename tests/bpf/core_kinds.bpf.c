@@ -40,6 +40,12 @@ struct sk_buff {
 	unsigned char pkt_type: 3;
 } __attribute__((preserve_access_index));
 
+/* member names match exactly: no flavor suffix and no prefix match for fields */
+struct task_struct___names {
+	int pid___x;
+	int pi;
+} __attribute__((preserve_access_index));
+
 struct no_such_kernel_type___x {
 	int a;
 } __attribute__((preserve_access_index));
@@ -89,6 +95,8 @@ int kinds_probed(void *ctx)
 	r += bpf_core_field_offset(skb->len);
 	r += bpf_core_field_size(t->comm);
 	r += bpf_core_field_offset(t->comm[3]);
+	r += bpf_core_field_exists(((struct task_struct___names *)t)->pid___x);
+	r += bpf_core_field_exists(((struct task_struct___names *)t)->pi);
 	if (bpf_core_field_exists(old->state))
 		r += BPF_CORE_READ(old, state);
 	return r;
