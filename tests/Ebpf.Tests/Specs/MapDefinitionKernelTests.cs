@@ -7,7 +7,7 @@ namespace Ebpf.Tests.Specs;
 /// <summary>
 /// The kernel accepts the map specs the reader produces: every map of the map test objects is created with
 /// <c>BPF_MAP_CREATE</c> from its spec (map-in-maps with their inner template), its info matches the spec, and
-/// map-in-map contents are written with the spec's key bytes.
+/// map-in-map and program array contents are written with the spec's key bytes.
 /// </summary>
 [Category("Kernel")]
 public sealed unsafe class MapDefinitionKernelTests
@@ -35,7 +35,7 @@ public sealed unsafe class MapDefinitionKernelTests
     [TestCase("maps_static")]
     [TestCase("maps_legacy")]
     [TestCase("maps_iproute2")]
-    public void Kernel_creates_every_map_and_takes_map_in_map_contents(string name)
+    public void Kernel_creates_every_map_and_takes_the_initial_contents(string name)
     {
         var specs = ObjectMaps.Read(TestPrograms.Path(name)).ToDictionary(m => m.Name, StringComparer.Ordinal);
         var fds = new Dictionary<string, BpfFileDescriptor>(StringComparer.Ordinal);
@@ -49,6 +49,20 @@ public sealed unsafe class MapDefinitionKernelTests
                 var info = KernelPrograms.MapInfoOf(Sys, fd);
                 Assert.That((info.Type, info.KeySize, info.ValueSize, info.MaxEntries, info.MapFlags),
                     Is.EqualTo((spec.Type, spec.KeySize, spec.ValueSize, spec.MaxEntries, spec.Flags)), spec.Name);
+            }
+
+            foreach (var spec in specs.Values.Where(s => s.Type is BpfMapType.ProgArray))
+            {
+                foreach (var entry in spec.Contents)
+                {
+                    // Stand-in programs: the prog array takes the type of the first program stored in it.
+                    using var program = KernelPrograms.LoadSocketFilter(Sys, KernelPrograms.Encode(KernelPrograms.MovR0(0), KernelPrograms.Exit()));
+                    uint value = (uint)program.DangerousGetFd();
+                    fixed (byte* key = entry.Key.Span)
+                    {
+                        Sys.MapUpdateElem(new MapElemAttr { MapFd = (uint)fds[spec.Name].DangerousGetFd(), Key = (ulong)key, Value = (ulong)&value });
+                    }
+                }
             }
 
             foreach (var spec in specs.Values.Where(s => s.Type is BpfMapType.ArrayOfMaps or BpfMapType.HashOfMaps))
