@@ -88,6 +88,12 @@ public class InspectCommandTests
         Assert.That(typed.GetProperty("flags").GetUInt32(), Is.EqualTo(5));
         var limit = root.GetProperty("variables")[0];
         Assert.That((limit.GetProperty("name").GetString(), limit.GetProperty("map").GetString(), limit.GetProperty("size").GetInt32()), Is.EqualTo(("limit", ".rodata", 4)));
+
+        var expected = InspectReport.From(HandBuilt());
+        var back = JsonSerializer.Deserialize<InspectReport>(output.ToString())!;
+        Assert.That(back.Programs, Is.EqualTo(expected.Programs), "programs round-trip");
+        Assert.That(back.Maps, Is.EqualTo(expected.Maps), "maps round-trip");
+        Assert.That(back.Variables, Is.EqualTo(expected.Variables), "variables round-trip");
     }
 
     [Test]
