@@ -33,7 +33,7 @@ public static class InspectCommand
         {
             spec = CollectionSpec.Load(file.FullName);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ElfFormatException or BtfFormatException or MapDefinitionException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ElfFormatException or BtfFormatException or ElfSpecException or MapDefinitionException)
         {
             error.WriteLine($"ebpf inspect: {file.FullName}: {e.Message}");
             return 1;
