@@ -51,7 +51,7 @@ internal sealed partial class ElfObjectReader
         }
 
         var data = new byte[checked((int)end)];
-        AddMap(GlobalDataMap(KconfigSection, data, readOnly: true, value: null));
+        AddMap(GlobalDataMap(KconfigSection, data, readOnly: true, value: null, mmapable: true));
         for (int i = 0; i < externs.Count; i++)
         {
             var (var, size, _) = externs[i];

@@ -82,7 +82,7 @@ internal sealed partial class ElfObjectReader
             AttachType = match?.ExpectedAttachType,
             AttachTo = match?.Target,
             Flags = flags,
-            SectionName = section.Name,
+            SectionName = match?.SectionName ?? section.Name.TrimStart('?'),
             Instructions = instructions,
             License = license,
             KernelVersion = version,
