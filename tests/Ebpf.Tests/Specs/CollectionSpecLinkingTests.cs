@@ -109,6 +109,15 @@ public sealed class CollectionSpecLinkingTests
         Assert.That(program.Instructions.Count(i => i.Reference == ".kconfig"), Is.EqualTo(1));
     }
 
+    [TestCase(false)]
+    [TestCase(true)]
+    public void LegacyMapsAreReferencedByName(bool bigEndian)
+    {
+        var program = Load("legacy_maps_noload", bigEndian).Programs["legacy_reader"];
+        var maps = program.Instructions.Where(i => i.IsLoadFromMap).Select(i => ((byte)i.Src, i.Reference, i.Constant));
+        Assert.That(maps, Is.EqualTo(new[] { (PseudoSource.MapFd, "legacy_hash", 0L), (PseudoSource.MapFd, "legacy_array", 0L) }), "a static map is found by the section symbol and offset");
+    }
+
     [Test]
     public void UnsupportedRelocationsNameSymbolAndSection()
     {
