@@ -57,7 +57,7 @@ internal sealed partial class ElfObjectReader
     private IEnumerable<VariableSpec> SectionVariables(ElfSection section, byte[] data, bool readOnly)
     {
         var symbols = new Dictionary<string, ElfSymbol>(StringComparer.Ordinal);
-        foreach (var symbol in _elf.Symbols)
+        foreach (var symbol in SymbolsIn(section))
         {
             if (symbol.SectionIndex == (uint)section.Index && symbol.Type is ElfSymbolType.Object or ElfSymbolType.NoType && symbol.Name.Length > 0)
             {

@@ -112,7 +112,7 @@ internal sealed partial class ElfObjectReader
     private SortedList<int, string> FindFunctionStarts(ElfSection section)
     {
         var starts = new SortedList<int, string>();
-        foreach (var symbol in _elf.Symbols)
+        foreach (var symbol in SymbolsIn(section))
         {
             if (symbol.Type != ElfSymbolType.Function || symbol.SectionIndex != (uint)section.Index)
             {

@@ -125,7 +125,7 @@ internal sealed partial class ElfObjectReader
             return symbol.Name;
         }
 
-        foreach (var candidate in _elf.Symbols)
+        foreach (var candidate in SymbolsIn(section))
         {
             if (candidate.SectionIndex == (uint)section.Index && (long)candidate.Value == byteOffset && candidate.Type == ElfSymbolType.Object && candidate.NameOffset != 0)
             {

@@ -23,6 +23,7 @@ internal sealed partial class ElfObjectReader
     private readonly BtfExtInfo? _ext;
     private readonly CollectionSpec _spec;
     private readonly Dictionary<int, ElfRelocationTable> _relocations = [];
+    private readonly Dictionary<uint, List<ElfSymbol>> _symbolsBySection = [];
 
     private ElfObjectReader(ElfFile elf)
     {
@@ -35,6 +36,19 @@ internal sealed partial class ElfObjectReader
         }
 
         _spec = new CollectionSpec { Types = _btf, ByteOrder = _order };
+        foreach (var symbol in elf.Symbols)
+        {
+            if (symbol.IsInSection)
+            {
+                if (!_symbolsBySection.TryGetValue(symbol.SectionIndex, out var list))
+                {
+                    _symbolsBySection[symbol.SectionIndex] = list = [];
+                }
+
+                list.Add(symbol);
+            }
+        }
+
         foreach (var table in elf.RelocationTables)
         {
             if (table.TargetSection is { } target)
@@ -120,6 +134,10 @@ internal sealed partial class ElfObjectReader
         symbol.Type == ElfSymbolType.Section && symbol.IsInSection && symbol.SectionIndex < _elf.Sections.Count
             ? _elf.Sections[(int)symbol.SectionIndex].Name
             : symbol.Name;
+
+    // The symbols defined in a section, in symbol table order.
+    private IReadOnlyList<ElfSymbol> SymbolsIn(ElfSection section) =>
+        _symbolsBySection.TryGetValue((uint)section.Index, out var list) ? list : [];
 
     private BtfDataSec? FindDataSec(string name)
     {
