@@ -22,12 +22,29 @@ public static class LibbpfObjects
             struct bpf_object *obj;
             struct bpf_program *p;
             struct bpf_map *m;
-            if (argc != 2)
+            if (argc < 2)
                 return 2;
             libbpf_set_print(print);
             obj = bpf_object__open_file(argv[1], NULL);
             if (!obj)
                 return 1;
+            if (argc == 3) {
+                /* --load: load, then print each program's final instructions as hex slots. */
+                if (bpf_object__load(obj))
+                    return 3;
+                bpf_object__for_each_program(p, obj) {
+                    const unsigned char *bytes = (const unsigned char *)bpf_program__insns(p);
+                    size_t count = bpf_program__insn_cnt(p);
+                    if (!bpf_program__autoload(p))
+                        continue;
+                    printf("%s", bpf_program__name(p));
+                    for (size_t i = 0; bytes && i < count * 8; i++)
+                        printf(i % 8 ? "%02x" : " %02x", bytes[i]);
+                    printf("\n");
+                }
+                bpf_object__close(obj);
+                return 0;
+            }
             bpf_object__for_each_program(p, obj)
                 printf("prog %s %s %u %u %d\n", bpf_program__name(p), bpf_program__section_name(p),
                        bpf_program__type(p), bpf_program__expected_attach_type(p), bpf_program__autoload(p));
@@ -69,6 +86,29 @@ public static class LibbpfObjects
         }
 
         return (programs, maps);
+    }
+
+    /// <summary>
+    /// Loads <paramref name="path"/> with libbpf (root only) and returns each loaded program's instructions as
+    /// libbpf made them: linked and relocated, map file descriptors in the immediates. Ignores the test when
+    /// libbpf cannot load the object.
+    /// </summary>
+    public static IReadOnlyDictionary<string, byte[]> LoadInstructions(string path)
+    {
+        var (exitCode, output, error) = ExternalTool.Execute(Harness(), path, "--load");
+        if (exitCode != 0)
+        {
+            Assert.Ignore($"libbpf cannot load {Path.GetFileName(path)} (exit {exitCode}): {error}");
+        }
+
+        var result = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var fields = line.Split(' ');
+            result[fields[0]] = Convert.FromHexString(string.Concat(fields.Skip(1)));
+        }
+
+        return result;
     }
 
     private static string Harness()
