@@ -29,13 +29,6 @@ internal sealed partial class ElfObjectReader
     {
         _elf = elf;
         _order = elf.ByteOrder == ElfByteOrder.BigEndian ? ByteOrder.BigEndian : ByteOrder.LittleEndian;
-        if (elf.FindSection(BtfSpec.ElfSectionName) is { HasData: true })
-        {
-            _btf = BtfSpec.FromElf(elf);
-            _ext = BtfExtInfo.FromElf(elf, _btf);
-        }
-
-        _spec = new CollectionSpec { Types = _btf, ByteOrder = _order };
         foreach (var symbol in elf.Symbols)
         {
             if (symbol.IsInSection)
@@ -56,6 +49,18 @@ internal sealed partial class ElfObjectReader
                 _relocations.TryAdd(target.Index, table);
             }
         }
+
+        if (elf.FindSection(BtfSpec.ElfSectionName) is { HasData: true } section)
+        {
+            // clang leaves DATASEC sizes and offsets zero; fill them in (and lay out .kconfig) as libbpf does.
+            var raw = BtfSpec.FromElf(elf);
+            LayOutKconfig(raw);
+            var patched = DataSecFixer.Fix(section.Data.Span, raw, datasec => DataSecLayout(raw, datasec));
+            _btf = patched is null ? raw : BtfSpec.Parse(patched);
+            _ext = BtfExtInfo.FromElf(elf, _btf);
+        }
+
+        _spec = new CollectionSpec { Types = _btf, ByteOrder = _order };
     }
 
     /// <summary>Reads the object.</summary>

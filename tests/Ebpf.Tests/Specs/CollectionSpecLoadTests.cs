@@ -80,6 +80,29 @@ public sealed class CollectionSpecLoadTests
         }
     }
 
+    [TestCaseSource(nameof(Objects))]
+    public void DataSectionsGetSizesAndOffsetsLikeLibbpf(string file)
+    {
+        var spec = CollectionSpec.Load(Path.Combine(TestPrograms.Directory, file));
+        foreach (var map in spec.Maps.Values.Where(m => m.IsGlobalData && m.Value is not null))
+        {
+            var datasec = (BtfDataSec)map.Value!;
+            Assert.That(datasec.Size, Is.EqualTo(map.ValueSize), map.Name);
+            Assert.That(datasec.Variables.Select(v => v.Offset), Is.Ordered, map.Name);
+            foreach (var info in datasec.Variables)
+            {
+                var name = spec.Types!.GetTypeById(info.TypeId).Name;
+                var variable = spec.Variables[name];
+                Assert.That((variable.MapName, variable.Offset, variable.Size), Is.EqualTo((map.Name, (int)info.Offset, (int)info.Size)), name);
+            }
+        }
+
+        foreach (var datasec in spec.Types!.Types.OfType<BtfDataSec>().Where(d => d.Name is ".maps" or "license"))
+        {
+            Assert.That(datasec.Size, Is.Not.Zero, datasec.Name);
+        }
+    }
+
     [Test]
     public void CallbacksAreLinkedIntoTheProgram()
     {
