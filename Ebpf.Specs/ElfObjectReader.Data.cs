@@ -24,7 +24,8 @@ internal sealed partial class ElfObjectReader
 
             byte[] data = section.Type == ElfSectionType.NoBits ? new byte[section.Size] : section.Data.ToArray();
             bool readOnly = HasPrefix(section.Name, ".rodata");
-            AddMap(GlobalDataMap(section.Name, data, readOnly, FindDataSec(section.Name)));
+            var datasec = FindDataSec(section.Name);
+            AddMap(GlobalDataMap(section.Name, data, readOnly, datasec, HasGlobalVariable(datasec)));
             foreach (var variable in SectionVariables(section, data, readOnly))
             {
                 AddVariable(variable);
@@ -32,14 +33,18 @@ internal sealed partial class ElfObjectReader
         }
     }
 
-    private MapSpec GlobalDataMap(string name, byte[] data, bool readOnly, BtfType? value) => new()
+    // libbpf makes a global data map mmapable when a non-static variable lives in it (the skeleton maps those).
+    private bool HasGlobalVariable(BtfDataSec? datasec) =>
+        datasec is not null && _btf is not null && datasec.Variables.Any(v => _btf.TryGetTypeById(v.TypeId, out var t) && t is BtfVar { Linkage: not BtfLinkage.Static });
+
+    private MapSpec GlobalDataMap(string name, byte[] data, bool readOnly, BtfType? value, bool mmapable) => new()
     {
         Name = name,
         Type = BpfMapType.Array,
         KeySize = GlobalDataKeySize,
         ValueSize = (uint)data.Length,
         MaxEntries = 1,
-        Flags = readOnly ? BpfMapFlags.RdonlyProg : 0,
+        Flags = (readOnly ? BpfMapFlags.RdonlyProg : 0) | (mmapable ? BpfMapFlags.Mmapable : 0),
         SectionName = name,
         Contents = [new MapEntry(new byte[GlobalDataKeySize], data)],
         Freeze = readOnly,
@@ -52,7 +57,7 @@ internal sealed partial class ElfObjectReader
     private IEnumerable<VariableSpec> SectionVariables(ElfSection section, byte[] data, bool readOnly)
     {
         var symbols = new Dictionary<string, ElfSymbol>(StringComparer.Ordinal);
-        foreach (var symbol in _elf.Symbols)
+        foreach (var symbol in SymbolsIn(section))
         {
             if (symbol.SectionIndex == (uint)section.Index && symbol.Type is ElfSymbolType.Object or ElfSymbolType.NoType && symbol.Name.Length > 0)
             {

@@ -1,5 +1,6 @@
 using Ebpf.Btf;
 
+
 namespace Ebpf.Specs;
 
 internal sealed partial class ElfObjectReader
@@ -7,15 +8,17 @@ internal sealed partial class ElfObjectReader
     /// <summary>The name of the map (and DATASEC) holding <c>__kconfig</c> externs.</summary>
     internal const string KconfigSection = ".kconfig";
 
-    // Offsets of the .kconfig externs in the .kconfig map's value, by name.
+    // The .kconfig externs with their offsets in the .kconfig map's value, in layout order, and the value's size.
+    private readonly List<(BtfVar Var, int Offset, int Size)> _kconfig = [];
     private readonly Dictionary<string, int> _kconfigOffsets = new(StringComparer.Ordinal);
+    private int _kconfigSize;
 
     // libbpf's layout: sorted by alignment (descending), then size (ascending), then name; each extern
-    // aligned to its type. The map is read-only to programs and frozen.
-    private void ReadKconfig()
+    // aligned to its type.
+    private void LayOutKconfig(BtfSpec btf)
     {
-        var datasec = FindDataSec(KconfigSection);
-        if (datasec is null || _btf is null || datasec.Variables.Count == 0)
+        var datasec = btf.FindTypes(KconfigSection, BtfKind.DataSec).OfType<BtfDataSec>().FirstOrDefault();
+        if (datasec is null || datasec.Variables.Count == 0)
         {
             return;
         }
@@ -23,12 +26,12 @@ internal sealed partial class ElfObjectReader
         var externs = new List<(BtfVar Var, int Size, int Alignment)>();
         foreach (var info in datasec.Variables)
         {
-            if (_btf.GetTypeById(info.TypeId) is not BtfVar var)
+            if (btf.GetTypeById(info.TypeId) is not BtfVar var)
             {
                 throw new ElfSpecException($"DATASEC member {info.TypeId} is not a VAR", KconfigSection);
             }
 
-            if (!_btf.TryGetSize(var.TypeId, out long size) || size <= 0 || size > int.MaxValue || !_btf.TryGetAlignment(var.TypeId, out int alignment) || alignment <= 0)
+            if (!btf.TryGetSize(var.TypeId, out long size) || size <= 0 || size > int.MaxValue || !btf.TryGetAlignment(var.TypeId, out int alignment) || alignment <= 0)
             {
                 throw new ElfSpecException("the extern's type has no size or alignment", KconfigSection, var.Name);
             }
@@ -42,21 +45,35 @@ internal sealed partial class ElfObjectReader
             : string.CompareOrdinal(a.Var.Name, b.Var.Name));
 
         long end = 0;
-        var offsets = new int[externs.Count];
-        for (int i = 0; i < externs.Count; i++)
+        foreach (var (var, size, alignment) in externs)
         {
-            long offset = (end + externs[i].Alignment - 1) / externs[i].Alignment * externs[i].Alignment;
-            offsets[i] = checked((int)offset);
-            end = offset + externs[i].Size;
+            long offset = (end + alignment - 1) / alignment * alignment;
+            if (offset + size > int.MaxValue)
+            {
+                throw new ElfSpecException("the externs do not fit a map value", KconfigSection, var.Name);
+            }
+
+            _kconfig.Add((var, (int)offset, size));
+            _kconfigOffsets[var.Name] = (int)offset;
+            end = offset + size;
         }
 
-        var data = new byte[checked((int)end)];
-        AddMap(GlobalDataMap(KconfigSection, data, readOnly: true, value: null));
-        for (int i = 0; i < externs.Count; i++)
+        _kconfigSize = (int)end;
+    }
+
+    // The map is read-only to programs and frozen; its value starts zeroed (see KernelConfig).
+    private void ReadKconfig()
+    {
+        if (_kconfig.Count == 0 || _btf is null)
         {
-            var (var, size, _) = externs[i];
-            _kconfigOffsets[var.Name] = offsets[i];
-            AddVariable(new VariableSpec(var.Name, KconfigSection, offsets[i], size, data, _order, _btf.GetTypeById(var.TypeId), isReadOnly: true));
+            return;
+        }
+
+        var data = new byte[_kconfigSize];
+        AddMap(GlobalDataMap(KconfigSection, data, readOnly: true, value: FindDataSec(KconfigSection), mmapable: true));
+        foreach (var (var, offset, size) in _kconfig)
+        {
+            AddVariable(new VariableSpec(var.Name, KconfigSection, offset, size, data, _order, _btf.GetTypeById(var.TypeId), isReadOnly: true));
         }
     }
 }

@@ -82,7 +82,7 @@ internal sealed partial class ElfObjectReader
             AttachType = match?.ExpectedAttachType,
             AttachTo = match?.Target,
             Flags = flags,
-            SectionName = section.Name.StartsWith('?') ? section.Name[1..] : section.Name, // as libbpf reports it
+            SectionName = match?.SectionName ?? section.Name.TrimStart('?'),
             Instructions = instructions,
             License = license,
             KernelVersion = version,
@@ -112,7 +112,7 @@ internal sealed partial class ElfObjectReader
     private SortedList<int, string> FindFunctionStarts(ElfSection section)
     {
         var starts = new SortedList<int, string>();
-        foreach (var symbol in _elf.Symbols)
+        foreach (var symbol in SymbolsIn(section))
         {
             if (symbol.Type != ElfSymbolType.Function || symbol.SectionIndex != (uint)section.Index)
             {

@@ -96,7 +96,7 @@ internal sealed partial class ElfObjectReader
 
         if (IsBtfMapSection(target) || IsLegacyMapSection(target))
         {
-            string map = MapSymbolAt(target, symbol, label);
+            string map = MapSymbolAt(target, symbol, byteOffset, label);
             return new Instruction(insn.OpCode, insn.Dst, (Register)PseudoSource.MapFd, insn.Offset, 0, insn.Metadata).WithReference(map);
         }
 
@@ -116,23 +116,24 @@ internal sealed partial class ElfObjectReader
     private static bool IsExtern(in ElfSymbol symbol) =>
         symbol.IsUndefined && symbol.Type != ElfSymbolType.Section && symbol.Binding is ElfSymbolBinding.Global or ElfSymbolBinding.Weak && symbol.NameOffset != 0;
 
-    // A map is named by its object symbol; a relocation may use it or the section symbol plus the map's offset.
-    private string MapSymbolAt(ElfSection section, in ElfSymbol symbol, string label)
+    // A map is named by its object symbol; a relocation uses it, or (for static maps) the section symbol with
+    // the map's offset in the instruction.
+    private string MapSymbolAt(ElfSection section, in ElfSymbol symbol, long byteOffset, string label)
     {
         if (symbol.Type != ElfSymbolType.Section)
         {
             return symbol.Name;
         }
 
-        foreach (var candidate in _elf.Symbols)
+        foreach (var candidate in SymbolsIn(section))
         {
-            if (candidate.SectionIndex == (uint)section.Index && candidate.Value == symbol.Value && candidate.Type is ElfSymbolType.Object or ElfSymbolType.NoType && candidate.NameOffset != 0)
+            if (candidate.SectionIndex == (uint)section.Index && (long)candidate.Value == byteOffset && candidate.Type == ElfSymbolType.Object && candidate.NameOffset != 0)
             {
                 return candidate.Name;
             }
         }
 
-        throw new ElfSpecException($"no map symbol at byte {symbol.Value}", section.Name, label);
+        throw new ElfSpecException($"no map symbol at byte {byteOffset}", section.Name, label);
     }
 
     private static ElfSpecException Unsupported(ElfSection section, Instruction insn, string label, string what) =>

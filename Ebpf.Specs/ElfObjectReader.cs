@@ -23,18 +23,25 @@ internal sealed partial class ElfObjectReader
     private readonly BtfExtInfo? _ext;
     private readonly CollectionSpec _spec;
     private readonly Dictionary<int, ElfRelocationTable> _relocations = [];
+    private readonly Dictionary<uint, List<ElfSymbol>> _symbolsBySection = [];
 
     private ElfObjectReader(ElfFile elf)
     {
         _elf = elf;
         _order = elf.ByteOrder == ElfByteOrder.BigEndian ? ByteOrder.BigEndian : ByteOrder.LittleEndian;
-        if (elf.FindSection(BtfSpec.ElfSectionName) is { HasData: true })
+        foreach (var symbol in elf.Symbols)
         {
-            _btf = BtfSpec.FromElf(elf);
-            _ext = BtfExtInfo.FromElf(elf, _btf);
+            if (symbol.IsInSection)
+            {
+                if (!_symbolsBySection.TryGetValue(symbol.SectionIndex, out var list))
+                {
+                    _symbolsBySection[symbol.SectionIndex] = list = [];
+                }
+
+                list.Add(symbol);
+            }
         }
 
-        _spec = new CollectionSpec { Types = _btf, ByteOrder = _order };
         foreach (var table in elf.RelocationTables)
         {
             if (table.TargetSection is { } target)
@@ -42,6 +49,18 @@ internal sealed partial class ElfObjectReader
                 _relocations.TryAdd(target.Index, table);
             }
         }
+
+        if (elf.FindSection(BtfSpec.ElfSectionName) is { HasData: true } section)
+        {
+            // clang leaves DATASEC sizes and offsets zero; fill them in (and lay out .kconfig) as libbpf does.
+            var raw = BtfSpec.FromElf(elf);
+            LayOutKconfig(raw);
+            var patched = DataSecFixer.Fix(section.Data.Span, raw, datasec => DataSecLayout(raw, datasec));
+            _btf = patched is null ? raw : BtfSpec.Parse(patched);
+            _ext = BtfExtInfo.FromElf(elf, _btf);
+        }
+
+        _spec = new CollectionSpec { Types = _btf, ByteOrder = _order };
     }
 
     /// <summary>Reads the object.</summary>
@@ -120,6 +139,10 @@ internal sealed partial class ElfObjectReader
         symbol.Type == ElfSymbolType.Section && symbol.IsInSection && symbol.SectionIndex < _elf.Sections.Count
             ? _elf.Sections[(int)symbol.SectionIndex].Name
             : symbol.Name;
+
+    // The symbols defined in a section, in symbol table order.
+    private IReadOnlyList<ElfSymbol> SymbolsIn(ElfSection section) =>
+        _symbolsBySection.TryGetValue((uint)section.Index, out var list) ? list : [];
 
     private BtfDataSec? FindDataSec(string name)
     {

@@ -4,7 +4,8 @@ namespace Ebpf.Specs;
 
 /// <summary>
 /// Links a program as libbpf does: the entry function, then each function it (or an appended function) calls
-/// or takes the address of, once, in order of first reference; then every call and function pointer is resolved.
+/// or takes the address of, once, depth first in order of first reference; then every call and function pointer
+/// is resolved.
 /// </summary>
 internal static class ProgramLinker
 {
@@ -17,10 +18,21 @@ internal static class ProgramLinker
     {
         var linked = new Instructions(functions[entry]);
         var included = new HashSet<string>(StringComparer.Ordinal) { entry };
-        var pending = new List<string>(functions[entry].FunctionReferences);
-        for (int i = 0; i < pending.Count; i++)
+
+        // Depth first, as libbpf's bpf_object__reloc_code: a function is appended when first referenced, and its
+        // own references are followed before the rest of the referencing function's.
+        var stack = new Stack<(IReadOnlyList<string> References, int Next)>();
+        stack.Push((functions[entry].FunctionReferences, 0));
+        while (stack.Count > 0)
         {
-            string name = pending[i];
+            var (references, next) = stack.Pop();
+            if (next >= references.Count)
+            {
+                continue;
+            }
+
+            stack.Push((references, next + 1));
+            string name = references[next];
             if (!included.Add(name))
             {
                 continue;
@@ -32,7 +44,7 @@ internal static class ProgramLinker
             }
 
             linked.AddRange(body);
-            pending.AddRange(body.FunctionReferences);
+            stack.Push((body.FunctionReferences, 0));
         }
 
         try

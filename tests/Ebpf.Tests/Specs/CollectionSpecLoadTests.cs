@@ -80,6 +80,29 @@ public sealed class CollectionSpecLoadTests
         }
     }
 
+    [TestCaseSource(nameof(Objects))]
+    public void DataSectionsGetSizesAndOffsetsLikeLibbpf(string file)
+    {
+        var spec = CollectionSpec.Load(Path.Combine(TestPrograms.Directory, file));
+        foreach (var map in spec.Maps.Values.Where(m => m.IsGlobalData && m.Value is not null))
+        {
+            var datasec = (BtfDataSec)map.Value!;
+            Assert.That(datasec.Size, Is.EqualTo(map.ValueSize), map.Name);
+            Assert.That(datasec.Variables.Select(v => v.Offset), Is.Ordered, map.Name);
+            foreach (var info in datasec.Variables)
+            {
+                var name = spec.Types!.GetTypeById(info.TypeId).Name;
+                var variable = spec.Variables[name];
+                Assert.That((variable.MapName, variable.Offset, variable.Size), Is.EqualTo((map.Name, (int)info.Offset, (int)info.Size)), name);
+            }
+        }
+
+        foreach (var datasec in spec.Types!.Types.OfType<BtfDataSec>().Where(d => d.Name is ".maps" or "license"))
+        {
+            Assert.That(datasec.Size, Is.Not.Zero, datasec.Name);
+        }
+    }
+
     [Test]
     public void CallbacksAreLinkedIntoTheProgram()
     {
@@ -124,12 +147,12 @@ public sealed class CollectionSpecLoadTests
         var rodata = spec.Maps[".rodata"];
         Assert.That(rodata.Type, Is.EqualTo(BpfMapType.Array));
         Assert.That((rodata.KeySize, rodata.ValueSize, rodata.MaxEntries), Is.EqualTo((4u, 4u, 1u)));
-        Assert.That(rodata.Flags, Is.EqualTo(BpfMapFlags.RdonlyProg));
+        Assert.That(rodata.Flags, Is.EqualTo(BpfMapFlags.RdonlyProg | BpfMapFlags.Mmapable));
         Assert.That(rodata.Freeze, Is.True);
         Assert.That(rodata.IsGlobalData, Is.True);
         Assert.That(rodata.Value, Is.InstanceOf<BtfDataSec>());
         Assert.That(rodata.Value!.Name, Is.EqualTo(".rodata"));
-        Assert.That(spec.Maps[".data"].Flags, Is.EqualTo((BpfMapFlags)0));
+        Assert.That(spec.Maps[".data"].Flags, Is.EqualTo(BpfMapFlags.Mmapable));
         Assert.That(spec.Maps[".data"].Freeze, Is.False);
         Assert.That(spec.Maps[".bss"].Contents.Single().Value.ToArray(), Is.EqualTo(new byte[8]));
 

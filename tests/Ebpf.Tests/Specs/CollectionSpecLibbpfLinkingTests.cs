@@ -1,0 +1,62 @@
+using Ebpf.Asm;
+using Ebpf.Btf;
+using Ebpf.Tests.Asm;
+
+namespace Ebpf.Tests.Specs;
+
+/// <summary>
+/// Our linked programs against the instructions libbpf loads (<c>bpf_object__load</c>, then
+/// <c>bpf_program__insns</c>): same subprogram order, call offsets and map value offsets. Map file descriptors,
+/// kfunc and ksym BTF ids and CO-RE-relocated instructions are what libbpf resolved and are not compared.
+/// </summary>
+[TestFixture]
+[Category("Kernel")]
+[NonParallelizable]
+public sealed class CollectionSpecLibbpfLinkingTests
+{
+    public static IEnumerable<TestCaseData> Objects() =>
+        TestPrograms.All.Where(f => f.EndsWith(".bpfel.o", StringComparison.Ordinal) && !TestPrograms.IsNoLoad(f))
+            .Select(path => new TestCaseData(Path.GetFileName(path)).SetArgDisplayNames(Path.GetFileName(path)));
+
+    [TestCaseSource(nameof(Objects))]
+    public void LinkedInstructionsMatchLibbpf(string file)
+    {
+        if (KernelTools.Unavailable() is { } reason)
+        {
+            Assert.Ignore(reason);
+        }
+
+        string path = Path.Combine(TestPrograms.Directory, file);
+        var spec = CollectionSpec.Load(path);
+        var loaded = LibbpfObjects.LoadInstructions(path);
+        Assert.That(loaded.Keys, Is.EquivalentTo(spec.Programs.Values.Where(p => p.Autoload).Select(p => p.Name)));
+        foreach (var (name, bytes) in loaded)
+        {
+            var expected = Instructions.Decode(bytes, ByteOrder.LittleEndian);
+            var actual = spec.Programs[name].Instructions;
+            Assert.That(actual.Count, Is.EqualTo(expected.Count), name);
+            for (int i = 0; i < expected.Count; i++)
+            {
+                var (x, y) = (expected[i], actual[i]);
+                if (y.Metadata?.Tag is CoreRelocation)
+                {
+                    continue;
+                }
+
+                string where = $"{name}[{i}]: libbpf {x}, ours {y}";
+                if (y.IsLoadFromMap)
+                {
+                    Assert.That(((byte)y.Src, y.Constant >> 32), Is.EqualTo(((byte)x.Src, x.Constant >> 32)), where);
+                }
+                else if (y.IsKfuncCall || (y.OpCode.IsLoadImm64 && (byte)y.Src == PseudoSource.BtfId))
+                {
+                    Assert.That(((byte)y.Src, y.OpCode), Is.EqualTo(((byte)x.Src, x.OpCode)), where);
+                }
+                else
+                {
+                    Assert.That(y, Is.EqualTo(x), where);
+                }
+            }
+        }
+    }
+}

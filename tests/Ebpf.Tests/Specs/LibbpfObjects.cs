@@ -1,0 +1,147 @@
+namespace Ebpf.Tests.Specs;
+
+/// <summary>
+/// Asks the installed libbpf what it makes of an object when it opens it (<c>bpf_object__open_file</c>, no load):
+/// its programs and maps, through a small C program compiled with gcc against <c>-lbpf</c>.
+/// </summary>
+public static class LibbpfObjects
+{
+    private const string HarnessSource = """
+        #include <stdio.h>
+        #include <stdarg.h>
+        #include <bpf/libbpf.h>
+
+        static int print(enum libbpf_print_level level, const char *format, va_list args)
+        {
+            (void)level; (void)format; (void)args;
+            return 0;
+        }
+
+        int main(int argc, char **argv)
+        {
+            struct bpf_object *obj;
+            struct bpf_program *p;
+            struct bpf_map *m;
+            if (argc < 2)
+                return 2;
+            libbpf_set_print(print);
+            obj = bpf_object__open_file(argv[1], NULL);
+            if (!obj)
+                return 1;
+            if (argc == 3) {
+                /* --load: load, then print each program's final instructions as hex slots. */
+                if (bpf_object__load(obj))
+                    return 3;
+                bpf_object__for_each_program(p, obj) {
+                    const unsigned char *bytes = (const unsigned char *)bpf_program__insns(p);
+                    size_t count = bpf_program__insn_cnt(p);
+                    if (!bpf_program__autoload(p))
+                        continue;
+                    printf("%s", bpf_program__name(p));
+                    for (size_t i = 0; bytes && i < count * 8; i++)
+                        printf(i % 8 ? "%02x" : " %02x", bytes[i]);
+                    printf("\n");
+                }
+                bpf_object__close(obj);
+                return 0;
+            }
+            bpf_object__for_each_program(p, obj)
+                printf("prog %s %s %u %u %d\n", bpf_program__name(p), bpf_program__section_name(p),
+                       bpf_program__type(p), bpf_program__expected_attach_type(p), bpf_program__autoload(p));
+            bpf_object__for_each_map(m, obj)
+                printf("map %s %u %u %u %u %u %d\n", bpf_map__name(m), bpf_map__type(m), bpf_map__key_size(m),
+                       bpf_map__value_size(m), bpf_map__max_entries(m), bpf_map__map_flags(m), bpf_map__is_internal(m));
+            bpf_object__close(obj);
+            return 0;
+        }
+        """;
+
+    private static string? _harness;
+
+    /// <summary>
+    /// Opens <paramref name="path"/> with libbpf; ignores the test when gcc or libbpf-dev is missing, or when
+    /// libbpf refuses the object (legacy <c>maps</c> sections, which libbpf 1.x dropped).
+    /// </summary>
+    public static (IReadOnlyList<LibbpfOpenProgram> Programs, IReadOnlyList<LibbpfOpenMap> Maps) Open(string path)
+    {
+        var programs = new List<LibbpfOpenProgram>();
+        var maps = new List<LibbpfOpenMap>();
+        var (exitCode, output, _) = ExternalTool.Execute(Harness(), path);
+        if (exitCode != 0)
+        {
+            Assert.Ignore($"libbpf cannot open {Path.GetFileName(path)}");
+        }
+
+        foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var f = line.Split(' ');
+            if (f[0] == "prog")
+            {
+                programs.Add(new LibbpfOpenProgram(f[1], f[2], uint.Parse(f[3]), uint.Parse(f[4]), f[5] == "1"));
+            }
+            else
+            {
+                maps.Add(new LibbpfOpenMap(f[1], uint.Parse(f[2]), uint.Parse(f[3]), uint.Parse(f[4]), uint.Parse(f[5]), uint.Parse(f[6]), f[7] == "1"));
+            }
+        }
+
+        return (programs, maps);
+    }
+
+    /// <summary>
+    /// Loads <paramref name="path"/> with libbpf (root only) and returns each loaded program's instructions as
+    /// libbpf made them: linked and relocated, map file descriptors in the immediates. Ignores the test when
+    /// libbpf cannot load the object.
+    /// </summary>
+    public static IReadOnlyDictionary<string, byte[]> LoadInstructions(string path)
+    {
+        var (exitCode, output, error) = ExternalTool.Execute(Harness(), path, "--load");
+        if (exitCode != 0)
+        {
+            Assert.Ignore($"libbpf cannot load {Path.GetFileName(path)} (exit {exitCode}): {error}");
+        }
+
+        var result = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var fields = line.Split(' ');
+            result[fields[0]] = Convert.FromHexString(string.Concat(fields.Skip(1)));
+        }
+
+        return result;
+    }
+
+    private static string Harness()
+    {
+        if (_harness is not null)
+        {
+            return _harness;
+        }
+
+        if (!File.Exists("/usr/include/bpf/libbpf.h"))
+        {
+            Assert.Ignore("libbpf headers (libbpf-dev) are not installed");
+        }
+
+        string directory = Directory.CreateTempSubdirectory("ebpf-objects-").FullName;
+        string source = Path.Combine(directory, "harness.c");
+        string binary = Path.Combine(directory, "harness");
+        File.WriteAllText(source, HarnessSource);
+        (int ExitCode, string Output, string Error) compiled = default;
+        try
+        {
+            compiled = ExternalTool.Execute("gcc", "-Wall", "-o", binary, source, "-lbpf");
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            Assert.Ignore("gcc is not installed");
+        }
+
+        if (compiled.ExitCode != 0)
+        {
+            Assert.Ignore($"cannot build the libbpf harness: {compiled.Error}");
+        }
+
+        return _harness = binary;
+    }
+}
