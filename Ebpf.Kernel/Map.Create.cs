@@ -22,6 +22,11 @@ public sealed partial class Map
     {
         ArgumentNullException.ThrowIfNull(spec);
         syscalls ??= LinuxBpfSyscalls.Instance;
+        if (spec.Pinning == PinType.ByName && options?.PinDirectory is { } directory)
+        {
+            return CreatePinned(spec, syscalls, options, Path.Combine(directory, spec.Name));
+        }
+
         var attr = new MapCreateAttr
         {
             MapType = spec.Type,
@@ -84,6 +89,41 @@ public sealed partial class Map
             btf?.Dispose();
             inner?.Dispose();
         }
+    }
+
+    /// <summary>Opens the map pinned at <paramref name="path"/> when there is one, else creates it and pins it there.</summary>
+    private static Map CreatePinned(MapSpec spec, IBpfSyscalls syscalls, MapCreateOptions options, string path)
+    {
+        Map existing;
+        try
+        {
+            existing = OpenPinned(path, syscalls);
+        }
+        catch (EbpfException e) when (e.Errno == Errno.ENOENT)
+        {
+            var map = Create(spec, syscalls, options with { PinDirectory = null });
+            try
+            {
+                map.Pin(path);
+                return map;
+            }
+            catch
+            {
+                map.Dispose();
+                throw;
+            }
+        }
+
+        // The kernel may report flags it added itself; compare the ones the spec asked for.
+        if (existing.Type != spec.Type || existing.KeySize != spec.KeySize || existing.ValueSize != spec.ValueSize
+            || existing.MaxEntries != spec.MaxEntries || (existing.Flags & spec.Flags) != spec.Flags)
+        {
+            string found = existing.ToString();
+            existing.Dispose();
+            throw new EbpfException($"the map pinned at {path} is incompatible with spec {spec}: found {found}");
+        }
+
+        return existing;
     }
 
     /// <summary>The name the kernel accepts: the first 15 characters, when all of them are in <c>[A-Za-z0-9_.]</c>.</summary>

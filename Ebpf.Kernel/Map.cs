@@ -150,7 +150,7 @@ public sealed partial class Map : IDisposable
     public void Dispose() => _fd.Dispose();
 
     /// <inheritdoc />
-    public override string ToString() => $"Map {Name} ({Type}, key {KeySize}, value {ValueSize}, max {MaxEntries})";
+    public override string ToString() => $"Map {Name} ({Type}, key {KeySize}, value {ValueSize}, max {MaxEntries}, flags {Flags})";
 
     private static unsafe MapInfo ReadInfo(IBpfSyscalls syscalls, BpfFileDescriptor fd)
     {

@@ -57,4 +57,26 @@ public sealed class MapPinningKernelTests
         Assert.That(reopened.PinnedPath, Is.Null);
         Assert.That(Assert.Throws<EbpfException>(() => Map.OpenPinned(path))!.Errno, Is.EqualTo(Errno.ENOENT));
     }
+
+    [Test]
+    public void PinByNameCreatesOnceThenReopens()
+    {
+        var spec = new MapSpec { Name = "shared", Type = BpfMapType.Array, KeySize = 4, ValueSize = 4, MaxEntries = 2, Pinning = PinType.ByName };
+        var options = new MapCreateOptions { PinDirectory = _dir };
+        using var created = Map.Create(spec, options: options);
+        created.Update(1u, 11u);
+        Assert.That(File.Exists(Path.Combine(_dir, "shared")), Is.True);
+
+        using var reopened = Map.Create(spec with { Contents = [new MapEntry(BitConverter.GetBytes(1u), BitConverter.GetBytes(99u))] }, options: options);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(reopened.Info().Id, Is.EqualTo(created.Info().Id));
+            Assert.That(reopened.Lookup<uint, uint>(1), Is.EqualTo(11u), "an existing pinned map keeps its contents");
+        }
+
+        var e = Assert.Throws<EbpfException>(() => Map.Create(spec with { MaxEntries = 3 }, options: options))!;
+        Assert.That(e.Message, Does.Contain("incompatible"));
+        using var unpinned = Map.Create(spec, options: new MapCreateOptions());
+        Assert.That(unpinned.Info().Id, Is.Not.EqualTo(created.Info().Id), "without a pin directory, pinning is ignored");
+    }
 }
