@@ -7,7 +7,8 @@ namespace Ebpf.Kernel;
 public sealed partial class Map
 {
     /// <summary>
-    /// Creates the map <paramref name="spec"/> describes, writes its <see cref="MapSpec.Contents"/> and freezes it
+    /// Creates the map <paramref name="spec"/> describes, writes its <see cref="MapSpec.Contents"/> (a per-CPU
+    /// map's entry of <see cref="MapSpec.ValueSize"/> bytes goes to every CPU) and freezes it
     /// when <see cref="MapSpec.Freeze"/> is set. The key and value BTF is loaded and attached when the spec has it;
     /// a kernel that rejects it gets the map without BTF, and one that rejects the name (a debug aid) gets it
     /// unnamed. Map-in-map types get a temporary inner map made from <see cref="MapSpec.InnerMap"/>. On failure
@@ -126,6 +127,19 @@ public sealed partial class Map
         return existing;
     }
 
+    /// <summary>Writes one value to every CPU's slot of a per-CPU map.</summary>
+    private void UpdateEveryCpu(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
+    {
+        var all = new byte[ValueStride];
+        int slot = (int)RoundUp8(ValueSize);
+        for (int offset = 0; offset < all.Length; offset += slot)
+        {
+            value.CopyTo(all.AsSpan(offset));
+        }
+
+        Update(key, all);
+    }
+
     /// <summary>The name the kernel accepts: the first 15 characters, when all of them are in <c>[A-Za-z0-9_.]</c>.</summary>
     private static bool TryKernelName(string name, out BpfObjectName result)
     {
@@ -201,7 +215,15 @@ public sealed partial class Map
         {
             if (entry.ValueReference is not { } reference)
             {
-                Update(entry.Key.Span, entry.Value.Span);
+                if (IsPerCpu && entry.Value.Length == ValueSize)
+                {
+                    UpdateEveryCpu(entry.Key.Span, entry.Value.Span);
+                }
+                else
+                {
+                    Update(entry.Key.Span, entry.Value.Span);
+                }
+
                 continue;
             }
 

@@ -404,4 +404,30 @@ public sealed class MapKernelTests
         using var mismatched = Map.Create(HashSpec(name: "bad_btf") with { Btf = btf, Key = btf[key], Value = btf[key] });
         Assert.That(mismatched.Info().BtfId, Is.Zero);
     }
+
+    [Test]
+    public void OpenRejectsDescriptorsOfOtherObjects()
+    {
+        var prog = KernelPrograms.LoadSocketFilter(LinuxBpfSyscalls.Instance, KernelPrograms.Encode(KernelPrograms.MovR0(0), KernelPrograms.Exit()));
+        Assert.Throws<ArgumentException>(() => Map.Open(prog));
+        Assert.That(prog.IsClosed, Is.True, "Open owns the descriptor, even when it fails");
+    }
+
+    [Test]
+    public void PerCpuContentsOfOneValueGoToEveryCpu()
+    {
+        var spec = new MapSpec
+        {
+            Name = "pcpu_init",
+            Type = BpfMapType.PercpuArray,
+            KeySize = 4,
+            ValueSize = 4,
+            MaxEntries = 2,
+            Contents = [new MapEntry(BitConverter.GetBytes(1u), BitConverter.GetBytes(0xabcdu))],
+        };
+        using var map = Map.Create(spec);
+        var values = new uint[PossibleCpus.Count];
+        map.LookupPerCpu(1u, values.AsSpan());
+        Assert.That(values, Is.All.EqualTo(0xabcdu));
+    }
 }
