@@ -41,6 +41,23 @@ public class EbpfVerifierException : EbpfException
         LogTruncated = logTruncated;
     }
 
+    /// <summary>Creates an exception for <paramref name="command"/> with the kernel's log and a summary of it for the message.</summary>
+    /// <param name="command">PROG_LOAD or BTF_LOAD.</param>
+    /// <param name="errno">The error number.</param>
+    /// <param name="log">The whole log text.</param>
+    /// <param name="logTruncated">True when the log did not fit the largest buffer.</param>
+    /// <param name="summary">A short description of the failure (the failing instruction, its source line, the verifier's complaint).</param>
+    public EbpfVerifierException(BpfCommand command, Errno errno, string log, bool logTruncated, string summary)
+        : base(command, errno, summary)
+    {
+        Log = log;
+        LogTruncated = logTruncated;
+        Summary = summary;
+    }
+
+    /// <summary>The short description of the failure in <see cref="Exception.Message"/>, or null when the message holds the log's tail instead.</summary>
+    public string? Summary { get; }
+
     /// <summary>The verifier (or BTF checker) log; empty when none was requested.</summary>
     public string Log { get; }
 

@@ -2,11 +2,17 @@ using System.CommandLine;
 using Ebpf.Cli.Btf;
 using Ebpf.Cli.Disasm;
 using Ebpf.Cli.Feature;
+using Ebpf.Cli.Inspect;
+using Ebpf.Cli.Load;
+using Ebpf.Cli.Map;
 
 var root = new RootCommand("ebpf: inspect, disassemble and load eBPF objects.")
 {
     DisasmCommand.Create(),
     BtfCommand.Create(),
     FeatureCommand.Create(),
+    InspectCommand.Create(),
+    LoadCommand.Create(),
+    MapCommand.Create(),
 };
 return root.Parse(args).Invoke();

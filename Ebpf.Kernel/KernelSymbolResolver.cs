@@ -1,0 +1,124 @@
+using Ebpf.Btf;
+
+namespace Ebpf.Kernel;
+
+/// <summary>
+/// Finds kernel functions, variables and attach targets in the kernel's BTF (vmlinux first, then modules) for one
+/// program load, and holds the module BTF descriptors and the <c>fd_array</c> that refer to them until the load ends.
+/// </summary>
+internal sealed class KernelSymbolResolver : IDisposable
+{
+    private readonly KernelBtf _btf;
+    private readonly IBpfSyscalls _syscalls;
+    private readonly Dictionary<string, BpfFileDescriptor> _moduleFds = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, short> _fdArrayIndex = new(StringComparer.Ordinal);
+    private readonly List<BpfFileDescriptor?> _fdArray = [null]; // index 0 is vmlinux: the kernel never reads it
+
+    public KernelSymbolResolver(KernelBtf btf, IBpfSyscalls syscalls)
+    {
+        _btf = btf;
+        _syscalls = syscalls;
+    }
+
+    /// <summary>Whether any instruction needs the <c>fd_array</c>.</summary>
+    public bool HasFdArray => _fdArray.Count > 1;
+
+    /// <summary>
+    /// Finds a type by name and kind. <paramref name="name"/> may be <c>module:name</c> to search one module only;
+    /// otherwise vmlinux is searched first, then every module.
+    /// </summary>
+    /// <returns>The id and the module holding it (null for vmlinux).</returns>
+    /// <exception cref="EbpfException">No kernel BTF has the type.</exception>
+    public (uint Id, string? Module) Find(string name, BtfKind kind, string what)
+    {
+        int colon = name.IndexOf(':', StringComparison.Ordinal);
+        if (colon > 0)
+        {
+            string module = name[..colon];
+            string symbol = name[(colon + 1)..];
+            if (module == KernelBtf.VmlinuxName)
+            {
+                return FindIn(_btf.Vmlinux, symbol, kind) is uint v and not 0 ? (v, null) : throw NotFound(symbol, kind, what);
+            }
+
+            return _btf.TryGetModule(module, out var spec) && FindIn(spec, symbol, kind, _btf.Vmlinux.LastTypeId) is uint m and not 0
+                ? (m, module)
+                : throw NotFound(name, kind, what);
+        }
+
+        if (FindIn(_btf.Vmlinux, name, kind) is uint id and not 0)
+        {
+            return (id, null);
+        }
+
+        foreach (var module in _btf.ModuleNames)
+        {
+            if (_btf.TryGetModule(module, out var spec) && FindIn(spec, name, kind, _btf.Vmlinux.LastTypeId) is uint m and not 0)
+            {
+                return (m, module);
+            }
+        }
+
+        throw NotFound(name, kind, what);
+    }
+
+    /// <summary>The descriptor of a module's kernel BTF object, opened once per load.</summary>
+    public BpfFileDescriptor ModuleFd(string module)
+    {
+        if (!_moduleFds.TryGetValue(module, out var fd))
+        {
+            fd = KernelBtfObjects.OpenModule(_syscalls, module);
+            _moduleFds.Add(module, fd);
+        }
+
+        return fd;
+    }
+
+    /// <summary>The <c>fd_array</c> index of a module's BTF, as a kfunc call's offset holds it; 0 for vmlinux.</summary>
+    public short FdArrayIndex(string? module)
+    {
+        if (module is null)
+        {
+            return 0;
+        }
+
+        if (!_fdArrayIndex.TryGetValue(module, out short index))
+        {
+            index = checked((short)_fdArray.Count);
+            _fdArray.Add(ModuleFd(module));
+            _fdArrayIndex.Add(module, index);
+        }
+
+        return index;
+    }
+
+    /// <summary>The <c>fd_array</c> as descriptor numbers (0 for the unused slot 0).</summary>
+    public int[] FdArray() => _fdArray.Select(fd => fd?.DangerousGetFd() ?? 0).ToArray();
+
+    /// <summary>Closes the module BTF descriptors.</summary>
+    public void Dispose()
+    {
+        foreach (var fd in _moduleFds.Values)
+        {
+            fd.Dispose();
+        }
+
+        _moduleFds.Clear();
+    }
+
+    private static uint? FindIn(BtfSpec spec, string name, BtfKind kind, uint above = 0)
+    {
+        foreach (uint id in spec.FindIds(name, kind))
+        {
+            if (id > above)
+            {
+                return id;
+            }
+        }
+
+        return null;
+    }
+
+    private static EbpfException NotFound(string name, BtfKind kind, string what) =>
+        new($"{what} '{name}' is not in the kernel's BTF (no {kind} of that name in vmlinux or a module)");
+}

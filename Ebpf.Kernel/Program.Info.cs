@@ -1,0 +1,119 @@
+using System.Globalization;
+using Ebpf.Asm;
+using Ebpf.Kernel.Interop;
+
+namespace Ebpf.Kernel;
+
+public sealed unsafe partial class Program
+{
+    /// <summary>Asks the kernel about the program (<c>BPF_OBJ_GET_INFO_BY_FD</c>): id, tag, sizes, maps, BTF, load time.</summary>
+    /// <exception cref="EbpfException">The call failed.</exception>
+    public ProgramInfo Info()
+    {
+        var info = QueryInfo(_syscalls, FileDescriptor);
+        var mapIds = new uint[info.NrMapIds];
+        if (mapIds.Length > 0)
+        {
+            fixed (uint* ids = mapIds)
+            {
+                var second = new ProgInfo { NrMapIds = (uint)mapIds.Length, MapIds = (ulong)ids };
+                Query(_syscalls, FileDescriptor, ref second);
+                if (second.NrMapIds < mapIds.Length)
+                {
+                    Array.Resize(ref mapIds, (int)second.NrMapIds); // a map went away between the calls
+                }
+            }
+        }
+
+        return new ProgramInfo
+        {
+            Id = info.Id,
+            Type = info.Type,
+            Name = info.Name.ToString(),
+            Tag = info.Tag.ToString(),
+            GplCompatible = info.GplCompatible,
+            LoadTime = TimeSpan.FromTicks((long)(info.LoadTime / 100)),
+            LoadedAt = BootClock.ToWallClock(info.LoadTime),
+            CreatedByUid = info.CreatedByUid,
+            XlatedSize = info.XlatedProgLen,
+            JitedSize = info.JitedProgLen,
+            MapIds = mapIds,
+            BtfId = info.BtfId,
+            FuncInfoCount = info.NrFuncInfo,
+            LineInfoCount = info.NrLineInfo,
+            VerifiedInstructions = info.VerifiedInsns,
+            RunTimeNanoseconds = info.RunTimeNs,
+            RunCount = info.RunCnt,
+            RecursionMisses = info.RecursionMisses,
+            AttachBtfId = info.AttachBtfId,
+            AttachBtfObjectId = info.AttachBtfObjId,
+            IfIndex = info.IfIndex,
+            MemlockBytes = ReadMemlock(FileDescriptor),
+        };
+    }
+
+    /// <summary>
+    /// The instructions as the verifier rewrote them (<c>xlated_prog_insns</c>), decoded. Map references show as the
+    /// kernel reports them (map ids rather than descriptors), helper calls as resolved.
+    /// </summary>
+    /// <exception cref="EbpfException">The call failed (the kernel hides them without CAP_SYS_ADMIN: the result is then empty).</exception>
+    public Instructions XlatedInstructions()
+    {
+        var info = QueryInfo(_syscalls, FileDescriptor);
+        var bytes = new byte[info.XlatedProgLen];
+        if (bytes.Length == 0)
+        {
+            return new Instructions();
+        }
+
+        fixed (byte* p = bytes)
+        {
+            var second = new ProgInfo { XlatedProgLen = (uint)bytes.Length, XlatedProgInsns = (ulong)p };
+            Query(_syscalls, FileDescriptor, ref second);
+        }
+
+        return Instructions.Decode(bytes, BitConverter.IsLittleEndian ? ByteOrder.LittleEndian : ByteOrder.BigEndian);
+    }
+
+    internal static ProgInfo QueryInfo(IBpfSyscalls syscalls, BpfFileDescriptor fd)
+    {
+        ProgInfo info = default;
+        Query(syscalls, fd, ref info);
+        return info;
+    }
+
+    private static void Query(IBpfSyscalls syscalls, BpfFileDescriptor fd, ref ProgInfo info)
+    {
+        fixed (ProgInfo* p = &info)
+        {
+            var attr = new ObjGetInfoAttr { BpfFd = (uint)fd.DangerousGetFd(), InfoLen = (uint)sizeof(ProgInfo), Info = (ulong)p };
+            syscalls.ObjGetInfoByFd(ref attr);
+        }
+
+        GC.KeepAlive(fd);
+    }
+
+    /// <summary>The <c>memlock:</c> line of <c>/proc/self/fdinfo/FD</c>, as bpftool's <c>bytes_memlock</c>.</summary>
+    private static ulong? ReadMemlock(BpfFileDescriptor fd)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/self/fdinfo/{fd.DangerousGetFd()}"))
+            {
+                if (line.StartsWith("memlock:", StringComparison.Ordinal)
+                    && ulong.TryParse(line.AsSpan(8).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out ulong bytes))
+                {
+                    return bytes;
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+
+        return null;
+    }
+}

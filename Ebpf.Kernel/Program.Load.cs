@@ -1,0 +1,25 @@
+namespace Ebpf.Kernel;
+
+public sealed partial class Program
+{
+    /// <summary>
+    /// Loads a program into the kernel (<c>BPF_PROG_LOAD</c>). Map references are patched with the descriptors of
+    /// <see cref="ProgramLoadOptions.Maps"/>; kfunc calls, ksyms and the attach target of tracing and LSM programs
+    /// are found in the kernel's BTF; function and line info go with the program's BTF when the spec has BTF.
+    /// </summary>
+    /// <param name="spec">The program; its byte order must be the machine's.</param>
+    /// <param name="options">Map descriptors, kernel BTF, verifier log; <see cref="ProgramLoadOptions.Default"/> when null.</param>
+    /// <param name="syscalls">The kernel interface; <see cref="LinuxBpfSyscalls.Instance"/> when null.</param>
+    /// <returns>The loaded program.</returns>
+    /// <exception cref="EbpfVerifierException">The verifier rejected the program. The message summarizes why (the
+    /// failing instruction and its source line); <see cref="EbpfVerifierException.Log"/> has the whole log.</exception>
+    /// <exception cref="EbpfPermissionException">The process may not load programs (CAP_BPF, CAP_SYS_ADMIN).</exception>
+    /// <exception cref="EbpfException">A map, kfunc, ksym or attach target does not resolve, or the load failed otherwise.</exception>
+    /// <exception cref="ArgumentException">The spec's byte order is not the machine's.</exception>
+    public static Program Load(ProgramSpec spec, ProgramLoadOptions? options = null, IBpfSyscalls? syscalls = null)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        using var loader = new ProgramLoader(spec, options ?? ProgramLoadOptions.Default, syscalls ?? LinuxBpfSyscalls.Instance);
+        return loader.Load();
+    }
+}

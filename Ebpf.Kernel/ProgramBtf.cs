@@ -1,0 +1,109 @@
+using System.Runtime.InteropServices;
+using Ebpf.Asm;
+using Ebpf.Btf;
+
+namespace Ebpf.Kernel;
+
+/// <summary>
+/// The BTF a program is loaded with: its functions' <c>FUNC</c> types (copied from the object's BTF with what they
+/// refer to) and the strings of its line info, with the <c>bpf_func_info</c> and <c>bpf_line_info</c> arrays that
+/// point into it.
+/// </summary>
+internal sealed class ProgramBtf
+{
+    /// <summary>Size of <c>struct bpf_func_info</c>.</summary>
+    public const int FuncInfoSize = 8;
+
+    /// <summary>Size of <c>struct bpf_line_info</c>.</summary>
+    public const int LineInfoSize = 16;
+
+    private ProgramBtf(byte[] blob, FuncRecord[] funcs, LineRecord[] lines)
+    {
+        Blob = blob;
+        FuncInfos = funcs;
+        LineInfos = lines;
+    }
+
+    /// <summary>The raw BTF, in host byte order.</summary>
+    public byte[] Blob { get; }
+
+    /// <summary>One record per function, by instruction slot.</summary>
+    public FuncRecord[] FuncInfos { get; }
+
+    /// <summary>Line records by instruction slot; empty when some function start has none (the kernel requires one).</summary>
+    public LineRecord[] LineInfos { get; }
+
+    /// <summary>
+    /// Builds the program BTF, or returns null when the spec has no BTF or a function has no <c>FUNC</c> in it.
+    /// </summary>
+    /// <param name="instructions">The program's instructions with calls resolved.</param>
+    /// <param name="btf">The object's BTF.</param>
+    public static ProgramBtf? Build(Instructions instructions, BtfSpec btf)
+    {
+        var starts = FunctionStarts(instructions);
+        var builder = new BtfBuilder();
+        var funcs = new List<FuncRecord>();
+        var lines = new List<LineRecord>();
+        int slot = 0;
+        foreach (var insn in instructions)
+        {
+            if (starts.Contains(slot))
+            {
+                if (insn.Symbol is not { } name || FirstFunc(btf, name) is not uint id)
+                {
+                    return null;
+                }
+
+                funcs.Add(new FuncRecord((uint)slot, builder.Add(btf, id)));
+            }
+
+            if (insn.Metadata?.Source is { } source)
+            {
+                uint lineCol = ((uint)Math.Clamp(source.Line, 0, (1 << 22) - 1) << 10) | (uint)Math.Clamp(source.Column, 0, 1023);
+                lines.Add(new LineRecord((uint)slot, builder.AddString(source.FileName), builder.AddString(source.Text), lineCol));
+            }
+
+            slot += insn.Slots;
+        }
+
+        var lineSlots = lines.Select(l => l.InstructionOffset).ToHashSet();
+        if (!starts.All(s => lineSlots.Contains((uint)s)))
+        {
+            lines.Clear();
+        }
+
+        return new ProgramBtf(builder.Marshal(BitConverter.IsLittleEndian ? ByteOrder.LittleEndian : ByteOrder.BigEndian), [.. funcs], [.. lines]);
+    }
+
+    /// <summary>Slot offsets where functions start: 0 and the targets of BPF-to-BPF calls and function pointers.</summary>
+    private static SortedSet<int> FunctionStarts(Instructions instructions)
+    {
+        var starts = new SortedSet<int> { 0 };
+        int slot = 0;
+        foreach (var insn in instructions)
+        {
+            if (insn.IsFunctionCall || insn.IsLoadOfFunctionPointer)
+            {
+                starts.Add(slot + 1 + insn.Immediate);
+            }
+
+            slot += insn.Slots;
+        }
+
+        return starts;
+    }
+
+    private static uint? FirstFunc(BtfSpec btf, string name)
+    {
+        var ids = btf.FindIds(name, BtfKind.Func);
+        return ids.Count > 0 ? ids[0] : null;
+    }
+
+    /// <summary><c>struct bpf_func_info</c>.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public readonly record struct FuncRecord(uint InstructionOffset, uint TypeId);
+
+    /// <summary><c>struct bpf_line_info</c>.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public readonly record struct LineRecord(uint InstructionOffset, uint FileNameOffset, uint LineOffset, uint LineColumn);
+}

@@ -1,0 +1,53 @@
+using Ebpf.Btf;
+
+namespace Ebpf.Kernel;
+
+/// <summary>How <see cref="Program.Load"/> resolves what a <see cref="ProgramSpec"/> leaves symbolic, and how it talks to the verifier.</summary>
+public sealed record ProgramLoadOptions
+{
+    /// <summary>The default: no maps, the running kernel's BTF, a verifier log only on failure.</summary>
+    public static ProgramLoadOptions Default { get; } = new();
+
+    /// <summary>The smallest verifier log buffer tried after a failure (64 KiB).</summary>
+    public const int MinimumLogSize = 64 * 1024;
+
+    /// <summary>The largest verifier log buffer the kernel accepts (<c>UINT_MAX &gt;&gt; 2</c>, 1 GiB - 1).</summary>
+    public const int MaximumLogSize = (int)(uint.MaxValue >> 2);
+
+    /// <summary>
+    /// Map descriptors by map name, for <c>lddw</c> instructions referring to a map (<see cref="Ebpf.Asm.PseudoSource.MapFd"/>,
+    /// <see cref="Ebpf.Asm.PseudoSource.MapValue"/>). Looked up before <see cref="MapResolver"/>.
+    /// </summary>
+    public IReadOnlyDictionary<string, BpfFileDescriptor>? Maps { get; init; }
+
+    /// <summary>Resolves a map name to its descriptor when <see cref="Maps"/> has no entry; null when unknown.</summary>
+    public Func<string, BpfFileDescriptor?>? MapResolver { get; init; }
+
+    /// <summary>The kernel BTF for kfunc calls, ksyms and attach targets; <see cref="KernelBtf.Shared"/> when null.</summary>
+    public KernelBtf? KernelBtf { get; init; }
+
+    /// <summary>
+    /// The verifier log to request on the first attempt, kept in <see cref="Program.VerifierLog"/>. With
+    /// <see cref="VerifierLogLevel.None"/> (the default) the first attempt has no log and a failed load is repeated
+    /// with <see cref="VerifierLogLevel.Branch"/> to explain the failure.
+    /// </summary>
+    public VerifierLogLevel LogLevel { get; init; }
+
+    /// <summary>The first log buffer size; it grows four-fold (up to <see cref="MaximumLogSize"/>) while the log does not fit.</summary>
+    public int LogSize { get; init; } = MinimumLogSize;
+
+    /// <summary>
+    /// The program an <c>freplace</c> (<see cref="BpfProgramType.Ext"/>) or a tracing program attached to a BPF program
+    /// targets; <see cref="ProgramSpec.AttachTo"/> names the function in it. Null to attach to the kernel.
+    /// </summary>
+    public BpfFileDescriptor? AttachProgram { get; init; }
+
+    /// <summary>An explicit <c>attach_btf_id</c>, which skips resolving <see cref="ProgramSpec.AttachTo"/>; 0 to resolve it.</summary>
+    public uint AttachBtfId { get; init; }
+
+    /// <summary>Whether to load the program's BTF with function and line info (default true; skipped when the kernel rejects it).</summary>
+    public bool LoadProgramBtf { get; init; } = true;
+
+    /// <summary>Network device to offload the program to (<c>prog_ifindex</c>); 0 for none.</summary>
+    public uint IfIndex { get; init; }
+}

@@ -1,0 +1,313 @@
+using System.Text;
+using Ebpf.Asm;
+using Ebpf.Btf;
+using Ebpf.Kernel.Interop;
+
+namespace Ebpf.Kernel;
+
+/// <summary>
+/// Does the work of <see cref="Program.Load"/>: resolves what the spec left symbolic (maps, kfuncs, ksyms, the attach
+/// target), builds the program's BTF, and drives <c>BPF_PROG_LOAD</c> through its retries: a first attempt without a
+/// log, again with a growing log when it fails, without the object name when the kernel rejects it, without BTF when
+/// the kernel rejects that.
+/// </summary>
+internal sealed unsafe class ProgramLoader : IDisposable
+{
+    private readonly ProgramSpec _spec;
+    private readonly ProgramLoadOptions _options;
+    private readonly IBpfSyscalls _syscalls;
+    private readonly List<BpfFileDescriptor> _referenced = [];
+    private KernelSymbolResolver? _kernel;
+    private BpfFileDescriptor? _attachBtfObject;
+
+    public ProgramLoader(ProgramSpec spec, ProgramLoadOptions options, IBpfSyscalls syscalls)
+    {
+        _spec = spec;
+        _options = options;
+        _syscalls = syscalls;
+    }
+
+    private static ByteOrder HostOrder => BitConverter.IsLittleEndian ? ByteOrder.LittleEndian : ByteOrder.BigEndian;
+
+    private KernelSymbolResolver Kernel => _kernel ??= new KernelSymbolResolver(_options.KernelBtf ?? KernelBtf.Shared, _syscalls);
+
+    public Program Load()
+    {
+        if (_spec.ByteOrder != HostOrder)
+        {
+            throw new ArgumentException(
+                $"program '{_spec.Name}' is {_spec.ByteOrder}; this machine runs {HostOrder} programs (compile for bpf{(HostOrder == ByteOrder.LittleEndian ? "el" : "eb")})");
+        }
+
+        var instructions = new Instructions(_spec.Instructions);
+        instructions.ResolveReferences();
+        Patch(instructions);
+        byte[] code = instructions.Encode(HostOrder);
+        var (attachBtfId, attachFd) = ResolveAttachTarget();
+
+        ProgramBtf? btf = null;
+        BpfFileDescriptor? btfFd = null;
+        if (_options.LoadProgramBtf && _spec.Btf is not null)
+        {
+            btf = ProgramBtf.Build(instructions, _spec.Btf);
+            btfFd = btf is null ? null : TryLoadBtf(btf.Blob);
+        }
+
+        try
+        {
+            int[] fdArray = _kernel?.HasFdArray == true ? _kernel.FdArray() : [];
+            fixed (byte* insns = code)
+            fixed (byte* license = Encoding.UTF8.GetBytes(_spec.License + "\0"))
+            fixed (ProgramBtf.FuncRecord* funcs = btfFd is null ? null : btf!.FuncInfos)
+            fixed (ProgramBtf.LineRecord* lines = btfFd is null ? null : btf!.LineInfos)
+            fixed (int* fds = fdArray)
+            {
+                var attr = new ProgLoadAttr
+                {
+                    ProgType = _spec.Type,
+                    ExpectedAttachType = _spec.AttachType ?? 0,
+                    InsnCnt = (uint)(code.Length / Instruction.SlotSize),
+                    Insns = (ulong)insns,
+                    License = (ulong)license,
+                    KernVersion = _spec.KernelVersion,
+                    ProgFlags = (uint)_spec.Flags,
+                    ProgIfIndex = _options.IfIndex,
+                    AttachBtfId = attachBtfId,
+                    AttachProgFd = attachFd,
+                    FdArray = (ulong)fds,
+                };
+                if (btfFd is not null)
+                {
+                    attr.ProgBtfFd = (uint)btfFd.DangerousGetFd();
+                    attr.FuncInfoRecSize = ProgramBtf.FuncInfoSize;
+                    attr.FuncInfo = (ulong)funcs;
+                    attr.FuncInfoCnt = (uint)btf!.FuncInfos.Length;
+                    if (btf.LineInfos.Length > 0)
+                    {
+                        attr.LineInfoRecSize = ProgramBtf.LineInfoSize;
+                        attr.LineInfo = (ulong)lines;
+                        attr.LineInfoCnt = (uint)btf.LineInfos.Length;
+                    }
+                }
+
+                return LoadWithRetries(attr);
+            }
+        }
+        finally
+        {
+            btfFd?.Dispose();
+            GC.KeepAlive(_referenced);
+        }
+    }
+
+    public void Dispose()
+    {
+        _kernel?.Dispose();
+        _attachBtfObject?.Dispose();
+    }
+
+    /// <summary>The object name the kernel accepts: at most 15 of the characters <c>[A-Za-z0-9_.]</c> of the spec's name.</summary>
+    internal static string SanitizeName(string name)
+    {
+        var kept = new StringBuilder(BpfObjectName.Length - 1);
+        foreach (char c in name)
+        {
+            if (kept.Length == BpfObjectName.Length - 1)
+            {
+                break;
+            }
+
+            if (char.IsAsciiLetterOrDigit(c) || c is '_' or '.')
+            {
+                kept.Append(c);
+            }
+        }
+
+        return kept.ToString();
+    }
+
+    /// <summary>Loads, retrying as the type documents. The attributes' name and log fields are set here.</summary>
+    private Program LoadWithRetries(ProgLoadAttr attr)
+    {
+        string name = SanitizeName(_spec.Name);
+        bool useName = name.Length > 0;
+        var level = _options.LogLevel;
+        long logSize = Math.Clamp(_options.LogSize, 1024, ProgramLoadOptions.MaximumLogSize);
+        while (true)
+        {
+            attr.ProgName = useName ? BpfObjectName.From(name) : default;
+            byte[]? log = level == VerifierLogLevel.None ? null : GC.AllocateUninitializedArray<byte>((int)logSize);
+            fixed (byte* logBuf = log)
+            {
+                if (log is not null)
+                {
+                    log[0] = 0;
+                    attr.LogLevel = (uint)level;
+                    attr.LogSize = (uint)log.Length;
+                    attr.LogBuf = (ulong)logBuf;
+                }
+                else
+                {
+                    attr.LogLevel = 0;
+                    attr.LogSize = 0;
+                    attr.LogBuf = 0;
+                }
+
+                attr.LogTrueSize = 0;
+                try
+                {
+                    var fd = _syscalls.ProgLoad(ref attr);
+                    return new Program(fd, _spec.Name, _spec.Type, _syscalls, log is null ? string.Empty : ReadLog(log));
+                }
+                catch (EbpfVerifierException e)
+                {
+                    if (level == VerifierLogLevel.None)
+                    {
+                        level = VerifierLogLevel.Branch; // explain the failure
+                        continue;
+                    }
+
+                    if (e.Errno == Errno.ENOSPC && logSize < ProgramLoadOptions.MaximumLogSize)
+                    {
+                        logSize = Math.Min(ProgramLoadOptions.MaximumLogSize, Math.Max(logSize * 4, (long)attr.LogTrueSize + 1));
+                        continue;
+                    }
+
+                    string text = e.Log.Length > 0 || log is null ? e.Log : ReadLog(log);
+                    if (string.IsNullOrWhiteSpace(text) && useName && e.Errno is Errno.EINVAL or Errno.E2BIG)
+                    {
+                        useName = false; // rejected before the verifier ran: an old kernel without object names
+                        continue;
+                    }
+
+                    bool truncated = e.Errno == Errno.ENOSPC;
+                    throw new EbpfVerifierException(
+                        BpfCommand.ProgLoad, e.Errno, text, truncated, $"program '{_spec.Name}': " + VerifierLogSummary.Summarize(text, truncated));
+                }
+            }
+        }
+    }
+
+    /// <summary>Rewrites map, kfunc and ksym references into what the kernel takes.</summary>
+    private void Patch(Instructions instructions)
+    {
+        for (int i = 0; i < instructions.Count; i++)
+        {
+            var insn = instructions[i];
+            if (insn.Reference is not { } reference)
+            {
+                continue;
+            }
+
+            byte src = (byte)insn.Src;
+            if (insn.OpCode.IsLoadImm64 && src is PseudoSource.MapFd or PseudoSource.MapValue)
+            {
+                var fd = ResolveMap(reference);
+                long offset = src == PseudoSource.MapValue ? (long)((ulong)insn.Constant >> 32) : 0;
+                instructions[i] = insn.WithConstant((offset << 32) | (uint)fd.DangerousGetFd());
+            }
+            else if (insn.IsKfuncCall)
+            {
+                var (id, module) = Kernel.Find(reference, BtfKind.Func, "kfunc");
+                instructions[i] = insn.WithConstant(id).WithOffset(Kernel.FdArrayIndex(module));
+            }
+            else if (insn.OpCode.IsLoadImm64 && src == PseudoSource.BtfId)
+            {
+                var (id, module) = Kernel.Find(reference, BtfKind.Var, "ksym");
+                long btfFd = module is null ? 0 : Kernel.ModuleFd(module).DangerousGetFd();
+                instructions[i] = insn.WithConstant((btfFd << 32) | id);
+            }
+        }
+    }
+
+    private BpfFileDescriptor ResolveMap(string name)
+    {
+        var fd = (_options.Maps is { } maps && maps.TryGetValue(name, out var found) ? found : null)
+            ?? _options.MapResolver?.Invoke(name)
+            ?? throw new EbpfException($"program '{_spec.Name}' uses map '{name}', which the load options do not resolve (ProgramLoadOptions.Maps)");
+        _referenced.Add(fd);
+        return fd;
+    }
+
+    /// <summary>The <c>attach_btf_id</c> and <c>attach_prog_fd</c>/<c>attach_btf_obj_fd</c> of tracing, LSM and extension programs.</summary>
+    private (uint BtfId, uint Fd) ResolveAttachTarget()
+    {
+        uint targetFd = 0;
+        if (_options.AttachProgram is { } target)
+        {
+            _referenced.Add(target);
+            targetFd = (uint)target.DangerousGetFd();
+        }
+
+        if (_options.AttachBtfId != 0)
+        {
+            return (_options.AttachBtfId, targetFd);
+        }
+
+        if (_spec.AttachTo is not { Length: > 0 } attachTo || _spec.Type is not (BpfProgramType.Tracing or BpfProgramType.Lsm or BpfProgramType.Ext))
+        {
+            return (0, targetFd);
+        }
+
+        if (_options.AttachProgram is { } program)
+        {
+            var info = Program.QueryInfo(_syscalls, program);
+            if (info.BtfId == 0)
+            {
+                throw new EbpfException($"program '{_spec.Name}' attaches to '{attachTo}' in a program that has no BTF");
+            }
+
+            var targetBtf = KernelBtfObjects.Read(_syscalls, info.BtfId);
+            var ids = targetBtf.FindIds(attachTo, BtfKind.Func);
+            return ids.Count > 0
+                ? (ids[0], targetFd)
+                : throw new EbpfException($"program '{_spec.Name}' attaches to '{attachTo}', which the target program's BTF has no function of");
+        }
+
+        if (_spec.Type == BpfProgramType.Ext)
+        {
+            throw new EbpfException($"extension program '{_spec.Name}' needs the program it replaces a function of (ProgramLoadOptions.AttachProgram)");
+        }
+
+        var (prefix, kind) = _spec.AttachType switch
+        {
+            BpfAttachType.TraceRawTp => ("btf_trace_", BtfKind.Typedef),
+            BpfAttachType.TraceIter => ("bpf_iter_", BtfKind.Func),
+            BpfAttachType.LsmMac or BpfAttachType.LsmCgroup => ("bpf_lsm_", BtfKind.Func),
+            _ => (string.Empty, BtfKind.Func),
+        };
+        int colon = attachTo.IndexOf(':', StringComparison.Ordinal);
+        string qualified = colon > 0 ? attachTo[..(colon + 1)] + prefix + attachTo[(colon + 1)..] : prefix + attachTo;
+        var (id, module) = Kernel.Find(qualified, kind, "attach target");
+        if (module is not null)
+        {
+            _attachBtfObject = KernelBtfObjects.OpenModule(_syscalls, module);
+            return (id, (uint)_attachBtfObject.DangerousGetFd());
+        }
+
+        return (id, 0);
+    }
+
+    /// <summary>Loads the program's BTF; null when the kernel rejects it (the program then loads without func and line info).</summary>
+    private BpfFileDescriptor? TryLoadBtf(byte[] blob)
+    {
+        fixed (byte* p = blob)
+        {
+            var attr = new BtfLoadAttr { Btf = (ulong)p, BtfSize = (uint)blob.Length };
+            try
+            {
+                return _syscalls.BtfLoad(ref attr);
+            }
+            catch (EbpfException e) when (e is not EbpfPermissionException)
+            {
+                return null;
+            }
+        }
+    }
+
+    private static string ReadLog(byte[] log)
+    {
+        int end = Array.IndexOf(log, (byte)0);
+        return Encoding.UTF8.GetString(log, 0, end < 0 ? log.Length : end);
+    }
+}

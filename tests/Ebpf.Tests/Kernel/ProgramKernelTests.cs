@@ -1,0 +1,205 @@
+using System.Text.Json;
+using Ebpf.Asm;
+using Ebpf.Kernel;
+
+namespace Ebpf.Tests.Kernel;
+
+using Asm = global::Ebpf.Asm.Asm;
+
+[Category("Kernel")]
+public sealed class ProgramKernelTests
+{
+    private static ProgramSpec Spec(string name, BpfProgramType type, params Instruction[] instructions) =>
+        new() { Name = name, Type = type, Instructions = new Instructions(instructions) };
+
+    [Test]
+    public void SocketFilterLoadsAndTestRuns()
+    {
+        using var program = Program.Load(Spec("seven", BpfProgramType.SocketFilter, Asm.Mov.Imm(Register.R0, 7), Asm.Exit()));
+        var result = program.TestRun(new byte[64]);
+        Assert.That(result.ReturnValue, Is.EqualTo(7u));
+        Assert.That(program.Name, Is.EqualTo("seven"));
+        Assert.That(program.Info().Name, Is.EqualTo("seven"));
+    }
+
+    [Test]
+    public void XdpProgramFromElfRunsWithDataInAndOut()
+    {
+        using var program = Program.Load(ElfProgramSpecs.Section("verifier_fail", "xdp", BpfProgramType.Xdp));
+        var packet = new byte[64];
+        var output = new byte[64];
+        var pass = program.TestRun(new ProgramTestRunOptions { Data = packet, DataOut = output, Repeat = 3 });
+        packet[0] = 0x42;
+        var drop = program.TestRun(packet, output);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(pass.ReturnValue, Is.EqualTo(2u), "XDP_PASS");
+            Assert.That(drop.ReturnValue, Is.EqualTo(1u), "XDP_DROP");
+            Assert.That(drop.DataOutLength, Is.EqualTo(64));
+            Assert.That(output[0], Is.EqualTo(0x42));
+        }
+    }
+
+    [Test]
+    public void FuncAndLineInfoAreLoaded()
+    {
+        using var program = Program.Load(ElfProgramSpecs.Section("verifier_fail", "xdp", BpfProgramType.Xdp));
+        var info = program.Info();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(info.BtfId, Is.Not.Zero);
+            Assert.That(info.FuncInfoCount, Is.EqualTo(1u));
+            Assert.That(info.LineInfoCount, Is.GreaterThan(1u));
+        }
+
+        string dump = ExternalTool.Run("bpftool", "prog", "dump", "xlated", "id", info.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.That(dump, Does.Contain("int xdp_good(struct xdp_md * ctx):"));
+        Assert.That(dump, Does.Contain("; if (data + 4 > data_end)"));
+    }
+
+    [Test]
+    public void VerifierFailureSummaryNamesTheSourceLine()
+    {
+        var spec = ElfProgramSpecs.Section("verifier_fail", "tc", BpfProgramType.SchedCls);
+        var e = Assert.Throws<EbpfVerifierException>(() => Program.Load(spec))!;
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(e.Errno, Is.EqualTo(Errno.EACCES));
+            Assert.That(e.Message, Does.Contain("tc_unchecked"));
+            Assert.That(e.Message, Does.Contain("invalid access to packet"));
+            Assert.That(e.Message, Does.Contain("return *(volatile int *)(data + 100) & 1; @ verifier_fail.bpf.c:"));
+            Assert.That(e.Message, Does.Contain("at insn "));
+            Assert.That(e.Log, Does.Contain("processed "));
+            Assert.That(e.Summary, Is.Not.Null);
+        }
+    }
+
+    [Test]
+    public void CorePoisonIsReportedAsBadRelocation()
+    {
+        var good = ElfProgramSpecs.Section("verifier_fail", "xdp", BpfProgramType.Xdp);
+        var instructions = new Instructions(good.Instructions);
+        var first = instructions[0];
+        instructions[0] = first.WithSymbol(null);
+        var poison = Asm.Call((Helper)0xbad2310)
+            .WithSymbol(first.Symbol)
+            .WithSource(new SourceLine("core.bpf.c", "pid = BPF_CORE_READ(task, pid);", 42, 8));
+        instructions.Insert(0, poison);
+        var e = Assert.Throws<EbpfVerifierException>(() => Program.Load(good with { Instructions = instructions }))!;
+        Assert.That(e.Message, Does.Contain("bad CO-RE relocation"));
+        Assert.That(e.Message, Does.Contain("pid = BPF_CORE_READ(task, pid); @ core.bpf.c:42"));
+    }
+
+    [Test]
+    public void MapReferencesArePatched()
+    {
+        using var map = KernelPrograms.CreateMap(LinuxBpfSyscalls.Instance, BpfMapType.Array, 4, 8, 1, name: "counter");
+        var spec = Spec("map_user", BpfProgramType.SocketFilter,
+            Asm.LoadMapValue(Register.R1, "counter", 0),
+            Asm.Mov.Imm(Register.R2, 5),
+            Asm.StoreMem(Register.R1, 0, Register.R2, AccessSize.DWord),
+            Asm.LoadMapPtr(Register.R1, "counter"),
+            Asm.Mov.Imm(Register.R0, 0),
+            Asm.Exit());
+        using var program = Program.Load(spec, new ProgramLoadOptions { Maps = new Dictionary<string, BpfFileDescriptor> { ["counter"] = map } });
+        program.TestRun(new byte[32]);
+        var mapId = KernelPrograms.MapInfoOf(LinuxBpfSyscalls.Instance, map).Id;
+        Assert.That(program.Info().MapIds, Is.EqualTo(new[] { mapId }));
+    }
+
+    [Test]
+    public void UnresolvedMapThrows()
+    {
+        var spec = Spec("no_map", BpfProgramType.SocketFilter, Asm.LoadMapPtr(Register.R1, "missing"), Asm.Mov.Imm(Register.R0, 0), Asm.Exit());
+        var e = Assert.Throws<EbpfException>(() => Program.Load(spec))!;
+        Assert.That(e.Message, Does.Contain("'missing'"));
+    }
+
+    [Test]
+    public void LogLevelKeepsTheLogOfASuccessfulLoad()
+    {
+        using var program = Program.Load(
+            Spec("logged", BpfProgramType.SocketFilter, Asm.Mov.Imm(Register.R0, 0), Asm.Exit()),
+            new ProgramLoadOptions { LogLevel = VerifierLogLevel.Statistics });
+        Assert.That(program.VerifierLog, Does.Contain("processed 2 insns"));
+    }
+
+    [Test]
+    public void NameWithInvalidCharactersIsSanitized()
+    {
+        using var program = Program.Load(Spec("a-very-long-name:with/odd.chars", BpfProgramType.SocketFilter, Asm.Mov.Imm(Register.R0, 0), Asm.Exit()));
+        Assert.That(program.Info().Name, Is.EqualTo("averylongnamewi"));
+    }
+
+    [Test]
+    public void TpBtfResolvesTheAttachBtfId()
+    {
+        var spec = Spec("tp_btf_switch", BpfProgramType.Tracing, Asm.Mov.Imm(Register.R0, 0), Asm.Exit()) with
+        {
+            AttachType = BpfAttachType.TraceRawTp,
+            AttachTo = "sched_switch",
+        };
+        using var program = Program.Load(spec);
+        var expected = Ebpf.Btf.KernelBtf.Shared.Vmlinux.FindIds("btf_trace_sched_switch", Ebpf.Btf.BtfKind.Typedef)[0];
+        Assert.That(program.Info().AttachBtfId, Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void UnknownAttachTargetThrows()
+    {
+        var spec = Spec("fentry_none", BpfProgramType.Tracing, Asm.Mov.Imm(Register.R0, 0), Asm.Exit()) with
+        {
+            AttachType = BpfAttachType.TraceFentry,
+            AttachTo = "no_such_function_anywhere",
+        };
+        var e = Assert.Throws<EbpfException>(() => Program.Load(spec))!;
+        Assert.That(e.Message, Does.Contain("no_such_function_anywhere"));
+    }
+
+    [Test]
+    public void OpenByIdAndCloneReferToTheSameProgram()
+    {
+        using var program = Program.Load(Spec("by_id", BpfProgramType.SocketFilter, Asm.Mov.Imm(Register.R0, 3), Asm.Exit()));
+        var id = program.Info().Id;
+        using var byId = Program.OpenById(id);
+        using var clone = program.Clone();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(byId.Info().Id, Is.EqualTo(id));
+            Assert.That(byId.Name, Is.EqualTo("by_id"));
+            Assert.That(byId.Type, Is.EqualTo(BpfProgramType.SocketFilter));
+            Assert.That(clone.Info().Id, Is.EqualTo(id));
+            Assert.That(clone.TestRun(new byte[16]).ReturnValue, Is.EqualTo(3u));
+        }
+    }
+
+    [Test]
+    public void XlatedInstructionsDecode()
+    {
+        using var program = Program.Load(Spec("xlated", BpfProgramType.SocketFilter, Asm.Mov.Imm(Register.R0, 3), Asm.Exit()));
+        var xlated = program.XlatedInstructions();
+        Assert.That(xlated, Has.Count.EqualTo(2));
+        Assert.That(xlated[1].IsExit, Is.True);
+    }
+
+    [Test]
+    public void InfoAgreesWithBpftool()
+    {
+        using var program = Program.Load(ElfProgramSpecs.Section("verifier_fail", "xdp", BpfProgramType.Xdp));
+        var info = program.Info();
+        using var doc = JsonDocument.Parse(ExternalTool.Run("bpftool", "-j", "prog", "show", "id", info.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        var json = doc.RootElement;
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(json.GetProperty("name").GetString(), Is.EqualTo(info.Name));
+            Assert.That(json.GetProperty("tag").GetString(), Is.EqualTo(info.Tag));
+            Assert.That(json.GetProperty("type").GetString(), Is.EqualTo("xdp"));
+            Assert.That(json.GetProperty("bytes_xlated").GetUInt32(), Is.EqualTo(info.XlatedSize));
+            Assert.That(json.GetProperty("bytes_jited").GetUInt32(), Is.EqualTo(info.JitedSize));
+            Assert.That(json.GetProperty("btf_id").GetUInt32(), Is.EqualTo(info.BtfId));
+            Assert.That(json.GetProperty("gpl_compatible").GetBoolean(), Is.EqualTo(info.GplCompatible));
+            Assert.That(json.GetProperty("bytes_memlock").GetUInt64(), Is.EqualTo(info.MemlockBytes));
+            Assert.That(json.GetProperty("loaded_at").GetInt64(), Is.EqualTo(info.LoadedAt.ToUnixTimeSeconds()).Within(1));
+        }
+    }
+}

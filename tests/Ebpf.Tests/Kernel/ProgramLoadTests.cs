@@ -1,0 +1,235 @@
+using Ebpf.Asm;
+using Ebpf.Kernel;
+using Ebpf.Kernel.Interop;
+using Moq;
+
+namespace Ebpf.Tests.Kernel;
+
+using Asm = global::Ebpf.Asm.Asm;
+
+/// <summary>Program.Load against a mocked kernel: retries, log growth, fallbacks, patching.</summary>
+public sealed class ProgramLoadTests
+{
+    private const string FailingLog =
+        "0: R1=ctx() R10=fp0\n" +
+        "; void *data = (void *)(long)ctx->data; @ prog.bpf.c:7\n" +
+        "0: (61) r1 = *(u32 *)(r1 +76)          ; R1_w=pkt(r=0)\n" +
+        "; return *(int *)(data + 100); @ prog.bpf.c:8\n" +
+        "1: (61) r0 = *(u32 *)(r1 +100)\n" +
+        "invalid access to packet, off=100 size=4, R1(id=0,off=100,r=0)\n" +
+        "R1 offset is outside of the packet\n" +
+        "processed 2 insns (limit 1000000) max_states_per_insn 0 total_states 0 peak_states 0 mark_read 0\n";
+
+    private delegate BpfFileDescriptor ProgLoadReturn(ref ProgLoadAttr attr);
+
+    private static ProgramSpec Spec(string name = "prog") => new()
+    {
+        Name = name,
+        Type = BpfProgramType.SocketFilter,
+        Instructions = new Instructions([Asm.Mov.Imm(Register.R0, 0), Asm.Exit()]),
+    };
+
+    private static BpfFileDescriptor NoFd() => new(-1, ownsHandle: false);
+
+    [Test]
+    public void FailureIsRetriedWithALogThatGrowsUntilItFits()
+    {
+        var sizes = new List<(uint Level, uint Size)>();
+        var sys = new Mock<IBpfSyscalls>();
+        sys.Setup(s => s.ProgLoad(ref It.Ref<ProgLoadAttr>.IsAny)).Returns(new ProgLoadReturn((ref ProgLoadAttr a) =>
+        {
+            sizes.Add((a.LogLevel, a.LogSize));
+            if (a.LogLevel == 0)
+            {
+                throw new EbpfVerifierException(BpfCommand.ProgLoad, Errno.EACCES, string.Empty, false);
+            }
+
+            if (a.LogSize < 1024 * 1024)
+            {
+                throw new EbpfVerifierException(BpfCommand.ProgLoad, Errno.ENOSPC, FailingLog[..100], true);
+            }
+
+            throw new EbpfVerifierException(BpfCommand.ProgLoad, Errno.EACCES, FailingLog, false);
+        }));
+
+        var e = Assert.Throws<EbpfVerifierException>(() => Program.Load(Spec(), syscalls: sys.Object))!;
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(sizes, Is.EqualTo(new[] { (0u, 0u), (1u, 64u * 1024), (1u, 256u * 1024), (1u, 1024u * 1024) }));
+            Assert.That(e.Errno, Is.EqualTo(Errno.EACCES));
+            Assert.That(e.Log, Is.EqualTo(FailingLog));
+            Assert.That(e.LogTruncated, Is.False);
+            Assert.That(e.Message, Does.Contain("program 'prog': invalid access to packet, off=100 size=4"));
+            Assert.That(e.Message, Does.Contain("at insn 1: (61) r0 = *(u32 *)(r1 +100)"));
+            Assert.That(e.Message, Does.Contain("source: return *(int *)(data + 100); @ prog.bpf.c:8"));
+            Assert.That(e.Message, Does.Not.Contain("processed"));
+        }
+    }
+
+    [Test]
+    public void RequestedLogGrowsUntilASuccessfulLoadFits()
+    {
+        var sizes = new List<uint>();
+        var sys = new Mock<IBpfSyscalls>();
+        sys.Setup(s => s.ProgLoad(ref It.Ref<ProgLoadAttr>.IsAny)).Returns(new ProgLoadReturn((ref ProgLoadAttr a) =>
+        {
+            sizes.Add(a.LogSize);
+            if (a.LogSize < 1024 * 1024)
+            {
+                throw new EbpfVerifierException(BpfCommand.ProgLoad, Errno.ENOSPC, "x", true);
+            }
+
+            return NoFd();
+        }));
+
+        using var program = Program.Load(Spec(), new ProgramLoadOptions { LogLevel = VerifierLogLevel.Instruction }, sys.Object);
+        Assert.That(sizes, Is.EqualTo(new[] { 64u * 1024, 256u * 1024, 1024u * 1024 }));
+    }
+
+    [Test]
+    public void LogSizeStopsAtTheKernelLimit()
+    {
+        var sizes = new List<uint>();
+        var sys = new Mock<IBpfSyscalls>();
+        sys.Setup(s => s.ProgLoad(ref It.Ref<ProgLoadAttr>.IsAny)).Returns(new ProgLoadReturn((ref ProgLoadAttr a) =>
+        {
+            sizes.Add(a.LogSize);
+            throw new EbpfVerifierException(BpfCommand.ProgLoad, a.LogLevel == 0 ? Errno.EACCES : Errno.ENOSPC, a.LogLevel == 0 ? "" : FailingLog, a.LogLevel != 0);
+        }));
+
+        var e = Assert.Throws<EbpfVerifierException>(() => Program.Load(Spec(), new ProgramLoadOptions { LogSize = 256 * 1024 * 1024 }, sys.Object))!;
+        Assert.That(sizes, Is.EqualTo(new[] { 0u, 256u * 1024 * 1024, (uint)ProgramLoadOptions.MaximumLogSize }));
+        Assert.That(e.LogTruncated, Is.True);
+        Assert.That(e.Message, Does.Contain("truncated"));
+    }
+
+    [Test]
+    public void RejectionWithoutLogRetriesWithoutTheName()
+    {
+        var names = new List<string>();
+        var sys = new Mock<IBpfSyscalls>();
+        sys.Setup(s => s.ProgLoad(ref It.Ref<ProgLoadAttr>.IsAny)).Returns(new ProgLoadReturn((ref ProgLoadAttr a) =>
+        {
+            names.Add(a.ProgName.ToString());
+            return a.ProgName.ToString().Length > 0 ? throw new EbpfVerifierException(BpfCommand.ProgLoad, Errno.EINVAL, string.Empty, false) : NoFd();
+        }));
+
+        using var program = Program.Load(Spec("named"), syscalls: sys.Object);
+        Assert.That(names, Is.EqualTo(new[] { "named", "named", string.Empty }));
+        Assert.That(program.Name, Is.EqualTo("named"));
+    }
+
+    [Test]
+    public void RejectedBtfFallsBackToNoFuncInfo()
+    {
+        var spec = ElfProgramSpecs.Section("verifier_fail", "xdp", BpfProgramType.Xdp);
+        ProgLoadAttr seen = default;
+        var sys = new Mock<IBpfSyscalls>();
+        sys.Setup(s => s.BtfLoad(ref It.Ref<BtfLoadAttr>.IsAny)).Throws(() => new EbpfVerifierException(BpfCommand.BtfLoad, Errno.EINVAL, "", false));
+        sys.Setup(s => s.ProgLoad(ref It.Ref<ProgLoadAttr>.IsAny)).Returns(new ProgLoadReturn((ref ProgLoadAttr a) =>
+        {
+            seen = a;
+            return NoFd();
+        }));
+
+        using var program = Program.Load(spec, syscalls: sys.Object);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(seen.ProgBtfFd, Is.Zero);
+            Assert.That(seen.FuncInfoCnt, Is.Zero);
+            Assert.That(seen.LineInfoCnt, Is.Zero);
+        }
+    }
+
+    [Test]
+    public unsafe void FuncAndLineInfoArePassedWithTheBtf()
+    {
+        var spec = ElfProgramSpecs.Section("verifier_fail", "xdp", BpfProgramType.Xdp);
+        ProgLoadAttr seen = default;
+        uint firstFuncSlot = uint.MaxValue;
+        int lines = spec.Instructions.Count(i => i.Metadata?.Source is not null);
+        var sys = new Mock<IBpfSyscalls>();
+        sys.Setup(s => s.BtfLoad(ref It.Ref<BtfLoadAttr>.IsAny)).Returns(() => new BpfFileDescriptor(1000, ownsHandle: false));
+        sys.Setup(s => s.ProgLoad(ref It.Ref<ProgLoadAttr>.IsAny)).Returns(new ProgLoadReturn((ref ProgLoadAttr a) =>
+        {
+            seen = a;
+            firstFuncSlot = *(uint*)a.FuncInfo;
+            return NoFd();
+        }));
+
+        using var program = Program.Load(spec, syscalls: sys.Object);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(seen.ProgBtfFd, Is.EqualTo(1000u));
+            Assert.That(seen.FuncInfoCnt, Is.EqualTo(1u));
+            Assert.That(seen.FuncInfoRecSize, Is.EqualTo(8u));
+            Assert.That(firstFuncSlot, Is.Zero);
+            Assert.That(seen.LineInfoCnt, Is.EqualTo((uint)lines));
+            Assert.That(seen.LineInfoRecSize, Is.EqualTo(16u));
+        }
+    }
+
+    [Test]
+    public unsafe void MapReferencesGetDescriptorsAndValueOffsets()
+    {
+        var spec = Spec() with
+        {
+            Instructions = new Instructions([Asm.LoadMapValue(Register.R1, "data", 12), Asm.LoadMapPtr(Register.R2, "other"), Asm.Mov.Imm(Register.R0, 0), Asm.Exit()]),
+        };
+        byte[] code = [];
+        var sys = new Mock<IBpfSyscalls>();
+        sys.Setup(s => s.ProgLoad(ref It.Ref<ProgLoadAttr>.IsAny)).Returns(new ProgLoadReturn((ref ProgLoadAttr a) =>
+        {
+            code = new ReadOnlySpan<byte>((void*)a.Insns, (int)a.InsnCnt * 8).ToArray();
+            return NoFd();
+        }));
+        using var data = new BpfFileDescriptor(77, ownsHandle: false);
+        using var other = new BpfFileDescriptor(78, ownsHandle: false);
+        var options = new ProgramLoadOptions
+        {
+            Maps = new Dictionary<string, BpfFileDescriptor> { ["data"] = data },
+            MapResolver = name => name == "other" ? other : null,
+        };
+
+        using var program = Program.Load(spec, options, sys.Object);
+        var insns = Instructions.Decode(code, ByteOrder.LittleEndian);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That((byte)insns[0].Src, Is.EqualTo(PseudoSource.MapValue));
+            Assert.That(insns[0].Constant, Is.EqualTo((12L << 32) | 77));
+            Assert.That((byte)insns[1].Src, Is.EqualTo(PseudoSource.MapFd));
+            Assert.That(insns[1].Constant, Is.EqualTo(78));
+        }
+    }
+
+    [Test]
+    public void FentryTargetIsFoundInVmlinux()
+    {
+        ProgLoadAttr seen = default;
+        var sys = new Mock<IBpfSyscalls>();
+        sys.Setup(s => s.ProgLoad(ref It.Ref<ProgLoadAttr>.IsAny)).Returns(new ProgLoadReturn((ref ProgLoadAttr a) =>
+        {
+            seen = a;
+            return NoFd();
+        }));
+        var spec = Spec("fentry") with { Type = BpfProgramType.Tracing, AttachType = BpfAttachType.TraceFentry, AttachTo = "bpf_fentry_test1" };
+
+        using var program = Program.Load(spec, syscalls: sys.Object);
+        var expected = Ebpf.Btf.KernelBtf.Shared.Vmlinux.FindIds("bpf_fentry_test1", Ebpf.Btf.BtfKind.Func)[0];
+        Assert.That(seen.AttachBtfId, Is.EqualTo(expected));
+        Assert.That(seen.ExpectedAttachType, Is.EqualTo(BpfAttachType.TraceFentry));
+    }
+
+    [Test]
+    public void ForeignByteOrderIsRejected()
+    {
+        var spec = Spec() with { ByteOrder = BitConverter.IsLittleEndian ? ByteOrder.BigEndian : ByteOrder.LittleEndian };
+        Assert.Throws<ArgumentException>(() => Program.Load(spec, syscalls: new Mock<IBpfSyscalls>().Object));
+    }
+
+    [TestCase("xdp_prog", "xdp_prog")]
+    [TestCase("a-b:c/d", "abcd")]
+    [TestCase("exactly_fifteen_chars", "exactly_fifteen")]
+    public void NamesAreSanitized(string name, string expected) =>
+        Assert.That(ProgramLoader.SanitizeName(name), Is.EqualTo(expected));
+}
