@@ -7,7 +7,8 @@ namespace Ebpf.Kernel;
 public sealed partial class Map
 {
     /// <summary>
-    /// Creates the map <paramref name="spec"/> describes, writes its <see cref="MapSpec.Contents"/> and freezes it
+    /// Creates the map <paramref name="spec"/> describes, writes its <see cref="MapSpec.Contents"/> (a per-CPU
+    /// map's entry of <see cref="MapSpec.ValueSize"/> bytes goes to every CPU) and freezes it
     /// when <see cref="MapSpec.Freeze"/> is set. The key and value BTF is loaded and attached when the spec has it;
     /// a kernel that rejects it gets the map without BTF, and one that rejects the name (a debug aid) gets it
     /// unnamed. Map-in-map types get a temporary inner map made from <see cref="MapSpec.InnerMap"/>. On failure
@@ -22,6 +23,11 @@ public sealed partial class Map
     {
         ArgumentNullException.ThrowIfNull(spec);
         syscalls ??= LinuxBpfSyscalls.Instance;
+        if (spec.Pinning == PinType.ByName && options?.PinDirectory is { } directory)
+        {
+            return CreatePinned(spec, syscalls, options, Path.Combine(directory, spec.Name));
+        }
+
         var attr = new MapCreateAttr
         {
             MapType = spec.Type,
@@ -84,6 +90,54 @@ public sealed partial class Map
             btf?.Dispose();
             inner?.Dispose();
         }
+    }
+
+    /// <summary>Opens the map pinned at <paramref name="path"/> when there is one, else creates it and pins it there.</summary>
+    private static Map CreatePinned(MapSpec spec, IBpfSyscalls syscalls, MapCreateOptions options, string path)
+    {
+        Map existing;
+        try
+        {
+            existing = OpenPinned(path, syscalls);
+        }
+        catch (EbpfException e) when (e.Errno == Errno.ENOENT)
+        {
+            var map = Create(spec, syscalls, options with { PinDirectory = null });
+            try
+            {
+                map.Pin(path);
+                return map;
+            }
+            catch
+            {
+                map.Dispose();
+                throw;
+            }
+        }
+
+        // The kernel may report flags it added itself; compare the ones the spec asked for.
+        if (existing.Type != spec.Type || existing.KeySize != spec.KeySize || existing.ValueSize != spec.ValueSize
+            || existing.MaxEntries != spec.MaxEntries || (existing.Flags & spec.Flags) != spec.Flags)
+        {
+            string found = existing.ToString();
+            existing.Dispose();
+            throw new EbpfException($"the map pinned at {path} is incompatible with spec {spec}: found {found}");
+        }
+
+        return existing;
+    }
+
+    /// <summary>Writes one value to every CPU's slot of a per-CPU map.</summary>
+    private void UpdateEveryCpu(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
+    {
+        var all = new byte[ValueStride];
+        int slot = (int)RoundUp8(ValueSize);
+        for (int offset = 0; offset < all.Length; offset += slot)
+        {
+            value.CopyTo(all.AsSpan(offset));
+        }
+
+        Update(key, all);
     }
 
     /// <summary>The name the kernel accepts: the first 15 characters, when all of them are in <c>[A-Za-z0-9_.]</c>.</summary>
@@ -161,7 +215,15 @@ public sealed partial class Map
         {
             if (entry.ValueReference is not { } reference)
             {
-                Update(entry.Key.Span, entry.Value.Span);
+                if (IsPerCpu && entry.Value.Length == ValueSize)
+                {
+                    UpdateEveryCpu(entry.Key.Span, entry.Value.Span);
+                }
+                else
+                {
+                    Update(entry.Key.Span, entry.Value.Span);
+                }
+
                 continue;
             }
 

@@ -52,6 +52,7 @@ public sealed partial class Map
             or BpfMapType.CgroupArray or BpfMapType.ArrayOfMaps;
         var seen = stable ? null : new HashSet<TKey>(UnmanagedBytesComparer<TKey>.Instance);
         long restarts = 0;
+        long seenInARow = 0;
         bool inRestart = false;
         if (!TryGetFirstKey(out TKey key))
         {
@@ -63,7 +64,12 @@ public sealed partial class Map
             if (seen is null || seen.Add(key))
             {
                 inRestart = false;
+                seenInARow = 0;
                 yield return key;
+            }
+            else if (++seenInARow > seen.Count)
+            {
+                throw new EbpfException($"walking map {Name} revisits keys without end: the kernel's key order changed during the walk");
             }
             else if (!inRestart)
             {

@@ -73,8 +73,10 @@ public sealed partial class Map
     public bool TryGetNextKey<TKey>(in TKey key, out TKey nextKey)
         where TKey : unmanaged
     {
+        // A copy: the caller may pass the same variable as key and nextKey.
+        TKey current = key;
         nextKey = default;
-        return TryGetNextKey(Bytes(in key), WritableBytes(ref nextKey));
+        return TryGetNextKey(Bytes(in current), WritableBytes(ref nextKey));
     }
 
     /// <summary>The first key; false when the map is empty.</summary>

@@ -64,13 +64,14 @@ public sealed partial class Map : IDisposable
     /// <summary>
     /// Wraps an open map descriptor, taking ownership of it; reads the map's shape with <c>BPF_OBJ_GET_INFO_BY_FD</c>.
     /// </summary>
-    /// <exception cref="EbpfException">The descriptor is not a map.</exception>
+    /// <exception cref="ArgumentException">The descriptor is not a map (it is closed).</exception>
     public static Map Open(BpfFileDescriptor fd, IBpfSyscalls? syscalls = null)
     {
         ArgumentNullException.ThrowIfNull(fd);
         syscalls ??= LinuxBpfSyscalls.Instance;
         try
         {
+            EnsureIsMap(fd);
             var info = ReadInfo(syscalls, fd);
             return new Map(syscalls, fd, info.Type, info.KeySize, info.ValueSize, info.MaxEntries, info.MapFlags, info.Name.ToString());
         }
@@ -150,7 +151,7 @@ public sealed partial class Map : IDisposable
     public void Dispose() => _fd.Dispose();
 
     /// <inheritdoc />
-    public override string ToString() => $"Map {Name} ({Type}, key {KeySize}, value {ValueSize}, max {MaxEntries})";
+    public override string ToString() => $"Map {Name} ({Type}, key {KeySize}, value {ValueSize}, max {MaxEntries}, flags {Flags})";
 
     private static unsafe MapInfo ReadInfo(IBpfSyscalls syscalls, BpfFileDescriptor fd)
     {
@@ -159,6 +160,32 @@ public sealed partial class Map : IDisposable
         var attr = new ObjGetInfoAttr { BpfFd = use.Fd, InfoLen = (uint)sizeof(MapInfo), Info = (ulong)&info };
         syscalls.ObjGetInfoByFd(ref attr);
         return info;
+    }
+
+    /// <summary>
+    /// Checks with <c>/proc/self/fdinfo</c> that the descriptor is a map: <c>BPF_OBJ_GET_INFO_BY_FD</c> would fill
+    /// the info of a program or link as well. Skipped when the file cannot be read.
+    /// </summary>
+    private static void EnsureIsMap(BpfFileDescriptor fd)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText($"/proc/self/fdinfo/{fd.DangerousGetFd()}");
+        }
+        catch (IOException)
+        {
+            return;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return;
+        }
+
+        if (!text.Contains("map_type:", StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"{fd} is not a BPF map", nameof(fd));
+        }
     }
 
     private static byte[] PathBytes(string path) => System.Text.Encoding.UTF8.GetBytes(path + "\0");

@@ -9,4 +9,11 @@ public sealed record MapCreateOptions
     /// of the returned descriptor. Null when the contents have no references.
     /// </summary>
     public Func<string, BpfFileDescriptor>? ResolveValueReference { get; init; }
+
+    /// <summary>
+    /// Directory on a bpffs for maps with <see cref="Ebpf.Specs.PinType.ByName"/>: a map already pinned there under the
+    /// spec's name is opened (and must have the spec's type, key and value size, max entries and flags); otherwise
+    /// the map is created and pinned there. Null to ignore <see cref="Ebpf.Specs.MapSpec.Pinning"/>.
+    /// </summary>
+    public string? PinDirectory { get; init; }
 }

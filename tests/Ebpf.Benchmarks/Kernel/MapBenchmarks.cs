@@ -1,0 +1,89 @@
+using BenchmarkDotNet.Attributes;
+using Ebpf.Kernel;
+using Ebpf.Specs;
+
+namespace Ebpf.Benchmarks.Kernel;
+
+/// <summary>
+/// Map operations on a hash map of 10,000 entries (4-byte keys, 8-byte values), against a raw syscall loop in C
+/// (native/map_ops.c does the same operations): one lookup, one update, reading every entry with batch lookups
+/// and reading every entry key by key (get_next_key + lookup). Needs root (CAP_BPF).
+/// </summary>
+[MemoryDiagnoser]
+public class MapBenchmarks
+{
+    /// <summary>Entries in the map, as in native/map_ops.c.</summary>
+    public const int Entries = 10_000;
+
+    private readonly uint[] _keys = new uint[Entries];
+    private readonly ulong[] _values = new ulong[Entries];
+    private Map? _map;
+    private uint _next;
+
+    /// <summary>Creates and fills the map.</summary>
+    [GlobalSetup]
+    public void Setup()
+    {
+        _map = Map.Create(new MapSpec { Name = "bench_hash", Type = BpfMapType.Hash, KeySize = 4, ValueSize = 8, MaxEntries = Entries });
+        for (uint i = 0; i < Entries; i++)
+        {
+            _keys[i] = i;
+            _values[i] = i * 2UL;
+        }
+
+        _map.UpdateBatch<uint, ulong>(_keys, _values);
+    }
+
+    /// <summary>Closes the map.</summary>
+    [GlobalCleanup]
+    public void Cleanup() => _map?.Dispose();
+
+    /// <summary>One <c>BPF_MAP_LOOKUP_ELEM</c> of an existing key.</summary>
+    [Benchmark]
+    public ulong Lookup()
+    {
+        uint key = _next++ % Entries;
+        return _map!.TryLookup(key, out ulong value) ? value : 0;
+    }
+
+    /// <summary>One <c>BPF_MAP_UPDATE_ELEM</c> of an existing key.</summary>
+    [Benchmark]
+    public void Update()
+    {
+        uint key = _next++ % Entries;
+        _map!.Update(key, (ulong)key);
+    }
+
+    /// <summary>Every entry through <c>BPF_MAP_LOOKUP_BATCH</c> with buffers of all 10,000 entries.</summary>
+    [Benchmark]
+    public int BatchLookupAll()
+    {
+        var cursor = default(MapBatchCursor);
+        int total = 0;
+        while (!cursor.IsDone)
+        {
+            total += _map!.LookupBatch(ref cursor, _keys.AsSpan(), _values.AsSpan());
+        }
+
+        return total;
+    }
+
+    /// <summary>Every entry key by key: <c>BPF_MAP_GET_NEXT_KEY</c> then <c>BPF_MAP_LOOKUP_ELEM</c>.</summary>
+    [Benchmark]
+    public ulong PerKeyIterationAll()
+    {
+        ulong sum = 0;
+        bool more = _map!.TryGetFirstKey(out uint key);
+        while (more)
+        {
+            if (_map.TryLookup(key, out ulong value))
+            {
+                sum += value;
+            }
+
+            more = _map.TryGetNextKey(key, out key);
+        }
+
+        return sum;
+    }
+}

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Compares Ebpf.Kernel's Map with raw bpf(2) system calls in C on the same hash map (10000 entries, 4-byte keys,
+# 8-byte values):
+#   lookup    one BPF_MAP_LOOKUP_ELEM            update   one BPF_MAP_UPDATE_ELEM
+#   batch     all entries with BPF_MAP_LOOKUP_BATCH (10000-entry buffers)
+#   iterate   all entries with BPF_MAP_GET_NEXT_KEY + BPF_MAP_LOOKUP_ELEM
+# Builds native/map_ops.c with gcc, runs MapBenchmarks with a short BenchmarkDotNet job, and prints times,
+# ratios (ours/C) and our allocated bytes per operation.
+# Usage: map-vs-c.sh     Needs root (CAP_BPF), gcc, python3 and the .NET SDK; about 2 minutes.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+gcc -O2 -o "$work/map_ops" "$here/native/map_ops.c"
+"$work/map_ops" 30 > "$work/c.txt" 2> /dev/null
+
+dotnet build "$here/Ebpf.Benchmarks.csproj" -c Release --nologo -v q > "$work/build.log" || { cat "$work/build.log"; exit 1; }
+dll="$here/bin/Release/net10.0/Ebpf.Benchmarks.dll"
+dotnet "$dll" --job short --filter '*MapBenchmarks*' --exporters json \
+    --artifacts "$work/artifacts" > "$work/bdn.log" 2>&1 || { tail -50 "$work/bdn.log"; exit 1; }
+
+python3 - "$work/c.txt" "$work/artifacts/results" <<'PY'
+import glob, json, os, sys
+c = {}
+for line in open(sys.argv[1]):
+    op, ns = line.split()
+    c[op] = float(ns)
+ours = {}
+for path in glob.glob(os.path.join(sys.argv[2], "*.json")):
+    for b in json.load(open(path))["Benchmarks"]:
+        if b.get("Statistics") is None:
+            print(f"{b['Method']}: no result (the benchmark failed; see the BenchmarkDotNet log)")
+            continue
+        ours[b["Method"]] = (b["Statistics"]["Mean"], b["Memory"]["BytesAllocatedPerOperation"])
+for label, method, op in (("lookup", "Lookup", "lookup"), ("update", "Update", "update"),
+                          ("batch lookup 10k", "BatchLookupAll", "batch"), ("per-key iteration 10k", "PerKeyIterationAll", "iterate")):
+    if method not in ours:
+        continue
+    ns, allocated = ours[method]
+    unit, scale = ("us", 1e3) if c[op] > 1e5 else ("ns", 1.0)
+    print(f"map {label}: ours {ns / scale:.1f} {unit}, C {c[op] / scale:.1f} {unit}, ratio {ns / c[op]:.2f}, allocated {allocated} bytes")
+if "BatchLookupAll" in ours and "PerKeyIterationAll" in ours:
+    b, i = ours["BatchLookupAll"][0], ours["PerKeyIterationAll"][0]
+    print(f"batch lookup vs per-key iteration (ours): batch {i / b:.1f}x faster")
+PY

@@ -1,0 +1,82 @@
+using Ebpf.Kernel;
+
+namespace Ebpf.Tests.Kernel;
+
+/// <summary><see cref="Map.Pin"/> and <see cref="Map.OpenPinned"/> on a bpffs mounted privately in a temporary directory.</summary>
+[Category("Kernel")]
+public sealed class MapPinningKernelTests
+{
+    private string _dir = string.Empty;
+
+    [SetUp]
+    public void MountBpffs()
+    {
+        _dir = Directory.CreateTempSubdirectory("ebpf-map-bpffs-").FullName;
+        if (ExternalTool.Execute("mount", "-t", "bpf", "bpf", _dir).ExitCode != 0)
+        {
+            Directory.Delete(_dir);
+            Assert.Inconclusive("cannot mount a bpffs here");
+        }
+    }
+
+    [TearDown]
+    public void UnmountBpffs()
+    {
+        if (_dir.Length > 0 && Directory.Exists(_dir))
+        {
+            ExternalTool.Execute("umount", _dir);
+            Directory.Delete(_dir, recursive: true);
+        }
+    }
+
+    [Test]
+    public void PinnedMapOutlivesItsDescriptorAndUnpins()
+    {
+        string path = Path.Combine(_dir, "counts");
+        uint id;
+        using (var map = Map.Create(new MapSpec { Name = "counts", Type = BpfMapType.Hash, KeySize = 4, ValueSize = 8, MaxEntries = 8 }))
+        {
+            map.Update(1u, 5UL);
+            map.Pin(path);
+            Assert.That(map.PinnedPath, Is.EqualTo(path));
+            id = map.Info().Id;
+            Assert.That(Assert.Throws<EbpfException>(() => map.Pin(path))!.Errno, Is.EqualTo(Errno.EEXIST));
+        }
+
+        using var reopened = Map.OpenPinned(path);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(reopened.Info().Id, Is.EqualTo(id));
+            Assert.That(reopened.Type, Is.EqualTo(BpfMapType.Hash));
+            Assert.That(reopened.Name, Is.EqualTo("counts"));
+            Assert.That(reopened.Lookup<uint, ulong>(1), Is.EqualTo(5UL));
+        }
+
+        reopened.Unpin();
+        Assert.That(File.Exists(path), Is.False);
+        Assert.That(reopened.PinnedPath, Is.Null);
+        Assert.That(Assert.Throws<EbpfException>(() => Map.OpenPinned(path))!.Errno, Is.EqualTo(Errno.ENOENT));
+    }
+
+    [Test]
+    public void PinByNameCreatesOnceThenReopens()
+    {
+        var spec = new MapSpec { Name = "shared", Type = BpfMapType.Array, KeySize = 4, ValueSize = 4, MaxEntries = 2, Pinning = PinType.ByName };
+        var options = new MapCreateOptions { PinDirectory = _dir };
+        using var created = Map.Create(spec, options: options);
+        created.Update(1u, 11u);
+        Assert.That(File.Exists(Path.Combine(_dir, "shared")), Is.True);
+
+        using var reopened = Map.Create(spec with { Contents = [new MapEntry(BitConverter.GetBytes(1u), BitConverter.GetBytes(99u))] }, options: options);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(reopened.Info().Id, Is.EqualTo(created.Info().Id));
+            Assert.That(reopened.Lookup<uint, uint>(1), Is.EqualTo(11u), "an existing pinned map keeps its contents");
+        }
+
+        var e = Assert.Throws<EbpfException>(() => Map.Create(spec with { MaxEntries = 3 }, options: options))!;
+        Assert.That(e.Message, Does.Contain("incompatible"));
+        using var unpinned = Map.Create(spec, options: new MapCreateOptions());
+        Assert.That(unpinned.Info().Id, Is.Not.EqualTo(created.Info().Id), "without a pin directory, pinning is ignored");
+    }
+}
