@@ -145,6 +145,27 @@ public sealed class ProgramKernelTests
     }
 
     [Test]
+    public void KfuncCallsResolveInVmlinux()
+    {
+        var spec = Spec("kfunc_user", BpfProgramType.Tracing,
+            Asm.CallKfunc("bpf_rcu_read_lock"),
+            Asm.CallKfunc("bpf_rcu_read_unlock"),
+            Asm.Mov.Imm(Register.R0, 0),
+            Asm.Exit()) with { AttachType = BpfAttachType.TraceRawTp, AttachTo = "sched_switch" };
+        using var program = Program.Load(spec);
+        var calls = program.XlatedInstructions().Where(i => i.OpCode.IsJump && i.OpCode.JumpOp == JumpOp.Call).ToList();
+        Assert.That(calls, Has.Count.EqualTo(2));
+    }
+
+    [Test]
+    public void UnknownKfuncThrows()
+    {
+        var spec = Spec("kfunc_none", BpfProgramType.SocketFilter, Asm.CallKfunc("no_such_kfunc_anywhere"), Asm.Mov.Imm(Register.R0, 0), Asm.Exit());
+        var e = Assert.Throws<EbpfException>(() => Program.Load(spec))!;
+        Assert.That(e.Message, Does.Contain("kfunc 'no_such_kfunc_anywhere'"));
+    }
+
+    [Test]
     public void UnknownAttachTargetThrows()
     {
         var spec = Spec("fentry_none", BpfProgramType.Tracing, Asm.Mov.Imm(Register.R0, 0), Asm.Exit()) with

@@ -221,6 +221,44 @@ public sealed class ProgramLoadTests
     }
 
     [Test]
+    public unsafe void KfuncAndKsymReferencesGetVmlinuxBtfIds()
+    {
+        // This kernel has no data symbols in kallsyms (CONFIG_KALLSYMS_ALL off), so ksym loads are checked here only.
+        var spec = Spec("kernel_refs") with
+        {
+            Instructions = new Instructions(
+            [
+                Asm.LoadKernelVariable(Register.R1, 0).WithReference("bpf_prog_active"),
+                Asm.CallKfunc("bpf_rcu_read_lock"),
+                Asm.Mov.Imm(Register.R0, 0),
+                Asm.Exit(),
+            ]),
+        };
+        byte[] code = [];
+        ulong fdArray = 1;
+        var sys = new Mock<IBpfSyscalls>();
+        sys.Setup(s => s.ProgLoad(ref It.Ref<ProgLoadAttr>.IsAny)).Returns(new ProgLoadReturn((ref ProgLoadAttr a) =>
+        {
+            code = new ReadOnlySpan<byte>((void*)a.Insns, (int)a.InsnCnt * 8).ToArray();
+            fdArray = a.FdArray;
+            return NoFd();
+        }));
+
+        using var program = Program.Load(spec, syscalls: sys.Object);
+        var vmlinux = Ebpf.Btf.KernelBtf.Shared.Vmlinux;
+        var insns = Instructions.Decode(code, ByteOrder.LittleEndian);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That((byte)insns[0].Src, Is.EqualTo(PseudoSource.BtfId));
+            Assert.That(insns[0].Constant, Is.EqualTo((long)vmlinux.FindIds("bpf_prog_active", Ebpf.Btf.BtfKind.Var)[0]));
+            Assert.That(insns[1].IsKfuncCall, Is.True);
+            Assert.That(insns[1].Immediate, Is.EqualTo((int)vmlinux.FindIds("bpf_rcu_read_lock", Ebpf.Btf.BtfKind.Func)[0]));
+            Assert.That(insns[1].Offset, Is.Zero, "vmlinux kfuncs need no fd_array slot");
+            Assert.That(fdArray, Is.Zero);
+        }
+    }
+
+    [Test]
     public void ForeignByteOrderIsRejected()
     {
         var spec = Spec() with { ByteOrder = BitConverter.IsLittleEndian ? ByteOrder.BigEndian : ByteOrder.LittleEndian };
