@@ -22,6 +22,8 @@ public sealed class ProgramLoadTests
 
     private delegate BpfFileDescriptor ProgLoadReturn(ref ProgLoadAttr attr);
 
+    private delegate void InfoCallback(ref ObjGetInfoAttr attr);
+
     private static ProgramSpec Spec(string name = "prog") => new()
     {
         Name = name,
@@ -256,6 +258,58 @@ public sealed class ProgramLoadTests
             Assert.That(insns[1].Offset, Is.Zero, "vmlinux kfuncs need no fd_array slot");
             Assert.That(fdArray, Is.Zero);
         }
+    }
+
+    [Test]
+    public unsafe void ExtensionTargetIsFoundInTheTargetProgramsBtf()
+    {
+        // freplace and fentry loads fail with EPERM on the test machine, so the resolution is checked here.
+        var good = ElfProgramSpecs.Section("verifier_fail", "xdp", BpfProgramType.Xdp);
+        var builder = new Ebpf.Btf.BtfBuilder();
+        builder.AddAll(good.Btf!);
+        byte[] targetBtf = builder.Marshal(ByteOrder.LittleEndian);
+        ProgLoadAttr seen = default;
+        var sys = new Mock<IBpfSyscalls>();
+        sys.Setup(s => s.ObjGetInfoByFd(ref It.Ref<ObjGetInfoAttr>.IsAny)).Callback(new InfoCallback((ref ObjGetInfoAttr a) =>
+        {
+            if (a.InfoLen == sizeof(ProgInfo))
+            {
+                ((ProgInfo*)a.Info)->BtfId = 55;
+            }
+            else
+            {
+                var info = (BtfInfo*)a.Info;
+                if (info->Btf != 0)
+                {
+                    targetBtf.CopyTo(new Span<byte>((void*)info->Btf, (int)info->BtfSize));
+                }
+
+                info->BtfSize = (uint)targetBtf.Length;
+            }
+        }));
+        sys.Setup(s => s.GetFdById(BpfObjectKind.Btf, in It.Ref<GetIdAttr>.IsAny)).Returns(() => NoFd());
+        sys.Setup(s => s.ProgLoad(ref It.Ref<ProgLoadAttr>.IsAny)).Returns(new ProgLoadReturn((ref ProgLoadAttr a) =>
+        {
+            seen = a;
+            return NoFd();
+        }));
+        var replacement = Spec("xdp_good") with { Type = BpfProgramType.Ext, AttachTo = "xdp_good" };
+        using var target = new BpfFileDescriptor(500, ownsHandle: false);
+
+        using var program = Program.Load(replacement, new ProgramLoadOptions { AttachProgram = target }, sys.Object);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(seen.AttachBtfId, Is.EqualTo(good.Btf!.FindIds("xdp_good", Ebpf.Btf.BtfKind.Func)[0]));
+            Assert.That(seen.AttachProgFd, Is.EqualTo(500u));
+        }
+    }
+
+    [Test]
+    public void ExtensionWithoutTargetProgramThrows()
+    {
+        var spec = Spec() with { Type = BpfProgramType.Ext, AttachTo = "f" };
+        var e = Assert.Throws<EbpfException>(() => Program.Load(spec, syscalls: new Mock<IBpfSyscalls>().Object))!;
+        Assert.That(e.Message, Does.Contain("AttachProgram"));
     }
 
     [Test]
