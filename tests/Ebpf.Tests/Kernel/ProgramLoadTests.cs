@@ -24,6 +24,10 @@ public sealed class ProgramLoadTests
 
     private delegate void InfoCallback(ref ObjGetInfoAttr attr);
 
+    private delegate Errno NextIdReturn(BpfObjectKind kind, ref GetIdAttr attr);
+
+    private delegate Errno FdByIdReturn(BpfObjectKind kind, in GetIdAttr attr, out BpfFileDescriptor? fd);
+
     private static ProgramSpec Spec(string name = "prog") => new()
     {
         Name = name,
@@ -310,6 +314,63 @@ public sealed class ProgramLoadTests
         var spec = Spec() with { Type = BpfProgramType.Ext, AttachTo = "f" };
         var e = Assert.Throws<EbpfException>(() => Program.Load(spec, syscalls: new Mock<IBpfSyscalls>().Object))!;
         Assert.That(e.Message, Does.Contain("AttachProgram"));
+    }
+
+    [Test]
+    public unsafe void ModuleKfuncGetsAnFdArraySlotWithTheModulesBtf()
+    {
+        var vmlinux = Ebpf.Btf.KernelBtf.Shared.Vmlinux;
+        var builder = new Ebpf.Btf.BtfBuilder(vmlinux);
+        uint proto = builder.Add(new Ebpf.Btf.BtfFuncProto(0, "", 0, []));
+        uint kfuncId = builder.Add(new Ebpf.Btf.BtfFunc(0, "fake_module_kfunc", proto, Ebpf.Btf.BtfLinkage.Global));
+        var dir = Directory.CreateTempSubdirectory("ebpf-modbtf-").FullName;
+        try
+        {
+            File.WriteAllBytes(Path.Combine(dir, "fakemod"), builder.Marshal(ByteOrder.LittleEndian));
+            var kernelBtf = new Ebpf.Btf.KernelBtf(Ebpf.Btf.KernelBtf.Shared.VmlinuxPath, dir);
+            var sys = new Mock<IBpfSyscalls>();
+            int ids = 0;
+            sys.Setup(s => s.TryGetNextId(BpfObjectKind.Btf, ref It.Ref<GetIdAttr>.IsAny)).Returns(new NextIdReturn((BpfObjectKind _, ref GetIdAttr a) =>
+            {
+                a.NextId = a.StartId + 1;
+                return ++ids <= 2 ? Errno.None : Errno.ENOENT;
+            }));
+            BpfFileDescriptor? fdOut = null;
+            sys.Setup(s => s.TryGetFdById(BpfObjectKind.Btf, in It.Ref<GetIdAttr>.IsAny, out fdOut)).Returns(new FdByIdReturn((BpfObjectKind _, in GetIdAttr a, out BpfFileDescriptor? fd) =>
+            {
+                fd = new BpfFileDescriptor(300 + (int)a.Id, ownsHandle: false);
+                return Errno.None;
+            }));
+            sys.Setup(s => s.ObjGetInfoByFd(ref It.Ref<ObjGetInfoAttr>.IsAny)).Callback(new InfoCallback((ref ObjGetInfoAttr a) =>
+            {
+                var info = (BtfInfo*)a.Info;
+                var name = a.BpfFd == 302 ? "fakemod\0"u8 : "vmlinux\0"u8;
+                name.CopyTo(new Span<byte>((void*)info->Name, (int)info->NameLen));
+                info->KernelBtf = 1;
+            }));
+            byte[] code = [];
+            int[] fdArray = [];
+            sys.Setup(s => s.ProgLoad(ref It.Ref<ProgLoadAttr>.IsAny)).Returns(new ProgLoadReturn((ref ProgLoadAttr a) =>
+            {
+                code = new ReadOnlySpan<byte>((void*)a.Insns, (int)a.InsnCnt * 8).ToArray();
+                fdArray = new ReadOnlySpan<int>((void*)a.FdArray, 2).ToArray();
+                return NoFd();
+            }));
+            var spec = Spec() with { Instructions = new Instructions([Asm.CallKfunc("fake_module_kfunc"), Asm.Mov.Imm(Register.R0, 0), Asm.Exit()]) };
+
+            using var program = Program.Load(spec, new ProgramLoadOptions { KernelBtf = kernelBtf }, sys.Object);
+            var call = Instructions.Decode(code, ByteOrder.LittleEndian)[0];
+            using (Assert.EnterMultipleScope())
+            {
+                Assert.That(call.Immediate, Is.EqualTo((int)kfuncId));
+                Assert.That(call.Offset, Is.EqualTo(1));
+                Assert.That(fdArray[1], Is.EqualTo(302));
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 
     [Test]
