@@ -44,13 +44,10 @@ internal static class VerifierLogSummary
         string? source = null;
         for (int i = insnLine - 1; i >= 0 && source is null; i--)
         {
+            // The nearest comment before the instruction: the source line it (or the statement it ends) came from.
             if (lines[i].StartsWith("; ", StringComparison.Ordinal))
             {
                 source = lines[i][2..].Trim();
-            }
-            else if (IsInstructionLine(lines[i]))
-            {
-                break; // the failing instruction has no source line of its own
             }
         }
 

@@ -1,13 +1,15 @@
-// Programs for Program.Load tests: one the verifier rejects on purpose (the tests check the error summary and
-// its source line) and one it accepts (the tests check its func and line info).
+// Programs for Program.Load tests. tc_store is valid as a tc program, which bpftool loads it as, but the
+// tests load it as a socket filter on purpose: the verifier rejects its bpf_skb_store_bytes call, and the
+// tests check the error summary names that call and its source line. xdp_good is valid; the tests check
+// its func and line info and test-run it.
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
 SEC("tc")
-int tc_unchecked(struct __sk_buff *ctx)
+int tc_store(struct __sk_buff *skb)
 {
-	void *data = (void *)(long)ctx->data;
-	return *(volatile int *)(data + 100) & 1;
+	__u8 mark = 0x42;
+	return bpf_skb_store_bytes(skb, 0, &mark, 1, 0) ? 1 : 0;
 }
 
 SEC("xdp")

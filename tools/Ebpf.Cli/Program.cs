@@ -5,6 +5,7 @@ using Ebpf.Cli.Feature;
 using Ebpf.Cli.Inspect;
 using Ebpf.Cli.Load;
 using Ebpf.Cli.Map;
+using Ebpf.Cli.Prog;
 
 var root = new RootCommand("ebpf: inspect, disassemble and load eBPF objects.")
 {
@@ -14,5 +15,6 @@ var root = new RootCommand("ebpf: inspect, disassemble and load eBPF objects.")
     InspectCommand.Create(),
     LoadCommand.Create(),
     MapCommand.Create(),
+    ProgCommand.Create(),
 };
 return root.Parse(args).Invoke();

@@ -60,16 +60,16 @@ public sealed class ProgramKernelTests
     [Test]
     public void VerifierFailureSummaryNamesTheSourceLine()
     {
-        var spec = ElfProgramSpecs.Section("verifier_fail", "tc", BpfProgramType.SchedCls);
+        // A tc program loaded as a socket filter: the verifier rejects its helper call.
+        var spec = ElfProgramSpecs.Section("verifier_fail", "tc", BpfProgramType.SocketFilter);
         var e = Assert.Throws<EbpfVerifierException>(() => Program.Load(spec))!;
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(e.Errno, Is.EqualTo(Errno.EACCES));
-            Assert.That(e.Message, Does.Contain("tc_unchecked"));
-            Assert.That(e.Message, Does.Contain("invalid access to packet"));
-            Assert.That(e.Message, Does.Contain("return *(volatile int *)(data + 100) & 1; @ verifier_fail.bpf.c:"));
-            Assert.That(e.Message, Does.Contain("at insn "));
-            Assert.That(e.Log, Does.Contain("processed "));
+            Assert.That(e.Errno, Is.EqualTo(Errno.EINVAL));
+            Assert.That(e.Message, Does.Contain("program 'tc_store': program of this type cannot use helper bpf_skb_store_bytes#9"));
+            Assert.That(e.Message, Does.Contain("at insn ").And.Contain("call bpf_skb_store_bytes#9"));
+            Assert.That(e.Message, Does.Contain("source: return bpf_skb_store_bytes(skb, 0, &mark, 1, 0) ? 1 : 0; @ verifier_fail.bpf.c:12"));
+            Assert.That(e.Log, Does.Contain("cannot use helper"));
             Assert.That(e.Summary, Is.Not.Null);
         }
     }
@@ -142,6 +142,27 @@ public sealed class ProgramKernelTests
         using var program = Program.Load(spec);
         var expected = Ebpf.Btf.KernelBtf.Shared.Vmlinux.FindIds("btf_trace_sched_switch", Ebpf.Btf.BtfKind.Typedef)[0];
         Assert.That(program.Info().AttachBtfId, Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void KfuncCallsResolveInVmlinux()
+    {
+        var spec = Spec("kfunc_user", BpfProgramType.Tracing,
+            Asm.CallKfunc("bpf_rcu_read_lock"),
+            Asm.CallKfunc("bpf_rcu_read_unlock"),
+            Asm.Mov.Imm(Register.R0, 0),
+            Asm.Exit()) with { AttachType = BpfAttachType.TraceRawTp, AttachTo = "sched_switch" };
+        using var program = Program.Load(spec);
+        var calls = program.XlatedInstructions().Where(i => i.OpCode.IsJump && i.OpCode.JumpOp == JumpOp.Call).ToList();
+        Assert.That(calls, Has.Count.EqualTo(2));
+    }
+
+    [Test]
+    public void UnknownKfuncThrows()
+    {
+        var spec = Spec("kfunc_none", BpfProgramType.SocketFilter, Asm.CallKfunc("no_such_kfunc_anywhere"), Asm.Mov.Imm(Register.R0, 0), Asm.Exit());
+        var e = Assert.Throws<EbpfException>(() => Program.Load(spec))!;
+        Assert.That(e.Message, Does.Contain("kfunc 'no_such_kfunc_anywhere'"));
     }
 
     [Test]

@@ -22,6 +22,12 @@ public sealed class ProgramLoadTests
 
     private delegate BpfFileDescriptor ProgLoadReturn(ref ProgLoadAttr attr);
 
+    private delegate void InfoCallback(ref ObjGetInfoAttr attr);
+
+    private delegate Errno NextIdReturn(BpfObjectKind kind, ref GetIdAttr attr);
+
+    private delegate Errno FdByIdReturn(BpfObjectKind kind, in GetIdAttr attr, out BpfFileDescriptor? fd);
+
     private static ProgramSpec Spec(string name = "prog") => new()
     {
         Name = name,
@@ -218,6 +224,153 @@ public sealed class ProgramLoadTests
         var expected = Ebpf.Btf.KernelBtf.Shared.Vmlinux.FindIds("bpf_fentry_test1", Ebpf.Btf.BtfKind.Func)[0];
         Assert.That(seen.AttachBtfId, Is.EqualTo(expected));
         Assert.That(seen.ExpectedAttachType, Is.EqualTo(BpfAttachType.TraceFentry));
+    }
+
+    [Test]
+    public unsafe void KfuncAndKsymReferencesGetVmlinuxBtfIds()
+    {
+        // This kernel has no data symbols in kallsyms (CONFIG_KALLSYMS_ALL off), so ksym loads are checked here only.
+        var spec = Spec("kernel_refs") with
+        {
+            Instructions = new Instructions(
+            [
+                Asm.LoadKernelVariable(Register.R1, 0).WithReference("bpf_prog_active"),
+                Asm.CallKfunc("bpf_rcu_read_lock"),
+                Asm.Mov.Imm(Register.R0, 0),
+                Asm.Exit(),
+            ]),
+        };
+        byte[] code = [];
+        ulong fdArray = 1;
+        var sys = new Mock<IBpfSyscalls>();
+        sys.Setup(s => s.ProgLoad(ref It.Ref<ProgLoadAttr>.IsAny)).Returns(new ProgLoadReturn((ref ProgLoadAttr a) =>
+        {
+            code = new ReadOnlySpan<byte>((void*)a.Insns, (int)a.InsnCnt * 8).ToArray();
+            fdArray = a.FdArray;
+            return NoFd();
+        }));
+
+        using var program = Program.Load(spec, syscalls: sys.Object);
+        var vmlinux = Ebpf.Btf.KernelBtf.Shared.Vmlinux;
+        var insns = Instructions.Decode(code, ByteOrder.LittleEndian);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That((byte)insns[0].Src, Is.EqualTo(PseudoSource.BtfId));
+            Assert.That(insns[0].Constant, Is.EqualTo((long)vmlinux.FindIds("bpf_prog_active", Ebpf.Btf.BtfKind.Var)[0]));
+            Assert.That(insns[1].IsKfuncCall, Is.True);
+            Assert.That(insns[1].Immediate, Is.EqualTo((int)vmlinux.FindIds("bpf_rcu_read_lock", Ebpf.Btf.BtfKind.Func)[0]));
+            Assert.That(insns[1].Offset, Is.Zero, "vmlinux kfuncs need no fd_array slot");
+            Assert.That(fdArray, Is.Zero);
+        }
+    }
+
+    [Test]
+    public unsafe void ExtensionTargetIsFoundInTheTargetProgramsBtf()
+    {
+        // freplace and fentry loads fail with EPERM on the test machine, so the resolution is checked here.
+        var good = ElfProgramSpecs.Section("verifier_fail", "xdp", BpfProgramType.Xdp);
+        var builder = new Ebpf.Btf.BtfBuilder();
+        builder.AddAll(good.Btf!);
+        byte[] targetBtf = builder.Marshal(ByteOrder.LittleEndian);
+        ProgLoadAttr seen = default;
+        var sys = new Mock<IBpfSyscalls>();
+        sys.Setup(s => s.ObjGetInfoByFd(ref It.Ref<ObjGetInfoAttr>.IsAny)).Callback(new InfoCallback((ref ObjGetInfoAttr a) =>
+        {
+            if (a.InfoLen == sizeof(ProgInfo))
+            {
+                ((ProgInfo*)a.Info)->BtfId = 55;
+            }
+            else
+            {
+                var info = (BtfInfo*)a.Info;
+                if (info->Btf != 0)
+                {
+                    targetBtf.CopyTo(new Span<byte>((void*)info->Btf, (int)info->BtfSize));
+                }
+
+                info->BtfSize = (uint)targetBtf.Length;
+            }
+        }));
+        sys.Setup(s => s.GetFdById(BpfObjectKind.Btf, in It.Ref<GetIdAttr>.IsAny)).Returns(() => NoFd());
+        sys.Setup(s => s.ProgLoad(ref It.Ref<ProgLoadAttr>.IsAny)).Returns(new ProgLoadReturn((ref ProgLoadAttr a) =>
+        {
+            seen = a;
+            return NoFd();
+        }));
+        var replacement = Spec("xdp_good") with { Type = BpfProgramType.Ext, AttachTo = "xdp_good" };
+        using var target = new BpfFileDescriptor(500, ownsHandle: false);
+
+        using var program = Program.Load(replacement, new ProgramLoadOptions { AttachProgram = target }, sys.Object);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(seen.AttachBtfId, Is.EqualTo(good.Btf!.FindIds("xdp_good", Ebpf.Btf.BtfKind.Func)[0]));
+            Assert.That(seen.AttachProgFd, Is.EqualTo(500u));
+        }
+    }
+
+    [Test]
+    public void ExtensionWithoutTargetProgramThrows()
+    {
+        var spec = Spec() with { Type = BpfProgramType.Ext, AttachTo = "f" };
+        var e = Assert.Throws<EbpfException>(() => Program.Load(spec, syscalls: new Mock<IBpfSyscalls>().Object))!;
+        Assert.That(e.Message, Does.Contain("AttachProgram"));
+    }
+
+    [Test]
+    public unsafe void ModuleKfuncGetsAnFdArraySlotWithTheModulesBtf()
+    {
+        var vmlinux = Ebpf.Btf.KernelBtf.Shared.Vmlinux;
+        var builder = new Ebpf.Btf.BtfBuilder(vmlinux);
+        uint proto = builder.Add(new Ebpf.Btf.BtfFuncProto(0, "", 0, []));
+        uint kfuncId = builder.Add(new Ebpf.Btf.BtfFunc(0, "fake_module_kfunc", proto, Ebpf.Btf.BtfLinkage.Global));
+        var dir = Directory.CreateTempSubdirectory("ebpf-modbtf-").FullName;
+        try
+        {
+            File.WriteAllBytes(Path.Combine(dir, "fakemod"), builder.Marshal(ByteOrder.LittleEndian));
+            var kernelBtf = new Ebpf.Btf.KernelBtf(Ebpf.Btf.KernelBtf.Shared.VmlinuxPath, dir);
+            var sys = new Mock<IBpfSyscalls>();
+            int ids = 0;
+            sys.Setup(s => s.TryGetNextId(BpfObjectKind.Btf, ref It.Ref<GetIdAttr>.IsAny)).Returns(new NextIdReturn((BpfObjectKind _, ref GetIdAttr a) =>
+            {
+                a.NextId = a.StartId + 1;
+                return ++ids <= 2 ? Errno.None : Errno.ENOENT;
+            }));
+            BpfFileDescriptor? fdOut = null;
+            sys.Setup(s => s.TryGetFdById(BpfObjectKind.Btf, in It.Ref<GetIdAttr>.IsAny, out fdOut)).Returns(new FdByIdReturn((BpfObjectKind _, in GetIdAttr a, out BpfFileDescriptor? fd) =>
+            {
+                fd = new BpfFileDescriptor(300 + (int)a.Id, ownsHandle: false);
+                return Errno.None;
+            }));
+            sys.Setup(s => s.ObjGetInfoByFd(ref It.Ref<ObjGetInfoAttr>.IsAny)).Callback(new InfoCallback((ref ObjGetInfoAttr a) =>
+            {
+                var info = (BtfInfo*)a.Info;
+                var name = a.BpfFd == 302 ? "fakemod\0"u8 : "vmlinux\0"u8;
+                name.CopyTo(new Span<byte>((void*)info->Name, (int)info->NameLen));
+                info->KernelBtf = 1;
+            }));
+            byte[] code = [];
+            int[] fdArray = [];
+            sys.Setup(s => s.ProgLoad(ref It.Ref<ProgLoadAttr>.IsAny)).Returns(new ProgLoadReturn((ref ProgLoadAttr a) =>
+            {
+                code = new ReadOnlySpan<byte>((void*)a.Insns, (int)a.InsnCnt * 8).ToArray();
+                fdArray = new ReadOnlySpan<int>((void*)a.FdArray, 2).ToArray();
+                return NoFd();
+            }));
+            var spec = Spec() with { Instructions = new Instructions([Asm.CallKfunc("fake_module_kfunc"), Asm.Mov.Imm(Register.R0, 0), Asm.Exit()]) };
+
+            using var program = Program.Load(spec, new ProgramLoadOptions { KernelBtf = kernelBtf }, sys.Object);
+            var call = Instructions.Decode(code, ByteOrder.LittleEndian)[0];
+            using (Assert.EnterMultipleScope())
+            {
+                Assert.That(call.Immediate, Is.EqualTo((int)kfuncId));
+                Assert.That(call.Offset, Is.EqualTo(1));
+                Assert.That(fdArray[1], Is.EqualTo(302));
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 
     [Test]

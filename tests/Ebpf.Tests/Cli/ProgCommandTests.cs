@@ -1,0 +1,98 @@
+using System.Globalization;
+using System.Text.Json;
+using Ebpf.Cli.Prog;
+using Ebpf.Kernel;
+using Ebpf.Tests.Kernel;
+
+namespace Ebpf.Tests.Cli;
+
+[Category("Kernel")]
+public sealed class ProgCommandTests
+{
+    [Test]
+    public void ShowJsonAgreesWithBpftool()
+    {
+        using var program = Program.Load(ElfProgramSpecs.Section("verifier_fail", "xdp", BpfProgramType.Xdp));
+        uint id = program.Info().Id;
+        var ours = new StringWriter();
+        Assert.That(ProgCommand.Show(LinuxBpfSyscalls.Instance, id, json: true, ours, TextWriter.Null), Is.Zero);
+        using var oursDoc = JsonDocument.Parse(ours.ToString());
+        using var theirsDoc = JsonDocument.Parse(ExternalTool.Run("bpftool", "-j", "prog", "show", "id", id.ToString(CultureInfo.InvariantCulture)));
+        var theirs = theirsDoc.RootElement;
+        Assert.That(theirs.TryGetProperty("btf_id", out _), Is.True, "bpftool sees the program's BTF");
+        foreach (var property in theirs.EnumerateObject())
+        {
+            if (property.Name is "pids" or "orphaned")
+            {
+                continue;
+            }
+
+            Assert.That(oursDoc.RootElement.TryGetProperty(property.Name, out var value), Is.True, property.Name);
+            if (property.Name == "loaded_at")
+            {
+                Assert.That(value.GetInt64(), Is.EqualTo(property.Value.GetInt64()).Within(1));
+            }
+            else
+            {
+                Assert.That(value.GetRawText(), Is.EqualTo(property.Value.GetRawText()), property.Name);
+            }
+        }
+    }
+
+    [Test]
+    public void ShowTextAgreesWithBpftool()
+    {
+        using var map = KernelPrograms.CreateMap(LinuxBpfSyscalls.Instance, BpfMapType.Array, 4, 8, 1, name: "cli_map");
+        var spec = new ProgramSpec
+        {
+            Name = "cli_text",
+            Type = BpfProgramType.SocketFilter,
+            Instructions = new Ebpf.Asm.Instructions(
+            [
+                global::Ebpf.Asm.Asm.LoadMapPtr(Ebpf.Asm.Register.R1, "cli_map"),
+                global::Ebpf.Asm.Asm.Mov.Imm(Ebpf.Asm.Register.R0, 0),
+                global::Ebpf.Asm.Asm.Exit(),
+            ]),
+        };
+        using var program = Program.Load(spec, new ProgramLoadOptions { Maps = new Dictionary<string, BpfFileDescriptor> { ["cli_map"] = map } });
+        uint id = program.Info().Id;
+        var ours = new StringWriter();
+        ProgCommand.Show(LinuxBpfSyscalls.Instance, id, json: false, ours, TextWriter.Null);
+        var ourLines = ours.ToString().TrimEnd().Split('\n');
+        var theirLines = ExternalTool.Run("bpftool", "prog", "show", "id", id.ToString(CultureInfo.InvariantCulture)).TrimEnd().Split('\n');
+        Assert.That(ourLines, Has.Length.EqualTo(theirLines.Length));
+        for (int i = 0; i < theirLines.Length; i++)
+        {
+            if (theirLines[i].StartsWith("\tloaded_at", StringComparison.Ordinal))
+            {
+                Assert.That(ourLines[i][ourLines[i].IndexOf("  uid", StringComparison.Ordinal)..], Is.EqualTo(theirLines[i][theirLines[i].IndexOf("  uid", StringComparison.Ordinal)..]));
+                continue;
+            }
+
+            Assert.That(ourLines[i], Is.EqualTo(theirLines[i]));
+        }
+    }
+
+    [Test]
+    public void ListIncludesALoadedProgram()
+    {
+        using var program = Program.Load(new ProgramSpec
+        {
+            Name = "cli_listed",
+            Type = BpfProgramType.SocketFilter,
+            Instructions = new Ebpf.Asm.Instructions([global::Ebpf.Asm.Asm.Mov.Imm(Ebpf.Asm.Register.R0, 0), global::Ebpf.Asm.Asm.Exit()]),
+        });
+        var output = new StringWriter();
+        Assert.That(ProgCommand.List(LinuxBpfSyscalls.Instance, json: true, output, TextWriter.Null), Is.Zero);
+        using var doc = JsonDocument.Parse(output.ToString());
+        Assert.That(doc.RootElement.EnumerateArray().Any(p => p.GetProperty("id").GetUInt32() == program.Info().Id && p.GetProperty("name").GetString() == "cli_listed"));
+    }
+
+    [Test]
+    public void ShowOfAMissingIdFails()
+    {
+        var error = new StringWriter();
+        Assert.That(ProgCommand.Show(LinuxBpfSyscalls.Instance, uint.MaxValue, json: false, TextWriter.Null, error), Is.EqualTo(1));
+        Assert.That(error.ToString(), Does.Contain("ENOENT"));
+    }
+}
