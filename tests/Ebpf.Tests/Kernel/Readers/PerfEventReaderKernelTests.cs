@@ -208,6 +208,22 @@ public sealed class PerfEventReaderKernelTests
     }
 
     [Test]
+    public void WatermarkRingsStillDeliverSmallBatches()
+    {
+        using var producer = new PerfEventProducer(Sys);
+        using var reader = new PerfEventReader(producer.Array, new PerfEventReaderOptions { PagesPerCpu = 2, WakeupWatermark = 4096 });
+        producer.Output(64, repeat: 3);
+        var seen = new List<ulong>();
+        while (seen.Count < 3 && reader.TryRead(TimeSpan.FromSeconds(5), out var record))
+        {
+            seen.Add(PerfEventProducer.CheckSample(record.Data.Span, 64));
+        }
+
+        Assert.That(seen, Is.EqualTo(new ulong[] { 0, 1, 2 }));
+        Assert.That(reader.TryRead(TimeSpan.FromMilliseconds(50), out _), Is.False);
+    }
+
+    [Test]
     public void InvalidSetupIsRejected()
     {
         using var array = KernelPrograms.CreateMap(Sys, BpfMapType.Array, 4, 8, 1);
