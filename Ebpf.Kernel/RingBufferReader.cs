@@ -59,7 +59,8 @@ public sealed unsafe class RingBufferReader : IDisposable
         }
         catch
         {
-            Release();
+            waiter?.Dispose();
+            ReleaseMemory();
             throw;
         }
     }
@@ -273,7 +274,11 @@ public sealed unsafe class RingBufferReader : IDisposable
         }
     }
 
-    /// <summary>Unmaps the ring, closes the epoll set and releases the map.</summary>
+    /// <summary>
+    /// Unmaps the ring, closes the epoll set and releases the map. A wait blocked on another thread wakes and throws
+    /// <see cref="ObjectDisposedException"/> (the memory is unmapped once it has left); other calls must not run
+    /// concurrently with Dispose.
+    /// </summary>
     public void Dispose()
     {
         if (disposed)
@@ -282,7 +287,7 @@ public sealed unsafe class RingBufferReader : IDisposable
         }
 
         disposed = true;
-        Release();
+        waiter.Close(ReleaseMemory);
     }
 
     private bool WaitForRecord(WaitTimeout timeout, CancellationToken cancellationToken)
@@ -352,9 +357,8 @@ public sealed unsafe class RingBufferReader : IDisposable
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(disposed, this);
 
-    private void Release()
+    private void ReleaseMemory()
     {
-        waiter?.Dispose();
         if (producerPage != 0)
         {
             sys.Munmap(producerPage, pageSize + (2 * (nuint)Size));

@@ -58,7 +58,8 @@ public sealed unsafe class UserRingBuffer : IDisposable
         }
         catch
         {
-            Release();
+            waiter?.Dispose();
+            ReleaseMemory();
             throw;
         }
     }
@@ -162,7 +163,10 @@ public sealed unsafe class UserRingBuffer : IDisposable
     /// <exception cref="InvalidOperationException">The reservation is not open in this ring (already submitted or discarded, or another ring's).</exception>
     public void Discard(in UserRingBufferReservation reservation) => Commit(reservation, DiscardBit);
 
-    /// <summary>Unmaps the ring, closes the epoll set and releases the map.</summary>
+    /// <summary>
+    /// Unmaps the ring, closes the epoll set and releases the map. A wait for room blocked on another thread wakes and
+    /// throws <see cref="ObjectDisposedException"/>; other calls must not run concurrently with Dispose.
+    /// </summary>
     public void Dispose()
     {
         if (disposed)
@@ -171,7 +175,7 @@ public sealed unsafe class UserRingBuffer : IDisposable
         }
 
         disposed = true;
-        Release();
+        waiter.Close(ReleaseMemory);
     }
 
     private bool HasRoom(int size) => Size - (ProducerPosition - ConsumerPosition) >= ((size + HeaderSize + 7) & ~7L);
@@ -196,9 +200,8 @@ public sealed unsafe class UserRingBuffer : IDisposable
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(disposed, this);
 
-    private void Release()
+    private void ReleaseMemory()
     {
-        waiter?.Dispose();
         if (producerPage != 0)
         {
             sys.Munmap(producerPage, pageSize + (2 * (nuint)Size));

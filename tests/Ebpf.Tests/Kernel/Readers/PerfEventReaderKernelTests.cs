@@ -224,6 +224,20 @@ public sealed class PerfEventReaderKernelTests
     }
 
     [Test]
+    public void DisposeWakesABlockedRead()
+    {
+        using var producer = new PerfEventProducer(Sys);
+        var reader = new PerfEventReader(producer.Array);
+        var read = Task.Run(() => reader.Read());
+        Thread.Sleep(100);
+        Assert.That(read.IsCompleted, Is.False);
+        reader.Dispose();
+        var e = Assert.Throws<AggregateException>(() => read.Wait(TimeSpan.FromSeconds(10)))!;
+        Assert.That(e.InnerException, Is.InstanceOf<ObjectDisposedException>());
+        Assert.Throws<ObjectDisposedException>(() => reader.TryRead(out _));
+    }
+
+    [Test]
     public void InvalidSetupIsRejected()
     {
         using var array = KernelPrograms.CreateMap(Sys, BpfMapType.Array, 4, 8, 1);
