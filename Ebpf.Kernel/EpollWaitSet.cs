@@ -3,6 +3,8 @@ namespace Ebpf.Kernel;
 /// <summary>
 /// The waiting part of the event readers: an epoll instance over their descriptors plus an eventfd that a
 /// <see cref="CancellationToken"/> signals, so cancelling wakes a blocked <see cref="Wait"/>. One waiter at a time.
+/// <see cref="Close"/> (the owner's Dispose) wakes a blocked wait too, and defers freeing the owner's resources
+/// until that wait has returned.
 /// </summary>
 internal sealed class EpollWaitSet : IDisposable
 {
@@ -12,6 +14,10 @@ internal sealed class EpollWaitSet : IDisposable
     private readonly BpfFileDescriptor epoll;
     private readonly BpfFileDescriptor wake;
     private readonly EpollEvent[] events;
+    private Action? releaseOwner;
+    private int waiting;
+    private int closed;
+    private int released;
 
     public EpollWaitSet(IBpfSyscalls sys, int capacity)
     {
@@ -43,17 +49,20 @@ internal sealed class EpollWaitSet : IDisposable
     /// (0 on timeout or spurious wake-up), listed in <see cref="Ready"/>.
     /// </summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled, before or during the wait.</exception>
+    /// <exception cref="ObjectDisposedException">The set was closed, before or during the wait.</exception>
     public int Wait(int timeoutMilliseconds, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         CancellationTokenRegistration registration = default;
-        if (cancellationToken.CanBeCanceled)
-        {
-            registration = cancellationToken.UnsafeRegister(static state => ((EpollWaitSet)state!).Wake(), this);
-        }
-
+        Interlocked.Increment(ref waiting);
         try
         {
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref closed) != 0, this);
+            if (cancellationToken.CanBeCanceled)
+            {
+                registration = cancellationToken.UnsafeRegister(static state => ((EpollWaitSet)state!).Wake(), this);
+            }
+
             int count = sys.EpollWait(epoll, events, timeoutMilliseconds);
             int kept = 0;
             bool woken = false;
@@ -76,26 +85,62 @@ internal sealed class EpollWaitSet : IDisposable
 
             ReadyCount = kept;
             cancellationToken.ThrowIfCancellationRequested();
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref closed) != 0, this);
             return kept;
         }
         finally
         {
             registration.Dispose();
+            if (Interlocked.Decrement(ref waiting) == 0 && Volatile.Read(ref closed) != 0)
+            {
+                ReleaseOnce();
+            }
         }
     }
 
     /// <summary>Wakes a blocked <see cref="Wait"/>.</summary>
     public void Wake()
     {
-        if (!wake.IsClosed)
+        if (Volatile.Read(ref released) == 0)
         {
             sys.EventFdWrite(wake, 1);
         }
     }
 
+    /// <summary>
+    /// Closes the set for its owner's Dispose: wakes a blocked <see cref="Wait"/> (which then throws
+    /// <see cref="ObjectDisposedException"/>) and runs <paramref name="releaseOwner"/> (unmapping) once no wait is in
+    /// progress, on this thread or on the waiting one.
+    /// </summary>
+    public void Close(Action releaseOwner)
+    {
+        this.releaseOwner = releaseOwner;
+        if (Interlocked.Exchange(ref closed, 1) != 0)
+        {
+            return;
+        }
+
+        Wake();
+        if (Volatile.Read(ref waiting) == 0)
+        {
+            ReleaseOnce();
+        }
+    }
+
+    /// <summary>Closes the descriptors at once (for a constructor that failed).</summary>
     public void Dispose()
     {
-        wake.Dispose();
-        epoll.Dispose();
+        Interlocked.Exchange(ref closed, 1);
+        ReleaseOnce();
+    }
+
+    private void ReleaseOnce()
+    {
+        if (Interlocked.Exchange(ref released, 1) == 0)
+        {
+            releaseOwner?.Invoke();
+            wake.Dispose();
+            epoll.Dispose();
+        }
     }
 }

@@ -309,7 +309,11 @@ public sealed unsafe class PerfEventReader : IDisposable
         }
     }
 
-    /// <summary>Removes the rings from the map, closes the events and unmaps the rings.</summary>
+    /// <summary>
+    /// Removes the rings from the map, closes the events and unmaps the rings. A wait blocked on another thread wakes
+    /// and throws <see cref="ObjectDisposedException"/> (the rings are unmapped once it has left); other calls must not
+    /// run concurrently with Dispose.
+    /// </summary>
     public void Dispose()
     {
         if (disposed)
@@ -322,11 +326,9 @@ public sealed unsafe class PerfEventReader : IDisposable
         {
             uint key = (uint)ring.Cpu;
             sys.TryMapDeleteElem(new MapElemAttr { MapFd = (uint)map.DangerousGetFd(), Key = (ulong)&key });
-            ring.Dispose();
         }
 
-        waiter.Dispose();
-        ReleaseMap();
+        waiter.Close(ReleaseRings);
     }
 
     /// <summary>Finds the next record, visiting the rings in turn from the one after the last record.</summary>
@@ -390,6 +392,16 @@ public sealed unsafe class PerfEventReader : IDisposable
     }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(disposed, this);
+
+    private void ReleaseRings()
+    {
+        foreach (var ring in rings)
+        {
+            ring.Dispose();
+        }
+
+        ReleaseMap();
+    }
 
     private void ReleaseMap()
     {

@@ -59,7 +59,8 @@ public sealed unsafe class RingBufferReader : IDisposable
         }
         catch
         {
-            Release();
+            waiter?.Dispose();
+            ReleaseMemory();
             throw;
         }
     }
@@ -180,13 +181,59 @@ public sealed unsafe class RingBufferReader : IDisposable
 
     /// <summary>Hands every available record (at most <paramref name="maxRecords"/>) to <paramref name="handler"/> in place; does not wait.</summary>
     /// <returns>The number of records handled.</returns>
+    /// <remarks>Each record is consumed when the handler returns, or throws (the exception then ends the call).</remarks>
     public int Consume(RingBufferRecordHandler handler, int maxRecords = int.MaxValue)
     {
         ArgumentNullException.ThrowIfNull(handler);
+        ThrowIfDisposed();
+        long consumer = ConsumerPosition;
+        long producer = ProducerPosition;
         int count = 0;
-        while (count < maxRecords && TryConsume(handler))
+        bool handing = false;
+        try
         {
-            count++;
+            while (count < maxRecords)
+            {
+                if (consumer >= producer)
+                {
+                    producer = ProducerPosition;
+                    if (consumer >= producer)
+                    {
+                        break;
+                    }
+                }
+
+                byte* header = data + (consumer & mask);
+                uint word = Volatile.Read(ref *(uint*)header);
+                if ((word & BusyBit) != 0)
+                {
+                    break;
+                }
+
+                uint size = word & ~(BusyBit | DiscardBit);
+                if (size > (uint)Size)
+                {
+                    throw new EbpfException($"ring buffer record at position {consumer} claims {size} bytes, more than the {Size}-byte ring");
+                }
+
+                consumer += (size + HeaderSize + 7) & ~7L;
+                if ((word & DiscardBit) == 0)
+                {
+                    handing = true;
+                    handler(new ReadOnlySpan<byte>(header + HeaderSize, (int)size));
+                    handing = false;
+                    count++;
+                }
+
+                ConsumerPosition = consumer;
+            }
+        }
+        finally
+        {
+            if (handing)
+            {
+                ConsumerPosition = consumer;
+            }
         }
 
         return count;
@@ -227,7 +274,11 @@ public sealed unsafe class RingBufferReader : IDisposable
         }
     }
 
-    /// <summary>Unmaps the ring, closes the epoll set and releases the map.</summary>
+    /// <summary>
+    /// Unmaps the ring, closes the epoll set and releases the map. A wait blocked on another thread wakes and throws
+    /// <see cref="ObjectDisposedException"/> (the memory is unmapped once it has left); other calls must not run
+    /// concurrently with Dispose.
+    /// </summary>
     public void Dispose()
     {
         if (disposed)
@@ -236,7 +287,7 @@ public sealed unsafe class RingBufferReader : IDisposable
         }
 
         disposed = true;
-        Release();
+        waiter.Close(ReleaseMemory);
     }
 
     private bool WaitForRecord(WaitTimeout timeout, CancellationToken cancellationToken)
@@ -306,9 +357,8 @@ public sealed unsafe class RingBufferReader : IDisposable
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(disposed, this);
 
-    private void Release()
+    private void ReleaseMemory()
     {
-        waiter?.Dispose();
         if (producerPage != 0)
         {
             sys.Munmap(producerPage, pageSize + (2 * (nuint)Size));

@@ -208,6 +208,36 @@ public sealed class PerfEventReaderKernelTests
     }
 
     [Test]
+    public void WatermarkRingsStillDeliverSmallBatches()
+    {
+        using var producer = new PerfEventProducer(Sys);
+        using var reader = new PerfEventReader(producer.Array, new PerfEventReaderOptions { PagesPerCpu = 2, WakeupWatermark = 4096 });
+        producer.Output(64, repeat: 3);
+        var seen = new List<ulong>();
+        while (seen.Count < 3 && reader.TryRead(TimeSpan.FromSeconds(5), out var record))
+        {
+            seen.Add(PerfEventProducer.CheckSample(record.Data.Span, 64));
+        }
+
+        Assert.That(seen, Is.EqualTo(new ulong[] { 0, 1, 2 }));
+        Assert.That(reader.TryRead(TimeSpan.FromMilliseconds(50), out _), Is.False);
+    }
+
+    [Test]
+    public void DisposeWakesABlockedRead()
+    {
+        using var producer = new PerfEventProducer(Sys);
+        var reader = new PerfEventReader(producer.Array);
+        var read = Task.Run(() => reader.Read());
+        Thread.Sleep(100);
+        Assert.That(read.IsCompleted, Is.False);
+        reader.Dispose();
+        var e = Assert.Throws<AggregateException>(() => read.Wait(TimeSpan.FromSeconds(10)))!;
+        Assert.That(e.InnerException, Is.InstanceOf<ObjectDisposedException>());
+        Assert.Throws<ObjectDisposedException>(() => reader.TryRead(out _));
+    }
+
+    [Test]
     public void InvalidSetupIsRejected()
     {
         using var array = KernelPrograms.CreateMap(Sys, BpfMapType.Array, 4, 8, 1);

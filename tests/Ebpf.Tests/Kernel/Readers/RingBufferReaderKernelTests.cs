@@ -218,6 +218,20 @@ public sealed class RingBufferReaderKernelTests
     }
 
     [Test]
+    public void DisposeWakesABlockedRead()
+    {
+        using var producer = new RingBufferProducer(Sys, 4096);
+        var reader = new RingBufferReader(producer.Ring);
+        var read = Task.Run(() => reader.Read());
+        Thread.Sleep(100);
+        Assert.That(read.IsCompleted, Is.False);
+        reader.Dispose();
+        var e = Assert.Throws<AggregateException>(() => read.Wait(TimeSpan.FromSeconds(10)))!;
+        Assert.That(e.InnerException, Is.InstanceOf<ObjectDisposedException>());
+        Assert.Throws<ObjectDisposedException>(() => reader.TryRead(out _));
+    }
+
+    [Test]
     public void OtherMapTypesAreRejected()
     {
         using var array = KernelPrograms.CreateMap(Sys, BpfMapType.Array, 4, 8, 1);

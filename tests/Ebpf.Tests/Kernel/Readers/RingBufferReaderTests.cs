@@ -94,6 +94,34 @@ public sealed unsafe class RingBufferReaderTests
         Assert.That(*(long*)consumer, Is.EqualTo(busyAt));
     }
 
+    [Test]
+    public void ConsumeSkipsDiscardedAndStopsAtBusy()
+    {
+        using var reader = NewReader();
+        long position = Write(0, 8, busy: false, discard: false);
+        position = Write(position, 9, busy: false, discard: true);
+        position = Write(position, 10, busy: false, discard: false);
+        long busyAt = position;
+        position = Write(position, 11, busy: true, discard: false);
+        Publish(position);
+        var lengths = new List<int>();
+        Assert.That(reader.Consume(data => lengths.Add(data.Length)), Is.EqualTo(2));
+        Assert.That(lengths, Is.EqualTo(new[] { 8, 10 }));
+        Assert.That(*(long*)consumer, Is.EqualTo(busyAt));
+    }
+
+    [Test]
+    public void ConsumeCommitsTheRecordWhoseHandlerThrew()
+    {
+        using var reader = NewReader();
+        long position = Write(0, 8, busy: false, discard: false);
+        position = Write(position, 16, busy: false, discard: false);
+        Publish(position);
+        Assert.Throws<InvalidOperationException>(() => reader.Consume(_ => throw new InvalidOperationException()));
+        Assert.That(*(long*)consumer, Is.EqualTo(16));
+        Assert.That(reader.Consume(data => Assert.That(data.Length, Is.EqualTo(16)), maxRecords: 5), Is.EqualTo(1));
+    }
+
     /// <summary>Writes a record of <paramref name="length"/> bytes valued <paramref name="length"/> at <paramref name="position"/> in both mappings; returns the next position.</summary>
     private long Write(long position, int length, bool busy, bool discard)
     {
