@@ -142,4 +142,22 @@ public interface IBpfSyscalls
 
     /// <summary><c>setrlimit(RLIMIT_MEMLOCK)</c>. Before Linux 5.11 maps and programs are charged against this limit.</summary>
     void SetMemlockLimit(in ResourceLimit limit);
+
+    // Links
+
+    /// <summary><c>BPF_ITER_CREATE</c>: opens a new read-only descriptor over an iterator link; each read runs the iterator program.</summary>
+    BpfFileDescriptor IterCreate(in IterCreateAttr attr);
+
+    /// <summary><c>mount(2)</c>, e.g. of a tracefs (<c>mount -t tracefs nodev /sys/kernel/tracing</c>).</summary>
+    /// <param name="source">The device or pseudo source, e.g. <c>nodev</c>.</param>
+    /// <param name="target">The mount point.</param>
+    /// <param name="fileSystemType">The file system type, e.g. <c>tracefs</c>.</param>
+    /// <param name="flags">The <c>MS_*</c> flags.</param>
+    /// <param name="data">File system options, or null.</param>
+    void Mount(string source, string target, string fileSystemType, ulong flags, string? data);
+
+    /// <summary><c>open(2)</c> with <c>O_CLOEXEC</c> added, for attach targets given by path (cgroup directories, network namespaces).</summary>
+    /// <param name="path">The file or directory.</param>
+    /// <param name="flags">The <c>O_*</c> flags, e.g. <c>O_RDONLY | O_DIRECTORY</c> (0x10000).</param>
+    BpfFileDescriptor OpenPath(string path, int flags);
 }

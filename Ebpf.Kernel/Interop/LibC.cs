@@ -48,4 +48,17 @@ internal static unsafe partial class LibC
     /// <summary><c>setrlimit(2)</c>.</summary>
     [LibraryImport(Library, EntryPoint = "setrlimit", SetLastError = true)]
     public static partial int SetRLimit(int resource, ResourceLimit* limit);
+
+    // Links
+
+    /// <summary><c>O_CLOEXEC</c>.</summary>
+    public const int OCloExec = 0x80000;
+
+    /// <summary><c>mount(2)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "mount", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static partial int Mount(string source, string target, string fileSystemType, ulong flags, string? data);
+
+    /// <summary><c>open(2)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static partial int Open(string path, int flags);
 }
