@@ -155,6 +155,10 @@ public class Link : ILink
         {
             throw new EbpfNotSupportedException("BPF_LINK_DETACH", "5.9", e.Errno, e);
         }
+        catch (EbpfNotSupportedException e)
+        {
+            throw new EbpfNotSupportedException("BPF_LINK_DETACH of this link type (close it instead)", null, e.Errno, e);
+        }
 
         GC.KeepAlive(fd);
     }
