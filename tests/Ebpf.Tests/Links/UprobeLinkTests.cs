@@ -93,4 +93,17 @@ public sealed class UprobeLinkTests
         ExternalTool.Run(_binary, "4");
         Assert.That(_loader.Count, Is.Zero);
     }
+
+    [Test]
+    public void UprobeMultiCountsCallsAndMain()
+    {
+        using var program = _loader.Load(BpfProgramType.Kprobe, expectedAttachType: BpfAttachType.TraceUprobeMulti);
+        using var link = UprobeMultiLink.Attach(program, _binary, ["ebpf_probe_target", "main"], cookies: [1, 2]);
+        ExternalTool.Run(_binary, "4");
+        Assert.That(_loader.Count, Is.EqualTo(5UL));
+        var info = link.Info();
+        Assert.That(info.Type, Is.EqualTo(BpfLinkType.UprobeMulti));
+        Assert.That(info.Count, Is.EqualTo(2u));
+        Assert.That(info.Name, Is.EqualTo(_binary));
+    }
 }
