@@ -163,4 +163,22 @@ public interface IBpfSyscalls
 
     /// <summary>Reads and resets an eventfd counter (<c>read(2)</c> of 8 bytes); 0 when it was not signalled.</summary>
     ulong EventFdRead(BpfFileDescriptor eventFd);
+
+    // Links
+
+    /// <summary><c>BPF_ITER_CREATE</c>: opens a new read-only descriptor over an iterator link; each read runs the iterator program.</summary>
+    BpfFileDescriptor IterCreate(in IterCreateAttr attr);
+
+    /// <summary><c>mount(2)</c>, e.g. of a tracefs (<c>mount -t tracefs nodev /sys/kernel/tracing</c>).</summary>
+    /// <param name="source">The device or pseudo source, e.g. <c>nodev</c>.</param>
+    /// <param name="target">The mount point.</param>
+    /// <param name="fileSystemType">The file system type, e.g. <c>tracefs</c>.</param>
+    /// <param name="flags">The <c>MS_*</c> flags.</param>
+    /// <param name="data">File system options, or null.</param>
+    void Mount(string source, string target, string fileSystemType, ulong flags, string? data);
+
+    /// <summary><c>open(2)</c> with <c>O_CLOEXEC</c> added, for attach targets given by path (cgroup directories, network namespaces).</summary>
+    /// <param name="path">The file or directory.</param>
+    /// <param name="flags">The <c>O_*</c> flags, e.g. <c>O_RDONLY | O_DIRECTORY</c> (0x10000).</param>
+    BpfFileDescriptor OpenPath(string path, int flags);
 }

@@ -497,4 +497,46 @@ public sealed unsafe class LinuxBpfSyscalls : IBpfSyscalls
         BpfObjectKind.Btf => BpfCommand.BtfGetFdById,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
+
+    // Links
+
+    /// <inheritdoc />
+    public BpfFileDescriptor IterCreate(in IterCreateAttr attr) => NewFd(BpfIn(BpfCommand.IterCreate, attr));
+
+    /// <inheritdoc />
+    public void Mount(string source, string target, string fileSystemType, ulong flags, string? data)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(fileSystemType);
+        if (LibC.Mount(source, target, fileSystemType, flags, data) != 0)
+        {
+            var errno = (Errno)Marshal.GetLastPInvokeError();
+            string what = $"mount -t {fileSystemType} {source} {target}";
+            throw errno is Errno.EPERM or Errno.EACCES ? new EbpfPermissionException("mount", errno, what) : new EbpfException("mount", errno, what);
+        }
+    }
+
+    /// <inheritdoc />
+    public BpfFileDescriptor OpenPath(string path, int flags)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        int fd;
+        Errno errno;
+        int tries = 0;
+        do
+        {
+            fd = LibC.Open(path, flags | LibC.OCloExec);
+            errno = fd < 0 ? (Errno)Marshal.GetLastPInvokeError() : Errno.None;
+        }
+        while (errno == Errno.EINTR && ++tries < MaxInterruptRetries);
+
+        if (errno != Errno.None)
+        {
+            throw errno is Errno.EPERM or Errno.EACCES ? new EbpfPermissionException("open", errno, path) : new EbpfException("open", errno, path);
+        }
+
+        return NewFd(fd);
+    }
+
 }

@@ -78,4 +78,17 @@ internal static unsafe partial class LibC
     /// <summary><c>write(2)</c>.</summary>
     [LibraryImport(Library, EntryPoint = "write", SetLastError = true)]
     public static partial nint Write(int fd, void* buffer, nuint count);
+
+    // Links
+
+    /// <summary><c>O_CLOEXEC</c>.</summary>
+    public const int OCloExec = 0x80000;
+
+    /// <summary><c>mount(2)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "mount", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static partial int Mount(string source, string target, string fileSystemType, ulong flags, string? data);
+
+    /// <summary><c>open(2)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static partial int Open(string path, int flags);
 }

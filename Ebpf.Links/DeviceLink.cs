@@ -1,0 +1,35 @@
+using Ebpf.Kernel;
+using Ebpf.Kernel.Interop;
+using Ebpf.Specs;
+
+namespace Ebpf.Links;
+
+/// <summary>The shared <c>BPF_LINK_CREATE</c> of multi-program device hooks (TCX, netkit).</summary>
+internal static class DeviceLink
+{
+    public static Link Create(BpfFileDescriptor program, int ifIndex, BpfAttachType attachType, LinkAnchor? anchor, ulong expectedRevision,
+        IBpfSyscalls sys)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(ifIndex);
+        anchor ??= LinkAnchor.Last;
+        var attr = new LinkCreateAttr
+        {
+            ProgFd = (uint)program.DangerousGetFd(),
+            TargetIfIndex = (uint)ifIndex,
+            AttachType = attachType,
+            Flags = anchor.Flags,
+            RelativeFdOrId = anchor.RelativeValue,
+        };
+        attr.ExpectedRevision = expectedRevision;
+        try
+        {
+            return new Link(sys.LinkCreate(attr), sys);
+        }
+        finally
+        {
+            GC.KeepAlive(program);
+            GC.KeepAlive(anchor.Relative);
+        }
+    }
+}

@@ -1,0 +1,158 @@
+using Ebpf.Kernel;
+using Ebpf.Kernel.Interop;
+using Ebpf.Specs;
+
+namespace Ebpf.Links;
+
+/// <summary>
+/// A program attached to a perf event (tracepoint, kprobe, uprobe, software counter): holds the perf event
+/// descriptor and, on Linux 5.15+, the <c>bpf_link</c> over it (<c>BPF_LINK_CREATE</c> with <c>BPF_PERF_EVENT</c>).
+/// Older kernels get <c>PERF_EVENT_IOC_SET_BPF</c>; then <see cref="Link.Fd"/> is null and pinning or updating is not
+/// possible. Disposing closes both, which detaches the program; an optional cleanup (removing a tracefs probe event)
+/// runs last.
+/// </summary>
+public sealed class PerfEventLink : Link
+{
+    /// <summary><c>PERF_EVENT_IOC_ENABLE</c>.</summary>
+    internal const ulong IocEnable = 0x2400;
+
+    /// <summary><c>PERF_EVENT_IOC_DISABLE</c>.</summary>
+    internal const ulong IocDisable = 0x2401;
+
+    /// <summary><c>PERF_EVENT_IOC_SET_BPF</c> (<c>_IOW('$', 8, __u32)</c>).</summary>
+    internal const ulong IocSetBpf = 0x40042408;
+
+    /// <summary><c>PERF_FLAG_FD_CLOEXEC</c>.</summary>
+    internal const ulong FlagFdCloExec = 8;
+
+    private readonly Action? _cleanup;
+
+    private PerfEventLink(BpfFileDescriptor perfEvent, BpfFileDescriptor link, IBpfSyscalls syscalls, Action? cleanup)
+        : base(link, syscalls)
+    {
+        PerfEvent = perfEvent;
+        _cleanup = cleanup;
+    }
+
+    private PerfEventLink(BpfFileDescriptor perfEvent, IBpfSyscalls syscalls, Action? cleanup)
+        : base(syscalls)
+    {
+        PerfEvent = perfEvent;
+        _cleanup = cleanup;
+    }
+
+    /// <summary>The perf event descriptor.</summary>
+    public BpfFileDescriptor PerfEvent { get; }
+
+    /// <summary>
+    /// Attaches <paramref name="program"/> to an open perf event, taking ownership of <paramref name="perfEvent"/>
+    /// (it is closed on failure too), and enables the event.
+    /// </summary>
+    /// <param name="perfEvent">The perf event.</param>
+    /// <param name="program">A program of a type the event accepts (tracepoint, kprobe, perf_event).</param>
+    /// <param name="cookie">The BPF cookie (<c>bpf_get_attach_cookie</c>); needs Linux 5.15.</param>
+    /// <param name="syscalls">The kernel interface; null for the running kernel.</param>
+    /// <param name="cleanup">Runs after the descriptors are closed on dispose, or on failure.</param>
+    public static PerfEventLink Attach(BpfFileDescriptor perfEvent, BpfFileDescriptor program, ulong cookie = 0,
+        IBpfSyscalls? syscalls = null, Action? cleanup = null)
+    {
+        ArgumentNullException.ThrowIfNull(perfEvent);
+        ArgumentNullException.ThrowIfNull(program);
+        var sys = syscalls ?? LinuxBpfSyscalls.Instance;
+        try
+        {
+            PerfEventLink result;
+            BpfFileDescriptor? link = TryLinkCreate(sys, perfEvent, program, cookie, out var linkError);
+            if (link is not null)
+            {
+                result = new PerfEventLink(perfEvent, link, sys, cleanup);
+            }
+            else
+            {
+                if (cookie != 0)
+                {
+                    throw new EbpfNotSupportedException("BPF cookie on perf events (BPF_LINK_CREATE with BPF_PERF_EVENT)", "5.15", linkError);
+                }
+
+                sys.Ioctl(perfEvent, IocSetBpf, program.DangerousGetFd());
+                GC.KeepAlive(program);
+                result = new PerfEventLink(perfEvent, sys, cleanup);
+            }
+
+            try
+            {
+                sys.Ioctl(perfEvent, IocEnable, 0);
+            }
+            catch
+            {
+                result.Dispose();
+                throw;
+            }
+
+            return result;
+        }
+        catch
+        {
+            if (!perfEvent.IsClosed)
+            {
+                perfEvent.Dispose();
+                cleanup?.Invoke();
+            }
+
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public override void Detach()
+    {
+        if (Fd is not null)
+        {
+            base.Detach();
+            return;
+        }
+
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        Syscalls.Ioctl(PerfEvent, IocDisable, 0);
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            PerfEvent.Dispose();
+            _cleanup?.Invoke();
+        }
+    }
+
+    private static BpfFileDescriptor? TryLinkCreate(IBpfSyscalls sys, BpfFileDescriptor perfEvent, BpfFileDescriptor program, ulong cookie,
+        out Errno error)
+    {
+        error = Errno.None;
+        try
+        {
+            var attr = new LinkCreateAttr
+            {
+                ProgFd = (uint)program.DangerousGetFd(), TargetFd = (uint)perfEvent.DangerousGetFd(), AttachType = BpfAttachType.PerfEvent,
+                PerfEventBpfCookie = cookie,
+            };
+            var link = sys.LinkCreate(attr);
+            GC.KeepAlive(program);
+            GC.KeepAlive(perfEvent);
+            return link;
+        }
+        catch (EbpfException e) when (e.Errno is Errno.EINVAL or Errno.E2BIG)
+        {
+            // Before 5.15 BPF_PERF_EVENT is an unknown attach type.
+            error = e.Errno;
+            return null;
+        }
+        catch (EbpfNotSupportedException e)
+        {
+            error = e.Errno;
+            return null;
+        }
+    }
+}

@@ -1,0 +1,124 @@
+using Ebpf.Kernel;
+using Ebpf.Kernel.Interop;
+using Ebpf.Specs;
+
+namespace Ebpf.Links;
+
+/// <summary>
+/// A program attached with <c>BPF_PROG_ATTACH</c> (no <c>bpf_link</c>): cgroup hooks on kernels before 5.7, and
+/// sockmap/sockhash (<c>sk_msg</c>, <c>sk_skb</c>) and other hooks attached to a target descriptor. Disposing detaches
+/// with <c>BPF_PROG_DETACH</c>; it cannot be pinned, and <see cref="Link.Info"/> is not available.
+/// </summary>
+public sealed class ProgramAttachment : Link
+{
+    /// <summary><c>BPF_F_REPLACE</c>.</summary>
+    private const uint FlagReplace = 4;
+
+    private readonly BpfFileDescriptor _target;
+    private readonly uint _flags;
+    private BpfFileDescriptor _program;
+    private bool _detached;
+
+    private ProgramAttachment(BpfFileDescriptor target, BpfFileDescriptor program, BpfAttachType attachType, uint flags, IBpfSyscalls syscalls)
+        : base(syscalls)
+    {
+        _target = target;
+        _program = program;
+        AttachType = attachType;
+        _flags = flags;
+    }
+
+    /// <summary>The attach type.</summary>
+    public BpfAttachType AttachType { get; }
+
+    /// <summary>
+    /// Attaches <paramref name="program"/> to <paramref name="target"/> (a cgroup, sockmap, sockhash or network namespace
+    /// descriptor) with <c>BPF_PROG_ATTACH</c>. Both descriptors are duplicated: the caller keeps ownership of its own.
+    /// </summary>
+    /// <param name="program">The program.</param>
+    /// <param name="target">The object to attach to.</param>
+    /// <param name="attachType">The hook.</param>
+    /// <param name="flags">The <c>BPF_F_*</c> attach flags (<see cref="CgroupAttachFlags"/> for cgroups).</param>
+    /// <param name="syscalls">The kernel interface; null for the running kernel.</param>
+    public static ProgramAttachment Attach(BpfFileDescriptor program, BpfFileDescriptor target, BpfAttachType attachType, uint flags = 0,
+        IBpfSyscalls? syscalls = null)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        ArgumentNullException.ThrowIfNull(target);
+        var sys = syscalls ?? LinuxBpfSyscalls.Instance;
+        sys.ProgAttach(new ProgAttachAttr
+        {
+            TargetFd = (uint)target.DangerousGetFd(), AttachBpfFd = (uint)program.DangerousGetFd(), AttachType = attachType, AttachFlags = flags,
+        });
+        GC.KeepAlive(program);
+        GC.KeepAlive(target);
+        return new ProgramAttachment(target.Dup(), program.Dup(), attachType, flags, sys);
+    }
+
+    /// <summary>Replaces the program: <c>BPF_PROG_ATTACH</c> with <c>BPF_F_REPLACE</c> when attached with <c>BPF_F_ALLOW_MULTI</c>, else a plain re-attach.</summary>
+    /// <param name="newProgram">The program to run from now on.</param>
+    public override void Update(BpfFileDescriptor newProgram)
+    {
+        ArgumentNullException.ThrowIfNull(newProgram);
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        bool multi = (_flags & (uint)CgroupAttachFlags.AllowMulti) != 0;
+        Syscalls.ProgAttach(new ProgAttachAttr
+        {
+            TargetFd = (uint)_target.DangerousGetFd(),
+            AttachBpfFd = (uint)newProgram.DangerousGetFd(),
+            AttachType = AttachType,
+            AttachFlags = multi ? _flags | FlagReplace : _flags,
+            ReplaceBpfFd = multi ? (uint)_program.DangerousGetFd() : 0,
+        });
+        GC.KeepAlive(newProgram);
+        var old = _program;
+        _program = newProgram.Dup();
+        old.Dispose();
+    }
+
+    /// <summary>Detaches the program (<c>BPF_PROG_DETACH</c>).</summary>
+    public override void Detach()
+    {
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        if (_detached)
+        {
+            return;
+        }
+
+        Syscalls.ProgDetach(new ProgAttachAttr
+        {
+            TargetFd = (uint)_target.DangerousGetFd(), AttachBpfFd = (uint)_program.DangerousGetFd(), AttachType = AttachType,
+        });
+        _detached = true;
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            try
+            {
+                if (!_detached)
+                {
+                    Syscalls.ProgDetach(new ProgAttachAttr
+                    {
+                        TargetFd = (uint)_target.DangerousGetFd(), AttachBpfFd = (uint)_program.DangerousGetFd(), AttachType = AttachType,
+                    });
+                }
+            }
+            catch (EbpfException)
+            {
+                // Already detached by someone else.
+            }
+            finally
+            {
+                _detached = true;
+                _target.Dispose();
+                _program.Dispose();
+            }
+        }
+
+        base.Dispose(disposing);
+    }
+}

@@ -1,0 +1,52 @@
+using Ebpf.Elf;
+
+namespace Ebpf.Links;
+
+/// <summary>Resolves function symbols of ELF executables and shared libraries to the file offsets uprobes take.</summary>
+public static class UprobeSymbols
+{
+    /// <summary>
+    /// The file offset of function <paramref name="symbol"/> in <paramref name="binaryPath"/>: its <c>st_value</c>
+    /// (from <c>.symtab</c>, else <c>.dynsym</c>) translated through the loadable segments.
+    /// </summary>
+    /// <param name="binaryPath">The executable or shared library.</param>
+    /// <param name="symbol">The function name, e.g. <c>malloc</c>.</param>
+    /// <exception cref="ArgumentException">The binary defines no such function.</exception>
+    /// <exception cref="ElfFormatException">The file is not a valid ELF64 file.</exception>
+    public static ulong Offset(string binaryPath, string symbol)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(binaryPath);
+        ArgumentException.ThrowIfNullOrEmpty(symbol);
+        using var elf = ElfFile.Open(binaryPath);
+        foreach (var table in new[] { elf.Symbols, elf.DynamicSymbols })
+        {
+            if (TryFindFunction(table, symbol, out var found))
+            {
+                if (!elf.TryGetFileOffset(found.Value, out ulong offset))
+                {
+                    throw new ArgumentException($"{symbol} in {binaryPath} (0x{found.Value:x}) lies in no loadable segment", nameof(symbol));
+                }
+
+                return offset;
+            }
+        }
+
+        throw new ArgumentException($"{binaryPath} defines no function {symbol}", nameof(symbol));
+    }
+
+    private static bool TryFindFunction(ElfSymbolTable table, string name, out ElfSymbol symbol)
+    {
+        foreach (var candidate in table)
+        {
+            if (candidate.Type is ElfSymbolType.Function or ElfSymbolType.GnuIndirectFunction && candidate.IsInSection && candidate.Value != 0
+                && candidate.Name == name)
+            {
+                symbol = candidate;
+                return true;
+            }
+        }
+
+        symbol = default;
+        return false;
+    }
+}

@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using Ebpf.Kernel;
+using Ebpf.Kernel.Interop;
+using Ebpf.Links;
+using Moq;
+
+namespace Ebpf.Tests.Links;
+
+/// <summary>kprobe_multi (mocked and unsupported here), struct_ops (mocked), software perf events and sockmap attachments.</summary>
+public sealed unsafe class MultiAndEventLinkTests
+{
+    private static readonly BpfFileDescriptor Program = new(41, ownsHandle: false);
+
+    [Test]
+    public void KprobeMultiPassesSymbolsAndCookies()
+    {
+        var sys = new Mock<IBpfSyscalls>(MockBehavior.Strict);
+        string[]? names = null;
+        ulong[]? cookies = null;
+        uint flags = 0;
+        sys.Setup(s => s.LinkCreate(in It.Ref<LinkCreateAttr>.IsAny))
+            .Returns(new LinkCreateReturn((in LinkCreateAttr a) =>
+            {
+                var syms = (ulong*)a.KprobeMultiSyms;
+                names = Enumerable.Range(0, (int)a.KprobeMultiCnt).Select(i => Marshal.PtrToStringUTF8((nint)syms[i])!).ToArray();
+                cookies = new ReadOnlySpan<ulong>((void*)a.KprobeMultiCookies, (int)a.KprobeMultiCnt).ToArray();
+                flags = a.KprobeMultiFlags;
+                Assert.That(a.AttachType, Is.EqualTo(BpfAttachType.TraceKprobeMulti));
+                return new BpfFileDescriptor(60, ownsHandle: false);
+            }));
+
+        using var link = KprobeMultiLink.Attach(Program, ["vfs_read", "vfs_write"], retprobe: true, cookies: [3, 4], syscalls: sys.Object);
+        Assert.That(names, Is.EqualTo(new[] { "vfs_read", "vfs_write" }));
+        Assert.That(cookies, Is.EqualTo(new ulong[] { 3, 4 }));
+        Assert.That(flags, Is.EqualTo(1u));
+    }
+
+    [Test]
+    public void StructOpsLinkPassesTheMapAndUpdatesWithAnotherMap()
+    {
+        var sys = new Mock<IBpfSyscalls>(MockBehavior.Strict);
+        LinkCreateAttr created = default;
+        sys.Setup(s => s.LinkCreate(in It.Ref<LinkCreateAttr>.IsAny))
+            .Returns(new LinkCreateReturn((in LinkCreateAttr a) =>
+            {
+                created = a;
+                return new BpfFileDescriptor(61, ownsHandle: false);
+            }));
+        LinkUpdateAttr updated = default;
+        sys.Setup(s => s.LinkUpdate(in It.Ref<LinkUpdateAttr>.IsAny)).Callback(new LinkUpdateCallback((in LinkUpdateAttr a) => updated = a));
+
+        using var link = StructOpsLink.Attach(new BpfFileDescriptor(70, ownsHandle: false), sys.Object);
+        link.Update(new BpfFileDescriptor(71, ownsHandle: false));
+        Assert.That((created.ProgFd, created.AttachType), Is.EqualTo((70u, BpfAttachType.StructOps)));
+        Assert.That((updated.LinkFd, updated.NewProgFd), Is.EqualTo((61u, 71u)));
+    }
+
+    [Test]
+    [Category("Kernel")]
+    [Category("Link")]
+    public void KprobeMultiIsNotSupportedHere()
+    {
+        using var loader = new TestProgramLoader();
+        using var program = loader.Load(BpfProgramType.Kprobe, expectedAttachType: BpfAttachType.TraceKprobeMulti);
+        try
+        {
+            using var link = KprobeMultiLink.Attach(program, ["vfs_read"]);
+            Assert.Ignore("kprobe_multi: this kernel supports it; the unsupported path cannot be shown");
+        }
+        catch (EbpfNotSupportedException e)
+        {
+            Assert.That(e.Feature, Does.Contain("kprobe_multi"));
+            Assert.That(e.MinimumKernelVersion, Is.EqualTo("5.18"));
+        }
+    }
+
+    [Test]
+    [Category("Kernel")]
+    [Category("Link")]
+    public void SoftwareCpuClockSamples()
+    {
+        using var loader = new TestProgramLoader();
+        using var program = loader.Load(BpfProgramType.PerfEvent);
+        var links = SoftwareEventLink.AttachAllCpus(program, frequency: 1000);
+        try
+        {
+            Assert.That(links, Has.Count.EqualTo(SoftwareEventLink.OnlineCpus().Count()));
+            var watch = Stopwatch.StartNew();
+            while (loader.Count == 0 && watch.ElapsedMilliseconds < 2000)
+            {
+                Thread.SpinWait(10000);
+            }
+
+            Assert.That(loader.Count, Is.GreaterThan(0UL));
+            Assert.That(links[0].Info().PerfEventKind, Is.EqualTo(PerfEventLinkKind.Event));
+        }
+        finally
+        {
+            foreach (var link in links)
+            {
+                link.Dispose();
+            }
+        }
+    }
+
+    [Test]
+    [Category("Kernel")]
+    [Category("Link")]
+    public void SkSkbVerdictAttachesToASockmap()
+    {
+        using var loader = new TestProgramLoader();
+        using var map = TestProgramLoader.Sys.MapCreate(new MapCreateAttr { MapType = BpfMapType.Sockmap, KeySize = 4, ValueSize = 4, MaxEntries = 2 });
+        using var program = loader.Load(BpfProgramType.SkSkb, result: 1, expectedAttachType: BpfAttachType.SkSkbStreamVerdict);
+        using var link = SockmapLink.Attach(program, map, BpfAttachType.SkSkbStreamVerdict);
+        if (link.Fd is not null)
+        {
+            Assert.That(link.Info().Type, Is.EqualTo(BpfLinkType.Sockmap));
+        }
+
+        var ids = new uint[4];
+        fixed (uint* p = ids)
+        {
+            var attr = new ProgQueryAttr
+            {
+                TargetFd = (uint)map.DangerousGetFd(), AttachType = BpfAttachType.SkSkbStreamVerdict, ProgIds = (ulong)p, ProgCnt = 4,
+            };
+            TestProgramLoader.Sys.ProgQuery(ref attr);
+            Assert.That(ids[..(int)attr.ProgCnt], Is.EqualTo(new[] { TestProgramLoader.ProgramId(program) }));
+        }
+    }
+
+    private delegate BpfFileDescriptor LinkCreateReturn(in LinkCreateAttr attr);
+
+    private delegate void LinkUpdateCallback(in LinkUpdateAttr attr);
+}

@@ -1,0 +1,127 @@
+using System.Net;
+using System.Net.Sockets;
+using Ebpf.Kernel;
+using Ebpf.Kernel.Interop;
+using Ebpf.Links;
+
+namespace Ebpf.Tests.Links;
+
+/// <summary>XDP, TCX, sk_lookup and netfilter links over a veth pair into a private network namespace; socket filters.</summary>
+[Category("Kernel")]
+[Category("Link")]
+[NonParallelizable]
+public sealed unsafe class NetworkLinkTests
+{
+    private TestProgramLoader _loader = null!;
+
+    [SetUp]
+    public void SetUp() => _loader = new TestProgramLoader();
+
+    [TearDown]
+    public void TearDown() => _loader.Dispose();
+
+    [Test]
+    public void XdpSeesPacketsAndStopsAfterDispose()
+    {
+        using var veth = VethNamespace.Create();
+        using var program = _loader.Load(BpfProgramType.Xdp, result: 2); // XDP_PASS
+        var link = XdpLink.Attach(program, veth.HostInterface);
+        Assert.That(_loader.WaitAbove(0, veth.SendFromNamespace), Is.GreaterThan(0UL));
+        var info = link.Info();
+        Assert.That(info.Type, Is.EqualTo(BpfLinkType.Xdp));
+        Assert.That(info.IfIndex, Is.EqualTo(veth.HostIfIndex));
+
+        link.Dispose();
+        ulong after = _loader.Count;
+        veth.SendFromNamespace();
+        Thread.Sleep(50);
+        Assert.That(_loader.Count, Is.EqualTo(after));
+    }
+
+    [Test]
+    public void TcxOrdersByAnchorAndFires()
+    {
+        using var veth = VethNamespace.Create();
+        using var first = _loader.Load(BpfProgramType.SchedCls, result: -1, name: "tcx_a"); // TCX_NEXT
+        using var second = _loader.Load(BpfProgramType.SchedCls, result: -1, name: "tcx_b");
+        using var linkA = TcxLink.Attach(first, veth.HostIfIndex, BpfAttachType.TcxIngress);
+        using var linkB = TcxLink.Attach(second, veth.HostIfIndex, BpfAttachType.TcxIngress, LinkAnchor.BeforeProgram(first));
+        Assert.That(QueryDevice(veth.HostIfIndex, BpfAttachType.TcxIngress),
+            Is.EqualTo(new[] { TestProgramLoader.ProgramId(second), TestProgramLoader.ProgramId(first) }));
+
+        using var third = _loader.Load(BpfProgramType.SchedCls, result: -1, name: "tcx_c");
+        using var linkC = TcxLink.Attach(third, veth.HostIfIndex, BpfAttachType.TcxIngress, LinkAnchor.First);
+        Assert.That(QueryDevice(veth.HostIfIndex, BpfAttachType.TcxIngress)[0], Is.EqualTo(TestProgramLoader.ProgramId(third)));
+
+        Assert.That(_loader.WaitAbove(0, veth.SendFromNamespace), Is.GreaterThan(0UL));
+        var info = linkB.Info();
+        Assert.That(info.Type, Is.EqualTo(BpfLinkType.Tcx));
+        Assert.That(info.AttachType, Is.EqualTo(BpfAttachType.TcxIngress));
+        Assert.That(info.IfIndex, Is.EqualTo(veth.HostIfIndex));
+
+        var stale = Assert.Throws<EbpfException>(() => TcxLink.Attach(third, veth.HostIfIndex, BpfAttachType.TcxEgress, expectedRevision: 99))!;
+        Assert.That(stale.Errno, Is.Not.EqualTo(Errno.None));
+    }
+
+    [Test]
+    public void SkLookupRunsInTheNamespace()
+    {
+        using var veth = VethNamespace.Create();
+        using var program = _loader.Load(BpfProgramType.SkLookup, result: 1, expectedAttachType: BpfAttachType.SkLookup); // SK_PASS
+        using var link = NetnsLink.Attach(program, veth.NamespacePath, BpfAttachType.SkLookup);
+        Assert.That(_loader.WaitAbove(0, veth.SendIntoNamespace), Is.GreaterThan(0UL));
+        var info = link.Info();
+        Assert.That(info.Type, Is.EqualTo(BpfLinkType.Netns));
+        Assert.That(info.AttachType, Is.EqualTo(BpfAttachType.SkLookup));
+        Assert.That(info.NetnsInode, Is.GreaterThan(0u));
+    }
+
+    [Test]
+    public void NetfilterLocalOutFires()
+    {
+        using var program = _loader.Load(BpfProgramType.Netfilter, result: 1, expectedAttachType: BpfAttachType.Netfilter); // NF_ACCEPT
+        using var link = NetfilterLink.Attach(program, protocolFamily: 2, hook: 3, priority: 1234);
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        Assert.That(_loader.WaitAbove(0, () => socket.SendTo(new byte[] { 1 }, new IPEndPoint(IPAddress.Loopback, 9))), Is.GreaterThan(0UL));
+        var info = link.Info();
+        Assert.That(info.Type, Is.EqualTo(BpfLinkType.Netfilter));
+        Assert.That(info.Netfilter, Is.EqualTo((2u, 3u, 1234, 0u)));
+    }
+
+    [Test]
+    public void SocketFilterDropsUntilDisposed()
+    {
+        using var receiver = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        receiver.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        using var sender = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        using var program = _loader.Load(BpfProgramType.SocketFilter, result: 0);
+        var filter = SocketFilter.Attach(receiver, program);
+        for (int i = 0; i < 3; i++)
+        {
+            sender.SendTo(new byte[] { 1 }, receiver.LocalEndPoint!);
+        }
+
+        Thread.Sleep(50);
+        Assert.That(_loader.Count, Is.EqualTo(3UL));
+        Assert.That(receiver.Available, Is.Zero, "the filter dropped every datagram");
+
+        filter.Dispose();
+        sender.SendTo(new byte[] { 2 }, receiver.LocalEndPoint!);
+        receiver.ReceiveTimeout = 1000;
+        var buffer = new byte[4];
+        Assert.That(receiver.Receive(buffer), Is.EqualTo(1));
+        Assert.That(buffer[0], Is.EqualTo(2));
+        Assert.That(_loader.Count, Is.EqualTo(3UL));
+    }
+
+    private static uint[] QueryDevice(int ifIndex, BpfAttachType type)
+    {
+        var ids = new uint[8];
+        fixed (uint* p = ids)
+        {
+            var attr = new ProgQueryAttr { TargetFd = (uint)ifIndex, AttachType = type, ProgIds = (ulong)p, ProgCnt = 8 };
+            TestProgramLoader.Sys.ProgQuery(ref attr);
+            return ids[..(int)attr.ProgCnt];
+        }
+    }
+}

@@ -1,0 +1,111 @@
+using Ebpf.Asm;
+using Ebpf.Kernel;
+using Ebpf.Kernel.Interop;
+using AsmOps = Ebpf.Asm.Asm;
+
+namespace Ebpf.Tests.Links;
+
+/// <summary>
+/// Test programs for the link tests: each one increments the u64 at key 0 of a one-element array map (the
+/// <see cref="Counter"/>) and returns a fixed value, so a test sees that the hook fired by reading the map.
+/// </summary>
+internal sealed unsafe class TestProgramLoader : IDisposable
+{
+    public static readonly IBpfSyscalls Sys = LinuxBpfSyscalls.Instance;
+
+    public TestProgramLoader()
+    {
+        Counter = Sys.MapCreate(new MapCreateAttr { MapType = BpfMapType.Array, KeySize = 4, ValueSize = 8, MaxEntries = 1 });
+    }
+
+    /// <summary>The array map the programs count in.</summary>
+    public BpfFileDescriptor Counter { get; }
+
+    /// <summary>The counter's value.</summary>
+    public ulong Count
+    {
+        get
+        {
+            uint key = 0;
+            ulong value = 0;
+            Sys.MapLookupElem(new MapElemAttr { MapFd = (uint)Counter.DangerousGetFd(), Key = (ulong)&key, Value = (ulong)&value });
+            return value;
+        }
+    }
+
+    /// <summary>The instructions that increment the counter, then return <paramref name="result"/>.</summary>
+    public Instructions CountingCode(int result = 0) =>
+    [
+        AsmOps.StoreImm(Register.R10, -4, 0, AccessSize.Word),
+        AsmOps.LoadMapPtr(Register.R1, Counter.DangerousGetFd()),
+        AsmOps.Mov.Reg(Register.R2, Register.R10),
+        AsmOps.Add.Imm(Register.R2, -4),
+        AsmOps.Call(Helper.MapLookupElem),
+        AsmOps.JEq.Imm(Register.R0, 0, "out"),
+        AsmOps.Mov.Imm(Register.R1, 1),
+        AsmOps.AtomicAdd(Register.R0, 0, Register.R1),
+        AsmOps.Mov.Imm(Register.R0, result).WithSymbol("out"),
+        AsmOps.Exit(),
+    ];
+
+    /// <summary>Loads a counting program.</summary>
+    public BpfFileDescriptor Load(BpfProgramType type, int result = 0, BpfAttachType expectedAttachType = 0, uint attachBtfId = 0,
+        string name = "count") =>
+        LoadCode(type, CountingCode(result), expectedAttachType, attachBtfId, name);
+
+    /// <summary>Loads <paramref name="code"/>.</summary>
+    public static BpfFileDescriptor LoadCode(BpfProgramType type, Instructions code, BpfAttachType expectedAttachType = 0, uint attachBtfId = 0,
+        string name = "count")
+    {
+        byte[] bytes = code.Encode(ByteOrder.LittleEndian);
+        var log = new byte[1 << 16];
+        fixed (byte* insns = bytes)
+        fixed (byte* license = "GPL\0"u8)
+        fixed (byte* logBuf = log)
+        {
+            var attr = new ProgLoadAttr
+            {
+                ProgType = type,
+                ExpectedAttachType = expectedAttachType,
+                AttachBtfId = attachBtfId,
+                InsnCnt = (uint)(bytes.Length / Instruction.SlotSize),
+                Insns = (ulong)insns,
+                License = (ulong)license,
+                ProgName = BpfObjectName.From(name),
+                LogLevel = 1,
+                LogSize = (uint)log.Length,
+                LogBuf = (ulong)logBuf,
+            };
+            return Sys.ProgLoad(ref attr);
+        }
+    }
+
+    /// <summary>The kernel id of a program.</summary>
+    public static uint ProgramId(BpfFileDescriptor program)
+    {
+        ProgInfo info = default;
+        var attr = new ObjGetInfoAttr { BpfFd = (uint)program.DangerousGetFd(), InfoLen = (uint)sizeof(ProgInfo), Info = (ulong)&info };
+        Sys.ObjGetInfoByFd(ref attr);
+        return info.Id;
+    }
+
+    /// <summary>Waits up to a second for the counter to pass <paramref name="before"/>; returns the last value.</summary>
+    public ulong WaitAbove(ulong before, Action trigger)
+    {
+        for (int i = 0; i < 100; i++)
+        {
+            trigger();
+            ulong now = Count;
+            if (now > before)
+            {
+                return now;
+            }
+
+            Thread.Sleep(10);
+        }
+
+        return Count;
+    }
+
+    public void Dispose() => Counter.Dispose();
+}

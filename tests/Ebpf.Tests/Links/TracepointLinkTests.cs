@@ -1,0 +1,110 @@
+using System.Text.Json;
+using Ebpf.Kernel;
+using Ebpf.Links;
+
+namespace Ebpf.Tests.Links;
+
+/// <summary>Tracepoint links on syscalls/sys_enter_getpid, and the common link operations over them.</summary>
+[Category("Kernel")]
+[Category("Link")]
+public sealed class TracepointLinkTests
+{
+    private TestProgramLoader _loader = null!;
+
+    [SetUp]
+    public void SetUp() => _loader = new TestProgramLoader();
+
+    [TearDown]
+    public void TearDown() => _loader.Dispose();
+
+    [Test]
+    public void FiresOnGetpidAndStopsAfterDispose()
+    {
+        using var program = _loader.Load(BpfProgramType.Tracepoint);
+        var link = TracepointLink.Attach(program, "syscalls", "sys_enter_getpid");
+        ulong fired = _loader.WaitAbove(0, () => LinkTestNative.GetPid());
+        Assert.That(fired, Is.GreaterThan(0UL));
+
+        link.Dispose();
+        ulong after = _loader.Count;
+        for (int i = 0; i < 10; i++)
+        {
+            LinkTestNative.GetPid();
+        }
+
+        Assert.That(_loader.Count, Is.EqualTo(after));
+    }
+
+    [Test]
+    public void InfoMatchesBpftool()
+    {
+        using var program = _loader.Load(BpfProgramType.Tracepoint);
+        using var link = TracepointLink.Attach(program, "syscalls", "sys_enter_getpid", cookie: 42);
+        var info = link.Info();
+        using var scope = Assert.EnterMultipleScope();
+        Assert.That(info.Type, Is.EqualTo(BpfLinkType.PerfEvent));
+        Assert.That(info.ProgramId, Is.EqualTo(TestProgramLoader.ProgramId(program)));
+        Assert.That(info.PerfEventKind, Is.EqualTo(PerfEventLinkKind.Tracepoint));
+        Assert.That(info.Name, Is.EqualTo("sys_enter_getpid"));
+        Assert.That(info.Cookie, Is.EqualTo(42UL));
+
+        using var json = JsonDocument.Parse(ExternalTool.Run("bpftool", "-j", "link", "show", "id", info.Id.ToString()));
+        var root = json.RootElement;
+        Assert.That(root.GetProperty("id").GetUInt32(), Is.EqualTo(info.Id));
+        Assert.That(root.GetProperty("prog_id").GetUInt32(), Is.EqualTo(info.ProgramId));
+        Assert.That(root.GetProperty("type").GetString(), Is.EqualTo("perf_event"));
+    }
+
+    [Test]
+    public void EnumerateAndOpenByIdFindTheLink()
+    {
+        using var program = _loader.Load(BpfProgramType.Tracepoint);
+        using var link = TracepointLink.Attach(program, "syscalls", "sys_enter_getpid");
+        uint id = link.Info().Id;
+        Assert.That(Link.Enumerate().Select(l => l.Id), Does.Contain(id));
+        using var reopened = Link.OpenById(id);
+        Assert.That(reopened.Info().ProgramId, Is.EqualTo(TestProgramLoader.ProgramId(program)));
+    }
+
+    [Test]
+    public void PinnedLinkSurvivesTheHandle()
+    {
+        using var bpffs = BpffsMount.Create();
+        string pin = Path.Combine(bpffs.Path, "tp_link");
+        using var program = _loader.Load(BpfProgramType.Tracepoint);
+        uint id;
+        using (var link = TracepointLink.Attach(program, "syscalls", "sys_enter_getpid"))
+        {
+            id = link.Info().Id;
+            link.Pin(pin);
+        }
+
+        ulong before = _loader.Count;
+        Assert.That(_loader.WaitAbove(before, () => LinkTestNative.GetPid()), Is.GreaterThan(before), "pinned link still fires");
+
+        using (var reopened = Link.OpenPinned(pin))
+        {
+            Assert.That(reopened.Info().Id, Is.EqualTo(id));
+            reopened.Unpin();
+        }
+
+        Assert.That(File.Exists(pin), Is.False);
+        Assert.That(Link.Enumerate().Select(l => l.Id), Does.Not.Contain(id));
+    }
+
+    [Test]
+    public void UpdateIsNotSupportedForPerfEventLinks()
+    {
+        using var program = _loader.Load(BpfProgramType.Tracepoint);
+        using var other = _loader.Load(BpfProgramType.Tracepoint);
+        using var link = TracepointLink.Attach(program, "syscalls", "sys_enter_getpid");
+        Assert.That(() => link.Update(other), Throws.InstanceOf<Exception>());
+    }
+
+    [Test]
+    public void UnknownTracepointIsAnArgumentError()
+    {
+        using var program = _loader.Load(BpfProgramType.Tracepoint);
+        Assert.That(() => TracepointLink.Attach(program, "syscalls", "no_such_tracepoint"), Throws.ArgumentException);
+    }
+}

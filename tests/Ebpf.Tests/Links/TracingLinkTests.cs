@@ -1,0 +1,112 @@
+using Ebpf.Asm;
+using Ebpf.Btf;
+using Ebpf.Kernel;
+using Ebpf.Links;
+using AsmOps = Ebpf.Asm.Asm;
+
+namespace Ebpf.Tests.Links;
+
+/// <summary>Raw tracepoint, tp_btf, fentry and iterator links on the running kernel.</summary>
+[Category("Kernel")]
+[Category("Link")]
+public sealed class TracingLinkTests
+{
+    private TestProgramLoader _loader = null!;
+
+    [SetUp]
+    public void SetUp() => _loader = new TestProgramLoader();
+
+    [TearDown]
+    public void TearDown() => _loader.Dispose();
+
+    [Test]
+    public void RawTracepointFiresAndDetaches()
+    {
+        using var program = _loader.Load(BpfProgramType.RawTracepoint);
+        var link = RawTracepointLink.Attach(program, "sys_enter");
+        Assert.That(_loader.WaitAbove(0, () => LinkTestNative.GetPid()), Is.GreaterThan(0UL));
+        var info = link.Info();
+        Assert.That(info.Type, Is.EqualTo(BpfLinkType.RawTracepoint));
+        Assert.That(info.Name, Is.EqualTo("sys_enter"));
+
+        Assert.That(link.Detach, Throws.InstanceOf<EbpfNotSupportedException>(), "raw tracepoint links cannot be detached, only closed");
+        link.Dispose();
+        ulong after = _loader.Count;
+        Thread.Sleep(20);
+        LinkTestNative.GetPid();
+        Assert.That(_loader.Count, Is.EqualTo(after));
+    }
+
+    [Test]
+    public void TpBtfFires()
+    {
+        uint btfId = VmlinuxId("btf_trace_sys_enter", BtfKind.Typedef);
+        using var program = _loader.Load(BpfProgramType.Tracing, expectedAttachType: BpfAttachType.TraceRawTp, attachBtfId: btfId);
+        using var link = TracingLink.Attach(program, BpfAttachType.TraceRawTp);
+        Assert.That(_loader.WaitAbove(0, () => LinkTestNative.GetPid()), Is.GreaterThan(0UL));
+        var info = link.Info();
+        Assert.That(info.ProgramId, Is.EqualTo(TestProgramLoader.ProgramId(program)));
+    }
+
+    [Test]
+    public void FentryFires()
+    {
+        uint btfId = VmlinuxId("__task_pid_nr_ns", BtfKind.Func);
+        BpfFileDescriptor program;
+        try
+        {
+            program = _loader.Load(BpfProgramType.Tracing, expectedAttachType: BpfAttachType.TraceFentry, attachBtfId: btfId);
+        }
+        catch (EbpfPermissionException e)
+        {
+            // The load itself is the probe: root gets EPERM when the kernel has no BPF trampolines (no CONFIG_FUNCTION_TRACER).
+            Assert.Ignore($"fentry: the kernel refuses fentry programs ({e.Errno}); BPF trampolines need CONFIG_FUNCTION_TRACER");
+            return;
+        }
+
+        using var owned = program;
+        using var link = TracingLink.Attach(program, BpfAttachType.TraceFentry, cookie: 7);
+        Assert.That(_loader.WaitAbove(0, () => LinkTestNative.GetPid()), Is.GreaterThan(0UL));
+        var info = link.Info();
+        using var scope = Assert.EnterMultipleScope();
+        Assert.That(info.Type, Is.EqualTo(BpfLinkType.Tracing));
+        Assert.That(info.AttachType, Is.EqualTo(BpfAttachType.TraceFentry));
+        Assert.That(info.TargetBtfId, Is.EqualTo(btfId));
+    }
+
+    [Test]
+    public void TaskIteratorListsTasks()
+    {
+        uint btfId = VmlinuxId("bpf_iter_task", BtfKind.Func);
+        Instructions code =
+        [
+            AsmOps.LoadMem(Register.R6, Register.R1, 0, AccessSize.DWord),
+            AsmOps.LoadMem(Register.R7, Register.R1, 8, AccessSize.DWord),
+            AsmOps.JEq.Imm(Register.R7, 0, "out"),
+            AsmOps.LoadMem(Register.R1, Register.R6, 0, AccessSize.DWord),
+            AsmOps.StoreImm(Register.R10, -8, 0x6b736174, AccessSize.Word), // "task"
+            AsmOps.StoreImm(Register.R10, -4, 0x0a, AccessSize.Word), // "\n"
+            AsmOps.Mov.Reg(Register.R2, Register.R10),
+            AsmOps.Add.Imm(Register.R2, -8),
+            AsmOps.Mov.Imm(Register.R3, 5),
+            AsmOps.Call(Helper.SeqWrite),
+            AsmOps.Mov.Imm(Register.R0, 0).WithSymbol("out"),
+            AsmOps.Exit(),
+        ];
+        using var program = TestProgramLoader.LoadCode(BpfProgramType.Tracing, code, BpfAttachType.TraceIter, btfId, "iter_task");
+        using var link = IterLink.Attach(program);
+        string text = link.ReadAllText();
+        int tasks = text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
+        Assert.That(tasks, Is.GreaterThanOrEqualTo(Environment.ProcessorCount));
+        Assert.That(text.Split('\n', StringSplitOptions.RemoveEmptyEntries), Is.All.EqualTo("task"));
+        Assert.That(link.Info().Type, Is.EqualTo(BpfLinkType.Iter));
+        Assert.That(link.Info().Name, Is.EqualTo("task"));
+    }
+
+    private static uint VmlinuxId(string name, BtfKind kind)
+    {
+        var ids = KernelBtf.SharedVmlinux.FindIds(name, kind);
+        Assert.That(ids, Is.Not.Empty, $"{name} in vmlinux BTF");
+        return ids[0];
+    }
+}

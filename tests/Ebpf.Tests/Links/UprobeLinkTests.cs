@@ -1,0 +1,109 @@
+using Ebpf.Links;
+
+namespace Ebpf.Tests.Links;
+
+/// <summary>Uprobes on a function of a small C program built with gcc for the test.</summary>
+[Category("Kernel")]
+[Category("Link")]
+public sealed class UprobeLinkTests
+{
+    private const string Source = """
+        #include <stdlib.h>
+        __attribute__((noinline)) int ebpf_probe_target(int x) { __asm__ volatile(""); return x + 1; }
+        int main(int argc, char **argv) {
+            int n = argc > 1 ? atoi(argv[1]) : 1, s = 0;
+            for (int i = 0; i < n; i++) s += ebpf_probe_target(i);
+            return s < 0;
+        }
+        """;
+
+    private TestProgramLoader _loader = null!;
+    private string _dir = string.Empty;
+    private string _binary = string.Empty;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _loader = new TestProgramLoader();
+        _dir = Directory.CreateTempSubdirectory("ebpf-links-uprobe-").FullName;
+        string source = Path.Combine(_dir, "target.c");
+        File.WriteAllText(source, Source);
+        _binary = Path.Combine(_dir, "target");
+        ExternalTool.Run("gcc", "-O1", "-o", _binary, source);
+    }
+
+    [TearDown]
+    public void TearDown()
+    {
+        _loader.Dispose();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    [Test]
+    public void SymbolOffsetMatchesNm()
+    {
+        // nm prints st_value; for a non-PIE-or-PIE executable the text segment maps file offset = vaddr - segment delta.
+        string nm = ExternalTool.Run("nm", _binary);
+        string line = nm.Split('\n').Single(l => l.EndsWith(" ebpf_probe_target", StringComparison.Ordinal));
+        ulong value = Convert.ToUInt64(line[..line.IndexOf(' ', StringComparison.Ordinal)], 16);
+        ulong offset = UprobeSymbols.Offset(_binary, "ebpf_probe_target");
+        Assert.That(offset, Is.LessThanOrEqualTo(value));
+        Assert.That(offset % 16, Is.EqualTo(value % 16));
+        Assert.That(() => UprobeSymbols.Offset(_binary, "no_such_function"), Throws.ArgumentException);
+    }
+
+    [Test]
+    public void UprobeCountsCalls()
+    {
+        using var program = _loader.Load(BpfProgramType.Kprobe);
+        using var link = UprobeLink.Attach(program, _binary, "ebpf_probe_target", cookie: 9);
+        ExternalTool.Run(_binary, "5");
+        Assert.That(_loader.Count, Is.EqualTo(5UL));
+        var info = link.Info();
+        Assert.That(info.PerfEventKind, Is.EqualTo(PerfEventLinkKind.Uprobe));
+        Assert.That(info.Name, Is.EqualTo(_binary));
+        Assert.That(info.Offset, Is.EqualTo((uint)UprobeSymbols.Offset(_binary, "ebpf_probe_target")));
+        Assert.That(info.Cookie, Is.EqualTo(9UL));
+    }
+
+    [Test]
+    public void UretprobeCountsReturns()
+    {
+        using var program = _loader.Load(BpfProgramType.Kprobe);
+        using var link = UprobeLink.Attach(program, _binary, "ebpf_probe_target", retprobe: true);
+        ExternalTool.Run(_binary, "3");
+        Assert.That(_loader.Count, Is.EqualTo(3UL));
+        Assert.That(link.Info().PerfEventKind, Is.EqualTo(PerfEventLinkKind.Uretprobe));
+    }
+
+    [Test]
+    public void PidFilterExcludesOtherProcesses()
+    {
+        using var program = _loader.Load(BpfProgramType.Kprobe);
+        using var link = UprobeLink.Attach(program, _binary, "ebpf_probe_target", pid: Environment.ProcessId);
+        ExternalTool.Run(_binary, "4");
+        Assert.That(_loader.Count, Is.Zero);
+    }
+
+    [Test]
+    public void DisposeDetaches()
+    {
+        using var program = _loader.Load(BpfProgramType.Kprobe);
+        UprobeLink.Attach(program, _binary, "ebpf_probe_target").Dispose();
+        ExternalTool.Run(_binary, "4");
+        Assert.That(_loader.Count, Is.Zero);
+    }
+
+    [Test]
+    public void UprobeMultiCountsCallsAndMain()
+    {
+        using var program = _loader.Load(BpfProgramType.Kprobe, expectedAttachType: BpfAttachType.TraceUprobeMulti);
+        using var link = UprobeMultiLink.Attach(program, _binary, ["ebpf_probe_target", "main"], cookies: [1, 2]);
+        ExternalTool.Run(_binary, "4");
+        Assert.That(_loader.Count, Is.EqualTo(5UL));
+        var info = link.Info();
+        Assert.That(info.Type, Is.EqualTo(BpfLinkType.UprobeMulti));
+        Assert.That(info.Count, Is.EqualTo(2u));
+        Assert.That(info.Name, Is.EqualTo(_binary));
+    }
+}
