@@ -458,7 +458,7 @@ public sealed unsafe class LinuxBpfSyscalls : IBpfSyscalls
             return new EbpfPermissionException(command, errno, log.Length == 0 ? null : LastLine(log));
         }
 
-        if (log.Length > 0 || errno is Errno.EACCES or Errno.EINVAL or Errno.ENOSPC)
+        if (log.Length > 0 || errno is Errno.EACCES or Errno.EINVAL or Errno.ENOSPC or Errno.E2BIG) // E2BIG: too complex
         {
             return new EbpfVerifierException(command, errno, log, errno == Errno.ENOSPC);
         }

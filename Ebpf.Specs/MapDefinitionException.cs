@@ -5,7 +5,7 @@ namespace Ebpf.Specs;
 /// a BTF map definition, a legacy definition with non-zero unknown bytes, a <c>values</c> initialiser pointing at
 /// the wrong kind of symbol, and the like. The message names the map and the field.
 /// </summary>
-public sealed class MapDefinitionException : Exception
+public sealed class MapDefinitionException : FormatException
 {
     /// <summary>Creates the exception with no message.</summary>
     public MapDefinitionException()

@@ -19,8 +19,26 @@ public static class FuzzTargets
     /// <summary>Instruction streams in both byte orders, listed in the verifier's syntax and encoded again.</summary>
     public static FuzzTarget Instructions { get; } = new("asm", RunInstructions, [typeof(InstructionFormatException)]);
 
+    /// <summary>A whole object read into a <see cref="Specs.CollectionSpec"/>: programs, relocations, maps, globals.</summary>
+    public static FuzzTarget Specs { get; } = new("specs", RunSpecs,
+        [typeof(ElfFormatException), typeof(BtfFormatException), typeof(InstructionFormatException), typeof(Ebpf.Specs.ElfSpecException), typeof(Ebpf.Specs.MapDefinitionException)]);
+
     /// <summary>Every target.</summary>
-    public static IReadOnlyList<FuzzTarget> All { get; } = [Elf, Btf, ObjectBtf, Instructions];
+    public static IReadOnlyList<FuzzTarget> All { get; } = [Elf, Btf, ObjectBtf, Instructions, Specs];
+
+    private static void RunSpecs(byte[] input)
+    {
+        var spec = Ebpf.Specs.CollectionSpec.Load(input);
+        foreach (var program in spec.Programs.Values)
+        {
+            _ = program.Instructions.Count;
+        }
+
+        foreach (var variable in spec.Variables.Values)
+        {
+            _ = variable.Bytes.Length;
+        }
+    }
 
     private static void RunElf(byte[] input)
     {

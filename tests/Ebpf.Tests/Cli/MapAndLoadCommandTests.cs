@@ -69,8 +69,8 @@ public class MapAndLoadCommandTests
         }
 
         var error = new StringWriter();
-        Assert.That(LoadCommand.Run(LinuxBpfSyscalls.Instance, TestPrograms.Path("verifier_fail"), null, TextWriter.Null, error), Is.EqualTo(1));
-        Assert.That(error.ToString(), Does.Contain("verifier_fail.bpf.c"));
+        Assert.That(LoadCommand.Run(LinuxBpfSyscalls.Instance, TestPrograms.Path("verifier_errors_noload"), null, TextWriter.Null, error), Is.EqualTo(1));
+        Assert.That(error.ToString(), Does.Contain("verifier_errors_noload.bpf.c"));
     }
 
     // Key and value bytes of each entry, from bpftool's dump JSON or ours (bpftool adds "formatted" when the map has BTF).

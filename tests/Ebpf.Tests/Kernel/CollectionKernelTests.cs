@@ -113,8 +113,12 @@ public class CollectionKernelTests
     [Test]
     public void AVerifierFailureClosesEverythingAndRemovesPins()
     {
-        var spec = CollectionSpec.Load(TestPrograms.Path("verifier_fail"));
+        // maps_btf pins a map by name; the failing program comes after the maps are created and pinned.
+        var spec = CollectionSpec.Load(TestPrograms.Path("maps_btf"));
+        var wrong = CollectionSpec.Load(TestPrograms.Path("verifier_errors_noload")).Programs["out_of_bounds"];
+        spec.Programs[wrong.Name] = wrong;
         using var bpffs = new TempBpffs();
+        Assert.Throws<EbpfVerifierException>(() => Collection.Load(spec)); // warm the caches (kernel BTF) first
         int fds = OpenFds();
         var error = Assert.Throws<EbpfVerifierException>(() => Collection.Load(spec, new CollectionLoadOptions { PinPath = bpffs.Path }));
         TestContext.Out.WriteLine(error!.Message);

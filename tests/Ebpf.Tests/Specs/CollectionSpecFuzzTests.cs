@@ -1,12 +1,13 @@
 using System.Buffers.Binary;
 using Ebpf.Btf;
+using Ebpf.Asm;
 using Ebpf.Elf;
 
 namespace Ebpf.Tests.Specs;
 
 /// <summary>
 /// Deterministic mutations of the symbols, relocations and code of every test object: each must either load
-/// or fail with <see cref="ElfFormatException"/>, <see cref="BtfFormatException"/> or <see cref="ElfSpecException"/>.
+/// or fail with <see cref="ElfFormatException"/>, <see cref="BtfFormatException"/>, <see cref="ElfSpecException"/>, <see cref="MapDefinitionException"/> or <see cref="InstructionFormatException"/>.
 /// </summary>
 [TestFixture]
 public sealed class CollectionSpecFuzzTests
@@ -81,7 +82,7 @@ public sealed class CollectionSpecFuzzTests
         {
             CollectionSpec.Load(image.AsMemory());
         }
-        catch (Exception e) when (e is ElfFormatException or BtfFormatException or ElfSpecException)
+        catch (Exception e) when (e is ElfFormatException or BtfFormatException or ElfSpecException or MapDefinitionException or InstructionFormatException)
         {
         }
         catch (Exception e)
