@@ -67,6 +67,7 @@ public class CorePatchTests
         Assert.That(program.SlotCount, Is.EqualTo(slots), "jumps stay valid");
         Assert.That(result.Patches.Select(p => p.InstructionIndex), Is.EqualTo(new[] { 0, 1, 2, 3, 4, 5, 7 }));
         Assert.That(result.PoisonedCount, Is.EqualTo(2));
+        Assert.That(result.Patches.Select(p => p.Poisoned), Is.EqualTo(new[] { false, false, true, false, false, true, false }));
         Assert.That(program[5].Metadata?.Tag, Is.InstanceOf<CoreRelocation>(), "the poison keeps its relocation");
     }
 
