@@ -7,9 +7,9 @@ namespace Ebpf.Btf;
 /// is safe), or the constant of an <c>lddw</c>; or poisons it.</summary>
 internal static class CoreInstructionPatcher
 {
-    /// <summary>Patches instruction <paramref name="index"/>; returns true when a poisoned <c>lddw</c> became two
-    /// instructions.</summary>
-    public static bool Patch(Instructions instructions, int index, CoreRelocationOutcome outcome)
+    /// <summary>Patches instruction <paramref name="index"/>; returns how many instructions it now takes
+    /// (0: patched in place; 1: poisoned; 2: a poisoned <c>lddw</c>, now two poison calls).</summary>
+    public static int Patch(Instructions instructions, int index, CoreRelocationOutcome outcome)
     {
         var insn = instructions[index];
         if (outcome.Poison)
@@ -33,7 +33,7 @@ internal static class CoreInstructionPatcher
                 }
 
                 instructions[index] = insn.WithConstant(unchecked((int)value));
-                return false;
+                return 0;
 
             case InstructionClass.LdX or InstructionClass.St or InstructionClass.StX:
                 if (outcome.Validate && unchecked((ulong)(long)insn.Offset) != orig)
@@ -73,7 +73,7 @@ internal static class CoreInstructionPatcher
                 }
 
                 instructions[index] = insn;
-                return false;
+                return 0;
 
             case InstructionClass.Ld:
                 if (!insn.OpCode.IsLoadImm64 || (byte)insn.Src != 0 || insn.Offset != 0)
@@ -87,14 +87,14 @@ internal static class CoreInstructionPatcher
                 }
 
                 instructions[index] = insn.WithConstant(unchecked((long)value));
-                return false;
+                return 0;
 
             default:
                 throw Error(outcome, index, $"cannot relocate instruction with opcode {insn.OpCode}");
         }
     }
 
-    private static bool Poison(Instructions instructions, int index)
+    private static int Poison(Instructions instructions, int index)
     {
         var insn = instructions[index];
         instructions[index] = CoreRelocationPoison.Create(insn.Metadata);
@@ -102,10 +102,10 @@ internal static class CoreInstructionPatcher
         {
             // keep the slot layout: both halves of the lddw become poison calls, as in libbpf
             instructions.Insert(index + 1, CoreRelocationPoison.Create());
-            return true;
+            return 2;
         }
 
-        return false;
+        return 1;
     }
 
     private static CoreRelocationException Error(CoreRelocationOutcome outcome, int index, string message) =>

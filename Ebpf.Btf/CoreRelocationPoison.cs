@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 using Ebpf.Asm;
 
 namespace Ebpf.Btf;
@@ -7,7 +8,7 @@ namespace Ebpf.Btf;
 /// <summary>The instruction libbpf (and <see cref="CoreRelocator"/>) leaves where a CO-RE relocation cannot be
 /// satisfied: a call to the non-existent helper <c>0xbad2310</c>. The verifier only rejects it when it is reachable,
 /// which this type turns into a readable "bad CO-RE relocation" message.</summary>
-public static class CoreRelocationPoison
+public static partial class CoreRelocationPoison
 {
     /// <summary>The helper id of the poison call, <c>0xbad2310</c> ("bad relo").</summary>
     public const int HelperId = 195896080;
@@ -75,4 +76,43 @@ public static class CoreRelocationPoison
         int index = instructions.IndexOfSlot(slot);
         return index < 0 ? null : Describe(instructions, index, btf);
     }
+
+    /// <summary>Explains a verifier rejection caused by a reachable poison call: the kernel logs
+    /// <c>N: (85) call unknown#195896080</c> then <c>invalid func unknown#195896080</c>; this finds instruction N
+    /// and describes its relocation as <see cref="DescribeSlot"/> does.</summary>
+    /// <param name="verifierLog">The verifier log of the failed load.</param>
+    /// <param name="instructions">The program as it was loaded.</param>
+    /// <param name="btf">The program's own BTF; optional.</param>
+    /// <returns>The "bad CO-RE relocation" message, or null when the log does not end on a poison call.</returns>
+    public static string? ExplainVerifierLog(string verifierLog, Instructions instructions, BtfSpec? btf = null)
+    {
+        ArgumentNullException.ThrowIfNull(verifierLog);
+        ArgumentNullException.ThrowIfNull(instructions);
+        if (!verifierLog.Contains($"invalid func unknown#{HelperId}", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var calls = PoisonCallLine().Matches(verifierLog);
+        if (calls.Count > 0
+            && int.TryParse(calls[^1].Groups[1].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out int slot)
+            && DescribeSlot(instructions, slot, btf) is { } message)
+        {
+            return message;
+        }
+
+        // no instruction line (log level 0): name the first poisoned instruction
+        for (int i = 0; i < instructions.Count; i++)
+        {
+            if (IsPoison(instructions[i]))
+            {
+                return Describe(instructions, i, btf);
+            }
+        }
+
+        return "bad CO-RE relocation";
+    }
+
+    [GeneratedRegex(@"^(\d+): \(85\) call unknown#195896080", RegexOptions.Multiline | RegexOptions.CultureInvariant)]
+    private static partial Regex PoisonCallLine();
 }

@@ -8,5 +8,5 @@ public sealed record CoreRelocationResult(IReadOnlyList<CoreRelocationPatch> Pat
     public int Count => Patches.Count;
 
     /// <summary>Number of instructions poisoned because the target lacks what they need.</summary>
-    public int PoisonedCount => Patches.Count(p => p.Outcome.Poison || p.Outcome.FailMemorySizeAdjust);
+    public int PoisonedCount => Patches.Count(p => p.Poisoned);
 }

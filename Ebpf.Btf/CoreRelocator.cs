@@ -9,7 +9,8 @@ namespace Ebpf.Btf;
 /// vmlinux has none), follows the access through each, checks the candidates agree, and patches the instruction's
 /// immediate, offset or 64-bit constant. A relocation the target cannot satisfy poisons its instruction
 /// (<see cref="CoreRelocationPoison"/>). One relocator shares its candidate cache between the programs of an
-/// object: a type's candidate list narrows to the ones that matched, as in libbpf.
+/// object: a type's candidate list narrows to the ones that matched, as in libbpf. Not thread-safe; apply each
+/// program once (a second pass would find the patched values where it expects the compiler's).
 /// </summary>
 public sealed class CoreRelocator
 {
@@ -166,18 +167,18 @@ public sealed class CoreRelocator
         }
 
         // patch from the end, so an inserted second poison call does not move the ones still to do
-        var inserted = new bool[work.Count];
+        var poisoned = new int[work.Count];
         for (int w = work.Count - 1; w >= 0; w--)
         {
-            inserted[w] = CoreInstructionPatcher.Patch(instructions, work[w].Index, work[w].Outcome);
+            poisoned[w] = CoreInstructionPatcher.Patch(instructions, work[w].Index, work[w].Outcome);
         }
 
         var patches = new CoreRelocationPatch[work.Count];
         int shift = 0;
         for (int w = 0; w < work.Count; w++)
         {
-            patches[w] = new CoreRelocationPatch(work[w].Index + shift, work[w].Outcome);
-            shift += inserted[w] ? 1 : 0;
+            patches[w] = new CoreRelocationPatch(work[w].Index + shift, work[w].Outcome, poisoned[w] > 0);
+            shift += poisoned[w] == 2 ? 1 : 0;
         }
 
         return new CoreRelocationResult(patches);

@@ -50,6 +50,10 @@ struct no_such_kernel_type___x {
 	int a;
 } __attribute__((preserve_access_index));
 
+/* typedef flavors: integers of any size are compatible, a pointer is not an integer */
+typedef long pid_t___long;
+typedef struct sk_buff *pid_t___ptr;
+
 enum bpf_map_type___x {
 	BPF_MAP_TYPE_ARRAY___x = 7,
 	BPF_MAP_TYPE_NO_SUCH___x = 99,
@@ -110,6 +114,9 @@ int kinds_types(void *ctx)
 	r += bpf_core_type_exists(struct no_such_kernel_type___x);
 	r += bpf_core_type_size(struct no_such_kernel_type___x);
 	r += bpf_core_type_size(struct sk_buff);
+	r += bpf_core_type_exists(pid_t___long);
+	r += bpf_core_type_size(pid_t___long);
+	r += bpf_core_type_exists(pid_t___ptr);
 	r += bpf_core_type_id_kernel(struct sk_buff);
 	r += bpf_core_type_id_kernel(struct no_such_kernel_type___x);
 	r += bpf_core_enum_value(enum bpf_map_type___x, BPF_MAP_TYPE_ARRAY___x);

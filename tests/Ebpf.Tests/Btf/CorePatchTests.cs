@@ -67,6 +67,7 @@ public class CorePatchTests
         Assert.That(program.SlotCount, Is.EqualTo(slots), "jumps stay valid");
         Assert.That(result.Patches.Select(p => p.InstructionIndex), Is.EqualTo(new[] { 0, 1, 2, 3, 4, 5, 7 }));
         Assert.That(result.PoisonedCount, Is.EqualTo(2));
+        Assert.That(result.Patches.Select(p => p.Poisoned), Is.EqualTo(new[] { false, false, true, false, false, true, false }));
         Assert.That(program[5].Metadata?.Tag, Is.InstanceOf<CoreRelocation>(), "the poison keeps its relocation");
     }
 
@@ -134,6 +135,27 @@ public class CorePatchTests
         Assert.That(CoreRelocationPoison.DescribeSlot(program, 2), Does.StartWith("bad CO-RE relocation at instruction 2"), "second half of the lddw");
         Assert.That(CoreRelocationPoison.DescribeSlot(program, 99), Is.Null);
         Assert.That(program[3].Helper, Is.EqualTo((Helper)0xbad2310));
+    }
+
+    [Test]
+    public void VerifierLogOfAReachablePoisonIsExplained()
+    {
+        var (local, task, _) = Local();
+        var t = new CoreBtf();
+        t.Struct("task", 0);
+        var program = new Instructions
+        {
+            Ebpf.Asm.Asm.Mov.Imm(Register.R0, 0),
+            Tagged(Ebpf.Asm.Asm.Mov.Imm(Register.R1, 4), task, "0:1", CoreRelocationKind.FieldByteOffset),
+            Ebpf.Asm.Asm.Exit(),
+        };
+        CoreRelocator.Apply(program, local, [t.Build()]);
+
+        // what the kernel prints at log level 1 when it reaches the poison call
+        const string log = "0: R1=ctx() R10=fp0\n0: (b7) r0 = 0                       ; R0_w=0\n1: (85) call unknown#195896080\ninvalid func unknown#195896080\nprocessed 2 insns\n";
+        Assert.That(CoreRelocationPoison.ExplainVerifierLog(log, program, local), Does.StartWith("bad CO-RE relocation FieldByteOffset of [5] Struct 'task' access '0:1' at instruction 1"));
+        Assert.That(CoreRelocationPoison.ExplainVerifierLog("invalid func unknown#195896080\n", program), Does.StartWith("bad CO-RE relocation FieldByteOffset"));
+        Assert.That(CoreRelocationPoison.ExplainVerifierLog("R1 invalid mem access 'scalar'\n", program), Is.Null);
     }
 
     [Test]
