@@ -118,6 +118,34 @@ public sealed class CollectionSpecLinkingTests
         Assert.That(maps, Is.EqualTo(new[] { (PseudoSource.MapFd, "legacy_hash", 0L), (PseudoSource.MapFd, "legacy_array", 0L) }), "a static map is found by the section symbol and offset");
     }
 
+    [TestCase(false)]
+    [TestCase(true)]
+    public void ObjectsWithoutBtfLoad(bool bigEndian)
+    {
+        string stripped = Path.Combine(Directory.CreateTempSubdirectory("ebpf-nobtf-").FullName, "legacy.o");
+        try
+        {
+            ExternalTool.Run("llvm-objcopy-14", "--remove-section", ".BTF", "--remove-section", ".BTF.ext", "--remove-section", ".rel.BTF",
+                "--remove-section", ".rel.BTF.ext", TestPrograms.Path("legacy_maps_noload", bigEndian), stripped);
+            var spec = CollectionSpec.Load(stripped);
+            Assert.That(spec.Types, Is.Null);
+            var program = spec.Programs["legacy_reader"];
+            Assert.That(program.Btf, Is.Null);
+            Assert.That(program.Instructions.Where(i => i.IsLoadFromMap).Select(i => i.Reference), Is.EqualTo(new[] { "legacy_hash", "legacy_array" }));
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(stripped)!, recursive: true);
+        }
+    }
+
+    [Test]
+    public void NonBpfObjectsAreRefused()
+    {
+        var e = Assert.Throws<ElfSpecException>(() => CollectionSpec.Load("/bin/true"));
+        Assert.That(e!.Message, Does.Contain("not a BPF object"));
+    }
+
     [Test]
     public void UnsupportedRelocationsNameSymbolAndSection()
     {
