@@ -107,6 +107,12 @@ public sealed class CollectionSpecLinkingTests
         var ksyms = program.Instructions.Where(i => i.OpCode.IsLoadImm64 && (byte)i.Src == PseudoSource.BtfId).Select(i => i.Reference);
         Assert.That(ksyms, Is.EquivalentTo(new[] { "bpf_prog_active", "init_task" }));
         Assert.That(program.Instructions.Count(i => i.Reference == ".kconfig"), Is.EqualTo(1));
+
+        // String literals live in .rodata.str1.1, a read-only map without BTF (libbpf makes one too).
+        var strings = spec.Maps[".rodata.str1.1"];
+        Assert.That((strings.Flags, strings.Freeze, strings.Value), Is.EqualTo((BpfMapFlags.RdonlyProg, true, (Ebpf.Btf.BtfType?)null)));
+        Assert.That(strings.Contents[0].Value.ToArray(), Is.EqualTo("second %d\n\0"u8.ToArray()));
+        Assert.That(program.Instructions.Count(i => i.Reference == ".rodata.str1.1"), Is.EqualTo(1));
     }
 
     [TestCase(false)]
