@@ -17,6 +17,7 @@ int with_ksyms(void *ctx)
 	bpf_rcu_read_lock();
 	seen[0] = *(int *)bpf_this_cpu_ptr(&bpf_prog_active);
 	seen[1] = (__u64)&init_task + LINUX_KERNEL_VERSION;
+	bpf_trace_printk("second %d\n", sizeof("second %d\n"), seen[1]);
 	bpf_rcu_read_unlock();
 	return 0;
 }

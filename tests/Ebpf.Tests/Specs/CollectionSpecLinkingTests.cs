@@ -107,6 +107,12 @@ public sealed class CollectionSpecLinkingTests
         var ksyms = program.Instructions.Where(i => i.OpCode.IsLoadImm64 && (byte)i.Src == PseudoSource.BtfId).Select(i => i.Reference);
         Assert.That(ksyms, Is.EquivalentTo(new[] { "bpf_prog_active", "init_task" }));
         Assert.That(program.Instructions.Count(i => i.Reference == ".kconfig"), Is.EqualTo(1));
+
+        // String literals live in .rodata.str1.1, a read-only map without BTF (libbpf makes one too).
+        var strings = spec.Maps[".rodata.str1.1"];
+        Assert.That((strings.Flags, strings.Freeze, strings.Value), Is.EqualTo((BpfMapFlags.RdonlyProg, true, (Ebpf.Btf.BtfType?)null)));
+        Assert.That(strings.Contents[0].Value.ToArray(), Is.EqualTo("second %d\n\0"u8.ToArray()));
+        Assert.That(program.Instructions.Count(i => i.Reference == ".rodata.str1.1"), Is.EqualTo(1));
     }
 
     [TestCase(false)]
@@ -116,6 +122,34 @@ public sealed class CollectionSpecLinkingTests
         var program = Load("legacy_maps_noload", bigEndian).Programs["legacy_reader"];
         var maps = program.Instructions.Where(i => i.IsLoadFromMap).Select(i => ((byte)i.Src, i.Reference, i.Constant));
         Assert.That(maps, Is.EqualTo(new[] { (PseudoSource.MapFd, "legacy_hash", 0L), (PseudoSource.MapFd, "legacy_array", 0L) }), "a static map is found by the section symbol and offset");
+    }
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public void ObjectsWithoutBtfLoad(bool bigEndian)
+    {
+        string stripped = Path.Combine(Directory.CreateTempSubdirectory("ebpf-nobtf-").FullName, "legacy.o");
+        try
+        {
+            ExternalTool.Run("llvm-objcopy-14", "--remove-section", ".BTF", "--remove-section", ".BTF.ext", "--remove-section", ".rel.BTF",
+                "--remove-section", ".rel.BTF.ext", TestPrograms.Path("legacy_maps_noload", bigEndian), stripped);
+            var spec = CollectionSpec.Load(stripped);
+            Assert.That(spec.Types, Is.Null);
+            var program = spec.Programs["legacy_reader"];
+            Assert.That(program.Btf, Is.Null);
+            Assert.That(program.Instructions.Where(i => i.IsLoadFromMap).Select(i => i.Reference), Is.EqualTo(new[] { "legacy_hash", "legacy_array" }));
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(stripped)!, recursive: true);
+        }
+    }
+
+    [Test]
+    public void NonBpfObjectsAreRefused()
+    {
+        var e = Assert.Throws<ElfSpecException>(() => CollectionSpec.Load("/bin/true"));
+        Assert.That(e!.Message, Does.Contain("not a BPF object"));
     }
 
     [Test]
