@@ -142,4 +142,25 @@ public interface IBpfSyscalls
 
     /// <summary><c>setrlimit(RLIMIT_MEMLOCK)</c>. Before Linux 5.11 maps and programs are charged against this limit.</summary>
     void SetMemlockLimit(in ResourceLimit limit);
+
+    /// <summary><c>epoll_create1(EPOLL_CLOEXEC)</c>: a new epoll instance, used by the event readers to wait on several descriptors.</summary>
+    BpfFileDescriptor EpollCreate();
+
+    /// <summary><c>epoll_ctl(2)</c>: adds, changes or removes <paramref name="fd"/> in the set; <paramref name="data"/> comes back in <see cref="EpollEvent.Data"/>.</summary>
+    void EpollCtl(BpfFileDescriptor epoll, EpollOperation operation, BpfFileDescriptor fd, EpollEvents events, ulong data);
+
+    /// <summary>
+    /// <c>epoll_wait(2)</c>: waits up to <paramref name="timeoutMilliseconds"/> (-1 forever, 0 poll) and fills
+    /// <paramref name="events"/>; returns how many are ready, 0 on timeout or when a signal interrupted the wait.
+    /// </summary>
+    int EpollWait(BpfFileDescriptor epoll, Span<EpollEvent> events, int timeoutMilliseconds);
+
+    /// <summary><c>eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)</c>: a counter that wakes an epoll wait when written.</summary>
+    BpfFileDescriptor EventFdCreate();
+
+    /// <summary>Adds <paramref name="value"/> to an eventfd counter (<c>write(2)</c> of 8 bytes), making it readable.</summary>
+    void EventFdWrite(BpfFileDescriptor eventFd, ulong value);
+
+    /// <summary>Reads and resets an eventfd counter (<c>read(2)</c> of 8 bytes); 0 when it was not signalled.</summary>
+    ulong EventFdRead(BpfFileDescriptor eventFd);
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using Ebpf.Kernel.Interop;
@@ -241,6 +242,131 @@ public sealed unsafe class LinuxBpfSyscalls : IBpfSyscalls
                 : new EbpfException("setrlimit(RLIMIT_MEMLOCK)", errno);
         }
     }
+
+    /// <inheritdoc />
+    public BpfFileDescriptor EpollCreate()
+    {
+        int fd = LibC.EpollCreate1(LibC.EpollCloExec);
+        return fd >= 0 ? NewFd(fd) : throw new EbpfException("epoll_create1", (Errno)Marshal.GetLastPInvokeError());
+    }
+
+    /// <inheritdoc />
+    public void EpollCtl(BpfFileDescriptor epoll, EpollOperation operation, BpfFileDescriptor fd, EpollEvents events, ulong data)
+    {
+        ArgumentNullException.ThrowIfNull(epoll);
+        ArgumentNullException.ThrowIfNull(fd);
+        byte* native = stackalloc byte[NativeEpollEventSize];
+        WriteEpollEvent(native, events, data);
+        if (LibC.EpollCtl(epoll.DangerousGetFd(), (int)operation, fd.DangerousGetFd(), native) != 0)
+        {
+            throw new EbpfException("epoll_ctl", (Errno)Marshal.GetLastPInvokeError(), $"{operation} {fd}");
+        }
+
+        GC.KeepAlive(epoll);
+        GC.KeepAlive(fd);
+    }
+
+    /// <inheritdoc />
+    public int EpollWait(BpfFileDescriptor epoll, Span<EpollEvent> events, int timeoutMilliseconds)
+    {
+        ArgumentNullException.ThrowIfNull(epoll);
+        const int MaxBatch = 64;
+        int max = Math.Min(events.Length, MaxBatch);
+        if (max == 0)
+        {
+            throw new ArgumentException("at least one event slot is needed", nameof(events));
+        }
+
+        byte* native = stackalloc byte[MaxBatch * NativeEpollEventSize];
+        int count = LibC.EpollWait(epoll.DangerousGetFd(), native, max, timeoutMilliseconds);
+        if (count < 0)
+        {
+            var errno = (Errno)Marshal.GetLastPInvokeError();
+            return errno == Errno.EINTR ? 0 : throw new EbpfException("epoll_wait", errno);
+        }
+
+        GC.KeepAlive(epoll);
+        for (int i = 0; i < count; i++)
+        {
+            events[i] = ReadEpollEvent(native + (i * NativeEpollEventSize));
+        }
+
+        return count;
+    }
+
+    /// <inheritdoc />
+    public BpfFileDescriptor EventFdCreate()
+    {
+        int fd = LibC.EventFd(0, LibC.EventFdCloExecNonBlock);
+        return fd >= 0 ? NewFd(fd) : throw new EbpfException("eventfd", (Errno)Marshal.GetLastPInvokeError());
+    }
+
+    /// <inheritdoc />
+    public void EventFdWrite(BpfFileDescriptor eventFd, ulong value)
+    {
+        ArgumentNullException.ThrowIfNull(eventFd);
+        nint written;
+        Errno errno;
+        int tries = 0;
+        do
+        {
+            written = LibC.Write(eventFd.DangerousGetFd(), &value, sizeof(ulong));
+            errno = written < 0 ? (Errno)Marshal.GetLastPInvokeError() : Errno.None;
+        }
+        while (errno == Errno.EINTR && ++tries < MaxInterruptRetries);
+
+        GC.KeepAlive(eventFd);
+
+        // EAGAIN: the counter is at its maximum, so the descriptor is readable already.
+        if (errno is not Errno.None and not Errno.EAGAIN)
+        {
+            throw new EbpfException("write(eventfd)", errno);
+        }
+    }
+
+    /// <inheritdoc />
+    public ulong EventFdRead(BpfFileDescriptor eventFd)
+    {
+        ArgumentNullException.ThrowIfNull(eventFd);
+        ulong value = 0;
+        nint read;
+        Errno errno;
+        int tries = 0;
+        do
+        {
+            read = LibC.Read(eventFd.DangerousGetFd(), &value, sizeof(ulong));
+            errno = read < 0 ? (Errno)Marshal.GetLastPInvokeError() : Errno.None;
+        }
+        while (errno == Errno.EINTR && ++tries < MaxInterruptRetries);
+
+        GC.KeepAlive(eventFd);
+        return errno switch
+        {
+            Errno.None => value,
+            Errno.EAGAIN => 0,
+            _ => throw new EbpfException("read(eventfd)", errno),
+        };
+    }
+
+    /// <summary>Size of the native <c>struct epoll_event</c>: packed (12 bytes) on x86-64, 16 bytes elsewhere.</summary>
+    private static int NativeEpollEventSize => RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 12 : 16;
+
+    private static void WriteEpollEvent(byte* native, EpollEvents events, ulong data)
+    {
+        *(uint*)native = (uint)events;
+        *(uint*)(native + 4) = 0;
+        if (NativeEpollEventSize == 12)
+        {
+            Unsafe.WriteUnaligned(native + 4, data);
+        }
+        else
+        {
+            *(ulong*)(native + 8) = data;
+        }
+    }
+
+    private static EpollEvent ReadEpollEvent(byte* native) =>
+        new((EpollEvents)(*(uint*)native), NativeEpollEventSize == 12 ? Unsafe.ReadUnaligned<ulong>(native + 4) : *(ulong*)(native + 8));
 
     /// <summary>Runs a bpf(2) command whose attributes the kernel only reads; throws on failure.</summary>
     private static long BpfIn<T>(BpfCommand command, in T attr)

@@ -1,3 +1,5 @@
+using Ebpf.Elf;
+
 namespace Ebpf.Specs;
 
 public sealed partial class CollectionSpec
@@ -5,15 +7,35 @@ public sealed partial class CollectionSpec
     /// <summary>Reads a BPF ELF object file into a spec.</summary>
     /// <param name="path">Path of a clang-built <c>.o</c> file, either byte order.</param>
     /// <returns>The object's maps, programs and variables.</returns>
-    public static CollectionSpec Load(string path) => throw new NotImplementedException("the ELF reader is being written");
+    /// <exception cref="ElfFormatException">The file is not a well-formed ELF64 file.</exception>
+    /// <exception cref="Ebpf.Btf.BtfFormatException">The object's BTF or BTF.ext is malformed.</exception>
+    /// <exception cref="ElfSpecException">The object cannot be turned into a spec (for example an unsupported relocation).</exception>
+    public static CollectionSpec Load(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return Read(File.ReadAllBytes(path));
+    }
 
     /// <summary>Reads a BPF ELF object from a stream into a spec.</summary>
     /// <param name="stream">The object's bytes.</param>
     /// <returns>The object's maps, programs and variables.</returns>
-    public static CollectionSpec Load(Stream stream) => throw new NotImplementedException("the ELF reader is being written");
+    /// <exception cref="ElfFormatException">The bytes are not a well-formed ELF64 file.</exception>
+    /// <exception cref="ElfSpecException">The object cannot be turned into a spec.</exception>
+    public static CollectionSpec Load(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        using var buffer = new MemoryStream();
+        stream.CopyTo(buffer);
+        return Read(buffer.ToArray());
+    }
 
-    /// <summary>Reads a BPF ELF object from memory into a spec.</summary>
+    /// <summary>Reads a BPF ELF object from memory into a spec. The bytes are copied: the spec does not refer to them.</summary>
     /// <param name="bytes">The object's bytes.</param>
     /// <returns>The object's maps, programs and variables.</returns>
-    public static CollectionSpec Load(ReadOnlyMemory<byte> bytes) => throw new NotImplementedException("the ELF reader is being written");
+    /// <exception cref="ElfFormatException">The bytes are not a well-formed ELF64 file.</exception>
+    /// <exception cref="ElfSpecException">The object cannot be turned into a spec.</exception>
+    public static CollectionSpec Load(ReadOnlyMemory<byte> bytes) => Read(bytes.ToArray());
+
+    // The BTF keeps referring to the image, so the spec owns a private copy of it.
+    private static CollectionSpec Read(byte[] image) => ElfObjectReader.Read(ElfFile.Parse(image));
 }

@@ -34,7 +34,7 @@ public sealed record ProgramSpec
     /// <summary>Load flags the section implies (sleepable, XDP frags).</summary>
     public ProgramFlags Flags { get; init; }
 
-    /// <summary>The ELF section the program came from, or null when built by hand.</summary>
+    /// <summary>The ELF section the program came from, without the <c>?</c> of a section that is not autoloaded (as libbpf reports it), or null when built by hand.</summary>
     public string? SectionName { get; init; }
 
     /// <summary>The linked instructions.</summary>

@@ -48,4 +48,34 @@ internal static unsafe partial class LibC
     /// <summary><c>setrlimit(2)</c>.</summary>
     [LibraryImport(Library, EntryPoint = "setrlimit", SetLastError = true)]
     public static partial int SetRLimit(int resource, ResourceLimit* limit);
+
+    /// <summary><c>EPOLL_CLOEXEC</c> (= <c>O_CLOEXEC</c>).</summary>
+    public const int EpollCloExec = 0x80000;
+
+    /// <summary><c>EFD_CLOEXEC | EFD_NONBLOCK</c>.</summary>
+    public const int EventFdCloExecNonBlock = 0x80000 | 0x800;
+
+    /// <summary><c>epoll_create1(2)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "epoll_create1", SetLastError = true)]
+    public static partial int EpollCreate1(int flags);
+
+    /// <summary><c>epoll_ctl(2)</c>; <paramref name="nativeEvent"/> points to a native <c>struct epoll_event</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "epoll_ctl", SetLastError = true)]
+    public static partial int EpollCtl(int epfd, int operation, int fd, void* nativeEvent);
+
+    /// <summary><c>epoll_wait(2)</c>; <paramref name="nativeEvents"/> points to native <c>struct epoll_event</c>s.</summary>
+    [LibraryImport(Library, EntryPoint = "epoll_wait", SetLastError = true)]
+    public static partial int EpollWait(int epfd, void* nativeEvents, int maxEvents, int timeout);
+
+    /// <summary><c>eventfd(2)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "eventfd", SetLastError = true)]
+    public static partial int EventFd(uint initialValue, int flags);
+
+    /// <summary><c>read(2)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "read", SetLastError = true)]
+    public static partial nint Read(int fd, void* buffer, nuint count);
+
+    /// <summary><c>write(2)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "write", SetLastError = true)]
+    public static partial nint Write(int fd, void* buffer, nuint count);
 }

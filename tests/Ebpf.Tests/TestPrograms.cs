@@ -12,6 +12,27 @@ public static class TestPrograms
             ? System.IO.Directory.GetFiles(Directory, "*.o").OrderBy(f => f, StringComparer.Ordinal).ToArray()
             : [];
 
+    /// <summary>
+    /// Whether an object is for reading only: X_noload.bpf.c sources use what not every kernel loads (typed ksyms,
+    /// programs loaded on request), so tests that load every object skip them.
+    /// </summary>
+    public static bool IsNoLoad(string path) => System.IO.Path.GetFileName(path).Contains("_noload.", StringComparison.Ordinal);
+
+    /// <summary>Objects that `bpftool prog loadall` (libbpf 1.x) cannot load here, and why.</summary>
+    public static IReadOnlyDictionary<string, string> NotLoadableByBpftool { get; } = new Dictionary<string, string>
+    {
+        ["maps_btf"] = "pins maps by name under /sys/fs/bpf, which is not a bpffs on a fresh machine",
+        ["maps_iproute2"] = "iproute2 map definitions: libbpf 1.x refuses legacy maps",
+        ["maps_legacy"] = "bpf_map_def maps: libbpf 1.x refuses legacy maps",
+        ["maps_static"] = "a static program: libbpf 1.x refuses it",
+        ["struct_ops_link"] = "libbpf 1.1 does not know .struct_ops.link",
+        ["verifier_fail"] = "wrong on purpose: the verifier rejects it",
+    };
+
+    /// <summary>Whether `bpftool prog loadall` can load the object: not <c>_noload</c>, not in <see cref="NotLoadableByBpftool"/>.</summary>
+    public static bool IsLoadableByBpftool(string path) =>
+        !IsNoLoad(path) && !NotLoadableByBpftool.ContainsKey(System.IO.Path.GetFileName(path).Split('.')[0]);
+
     /// <summary>Path of one compiled object, e.g. <c>Path("packet", bigEndian: false)</c>.</summary>
     public static string Path(string name, bool bigEndian = false) =>
         System.IO.Path.Combine(Directory, $"{name}.bpf{(bigEndian ? "eb" : "el")}.o");

@@ -2,6 +2,9 @@ using System.CommandLine;
 using Ebpf.Cli.Btf;
 using Ebpf.Cli.Disasm;
 using Ebpf.Cli.Feature;
+using Ebpf.Cli.Inspect;
+using Ebpf.Cli.Load;
+using Ebpf.Cli.Map;
 using Ebpf.Cli.Prog;
 
 var root = new RootCommand("ebpf: inspect, disassemble and load eBPF objects.")
@@ -9,6 +12,9 @@ var root = new RootCommand("ebpf: inspect, disassemble and load eBPF objects.")
     DisasmCommand.Create(),
     BtfCommand.Create(),
     FeatureCommand.Create(),
+    InspectCommand.Create(),
+    LoadCommand.Create(),
+    MapCommand.Create(),
     ProgCommand.Create(),
 };
 return root.Parse(args).Invoke();

@@ -18,7 +18,7 @@ public class InstructionFormatterKernelTests
     private ulong _callBase;
 
     public static IEnumerable<string> Objects() =>
-        TestPrograms.All.Where(f => f.EndsWith(".bpfel.o", StringComparison.Ordinal)).Select(f => Path.GetFileName(f)!);
+        TestPrograms.All.Where(f => f.EndsWith(".bpfel.o", StringComparison.Ordinal) && TestPrograms.IsLoadableByBpftool(f)).Select(f => Path.GetFileName(f)!);
 
     [OneTimeSetUp]
     public void MountPrivateBpffs()

@@ -1,0 +1,205 @@
+using Ebpf.Asm;
+using Ebpf.Btf;
+
+namespace Ebpf.Kernel;
+
+/// <summary>
+/// The maps and programs of a <see cref="CollectionSpec"/>, loaded into the kernel together. Disposing closes them
+/// (pinned objects stay in the kernel through their pins).
+/// </summary>
+public sealed class Collection : IDisposable
+{
+    private readonly Dictionary<string, Map> _maps;
+    private readonly Dictionary<string, Program> _programs;
+    private readonly HashSet<string> _borrowed;
+
+    private Collection(Dictionary<string, Map> maps, Dictionary<string, Program> programs, HashSet<string> borrowed)
+    {
+        _maps = maps;
+        _programs = programs;
+        _borrowed = borrowed;
+    }
+
+    /// <summary>The maps by name (global data maps under their section names, e.g. <c>.rodata</c>).</summary>
+    public IReadOnlyDictionary<string, Map> Maps => _maps;
+
+    /// <summary>The loaded programs by name (programs not autoloaded are absent).</summary>
+    public IReadOnlyDictionary<string, Program> Programs => _programs;
+
+    /// <summary>
+    /// Loads a collection: maps first (reusing pins and replacements), then each program with its map references,
+    /// kfuncs and ksyms resolved and CO-RE relocations applied against the kernel's BTF, then the map entries that
+    /// refer to programs or maps (program arrays, map-in-maps). All or nothing: on failure everything created is
+    /// closed and every pin made is removed.
+    /// </summary>
+    /// <param name="spec">The collection to load.</param>
+    /// <param name="options">Pinning, replacements and program options; null for <see cref="CollectionLoadOptions.Default"/>.</param>
+    /// <param name="syscalls">The kernel interface; null for <see cref="LinuxBpfSyscalls.Instance"/>.</param>
+    /// <returns>The loaded collection.</returns>
+    /// <exception cref="EbpfVerifierException">A program was rejected; the message names it and the failing line.</exception>
+    /// <exception cref="EbpfException">A map or program could not be created, or a pinned map is incompatible.</exception>
+    public static Collection Load(CollectionSpec spec, CollectionLoadOptions? options = null, IBpfSyscalls? syscalls = null)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        options ??= CollectionLoadOptions.Default;
+        syscalls ??= LinuxBpfSyscalls.Instance;
+        var maps = new Dictionary<string, Map>(StringComparer.Ordinal);
+        var programs = new Dictionary<string, Program>(StringComparer.Ordinal);
+        var borrowed = new HashSet<string>(StringComparer.Ordinal);
+        var pinsMade = new List<Map>();
+        try
+        {
+            var deferred = new List<(Map Map, MapSpec Spec)>();
+            foreach (var mapSpec in OrderMaps(spec.Maps.Values))
+            {
+                if (options.MapReplacements?.TryGetValue(mapSpec.Name, out var replacement) == true)
+                {
+                    CollectionPins.CheckCompatible(mapSpec, replacement.Info(), "replacement");
+                    maps[mapSpec.Name] = replacement;
+                    borrowed.Add(mapSpec.Name);
+                    continue;
+                }
+
+                string? pinPath = mapSpec.Pinning == PinType.ByName && options.PinPath is not null
+                    ? Path.Combine(options.PinPath, mapSpec.Name)
+                    : null;
+                if (pinPath is not null && File.Exists(pinPath))
+                {
+                    var pinned = Map.OpenPinned(pinPath, syscalls);
+                    maps[mapSpec.Name] = pinned;
+                    CollectionPins.CheckCompatible(mapSpec, pinned.Info(), $"pinned at {pinPath}");
+                    continue;
+                }
+
+                if (mapSpec.Type == BpfMapType.StructOps)
+                {
+                    throw new EbpfException($"map {mapSpec.Name}: struct_ops maps are not loaded by Collection.Load yet");
+                }
+
+                bool hasReferences = mapSpec.Contents.Any(e => e.ValueReference is not null);
+                var toCreate = hasReferences ? mapSpec with { Contents = [], Freeze = false } : mapSpec;
+                if (toCreate.Type == BpfMapType.PerfEventArray && toCreate.MaxEntries == 0)
+                {
+                    toCreate = toCreate with { MaxEntries = (uint)PossibleCpus.Count }; // one ring per possible CPU, as libbpf sizes it
+                }
+
+                var map = Map.Create(toCreate, syscalls);
+                maps[mapSpec.Name] = map;
+                if (hasReferences)
+                {
+                    deferred.Add((map, mapSpec));
+                }
+
+                if (pinPath is not null)
+                {
+                    map.Pin(pinPath);
+                    pinsMade.Add(map);
+                }
+            }
+
+            var mapFds = maps.ToDictionary(kv => kv.Key, kv => kv.Value.FileDescriptor, StringComparer.Ordinal);
+            var programOptions = options.Programs with { Maps = mapFds };
+            var kernelBtf = programOptions.KernelBtf ?? KernelBtf.Shared;
+            foreach (var programSpec in spec.Programs.Values)
+            {
+                if (!programSpec.Autoload && options.LoadPrograms?.Contains(programSpec.Name) != true)
+                {
+                    continue;
+                }
+
+                var toLoad = options.ApplyCoreRelocations ? Relocate(programSpec, kernelBtf) : programSpec;
+                programs[programSpec.Name] = Program.Load(toLoad, programOptions, syscalls);
+            }
+
+            foreach (var (map, mapSpec) in deferred)
+            {
+                WriteReferences(map, mapSpec, maps, programs);
+            }
+
+            return new Collection(maps, programs, borrowed);
+        }
+        catch
+        {
+            foreach (var program in programs.Values)
+            {
+                program.Dispose();
+            }
+
+            foreach (var map in pinsMade)
+            {
+                map.Unpin();
+            }
+
+            foreach (var (name, map) in maps)
+            {
+                if (!borrowed.Contains(name))
+                {
+                    map.Dispose();
+                }
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>Closes every map and program the collection owns (not replacements it was given).</summary>
+    public void Dispose()
+    {
+        foreach (var program in _programs.Values)
+        {
+            program.Dispose();
+        }
+
+        foreach (var (name, map) in _maps)
+        {
+            if (!_borrowed.Contains(name))
+            {
+                map.Dispose();
+            }
+        }
+    }
+
+    // Inner-map templates are created by Map.Create itself; maps whose entries name other maps come after those maps.
+    private static IEnumerable<MapSpec> OrderMaps(IEnumerable<MapSpec> specs)
+    {
+        var list = specs.ToList();
+        return list.Where(m => m.Contents.All(e => e.ValueReference is null))
+            .Concat(list.Where(m => m.Contents.Any(e => e.ValueReference is not null)));
+    }
+
+    private static ProgramSpec Relocate(ProgramSpec spec, KernelBtf kernelBtf)
+    {
+        if (spec.Btf is null || !spec.Instructions.Any(i => i.Metadata?.Tag is CoreRelocation))
+        {
+            return spec;
+        }
+
+        var instructions = new Instructions(spec.Instructions);
+        CoreRelocator.Apply(instructions, spec.Btf, new KernelBtfTargets(kernelBtf));
+        return spec with { Instructions = instructions };
+    }
+
+    private static void WriteReferences(Map map, MapSpec spec, Dictionary<string, Map> maps, Dictionary<string, Program> programs)
+    {
+        Span<byte> value = stackalloc byte[4];
+        foreach (var entry in spec.Contents)
+        {
+            if (entry.ValueReference is not { } reference)
+            {
+                map.Update(entry.Key.Span, entry.Value.Span);
+                continue;
+            }
+
+            BpfFileDescriptor fd = spec.Type == BpfMapType.ProgArray
+                ? programs.TryGetValue(reference, out var program) ? program.FileDescriptor : throw new EbpfException($"map {spec.Name}: program {reference} was not loaded")
+                : maps.TryGetValue(reference, out var target) ? target.FileDescriptor : throw new EbpfException($"map {spec.Name}: no map named {reference}");
+            BitConverter.TryWriteBytes(value, fd.DangerousGetFd()); // the kernel reads the fd in host order
+            map.Update(entry.Key.Span, (ReadOnlySpan<byte>)value);
+        }
+
+        if (spec.Freeze)
+        {
+            map.Freeze();
+        }
+    }
+}

@@ -1,0 +1,29 @@
+namespace Ebpf.Kernel;
+
+/// <summary>Options of <see cref="Collection.Load"/>.</summary>
+public sealed record CollectionLoadOptions
+{
+    /// <summary>The default: no pin path, no replacements, the running kernel's BTF.</summary>
+    public static CollectionLoadOptions Default { get; } = new();
+
+    /// <summary>
+    /// Directory on a bpffs where maps with <see cref="PinType.ByName"/> are pinned under their names. A compatible map
+    /// already pinned there is reused (its contents are kept); an incompatible one fails the load. Null: such maps are not pinned.
+    /// </summary>
+    public string? PinPath { get; init; }
+
+    /// <summary>
+    /// Existing maps used instead of creating the spec's map of the same name (for sharing a map between collections).
+    /// The collection does not own them: they stay open when it is disposed.
+    /// </summary>
+    public IReadOnlyDictionary<string, Map>? MapReplacements { get; init; }
+
+    /// <summary>Verifier log, BTF and attach options applied to every program (its <c>Maps</c> are filled in by the collection).</summary>
+    public ProgramLoadOptions Programs { get; init; } = ProgramLoadOptions.Default;
+
+    /// <summary>Whether CO-RE relocations are applied against the kernel BTF before loading (default true).</summary>
+    public bool ApplyCoreRelocations { get; init; } = true;
+
+    /// <summary>Names of programs to load even though their section starts with <c>?</c> (<see cref="ProgramSpec.Autoload"/> false).</summary>
+    public IReadOnlyCollection<string>? LoadPrograms { get; init; }
+}

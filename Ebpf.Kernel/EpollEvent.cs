@@ -1,0 +1,9 @@
+namespace Ebpf.Kernel;
+
+/// <summary>
+/// One ready descriptor reported by <see cref="IBpfSyscalls.EpollWait"/>: its events and the data given when it was
+/// added. A portable copy of <c>struct epoll_event</c> (whose native layout is packed on x86-64 only).
+/// </summary>
+/// <param name="Events">The events that are ready.</param>
+/// <param name="Data">The value passed to <see cref="IBpfSyscalls.EpollCtl"/>.</param>
+public readonly record struct EpollEvent(EpollEvents Events, ulong Data);

@@ -1,0 +1,178 @@
+using System.Runtime.InteropServices;
+using Ebpf.Kernel.Interop;
+
+namespace Ebpf.Kernel;
+
+/// <summary>Creating a map from a <see cref="MapSpec"/>.</summary>
+public sealed partial class Map
+{
+    /// <summary>
+    /// Creates the map <paramref name="spec"/> describes, writes its <see cref="MapSpec.Contents"/> and freezes it
+    /// when <see cref="MapSpec.Freeze"/> is set. The key and value BTF is loaded and attached when the spec has it;
+    /// a kernel that rejects it gets the map without BTF, and one that rejects the name (a debug aid) gets it
+    /// unnamed. Map-in-map types get a temporary inner map made from <see cref="MapSpec.InnerMap"/>. On failure
+    /// everything created is closed.
+    /// </summary>
+    /// <param name="spec">The map to create.</param>
+    /// <param name="syscalls">The kernel interface; null for <see cref="LinuxBpfSyscalls.Instance"/>.</param>
+    /// <param name="options">How to resolve program and map references of the contents; null when there are none.</param>
+    /// <exception cref="ArgumentException">The spec is inconsistent: a map-in-map without inner map, an entry of the wrong size, a reference without resolver.</exception>
+    /// <exception cref="EbpfException">The kernel refused the map or an entry.</exception>
+    public static Map Create(MapSpec spec, IBpfSyscalls? syscalls = null, MapCreateOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        syscalls ??= LinuxBpfSyscalls.Instance;
+        var attr = new MapCreateAttr
+        {
+            MapType = spec.Type,
+            KeySize = spec.KeySize,
+            ValueSize = spec.ValueSize,
+            MaxEntries = spec.MaxEntries,
+            MapFlags = spec.Flags,
+            NumaNode = spec.NumaNode,
+            MapExtra = spec.MapExtra,
+        };
+
+        Map? inner = null;
+        BpfFileDescriptor? btf = null;
+        BpfFileDescriptor? fd = null;
+        try
+        {
+            if (spec.Type is BpfMapType.ArrayOfMaps or BpfMapType.HashOfMaps)
+            {
+                var template = spec.InnerMap ?? throw new ArgumentException($"map-in-map {spec.Name} has no inner map template", nameof(spec));
+                inner = Create(template with { Contents = [], Freeze = false }, syscalls);
+                attr.InnerMapFd = (uint)inner.FileDescriptor.DangerousGetFd();
+            }
+
+            btf = MapBtf.TryLoad(syscalls, spec, out uint keyTypeId, out uint valueTypeId);
+            if (btf is not null)
+            {
+                attr.BtfFd = (uint)btf.DangerousGetFd();
+                attr.BtfKeyTypeId = keyTypeId;
+                attr.BtfValueTypeId = valueTypeId;
+            }
+
+            bool named = TryKernelName(spec.Name, out var name);
+            if (named)
+            {
+                attr.MapName = name;
+            }
+
+            fd = CreateWithFallbacks(syscalls, attr, named, btf is not null);
+            var map = new Map(syscalls, fd, spec.Type, spec.KeySize, spec.ValueSize, spec.MaxEntries, spec.Flags, spec.Name);
+            fd = null;
+            try
+            {
+                map.WriteContents(spec, options);
+                if (spec.Freeze)
+                {
+                    map.Freeze();
+                }
+
+                return map;
+            }
+            catch
+            {
+                map.Dispose();
+                throw;
+            }
+        }
+        finally
+        {
+            fd?.Dispose();
+            btf?.Dispose();
+            inner?.Dispose();
+        }
+    }
+
+    /// <summary>The name the kernel accepts: the first 15 characters, when all of them are in <c>[A-Za-z0-9_.]</c>.</summary>
+    private static bool TryKernelName(string name, out BpfObjectName result)
+    {
+        result = default;
+        if (string.IsNullOrEmpty(name))
+        {
+            return false;
+        }
+
+        string truncated = name.Length < BpfObjectName.Length ? name : name[..(BpfObjectName.Length - 1)];
+        foreach (char c in truncated)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '_' or '.'))
+            {
+                return false;
+            }
+        }
+
+        result = BpfObjectName.From(truncated);
+        return true;
+    }
+
+    /// <summary>
+    /// <c>BPF_MAP_CREATE</c>, retried without the name and then without BTF when the kernel rejects the attributes
+    /// (EINVAL, E2BIG, EOPNOTSUPP). When every attempt fails, the first attempt's error is thrown.
+    /// </summary>
+    private static BpfFileDescriptor CreateWithFallbacks(IBpfSyscalls syscalls, MapCreateAttr attr, bool named, bool withBtf)
+    {
+        Exception? first = null;
+        while (true)
+        {
+            try
+            {
+                return syscalls.MapCreate(attr);
+            }
+            catch (Exception e) when (IsAttributeRejection(e) && (named || withBtf))
+            {
+                first ??= e;
+                if (named)
+                {
+                    attr.MapName = default;
+                    named = false;
+                }
+                else
+                {
+                    attr.BtfFd = 0;
+                    attr.BtfKeyTypeId = 0;
+                    attr.BtfValueTypeId = 0;
+                    withBtf = false;
+                }
+            }
+            catch (Exception e) when (first is not null && IsAttributeRejection(e))
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first).Throw();
+                throw;
+            }
+        }
+    }
+
+    private static bool IsAttributeRejection(Exception e) => e switch
+    {
+        EbpfPermissionException => false,
+        EbpfException x => x.Errno is Errno.EINVAL or Errno.E2BIG,
+        EbpfNotSupportedException n => n.Errno is Errno.EOPNOTSUPP or Errno.ENOTSUPP,
+        _ => false,
+    };
+
+    /// <summary>Writes the spec's initial entries, resolving program and map references to descriptor numbers.</summary>
+    private void WriteContents(MapSpec spec, MapCreateOptions? options)
+    {
+        Span<byte> fdValue = stackalloc byte[4];
+        foreach (var entry in spec.Contents)
+        {
+            if (entry.ValueReference is not { } reference)
+            {
+                Update(entry.Key.Span, entry.Value.Span);
+                continue;
+            }
+
+            var resolve = options?.ResolveValueReference
+                ?? throw new ArgumentException($"map {spec.Name} refers to '{reference}' but no MapCreateOptions.ResolveValueReference was given", nameof(options));
+            var target = resolve(reference)
+                ?? throw new ArgumentException($"map {spec.Name}: '{reference}' resolved to no descriptor", nameof(options));
+            using var use = new FdUse(target);
+            MemoryMarshal.Write(fdValue, use.Fd);
+
+            Update(entry.Key.Span, fdValue);
+        }
+    }
+}

@@ -1,0 +1,184 @@
+namespace Ebpf.Kernel;
+
+/// <summary>Element operations over byte spans.</summary>
+public sealed partial class Map
+{
+    /// <summary>Copies the value of <paramref name="key"/> into <paramref name="value"/> (<see cref="ValueStride"/> bytes).</summary>
+    /// <returns>False when no element has the key.</returns>
+    /// <exception cref="ArgumentException">A buffer has the wrong size.</exception>
+    /// <exception cref="EbpfException">The kernel failed for another reason.</exception>
+    public unsafe bool TryLookup(ReadOnlySpan<byte> key, Span<byte> value)
+    {
+        CheckKey(key.Length);
+        CheckValue(value.Length);
+        fixed (byte* k = key)
+        fixed (byte* v = value)
+        {
+            return NotFoundIsFalse(Elem(BpfCommand.MapLookupElem, k, v, BpfElemFlags.Any), BpfCommand.MapLookupElem);
+        }
+    }
+
+    /// <summary>Copies the value of <paramref name="key"/> into <paramref name="value"/> (<see cref="ValueStride"/> bytes).</summary>
+    /// <exception cref="EbpfKeyNotFoundException">No element has the key.</exception>
+    /// <exception cref="ArgumentException">A buffer has the wrong size.</exception>
+    public void Lookup(ReadOnlySpan<byte> key, Span<byte> value)
+    {
+        if (!TryLookup(key, value))
+        {
+            throw new EbpfKeyNotFoundException(BpfCommand.MapLookupElem);
+        }
+    }
+
+    /// <summary>Writes <paramref name="value"/> (<see cref="ValueStride"/> bytes) as the value of <paramref name="key"/>.</summary>
+    /// <returns>
+    /// False when <paramref name="flags"/> forbade it (EEXIST for <see cref="MapUpdateFlags.NoExist"/>, ENOENT for
+    /// <see cref="MapUpdateFlags.Exist"/>) or the map is full (E2BIG).
+    /// </returns>
+    /// <exception cref="ArgumentException">A buffer has the wrong size.</exception>
+    /// <exception cref="EbpfException">The kernel failed for another reason.</exception>
+    public unsafe bool TryUpdate(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, MapUpdateFlags flags = MapUpdateFlags.Any)
+    {
+        CheckKey(key.Length);
+        CheckValue(value.Length);
+        fixed (byte* k = key)
+        fixed (byte* v = value)
+        {
+            var errno = Elem(BpfCommand.MapUpdateElem, k, v, (BpfElemFlags)flags);
+            return errno is Errno.None || (errno is Errno.EEXIST or Errno.ENOENT or Errno.E2BIG ? false : throw errno.ToException(BpfCommand.MapUpdateElem));
+        }
+    }
+
+    /// <summary>Writes <paramref name="value"/> (<see cref="ValueStride"/> bytes) as the value of <paramref name="key"/>.</summary>
+    /// <exception cref="ArgumentException">A buffer has the wrong size.</exception>
+    /// <exception cref="EbpfException">The kernel refused: EEXIST, ENOENT (per <paramref name="flags"/>), E2BIG (full), ...</exception>
+    public unsafe void Update(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, MapUpdateFlags flags = MapUpdateFlags.Any)
+    {
+        CheckKey(key.Length);
+        CheckValue(value.Length);
+        fixed (byte* k = key)
+        fixed (byte* v = value)
+        {
+            Elem(BpfCommand.MapUpdateElem, k, v, (BpfElemFlags)flags).ThrowIfFailed(BpfCommand.MapUpdateElem);
+        }
+    }
+
+    /// <summary>Deletes the element of <paramref name="key"/>.</summary>
+    /// <returns>False when no element has the key.</returns>
+    /// <exception cref="ArgumentException">The key has the wrong size.</exception>
+    public unsafe bool TryDelete(ReadOnlySpan<byte> key)
+    {
+        CheckKey(key.Length);
+        fixed (byte* k = key)
+        {
+            return NotFoundIsFalse(Elem(BpfCommand.MapDeleteElem, k, null, BpfElemFlags.Any), BpfCommand.MapDeleteElem);
+        }
+    }
+
+    /// <summary>Deletes the element of <paramref name="key"/>.</summary>
+    /// <exception cref="EbpfKeyNotFoundException">No element has the key.</exception>
+    /// <exception cref="ArgumentException">The key has the wrong size.</exception>
+    public void Delete(ReadOnlySpan<byte> key)
+    {
+        if (!TryDelete(key))
+        {
+            throw new EbpfKeyNotFoundException(BpfCommand.MapDeleteElem);
+        }
+    }
+
+    /// <summary>Copies the value of <paramref name="key"/> into <paramref name="value"/> and deletes the element (Linux 5.14 for hash maps).</summary>
+    /// <returns>False when no element has the key.</returns>
+    /// <exception cref="ArgumentException">A buffer has the wrong size.</exception>
+    public unsafe bool TryLookupAndDelete(ReadOnlySpan<byte> key, Span<byte> value)
+    {
+        CheckKey(key.Length);
+        CheckValue(value.Length);
+        fixed (byte* k = key)
+        fixed (byte* v = value)
+        {
+            return NotFoundIsFalse(Elem(BpfCommand.MapLookupAndDeleteElem, k, v, BpfElemFlags.Any), BpfCommand.MapLookupAndDeleteElem);
+        }
+    }
+
+    /// <summary>Copies the value of <paramref name="key"/> into <paramref name="value"/> and deletes the element.</summary>
+    /// <exception cref="EbpfKeyNotFoundException">No element has the key.</exception>
+    public void LookupAndDelete(ReadOnlySpan<byte> key, Span<byte> value)
+    {
+        if (!TryLookupAndDelete(key, value))
+        {
+            throw new EbpfKeyNotFoundException(BpfCommand.MapLookupAndDeleteElem);
+        }
+    }
+
+    /// <summary>
+    /// Writes the key after <paramref name="key"/> to <paramref name="nextKey"/>; an empty <paramref name="key"/>
+    /// asks for the first key. A key that is not in a hash map also yields the first key.
+    /// </summary>
+    /// <returns>False after the last key.</returns>
+    /// <exception cref="ArgumentException">A buffer has the wrong size.</exception>
+    public unsafe bool TryGetNextKey(ReadOnlySpan<byte> key, Span<byte> nextKey)
+    {
+        if (!key.IsEmpty)
+        {
+            CheckKey(key.Length);
+        }
+
+        CheckKey(nextKey.Length, nameof(nextKey));
+        fixed (byte* k = key)
+        fixed (byte* n = nextKey)
+        {
+            return NotFoundIsFalse(Elem(BpfCommand.MapGetNextKey, k, n, BpfElemFlags.Any), BpfCommand.MapGetNextKey);
+        }
+    }
+
+    /// <summary>Writes the key after <paramref name="key"/> (the first key for an empty one) to <paramref name="nextKey"/>.</summary>
+    /// <exception cref="EbpfKeyNotFoundException"><paramref name="key"/> was the last key.</exception>
+    public void NextKey(ReadOnlySpan<byte> key, Span<byte> nextKey)
+    {
+        if (!TryGetNextKey(key, nextKey))
+        {
+            throw new EbpfKeyNotFoundException(BpfCommand.MapGetNextKey);
+        }
+    }
+
+    /// <summary>Runs an element command; returns the kernel's error number.</summary>
+    private unsafe Errno Elem(BpfCommand command, void* key, void* value, BpfElemFlags flags)
+    {
+        using var use = new FdUse(_fd);
+        var attr = new Interop.MapElemAttr { MapFd = use.Fd, Key = (ulong)key, Value = (ulong)value, Flags = flags };
+        return command switch
+        {
+            BpfCommand.MapLookupElem => _syscalls.TryMapLookupElem(attr),
+            BpfCommand.MapUpdateElem => _syscalls.TryMapUpdateElem(attr),
+            BpfCommand.MapDeleteElem => _syscalls.TryMapDeleteElem(attr),
+            BpfCommand.MapGetNextKey => _syscalls.TryMapGetNextKey(attr),
+            _ => _syscalls.TryMapLookupAndDeleteElem(attr),
+        };
+    }
+
+    private static bool NotFoundIsFalse(Errno errno, BpfCommand command) =>
+        errno == Errno.None || (errno == Errno.ENOENT ? false : throw errno.ToException(command));
+
+    private void CheckKey(int length, string parameter = "key")
+    {
+        if (length != KeySize)
+        {
+            throw new ArgumentException(
+                KeySize == 0
+                    ? $"map {Name} ({Type}) has no keys; pass an empty key, got {length} bytes"
+                    : $"map {Name} has {KeySize}-byte keys, got {length} bytes",
+                parameter);
+        }
+    }
+
+    private void CheckValue(int length, string parameter = "value")
+    {
+        if (length != ValueStride)
+        {
+            throw new ArgumentException(
+                IsPerCpu
+                    ? $"per-CPU map {Name} needs {ValueStride}-byte values ({PossibleCpus.Count} possible CPUs × {RoundUp8(ValueSize)} bytes, {ValueSize} rounded up to 8), got {length} bytes; LookupPerCpu/UpdatePerCpu take one value per CPU"
+                    : $"map {Name} has {ValueSize}-byte values, got {length} bytes",
+                parameter);
+        }
+    }
+}

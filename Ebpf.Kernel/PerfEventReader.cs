@@ -1,0 +1,402 @@
+using System.Runtime.CompilerServices;
+using Ebpf.Kernel.Interop;
+
+namespace Ebpf.Kernel;
+
+/// <summary>
+/// Reads what BPF programs write with <c>bpf_perf_event_output</c> to a <c>BPF_MAP_TYPE_PERF_EVENT_ARRAY</c>: opens a
+/// <c>PERF_COUNT_SW_BPF_OUTPUT</c> event with a mmapped ring on every online CPU, stores each in the map at its CPU
+/// index and waits on all of them with epoll.
+/// <para>
+/// Records of one CPU come in order; CPUs are visited in turn. Samples the kernel could not write because a ring was
+/// full are reported as lost records (<see cref="PerfEventRecord.LostSamples"/>). One consumer at a time: the reader
+/// is not thread-safe, except that cancelling a token wakes a blocked wait.
+/// </para>
+/// </summary>
+public sealed unsafe class PerfEventReader : IDisposable
+{
+    private const int MaxRecordSize = ushort.MaxValue + 1;
+
+    private readonly IBpfSyscalls sys;
+    private readonly BpfFileDescriptor map;
+    private readonly PerfEventRing[] rings;
+    private readonly EpollWaitSet waiter;
+    private readonly byte[] scratch = new byte[MaxRecordSize];
+    private bool mapReferenced;
+    private bool disposed;
+    private int next;
+
+    /// <summary>Opens a ring per online CPU and stores them in <paramref name="perfEventArray"/>.</summary>
+    /// <param name="perfEventArray">The map; the reader keeps it open (adds a reference) until disposed.</param>
+    /// <param name="options">Ring size, wake-up and overwrite settings; defaults when null.</param>
+    /// <param name="syscalls">The kernel interface; <see cref="LinuxBpfSyscalls.Instance"/> when null.</param>
+    /// <exception cref="ArgumentException">The map is not a perf event array, or the options are invalid.</exception>
+    /// <exception cref="EbpfException">perf_event_open, mmap, the map update or epoll failed.</exception>
+    public PerfEventReader(BpfFileDescriptor perfEventArray, PerfEventReaderOptions? options = null, IBpfSyscalls? syscalls = null)
+        : this(perfEventArray, options, syscalls, null)
+    {
+    }
+
+    /// <summary>Opens rings on the given CPUs only (tests use fake CPU lists).</summary>
+    internal PerfEventReader(BpfFileDescriptor perfEventArray, PerfEventReaderOptions? options, IBpfSyscalls? syscalls, int[]? cpus)
+    {
+        ArgumentNullException.ThrowIfNull(perfEventArray);
+        options ??= new PerfEventReaderOptions();
+        if (options.PagesPerCpu <= 0 || (options.PagesPerCpu & (options.PagesPerCpu - 1)) != 0)
+        {
+            throw new ArgumentException($"PagesPerCpu must be a power of two, not {options.PagesPerCpu}", nameof(options));
+        }
+
+        sys = syscalls ?? LinuxBpfSyscalls.Instance;
+        map = perfEventArray;
+        Options = options;
+        var info = ObjectInfo.OfMap(sys, perfEventArray, BpfMapType.PerfEventArray, nameof(perfEventArray));
+        cpus ??= CpuList.Online();
+        var opened = new List<PerfEventRing>();
+        map.DangerousAddRef(ref mapReferenced);
+        try
+        {
+            foreach (int cpu in cpus)
+            {
+                if ((uint)cpu >= info.MaxEntries)
+                {
+                    continue;
+                }
+
+                PerfEventRing ring;
+                try
+                {
+                    ring = new PerfEventRing(sys, cpu, options);
+                }
+                catch (EbpfException e) when (e.Errno == Errno.ENODEV)
+                {
+                    continue; // went offline
+                }
+
+                opened.Add(ring);
+            }
+
+            if (opened.Count == 0)
+            {
+                throw new ArgumentException($"the perf event array has {info.MaxEntries} entries, none for an online CPU", nameof(perfEventArray));
+            }
+
+            rings = [.. opened];
+            waiter = new EpollWaitSet(sys, rings.Length);
+            for (int i = 0; i < rings.Length; i++)
+            {
+                waiter.Add(rings[i].Fd, EpollEvents.In, (ulong)i);
+            }
+
+            Resume();
+        }
+        catch
+        {
+            foreach (var ring in opened)
+            {
+                ring.Dispose();
+            }
+
+            waiter?.Dispose();
+            ReleaseMap();
+            throw;
+        }
+    }
+
+    /// <summary>The settings the rings were made with.</summary>
+    public PerfEventReaderOptions Options { get; }
+
+    /// <summary>The CPUs with a ring, ascending.</summary>
+    public IReadOnlyList<int> Cpus => Array.ConvertAll(rings, r => r.Cpu);
+
+    /// <summary>True between <see cref="Pause"/> and <see cref="Resume"/>.</summary>
+    public bool IsPaused { get; private set; }
+
+    /// <summary>The total of the lost-sample counts read so far.</summary>
+    public ulong LostSamples { get; private set; }
+
+    /// <summary>Bytes written to the rings and not read yet (record headers included).</summary>
+    public long AvailableBytes
+    {
+        get
+        {
+            ThrowIfDisposed();
+            long total = 0;
+            foreach (var ring in rings)
+            {
+                total += ring.AvailableBytes;
+            }
+
+            return total;
+        }
+    }
+
+    /// <summary>Removes the rings from the map: programs' output fails (and is not counted as lost) until <see cref="Resume"/>. Records already written stay readable.</summary>
+    public void Pause()
+    {
+        ThrowIfDisposed();
+        foreach (var ring in rings)
+        {
+            uint key = (uint)ring.Cpu;
+            var errno = sys.TryMapDeleteElem(new MapElemAttr { MapFd = (uint)map.DangerousGetFd(), Key = (ulong)&key });
+            if (errno is not Errno.None and not Errno.ENOENT)
+            {
+                throw errno.ToException(BpfCommand.MapDeleteElem);
+            }
+        }
+
+        IsPaused = true;
+    }
+
+    /// <summary>Stores the rings in the map again after <see cref="Pause"/>.</summary>
+    public void Resume()
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        foreach (var ring in rings)
+        {
+            uint key = (uint)ring.Cpu;
+            uint value = (uint)ring.Fd.DangerousGetFd();
+            sys.MapUpdateElem(new MapElemAttr { MapFd = (uint)map.DangerousGetFd(), Key = (ulong)&key, Value = (ulong)&value });
+        }
+
+        IsPaused = false;
+    }
+
+    /// <summary>Reads the next record without waiting.</summary>
+    /// <returns>False when no ring has a record.</returns>
+    public bool TryRead(out PerfEventRecord record)
+    {
+        if (!TryPeek(out var ring, out var sample, out ulong lost))
+        {
+            record = default;
+            return false;
+        }
+
+        record = new PerfEventRecord(ring.Cpu, sample.IsEmpty ? ReadOnlyMemory<byte>.Empty : sample.ToArray(), lost);
+        Commit(ring, lost);
+        return true;
+    }
+
+    /// <summary>Reads the next record, waiting up to <paramref name="timeout"/> for one.</summary>
+    /// <returns>False when the timeout expired first.</returns>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public bool TryRead(TimeSpan timeout, out PerfEventRecord record, CancellationToken cancellationToken = default)
+    {
+        if (WaitForRecord(WaitTimeout.Start(timeout), cancellationToken))
+        {
+            return TryRead(out record);
+        }
+
+        record = default;
+        return false;
+    }
+
+    /// <summary>Reads the next record, waiting as long as needed.</summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public PerfEventRecord Read(CancellationToken cancellationToken = default)
+    {
+        TryRead(Timeout.InfiniteTimeSpan, out var record, cancellationToken);
+        return record;
+    }
+
+    /// <summary>Copies the next record's sample into <paramref name="destination"/> without waiting.</summary>
+    /// <param name="destination">Receives the sample bytes (nothing for a lost record).</param>
+    /// <param name="length">The sample length.</param>
+    /// <param name="cpu">The CPU of the record.</param>
+    /// <param name="lostSamples">For a lost record, the number of samples dropped; else 0.</param>
+    /// <returns>False when no ring has a record.</returns>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is smaller than the sample; the record is left unread.</exception>
+    public bool TryReadInto(Span<byte> destination, out int length, out int cpu, out ulong lostSamples)
+    {
+        if (!TryPeek(out var ring, out var sample, out lostSamples))
+        {
+            length = 0;
+            cpu = -1;
+            return false;
+        }
+
+        if (sample.Length > destination.Length)
+        {
+            throw new ArgumentException($"the sample has {sample.Length} bytes, the destination holds {destination.Length}", nameof(destination));
+        }
+
+        sample.CopyTo(destination);
+        length = sample.Length;
+        cpu = ring.Cpu;
+        Commit(ring, lostSamples);
+        return true;
+    }
+
+    /// <summary>Copies the next record's sample into <paramref name="destination"/>, waiting as long as needed; returns its length.</summary>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is smaller than the sample; the record is left unread.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public int ReadInto(Span<byte> destination, out int cpu, out ulong lostSamples, CancellationToken cancellationToken = default)
+    {
+        WaitForRecord(WaitTimeout.Start(Timeout.InfiniteTimeSpan), cancellationToken);
+        TryReadInto(destination, out int length, out cpu, out lostSamples);
+        return length;
+    }
+
+    /// <summary>Hands the next record to <paramref name="handler"/> in place, then consumes it; does not wait.</summary>
+    /// <returns>False when no ring has a record.</returns>
+    /// <remarks>The record is consumed even when the handler throws.</remarks>
+    public bool TryConsume(PerfEventRecordHandler handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        if (!TryPeek(out var ring, out var sample, out ulong lost))
+        {
+            return false;
+        }
+
+        try
+        {
+            handler(ring.Cpu, sample, lost);
+        }
+        finally
+        {
+            Commit(ring, lost);
+        }
+
+        return true;
+    }
+
+    /// <summary>Hands every available record (at most <paramref name="maxRecords"/>) to <paramref name="handler"/> in place; does not wait.</summary>
+    /// <returns>The number of records handled.</returns>
+    public int Consume(PerfEventRecordHandler handler, int maxRecords = int.MaxValue)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        int count = 0;
+        while (count < maxRecords && TryConsume(handler))
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    /// <summary>Waits up to <paramref name="timeout"/> until a record is available.</summary>
+    /// <returns>False when the timeout expired first.</returns>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public bool Wait(TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        WaitForRecord(WaitTimeout.Start(timeout), cancellationToken);
+
+    /// <summary>Drops every record available now.</summary>
+    /// <returns>The number of records dropped (lost records included; their counts still add to <see cref="LostSamples"/>).</returns>
+    public int Flush()
+    {
+        int count = 0;
+        while (TryPeek(out var ring, out _, out ulong lost))
+        {
+            Commit(ring, lost);
+            count++;
+        }
+
+        return count;
+    }
+
+    /// <summary>Reads records as they arrive until <paramref name="cancellationToken"/> is cancelled. Waits run on the thread pool.</summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public async IAsyncEnumerable<PerfEventRecord> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            while (TryRead(out var record))
+            {
+                yield return record;
+            }
+
+            await Task.Run(() => Wait(Timeout.InfiniteTimeSpan, cancellationToken), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Removes the rings from the map, closes the events and unmaps the rings.</summary>
+    public void Dispose()
+    {
+        if (disposed)
+        {
+            return;
+        }
+
+        disposed = true;
+        foreach (var ring in rings)
+        {
+            uint key = (uint)ring.Cpu;
+            sys.TryMapDeleteElem(new MapElemAttr { MapFd = (uint)map.DangerousGetFd(), Key = (ulong)&key });
+            ring.Dispose();
+        }
+
+        waiter.Dispose();
+        ReleaseMap();
+    }
+
+    /// <summary>Finds the next record, visiting the rings in turn from the one after the last record.</summary>
+    private bool TryPeek(out PerfEventRing ring, out ReadOnlySpan<byte> sample, out ulong lost)
+    {
+        ThrowIfDisposed();
+        for (int i = 0; i < rings.Length; i++)
+        {
+            ring = rings[(next + i) % rings.Length];
+            if (ring.TryPeek(scratch, out sample, out lost))
+            {
+                next = (next + i + 1) % rings.Length;
+                return true;
+            }
+        }
+
+        ring = null!;
+        sample = default;
+        lost = 0;
+        return false;
+    }
+
+    private void Commit(PerfEventRing ring, ulong lost)
+    {
+        ring.Advance();
+        LostSamples += lost;
+    }
+
+    private bool HasRecord()
+    {
+        ThrowIfDisposed();
+        foreach (var ring in rings)
+        {
+            if (ring.TryPeek(scratch, out _, out _))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private bool WaitForRecord(WaitTimeout timeout, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (HasRecord())
+            {
+                return true;
+            }
+
+            int remaining = timeout.Remaining;
+            if (remaining == 0)
+            {
+                return false;
+            }
+
+            waiter.Wait(remaining, cancellationToken);
+        }
+    }
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(disposed, this);
+
+    private void ReleaseMap()
+    {
+        if (mapReferenced)
+        {
+            mapReferenced = false;
+            map.DangerousRelease();
+        }
+    }
+}

@@ -1,0 +1,265 @@
+using System.Runtime.InteropServices;
+using Ebpf.Kernel.Interop;
+
+namespace Ebpf.Kernel;
+
+/// <summary>
+/// One CPU's <c>PERF_COUNT_SW_BPF_OUTPUT</c> event and its mmapped ring: a metadata page (<c>perf_event_mmap_page</c>,
+/// <c>data_head</c> at 1024, <c>data_tail</c> at 1032) followed by a power-of-two data area of 8-byte aligned records.
+/// Records are in the host byte order. Forward rings are consumed by moving <c>data_tail</c>; overwritable (backward) rings are read by snapshots.
+/// </summary>
+internal sealed unsafe class PerfEventRing : IDisposable
+{
+    private const uint PerfTypeSoftware = 1;
+    private const ulong PerfCountSwBpfOutput = 10;
+    private const ulong PerfSampleRaw = 1 << 10;
+    private const ulong FlagWatermark = 1 << 14;
+    private const ulong FlagWriteBackward = 1 << 27;
+    private const ulong PerfFlagFdCloExec = 8;
+    private const ulong PerfEventIocPauseOutput = 0x40042409;
+    private const uint PerfRecordLost = 2;
+    private const uint PerfRecordSample = 9;
+    private const int DataHeadOffset = 1024;
+    private const int DataTailOffset = 1032;
+    private const int HeaderSize = 8;
+
+    private readonly IBpfSyscalls sys;
+    private readonly nint mapping;
+    private readonly nuint mappingLength;
+    private readonly byte* data;
+    private readonly ulong mask;
+    private readonly byte[]? snapshot;
+    private int snapshotLength;
+    private int snapshotCursor;
+    private ulong previousHead;
+    private ulong pendingNext;
+
+    public PerfEventRing(IBpfSyscalls sys, int cpu, PerfEventReaderOptions options)
+    {
+        this.sys = sys;
+        Cpu = cpu;
+        int pageSize = Environment.SystemPageSize;
+        Size = checked(options.PagesPerCpu * pageSize);
+        mask = (ulong)Size - 1;
+        Overwritable = options.Overwritable;
+
+        var attr = new PerfEventAttr
+        {
+            Type = PerfTypeSoftware,
+            Config = PerfCountSwBpfOutput,
+            SamplePeriod = 1,
+            SampleType = PerfSampleRaw,
+            Flags = (options.WakeupWatermark > 0 ? FlagWatermark : 0) | (Overwritable ? FlagWriteBackward : 0),
+            WakeupEvents = (uint)(options.WakeupWatermark > 0 ? options.WakeupWatermark : Math.Max(options.WakeupEvents, 1)),
+        };
+        Fd = sys.PerfEventOpen(attr, pid: -1, cpu, groupFd: -1, PerfFlagFdCloExec);
+        try
+        {
+            mappingLength = (nuint)(pageSize + Size);
+            var protection = Overwritable ? MmapProtection.Read : MmapProtection.Read | MmapProtection.Write;
+            mapping = sys.Mmap(0, mappingLength, protection, MmapFlags.Shared, Fd, 0);
+            data = (byte*)mapping + pageSize;
+            snapshot = Overwritable ? new byte[Size] : null;
+        }
+        catch
+        {
+            Fd.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The CPU this ring belongs to.</summary>
+    public int Cpu { get; }
+
+    /// <summary>The perf event; its number goes into the perf event array.</summary>
+    public BpfFileDescriptor Fd { get; }
+
+    /// <summary>Size of the data area in bytes.</summary>
+    public int Size { get; }
+
+    public bool Overwritable { get; }
+
+    private ulong Head => Volatile.Read(ref *(ulong*)((byte*)mapping + DataHeadOffset));
+
+    private ulong Tail
+    {
+        get => Volatile.Read(ref *(ulong*)((byte*)mapping + DataTailOffset));
+        set => Volatile.Write(ref *(ulong*)((byte*)mapping + DataTailOffset), value);
+    }
+
+    /// <summary>Bytes written and not read yet.</summary>
+    public long AvailableBytes => Overwritable
+        ? (snapshotLength - snapshotCursor) + (long)Math.Min(previousHead - Head, (ulong)Size)
+        : (long)(Head - Tail);
+
+    /// <summary>
+    /// Finds the next sample or lost record without consuming it (<see cref="Advance"/> does); skips other record types.
+    /// A record that wraps the ring end is copied into <paramref name="scratch"/>.
+    /// </summary>
+    public bool TryPeek(byte[] scratch, out ReadOnlySpan<byte> sample, out ulong lost)
+    {
+        return Overwritable ? TryPeekSnapshot(out sample, out lost) : TryPeekForward(scratch, out sample, out lost);
+    }
+
+    /// <summary>Consumes the record the last successful <see cref="TryPeek"/> returned.</summary>
+    public void Advance()
+    {
+        if (Overwritable)
+        {
+            snapshotCursor = (int)pendingNext;
+        }
+        else
+        {
+            Tail = pendingNext;
+        }
+    }
+
+    public void Dispose()
+    {
+        if (mapping != 0)
+        {
+            sys.Munmap(mapping, mappingLength);
+        }
+
+        Fd.Dispose();
+    }
+
+    private bool TryPeekForward(byte[] scratch, out ReadOnlySpan<byte> sample, out ulong lost)
+    {
+        ulong tail = Tail;
+        ulong head = Head;
+        while (tail < head)
+        {
+            byte* header = data + (tail & mask);
+            uint type = *(uint*)header;
+            int size = *(ushort*)(header + 6);
+            if (size < HeaderSize || (ulong)size > head - tail)
+            {
+                throw new EbpfException($"perf ring of CPU {Cpu}: record at {tail} claims {size} bytes, {head - tail} are written");
+            }
+
+            pendingNext = tail + (ulong)size;
+            if (type is PerfRecordSample or PerfRecordLost)
+            {
+                int offset = (int)(tail & mask);
+                ReadOnlySpan<byte> record;
+                if (offset + size <= Size)
+                {
+                    record = new ReadOnlySpan<byte>(header, size);
+                }
+                else
+                {
+                    int first = Size - offset;
+                    new ReadOnlySpan<byte>(header, first).CopyTo(scratch);
+                    new ReadOnlySpan<byte>(data, size - first).CopyTo(scratch.AsSpan(first));
+                    record = scratch.AsSpan(0, size);
+                }
+
+                if (Decode(type, record, out sample, out lost))
+                {
+                    return true;
+                }
+            }
+
+            tail = pendingNext;
+            Tail = tail;
+        }
+
+        sample = default;
+        lost = 0;
+        return false;
+    }
+
+    private bool TryPeekSnapshot(out ReadOnlySpan<byte> sample, out ulong lost)
+    {
+        while (true)
+        {
+            while (snapshotCursor + HeaderSize <= snapshotLength)
+            {
+                var header = snapshot.AsSpan(snapshotCursor);
+                uint type = MemoryMarshal.Read<uint>(header);
+                int size = MemoryMarshal.Read<ushort>(header[6..]);
+                if (size < HeaderSize || snapshotCursor + size > snapshotLength)
+                {
+                    // Never written, or the oldest record was cut by newer ones.
+                    break;
+                }
+
+                pendingNext = (ulong)(snapshotCursor + size);
+                if (type is PerfRecordSample or PerfRecordLost && Decode(type, header[..size], out sample, out lost))
+                {
+                    return true;
+                }
+
+                snapshotCursor = (int)pendingNext;
+            }
+
+            snapshotCursor = snapshotLength = 0;
+            if (!TakeSnapshot())
+            {
+                sample = default;
+                lost = 0;
+                return false;
+            }
+        }
+    }
+
+    /// <summary>Copies what was written since the previous snapshot (at most the ring size), pausing the ring meanwhile.</summary>
+    private bool TakeSnapshot()
+    {
+        if (previousHead == Head)
+        {
+            return false;
+        }
+
+        sys.Ioctl(Fd, PerfEventIocPauseOutput, 1);
+        try
+        {
+            ulong head = Head;
+            int length = (int)Math.Min(previousHead - head, (ulong)Size);
+            int offset = (int)(head & mask);
+            int first = Math.Min(length, Size - offset);
+            new ReadOnlySpan<byte>(data + offset, first).CopyTo(snapshot);
+            new ReadOnlySpan<byte>(data, length - first).CopyTo(snapshot.AsSpan(first));
+            snapshotLength = length;
+            previousHead = head;
+        }
+        finally
+        {
+            sys.Ioctl(Fd, PerfEventIocPauseOutput, 0);
+        }
+
+        return snapshotLength > 0;
+    }
+
+    /// <summary>Decodes a sample (<c>u32 size; u8 data[size]</c> after the header) or a lost record (<c>u64 id; u64 lost</c>).</summary>
+    private bool Decode(uint type, ReadOnlySpan<byte> record, out ReadOnlySpan<byte> sample, out ulong lost)
+    {
+        if (type == PerfRecordSample)
+        {
+            if (record.Length < HeaderSize + 4)
+            {
+                throw new EbpfException($"perf ring of CPU {Cpu}: sample record of {record.Length} bytes has no size");
+            }
+
+            uint rawSize = MemoryMarshal.Read<uint>(record[HeaderSize..]);
+            if (rawSize > (uint)(record.Length - HeaderSize - 4))
+            {
+                throw new EbpfException($"perf ring of CPU {Cpu}: raw sample of {rawSize} bytes in a {record.Length}-byte record");
+            }
+
+            sample = record.Slice(HeaderSize + 4, (int)rawSize);
+            lost = 0;
+            return true;
+        }
+
+        if (record.Length < HeaderSize + 16)
+        {
+            throw new EbpfException($"perf ring of CPU {Cpu}: lost record of {record.Length} bytes");
+        }
+
+        sample = default;
+        lost = MemoryMarshal.Read<ulong>(record[(HeaderSize + 8)..]);
+        return lost != 0;
+    }
+}

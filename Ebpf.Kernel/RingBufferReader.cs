@@ -1,0 +1,328 @@
+using System.Runtime.CompilerServices;
+using Ebpf.Kernel.Interop;
+
+namespace Ebpf.Kernel;
+
+/// <summary>
+/// Reads the records BPF programs submit to a <c>BPF_MAP_TYPE_RINGBUF</c> map (<c>bpf_ringbuf_output</c>,
+/// <c>bpf_ringbuf_reserve</c>/<c>submit</c>). Maps the consumer page read-write and the producer page plus the data
+/// area (mapped twice by the kernel, so no record wraps) read-only; waits with epoll.
+/// <para>
+/// Records come in submission order. A record still being written (busy bit) stops reading until it is committed;
+/// discarded records are skipped. The consumer position is published (release) after each record, so the kernel can
+/// reuse its space. One consumer at a time: the reader is not thread-safe, except that cancelling a token wakes a
+/// blocked wait.
+/// </para>
+/// </summary>
+public sealed unsafe class RingBufferReader : IDisposable
+{
+    /// <summary>Size of the record header: a 32-bit length with the busy and discard bits, and a 32-bit page offset.</summary>
+    public const int HeaderSize = 8;
+
+    private const uint BusyBit = 1u << 31;
+    private const uint DiscardBit = 1u << 30;
+
+    private readonly IBpfSyscalls sys;
+    private readonly BpfFileDescriptor map;
+    private readonly EpollWaitSet waiter;
+    private readonly nuint pageSize;
+    private readonly nint consumerPage;
+    private readonly nint producerPage;
+    private readonly byte* data;
+    private readonly long mask;
+    private bool mapReferenced;
+    private bool disposed;
+
+    /// <summary>Maps the ring buffer <paramref name="ringBuffer"/> for reading.</summary>
+    /// <param name="ringBuffer">The map; the reader keeps it open (adds a reference) until disposed.</param>
+    /// <param name="syscalls">The kernel interface; <see cref="LinuxBpfSyscalls.Instance"/> when null.</param>
+    /// <exception cref="ArgumentException">The map is not a <c>BPF_MAP_TYPE_RINGBUF</c>.</exception>
+    /// <exception cref="EbpfException">mmap or epoll failed.</exception>
+    public RingBufferReader(BpfFileDescriptor ringBuffer, IBpfSyscalls? syscalls = null)
+    {
+        ArgumentNullException.ThrowIfNull(ringBuffer);
+        sys = syscalls ?? LinuxBpfSyscalls.Instance;
+        map = ringBuffer;
+        var info = ObjectInfo.OfMap(sys, ringBuffer, BpfMapType.Ringbuf, nameof(ringBuffer));
+        Size = checked((int)info.MaxEntries);
+        mask = Size - 1;
+        pageSize = (nuint)Environment.SystemPageSize;
+
+        map.DangerousAddRef(ref mapReferenced);
+        try
+        {
+            consumerPage = sys.Mmap(0, pageSize, MmapProtection.Read | MmapProtection.Write, MmapFlags.Shared, map, 0);
+            producerPage = sys.Mmap(0, pageSize + (2 * (nuint)Size), MmapProtection.Read, MmapFlags.Shared, map, (long)pageSize);
+            data = (byte*)producerPage + pageSize;
+            waiter = new EpollWaitSet(sys, 1);
+            waiter.Add(map, EpollEvents.In, 0);
+        }
+        catch
+        {
+            Release();
+            throw;
+        }
+    }
+
+    /// <summary>The size of the data area in bytes (the map's max_entries).</summary>
+    public int Size { get; }
+
+    /// <summary>Bytes submitted but not consumed yet, headers and records still being written included.</summary>
+    public long AvailableBytes
+    {
+        get
+        {
+            ThrowIfDisposed();
+            return ProducerPosition - ConsumerPosition;
+        }
+    }
+
+    private long ConsumerPosition
+    {
+        get => Volatile.Read(ref *(long*)consumerPage);
+        set => Volatile.Write(ref *(long*)consumerPage, value);
+    }
+
+    private long ProducerPosition => Volatile.Read(ref *(long*)producerPage);
+
+    /// <summary>Reads the next record without waiting.</summary>
+    /// <returns>False when no committed record is available.</returns>
+    public bool TryRead(out RingBufferRecord record)
+    {
+        if (!TryPeek(out byte* sample, out int length, out long next))
+        {
+            record = default;
+            return false;
+        }
+
+        var copy = new ReadOnlySpan<byte>(sample, length).ToArray();
+        ConsumerPosition = next;
+        record = new RingBufferRecord(copy);
+        return true;
+    }
+
+    /// <summary>Reads the next record, waiting up to <paramref name="timeout"/> for one.</summary>
+    /// <returns>False when the timeout expired first.</returns>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public bool TryRead(TimeSpan timeout, out RingBufferRecord record, CancellationToken cancellationToken = default)
+    {
+        if (WaitForRecord(WaitTimeout.Start(timeout), cancellationToken))
+        {
+            return TryRead(out record);
+        }
+
+        record = default;
+        return false;
+    }
+
+    /// <summary>Reads the next record, waiting as long as needed.</summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public RingBufferRecord Read(CancellationToken cancellationToken = default)
+    {
+        TryRead(Timeout.InfiniteTimeSpan, out var record, cancellationToken);
+        return record;
+    }
+
+    /// <summary>Copies the next record into <paramref name="destination"/> without waiting.</summary>
+    /// <param name="destination">Receives the sample bytes.</param>
+    /// <param name="length">The sample length.</param>
+    /// <returns>False when no committed record is available.</returns>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is smaller than the record; the record is left unread.</exception>
+    public bool TryReadInto(Span<byte> destination, out int length)
+    {
+        if (!TryPeek(out byte* sample, out length, out long next))
+        {
+            return false;
+        }
+
+        if (length > destination.Length)
+        {
+            throw new ArgumentException($"the record has {length} bytes, the destination holds {destination.Length}", nameof(destination));
+        }
+
+        new ReadOnlySpan<byte>(sample, length).CopyTo(destination);
+        ConsumerPosition = next;
+        return true;
+    }
+
+    /// <summary>Copies the next record into <paramref name="destination"/>, waiting as long as needed; returns its length.</summary>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is smaller than the record; the record is left unread.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public int ReadInto(Span<byte> destination, CancellationToken cancellationToken = default)
+    {
+        WaitForRecord(WaitTimeout.Start(Timeout.InfiniteTimeSpan), cancellationToken);
+        TryReadInto(destination, out int length);
+        return length;
+    }
+
+    /// <summary>Hands the next record to <paramref name="handler"/> in place (zero copy), then consumes it; does not wait.</summary>
+    /// <returns>False when no committed record is available.</returns>
+    /// <remarks>The record is consumed even when the handler throws.</remarks>
+    public bool TryConsume(RingBufferRecordHandler handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        if (!TryPeek(out byte* sample, out int length, out long next))
+        {
+            return false;
+        }
+
+        try
+        {
+            handler(new ReadOnlySpan<byte>(sample, length));
+        }
+        finally
+        {
+            ConsumerPosition = next;
+        }
+
+        return true;
+    }
+
+    /// <summary>Hands every available record (at most <paramref name="maxRecords"/>) to <paramref name="handler"/> in place; does not wait.</summary>
+    /// <returns>The number of records handled.</returns>
+    public int Consume(RingBufferRecordHandler handler, int maxRecords = int.MaxValue)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        int count = 0;
+        while (count < maxRecords && TryConsume(handler))
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    /// <summary>Waits up to <paramref name="timeout"/> until a committed record is available.</summary>
+    /// <returns>False when the timeout expired first.</returns>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public bool Wait(TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        WaitForRecord(WaitTimeout.Start(timeout), cancellationToken);
+
+    /// <summary>Drops every committed record available now (stopping at a record still being written).</summary>
+    /// <returns>The number of records dropped, discarded ones not counted.</returns>
+    public int Flush()
+    {
+        int count = 0;
+        while (TryPeek(out _, out _, out long next))
+        {
+            ConsumerPosition = next;
+            count++;
+        }
+
+        return count;
+    }
+
+    /// <summary>Reads records as they arrive until <paramref name="cancellationToken"/> is cancelled. Waits run on the thread pool.</summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public async IAsyncEnumerable<RingBufferRecord> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            while (TryRead(out var record))
+            {
+                yield return record;
+            }
+
+            await Task.Run(() => Wait(Timeout.InfiniteTimeSpan, cancellationToken), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Unmaps the ring, closes the epoll set and releases the map.</summary>
+    public void Dispose()
+    {
+        if (disposed)
+        {
+            return;
+        }
+
+        disposed = true;
+        Release();
+    }
+
+    private bool WaitForRecord(WaitTimeout timeout, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (TryPeek(out _, out _, out _))
+            {
+                return true;
+            }
+
+            int remaining = timeout.Remaining;
+            if (remaining == 0)
+            {
+                return false;
+            }
+
+            if (waiter.Wait(remaining, cancellationToken) > 0 && !TryPeek(out _, out _, out _))
+            {
+                // Data is there but the first record is still being written: let the producer finish.
+                Thread.Yield();
+            }
+        }
+    }
+
+    /// <summary>Finds the next committed record, consuming discarded ones on the way.</summary>
+    private bool TryPeek(out byte* sample, out int length, out long next)
+    {
+        ThrowIfDisposed();
+        long consumer = ConsumerPosition;
+        long producer = ProducerPosition;
+        while (consumer < producer)
+        {
+            byte* header = data + (consumer & mask);
+            uint word = Volatile.Read(ref *(uint*)header);
+            if ((word & BusyBit) != 0)
+            {
+                break;
+            }
+
+            uint size = word & ~(BusyBit | DiscardBit);
+            if (size > (uint)Size)
+            {
+                throw new EbpfException($"ring buffer record at position {consumer} claims {size} bytes, more than the {Size}-byte ring");
+            }
+
+            long end = consumer + ((size + HeaderSize + 7) & ~7L);
+            if ((word & DiscardBit) != 0)
+            {
+                consumer = end;
+                ConsumerPosition = consumer;
+                continue;
+            }
+
+            sample = header + HeaderSize;
+            length = (int)size;
+            next = end;
+            return true;
+        }
+
+        sample = null;
+        length = 0;
+        next = consumer;
+        return false;
+    }
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(disposed, this);
+
+    private void Release()
+    {
+        waiter?.Dispose();
+        if (producerPage != 0)
+        {
+            sys.Munmap(producerPage, pageSize + (2 * (nuint)Size));
+        }
+
+        if (consumerPage != 0)
+        {
+            sys.Munmap(consumerPage, pageSize);
+        }
+
+        if (mapReferenced)
+        {
+            mapReferenced = false;
+            map.DangerousRelease();
+        }
+    }
+}

@@ -1,0 +1,194 @@
+using Ebpf.Asm;
+using Ebpf.Btf;
+using Ebpf.Elf;
+
+namespace Ebpf.Specs;
+
+internal sealed partial class ElfObjectReader
+{
+    // Function start slots and names of every executable section, from FUNC symbols and BTF function records.
+    private readonly Dictionary<int, SortedList<int, string>> _functionStarts = [];
+
+    // Every executable section is decoded, annotated with its .BTF.ext records, relocated and cut into functions.
+    // Each function outside .text is a program; .text functions are subprograms, linked into every program
+    // that reaches them.
+    private void ReadPrograms()
+    {
+        var sections = _elf.Sections.Where(IsProgramSection).ToList();
+        foreach (var section in sections)
+        {
+            _functionStarts[section.Index] = FindFunctionStarts(section);
+        }
+
+        var functions = new Dictionary<string, Instructions>(StringComparer.Ordinal);
+        var entries = new List<(string Name, ElfSection Section)>();
+        foreach (var section in sections)
+        {
+            var instructions = Decode(section);
+            foreach (var (slot, name) in _functionStarts[section.Index])
+            {
+                int index = instructions.IndexOfSlot(slot);
+                if (index < 0)
+                {
+                    throw new ElfSpecException($"function starts at slot {slot}, not at an instruction", section.Name, name);
+                }
+
+                instructions[index] = instructions[index].WithSymbol(name);
+            }
+
+            _ext?.Apply(section.Name, instructions);
+            Relocate(section, instructions);
+            ResolveLocalCalls(section, instructions);
+            foreach (var (name, body) in Split(section, instructions))
+            {
+                if (!functions.TryAdd(name, body))
+                {
+                    throw new ElfSpecException("a function with this name is defined twice", section.Name, name);
+                }
+
+                if (section.Name != TextSection)
+                {
+                    entries.Add((name, section));
+                }
+            }
+        }
+
+        string license = License;
+        uint version = KernelVersion;
+        foreach (var (name, section) in entries)
+        {
+            var program = NewProgram(name, section, ProgramLinker.Link(name, section.Name, functions), license, version);
+            if (!_spec.Programs.TryAdd(name, program))
+            {
+                throw new ElfSpecException("a program with this name is defined twice", section.Name, name);
+            }
+        }
+    }
+
+    private ProgramSpec NewProgram(string name, ElfSection section, Instructions instructions, string license, uint version)
+    {
+        var flags = ProgramFlags.None;
+        ProgramSections.TryMatch(section.Name, out var match);
+        if (match is not null)
+        {
+            flags |= match.Definition.IsSleepable ? ProgramFlags.Sleepable : 0;
+            flags |= match.Definition.IsXdpFrags ? ProgramFlags.XdpHasFrags : 0;
+        }
+
+        return new ProgramSpec
+        {
+            Name = name,
+            Type = match?.ProgramType ?? BpfProgramType.Unspec,
+            AttachType = match?.ExpectedAttachType,
+            AttachTo = match?.Target,
+            Flags = flags,
+            SectionName = section.Name.StartsWith('?') ? section.Name[1..] : section.Name, // as libbpf reports it
+            Instructions = instructions,
+            License = license,
+            KernelVersion = version,
+            ByteOrder = _order,
+            Btf = _btf,
+            Autoload = match?.Autoload ?? !section.Name.StartsWith('?'),
+        };
+    }
+
+    private Instructions Decode(ElfSection section)
+    {
+        if (section.Size % Instruction.SlotSize != 0)
+        {
+            throw new ElfSpecException($"code of {section.Size} bytes is not a whole number of instructions", section.Name);
+        }
+
+        try
+        {
+            return Instructions.Decode(section.Data.Span, _order);
+        }
+        catch (InstructionFormatException e)
+        {
+            throw new ElfSpecException($"malformed code: {e.Message}", section.Name, innerException: e);
+        }
+    }
+
+    private SortedList<int, string> FindFunctionStarts(ElfSection section)
+    {
+        var starts = new SortedList<int, string>();
+        foreach (var symbol in _elf.Symbols)
+        {
+            if (symbol.Type != ElfSymbolType.Function || symbol.SectionIndex != (uint)section.Index)
+            {
+                continue;
+            }
+
+            if (symbol.Value % Instruction.SlotSize != 0 || symbol.Value >= section.Size)
+            {
+                throw new ElfSpecException($"function at byte {symbol.Value} is not at an instruction of the {section.Size}-byte section", section.Name, symbol.Name);
+            }
+
+            starts.TryAdd((int)(symbol.Value / Instruction.SlotSize), symbol.Name);
+        }
+
+        if (_ext is not null && _btf is not null)
+        {
+            foreach (var record in _ext.FuncInfosOf(section.Name))
+            {
+                if (_btf.TryGetTypeById(record.TypeId, out var type) && type is BtfFunc func && record.ByteOffset % Instruction.SlotSize == 0)
+                {
+                    starts.TryAdd(record.Slot, func.Name);
+                }
+            }
+        }
+
+        return starts;
+    }
+
+    // The function starting at a slot of a section, or an error naming what pointed there.
+    private string FunctionAt(ElfSection section, long slot, string what)
+    {
+        if (_functionStarts.TryGetValue(section.Index, out var starts) && slot is >= 0 and <= int.MaxValue && starts.TryGetValue((int)slot, out var name))
+        {
+            return name;
+        }
+
+        throw new ElfSpecException($"{what} targets slot {slot}, where no function starts", section.Name);
+    }
+
+    // Calls (and function pointers) within a section that clang resolved itself, without a relocation.
+    private void ResolveLocalCalls(ElfSection section, Instructions instructions)
+    {
+        int slot = 0;
+        for (int i = 0; i < instructions.Count; i++)
+        {
+            var insn = instructions[i];
+            if ((insn.IsFunctionCall || insn.IsLoadOfFunctionPointer) && insn.Reference is null)
+            {
+                string target = FunctionAt(section, slot + (long)insn.Immediate + 1, $"the call at slot {slot}");
+                instructions[i] = insn.WithReference(target);
+            }
+
+            slot += insn.Slots;
+        }
+    }
+
+    // Cuts a section at its function starts; code before the first function belongs to none and is dropped.
+    private IEnumerable<(string Name, Instructions Body)> Split(ElfSection section, Instructions instructions)
+    {
+        var starts = _functionStarts[section.Index];
+        if (starts.Count == 0)
+        {
+            throw new ElfSpecException("code without a function symbol", section.Name);
+        }
+
+        for (int f = 0; f < starts.Count; f++)
+        {
+            int first = instructions.IndexOfSlot(starts.Keys[f]);
+            int end = f + 1 < starts.Count ? instructions.IndexOfSlot(starts.Keys[f + 1]) : instructions.Count;
+            var body = new Instructions(end - first);
+            for (int i = first; i < end; i++)
+            {
+                body.Add(instructions[i]);
+            }
+
+            yield return (starts.Values[f], body);
+        }
+    }
+}

@@ -1,0 +1,178 @@
+using System.Buffers.Binary;
+using System.Text;
+using Ebpf.Asm;
+using Ebpf.Btf;
+using Ebpf.Elf;
+
+namespace Ebpf.Specs;
+
+/// <summary>
+/// Turns a parsed clang/libbpf-style BPF object into a <see cref="CollectionSpec"/>, as libbpf's
+/// <c>bpf_object__open</c> does: maps, global data, externs, then programs with their relocations applied
+/// and their subprograms linked in. Needs no privileges.
+/// </summary>
+internal sealed partial class ElfObjectReader
+{
+    private const string TextSection = ".text";
+    private const string LicenseSection = "license";
+    private const string VersionSection = "version";
+
+    private readonly ElfFile _elf;
+    private readonly ByteOrder _order;
+    private readonly BtfSpec? _btf;
+    private readonly BtfExtInfo? _ext;
+    private readonly CollectionSpec _spec;
+    private readonly Dictionary<int, ElfRelocationTable> _relocations = [];
+
+    private ElfObjectReader(ElfFile elf)
+    {
+        _elf = elf;
+        _order = elf.ByteOrder == ElfByteOrder.BigEndian ? ByteOrder.BigEndian : ByteOrder.LittleEndian;
+        if (elf.FindSection(BtfSpec.ElfSectionName) is { HasData: true })
+        {
+            _btf = BtfSpec.FromElf(elf);
+            _ext = BtfExtInfo.FromElf(elf, _btf);
+        }
+
+        _spec = new CollectionSpec { Types = _btf, ByteOrder = _order };
+        foreach (var table in elf.RelocationTables)
+        {
+            if (table.TargetSection is { } target)
+            {
+                _relocations.TryAdd(target.Index, table);
+            }
+        }
+    }
+
+    /// <summary>Reads the object.</summary>
+    /// <exception cref="ElfSpecException">The object cannot be turned into a spec.</exception>
+    internal static CollectionSpec Read(ElfFile elf)
+    {
+        if (!elf.IsBpf)
+        {
+            throw new ElfSpecException($"not a BPF object (machine {elf.Machine})");
+        }
+
+        var reader = new ElfObjectReader(elf);
+        reader.ReadMaps();
+        reader.ReadGlobalData();
+        reader.ReadKconfig();
+        reader.ReadPrograms();
+        return reader._spec;
+    }
+
+    private string License
+    {
+        get
+        {
+            var section = _elf.FindSection(LicenseSection);
+            if (section is null || !section.HasData)
+            {
+                return string.Empty;
+            }
+
+            var bytes = section.Data.Span;
+            int end = bytes.IndexOf((byte)0);
+            return Encoding.UTF8.GetString(end < 0 ? bytes : bytes[..end]);
+        }
+    }
+
+    private uint KernelVersion
+    {
+        get
+        {
+            var section = _elf.FindSection(VersionSection);
+            if (section is null || !section.HasData)
+            {
+                return 0;
+            }
+
+            var bytes = section.Data.Span;
+            if (bytes.Length != sizeof(uint))
+            {
+                throw new ElfSpecException($"the kernel version is {bytes.Length} bytes, not 4", VersionSection);
+            }
+
+            return _order == ByteOrder.BigEndian ? BinaryPrimitives.ReadUInt32BigEndian(bytes) : BinaryPrimitives.ReadUInt32LittleEndian(bytes);
+        }
+    }
+
+    private static bool IsProgramSection(ElfSection section) =>
+        section.Type == ElfSectionType.ProgBits && (section.Flags & ElfSectionFlags.ExecInstr) != 0 && section.Size > 0;
+
+    private static bool IsBtfMapSection(ElfSection section) => section.Name == ".maps";
+
+    private static bool IsLegacyMapSection(ElfSection section) => section.Name.StartsWith("maps", StringComparison.Ordinal);
+
+    private static bool IsStructOpsSection(ElfSection section) => section.Name is ".struct_ops" or ".struct_ops.link";
+
+    private static bool IsDataSection(ElfSection section) =>
+        section.Type is ElfSectionType.ProgBits or ElfSectionType.NoBits
+        && (section.Flags & ElfSectionFlags.ExecInstr) == 0
+        && (HasPrefix(section.Name, ".data") || HasPrefix(section.Name, ".rodata") || HasPrefix(section.Name, ".bss"));
+
+    // "name" or "name.anything", as libbpf matches global data sections.
+    private static bool HasPrefix(string name, string prefix) =>
+        name.StartsWith(prefix, StringComparison.Ordinal) && (name.Length == prefix.Length || name[prefix.Length] == '.');
+
+    // Section symbols have no name of their own: use the section's.
+    private string SymbolLabel(in ElfSymbol symbol) =>
+        symbol.Type == ElfSymbolType.Section && symbol.IsInSection && symbol.SectionIndex < _elf.Sections.Count
+            ? _elf.Sections[(int)symbol.SectionIndex].Name
+            : symbol.Name;
+
+    private BtfDataSec? FindDataSec(string name)
+    {
+        if (_btf is null)
+        {
+            return null;
+        }
+
+        foreach (var type in _btf.FindTypes(name, BtfKind.DataSec))
+        {
+            if (type is BtfDataSec datasec)
+            {
+                return datasec;
+            }
+        }
+
+        return null;
+    }
+
+    private void ReadMaps()
+    {
+        foreach (var section in _elf.Sections)
+        {
+            IReadOnlyList<MapSpec> maps;
+            if (IsBtfMapSection(section))
+            {
+                maps = MapDefinitionReader.ReadBtfMaps(_elf, section, _btf ?? throw new ElfSpecException("BTF-defined maps need the object's .BTF section", section.Name));
+            }
+            else if (IsStructOpsSection(section))
+            {
+                maps = MapDefinitionReader.ReadStructOps(_elf, section, _btf ?? throw new ElfSpecException("struct_ops maps need the object's .BTF section", section.Name));
+            }
+            else if (IsLegacyMapSection(section))
+            {
+                maps = MapDefinitionReader.ReadLegacyMaps(_elf, section, _btf);
+            }
+            else
+            {
+                continue;
+            }
+
+            foreach (var map in maps)
+            {
+                AddMap(map);
+            }
+        }
+    }
+
+    private void AddMap(MapSpec map)
+    {
+        if (!_spec.Maps.TryAdd(map.Name, map))
+        {
+            throw new ElfSpecException("a map with this name is defined twice", map.SectionName, map.Name);
+        }
+    }
+}

@@ -1,0 +1,83 @@
+using System.Text.Json;
+using Ebpf.Cli.Load;
+using Ebpf.Cli.Map;
+using Ebpf.Kernel;
+
+namespace Ebpf.Tests.Cli;
+
+[Category("Kernel")]
+public class MapAndLoadCommandTests
+{
+    [Test]
+    public void MapShowAndDumpAgreeWithBpftool()
+    {
+        var spec = new MapSpec { Name = "cli_dump", Type = BpfMapType.Hash, KeySize = 4, ValueSize = 8, MaxEntries = 16 };
+        using var map = Map.Create(spec);
+        for (uint k = 1; k <= 3; k++)
+        {
+            map.Update(k, (ulong)k * 0x0102030405);
+        }
+
+        uint id = map.Info().Id;
+        string idText = id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var show = new StringWriter();
+        Assert.That(MapCommand.Show(LinuxBpfSyscalls.Instance, id, json: true, show, TextWriter.Null), Is.EqualTo(0));
+        using var ours = JsonDocument.Parse(show.ToString());
+        using var theirs = JsonDocument.Parse(ExternalTool.Run("bpftool", "-j", "map", "show", "id", idText));
+        foreach (var field in new[] { "id", "type", "name", "flags", "bytes_key", "bytes_value", "max_entries" })
+        {
+            Assert.That(ours.RootElement.GetProperty(field).ToString(), Is.EqualTo(theirs.RootElement.GetProperty(field).ToString()), field);
+        }
+
+        var dump = new StringWriter();
+        Assert.That(MapCommand.Dump(LinuxBpfSyscalls.Instance, id, json: true, dump, TextWriter.Null), Is.EqualTo(0));
+        Assert.That(Entries(dump.ToString()), Is.EquivalentTo(Entries(ExternalTool.Run("bpftool", "-j", "map", "dump", "id", idText))));
+
+        var list = new StringWriter();
+        MapCommand.List(LinuxBpfSyscalls.Instance, json: true, list);
+        using var all = JsonDocument.Parse(list.ToString());
+        Assert.That(all.RootElement.EnumerateArray().Select(e => e.GetProperty("id").GetUInt32()), Does.Contain(id));
+    }
+
+    [Test]
+    public void PerCpuDumpAgreesWithBpftool()
+    {
+        using var map = Map.Create(new MapSpec { Name = "cli_percpu", Type = BpfMapType.PercpuArray, KeySize = 4, ValueSize = 4, MaxEntries = 2 });
+        string id = map.Info().Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var dump = new StringWriter();
+        MapCommand.Dump(LinuxBpfSyscalls.Instance, map.Info().Id, json: true, dump, TextWriter.Null);
+        Assert.That(Entries(dump.ToString()), Is.EquivalentTo(Entries(ExternalTool.Run("bpftool", "-j", "map", "dump", "id", id))));
+    }
+
+    [Test]
+    public void LoadPinsProgramsAndMapsAndReportsErrors()
+    {
+        using var bpffs = new TempBpffs();
+        var output = new StringWriter();
+        Assert.That(LoadCommand.Run(LinuxBpfSyscalls.Instance, TestPrograms.Path("maps_and_globals"), bpffs.Path, output, TextWriter.Null), Is.EqualTo(0), output.ToString());
+        var spec = CollectionSpec.Load(TestPrograms.Path("maps_and_globals"));
+        var pins = bpffs.Pins();
+        foreach (var program in spec.Programs.Values.Where(p => p.Autoload))
+        {
+            Assert.That(pins, Does.Contain($"progs/{program.Name}"));
+        }
+
+        foreach (var map in spec.Maps.Keys)
+        {
+            Assert.That(pins, Does.Contain($"maps/{map.Replace('.', '_')}"));
+        }
+
+        var error = new StringWriter();
+        Assert.That(LoadCommand.Run(LinuxBpfSyscalls.Instance, TestPrograms.Path("verifier_fail"), null, TextWriter.Null, error), Is.EqualTo(1));
+        Assert.That(error.ToString(), Does.Contain("verifier_fail.bpf.c"));
+    }
+
+    // Key and value bytes of each entry, from bpftool's dump JSON or ours (bpftool adds "formatted" when the map has BTF).
+    private static List<string> Entries(string json)
+    {
+        using var doc = JsonDocument.Parse(json);
+        return doc.RootElement.EnumerateArray().Select(e =>
+            e.GetProperty("key").ToString() + " => " + (e.TryGetProperty("values", out var perCpu) ? perCpu.ToString() : e.GetProperty("value").ToString())).ToList();
+    }
+}

@@ -1,0 +1,132 @@
+using System.Runtime.InteropServices;
+using Ebpf.Kernel;
+using Ebpf.Kernel.Interop;
+using Moq;
+
+namespace Ebpf.Tests.Kernel.Readers;
+
+/// <summary>The record walk of <see cref="RingBufferReader"/> over fake ring memory: busy and discard bits, bad lengths.</summary>
+public sealed unsafe class RingBufferReaderTests
+{
+    private const int RingSize = 4096;
+
+    private delegate void InfoCallback(ref ObjGetInfoAttr attr);
+
+    private static readonly int PageSize = Environment.SystemPageSize;
+
+    private byte* consumer;
+    private byte* producer;
+
+    private byte* Data => producer + PageSize;
+
+    [SetUp]
+    public void SetUp()
+    {
+        consumer = (byte*)NativeMemory.AllocZeroed((nuint)PageSize);
+        producer = (byte*)NativeMemory.AllocZeroed((nuint)(PageSize + (2 * RingSize)));
+    }
+
+    [TearDown]
+    public void TearDown()
+    {
+        NativeMemory.Free(consumer);
+        NativeMemory.Free(producer);
+    }
+
+    [Test]
+    public void BusyRecordStopsReadingUntilCommitted()
+    {
+        using var reader = NewReader();
+        long position = Write(0, 16, busy: true, discard: false);
+        Publish(position);
+        Assert.That(reader.TryRead(out _), Is.False);
+        Assert.That(reader.AvailableBytes, Is.EqualTo(24));
+
+        *(uint*)Data = 16;
+        Assert.That(reader.TryRead(out var record), Is.True);
+        Assert.That(record.Length, Is.EqualTo(16));
+        Assert.That(*(long*)consumer, Is.EqualTo(24));
+    }
+
+    [Test]
+    public void DiscardedRecordsAreSkippedAndConsumed()
+    {
+        using var reader = NewReader();
+        long position = Write(0, 5, busy: false, discard: true);
+        position = Write(position, 3, busy: false, discard: false);
+        Publish(position);
+        Assert.That(reader.TryRead(out var record), Is.True);
+        Assert.That(record.Data.ToArray(), Is.EqualTo(new byte[] { 3, 3, 3 }));
+        Assert.That(*(long*)consumer, Is.EqualTo(32));
+    }
+
+    [Test]
+    public void RecordsWrapThroughTheSecondMapping()
+    {
+        using var reader = NewReader();
+        *(long*)consumer = RingSize - 16;
+        long position = Write(RingSize - 16, 100, busy: false, discard: false);
+        Publish(position);
+        Assert.That(reader.TryRead(out var record), Is.True);
+        Assert.That(record.Data.ToArray(), Is.All.EqualTo(100));
+    }
+
+    [Test]
+    public void ImpossibleLengthIsReported()
+    {
+        using var reader = NewReader();
+        *(uint*)Data = RingSize + 8;
+        Publish(RingSize);
+        Assert.Throws<EbpfException>(() => reader.TryRead(out _));
+    }
+
+    [Test]
+    public void FlushDropsCommittedRecordsOnly()
+    {
+        using var reader = NewReader();
+        long position = Write(0, 8, busy: false, discard: false);
+        position = Write(position, 8, busy: false, discard: true);
+        position = Write(position, 8, busy: false, discard: false);
+        long busyAt = position;
+        position = Write(position, 8, busy: true, discard: false);
+        Publish(position);
+        Assert.That(reader.Flush(), Is.EqualTo(2));
+        Assert.That(*(long*)consumer, Is.EqualTo(busyAt));
+    }
+
+    /// <summary>Writes a record of <paramref name="length"/> bytes valued <paramref name="length"/> at <paramref name="position"/> in both mappings; returns the next position.</summary>
+    private long Write(long position, int length, bool busy, bool discard)
+    {
+        uint header = (uint)length | (busy ? 1u << 31 : 0) | (discard ? 1u << 30 : 0);
+        var bytes = new byte[8 + length];
+        BitConverter.TryWriteBytes(bytes, header);
+        bytes.AsSpan(8).Fill((byte)length);
+        for (int i = 0; i < bytes.Length; i++)
+        {
+            long at = (position + i) % RingSize;
+            Data[at] = bytes[i];
+            Data[at + RingSize] = bytes[i];
+        }
+
+        return position + ((8 + length + 7) & ~7);
+    }
+
+    private void Publish(long position) => *(long*)producer = position;
+
+    private RingBufferReader NewReader()
+    {
+        var sys = new Mock<IBpfSyscalls>();
+        sys.Setup(s => s.ObjGetInfoByFd(ref It.Ref<ObjGetInfoAttr>.IsAny)).Callback(new InfoCallback((ref ObjGetInfoAttr attr) =>
+        {
+            var info = (MapInfo*)attr.Info;
+            info->Type = BpfMapType.Ringbuf;
+            info->MaxEntries = RingSize;
+        }));
+        sys.SetupSequence(s => s.Mmap(0, It.IsAny<nuint>(), It.IsAny<MmapProtection>(), MmapFlags.Shared, It.IsAny<BpfFileDescriptor>(), It.IsAny<long>()))
+            .Returns((nint)consumer)
+            .Returns((nint)producer);
+        sys.Setup(s => s.EpollCreate()).Returns(() => new BpfFileDescriptor(1000, ownsHandle: false));
+        sys.Setup(s => s.EventFdCreate()).Returns(() => new BpfFileDescriptor(1001, ownsHandle: false));
+        return new RingBufferReader(new BpfFileDescriptor(999, ownsHandle: false), sys.Object);
+    }
+}
