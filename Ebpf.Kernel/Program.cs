@@ -37,8 +37,8 @@ public sealed unsafe partial class Program : IDisposable
     /// <summary>The path this instance pinned the program at, or null.</summary>
     public string? PinnedPath { get; private set; }
 
-    /// <summary>Takes ownership of a program descriptor.</summary>
-    /// <param name="fd">A descriptor of a BPF program; disposed with the returned instance.</param>
+    /// <summary>Takes ownership of a program descriptor (reading its name and type from the kernel).</summary>
+    /// <param name="fd">A descriptor of a BPF program; disposed with the returned instance. When this method throws, the caller still owns it.</param>
     /// <param name="syscalls">The kernel interface; <see cref="LinuxBpfSyscalls.Instance"/> when null.</param>
     /// <exception cref="EbpfException">The descriptor is not a BPF program.</exception>
     public static Program Open(BpfFileDescriptor fd, IBpfSyscalls? syscalls = null)

@@ -1,15 +1,14 @@
-// Programs for Program.Load tests. tc_store is valid as a tc program, which bpftool loads it as, but the
-// tests load it as a socket filter on purpose: the verifier rejects its bpf_skb_store_bytes call, and the
-// tests check the error summary names that call and its source line. xdp_good is valid; the tests check
-// its func and line info and test-run it.
+// Programs for Program.Load and Collection.Load tests. tc_unchecked is wrong on purpose: it reads the packet
+// without a bounds check, so the verifier rejects it, and the tests check the error summary names the failing
+// instruction and its source line. xdp_good is valid; the tests check its func and line info and test-run it.
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
 SEC("tc")
-int tc_store(struct __sk_buff *skb)
+int tc_unchecked(struct __sk_buff *ctx)
 {
-	__u8 mark = 0x42;
-	return bpf_skb_store_bytes(skb, 0, &mark, 1, 0) ? 1 : 0;
+	void *data = (void *)(long)ctx->data;
+	return *(volatile int *)(data + 100) & 1;
 }
 
 SEC("xdp")
