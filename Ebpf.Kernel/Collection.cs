@@ -100,6 +100,7 @@ public sealed class Collection : IDisposable
             var mapFds = maps.ToDictionary(kv => kv.Key, kv => kv.Value.FileDescriptor, StringComparer.Ordinal);
             var programOptions = options.Programs with { Maps = mapFds };
             var kernelBtf = programOptions.KernelBtf ?? KernelBtf.Shared;
+            var relocators = new Dictionary<BtfSpec, CoreRelocator>(ReferenceEqualityComparer.Instance);
             foreach (var programSpec in spec.Programs.Values)
             {
                 if (!programSpec.Autoload && options.LoadPrograms?.Contains(programSpec.Name) != true)
@@ -107,7 +108,7 @@ public sealed class Collection : IDisposable
                     continue;
                 }
 
-                var toLoad = options.ApplyCoreRelocations ? Relocate(programSpec, kernelBtf) : programSpec;
+                var toLoad = options.ApplyCoreRelocations ? Relocate(programSpec, kernelBtf, relocators) : programSpec;
                 programs[programSpec.Name] = Program.Load(toLoad, programOptions, syscalls);
             }
 
@@ -167,7 +168,8 @@ public sealed class Collection : IDisposable
             .Concat(list.Where(m => m.Contents.Any(e => e.ValueReference is not null)));
     }
 
-    private static ProgramSpec Relocate(ProgramSpec spec, KernelBtf kernelBtf)
+    // One relocator per object BTF: its candidate cache narrows across the object's programs, as libbpf's does.
+    private static ProgramSpec Relocate(ProgramSpec spec, KernelBtf kernelBtf, Dictionary<BtfSpec, CoreRelocator> relocators)
     {
         if (spec.Btf is null || !spec.Instructions.Any(i => i.Metadata?.Tag is CoreRelocation))
         {
@@ -175,7 +177,12 @@ public sealed class Collection : IDisposable
         }
 
         var instructions = new Instructions(spec.Instructions);
-        CoreRelocator.Apply(instructions, spec.Btf, new KernelBtfTargets(kernelBtf));
+        if (!relocators.TryGetValue(spec.Btf, out var relocator))
+        {
+            relocators[spec.Btf] = relocator = CoreRelocator.ForKernel(spec.Btf, kernelBtf);
+        }
+
+        relocator.Apply(instructions);
         return spec with { Instructions = instructions };
     }
 

@@ -77,6 +77,7 @@ internal sealed partial class ElfObjectReader
         reader.ReadGlobalData();
         reader.ReadKconfig();
         reader.ReadPrograms();
+        reader.LinkStructOpsPrograms();
         return reader._spec;
     }
 

@@ -18,8 +18,10 @@ public sealed class CollectionSpecLibbpfTests
         foreach (var expected in programs)
         {
             var program = spec.Programs[expected.Name];
+            // libbpf 1.1 skips .struct_ops.link sections, so it never gives their programs a member index.
+            uint attachType = file.StartsWith("struct_ops_link.", StringComparison.Ordinal) ? 0 : (uint?)program.AttachType ?? 0;
             Assert.That(
-                (program.SectionName, (uint)program.Type, (uint?)program.AttachType ?? 0, program.Autoload),
+                (program.SectionName, (uint)program.Type, attachType, program.Autoload),
                 Is.EqualTo((expected.SectionName, expected.Type, expected.ExpectedAttachType, expected.Autoload)),
                 expected.Name);
         }

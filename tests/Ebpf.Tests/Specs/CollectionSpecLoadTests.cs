@@ -74,7 +74,18 @@ public sealed class CollectionSpecLoadTests
             Assert.That(program.SectionName, Is.EqualTo(section.TrimStart('?')), name); // libbpf forgets the "?" once autoload is off
             var match = ProgramSections.Match(section);
             Assert.That(program.Type, Is.EqualTo(match!.ProgramType), name);
-            Assert.That(program.AttachType, Is.EqualTo(match.ExpectedAttachType), name);
+            if (program.Type != BpfProgramType.StructOps)
+            {
+                Assert.That(program.AttachType, Is.EqualTo(match.ExpectedAttachType), name);
+            }
+            else
+            {
+                var ops = spec.Maps.Values.First(m => m.StructOps?.Programs.Values.Contains(name) == true);
+                string member = ops.StructOps!.Programs.First(p => p.Value == name).Key;
+                int index = ((Ebpf.Btf.BtfComposite)ops.Value!).Members.Select(m => m.Name).ToList().IndexOf(member);
+                Assert.That(program.AttachType, Is.EqualTo((BpfAttachType)index), $"{name}: index of {member}, as libbpf sets it");
+            }
+
             Assert.That(program.AttachTo, Is.EqualTo(match.Target), name);
             Assert.That(program.Autoload, Is.EqualTo(!section.StartsWith('?')), name);
         }
