@@ -18,14 +18,30 @@ internal static class MapBtf
     {
         keyTypeId = 0;
         valueTypeId = 0;
-        if (spec.Btf is not { } source || (spec.Key is null && spec.Value is null))
+        if (spec.Btf is not { } source || (spec.Key is null && spec.Value is null) || !TakesBtf(spec.Type))
         {
             return null;
         }
 
         var builder = new BtfBuilder();
-        uint key = spec.Key is { } k ? builder.Add(source, k.Id) : 0;
-        uint value = spec.Value is { } v ? builder.Add(source, v.Id) : 0;
+        uint key = spec.Key switch
+        {
+            { } k => builder.Add(source, k.Id),
+
+            // A key given by size only: describe it as an unsigned int of that size (arrays insist on a 32-bit int)
+            // or as bytes, so the kernel, which checks the key's size, keeps the BTF.
+            null when spec.KeySize is 1 or 2 or 4 or 8 or 16 && spec.Value is not null and not BtfDataSec =>
+                builder.AddInt(spec.KeySize == 4 ? "unsigned int" : $"__u{spec.KeySize * 8}", spec.KeySize),
+            null when spec.KeySize > 0 && spec.Value is not null and not BtfDataSec =>
+                builder.AddArray(builder.AddInt("unsigned char", 1), builder.AddInt("unsigned int", 4), spec.KeySize),
+            _ => 0,
+        };
+        uint value = spec.Value switch
+        {
+            null => 0,
+            BtfDataSec section when section.Size != spec.ValueSize => AddSizedDataSec(builder, source, section, spec.ValueSize),
+            { } v => builder.Add(source, v.Id),
+        };
         byte[] blob = builder.Marshal(BitConverter.IsLittleEndian ? ByteOrder.LittleEndian : ByteOrder.BigEndian);
         try
         {
@@ -47,4 +63,29 @@ internal static class MapBtf
             return null;
         }
     }
+
+    /// <summary>
+    /// A copy of a data section with the map's value size: an object's BTF leaves <c>DATASEC</c> sizes 0 (the linker
+    /// knows them), and the kernel rejects a size that differs from the value's.
+    /// </summary>
+    private static uint AddSizedDataSec(BtfBuilder builder, BtfSpec source, BtfDataSec section, uint size)
+    {
+        var variables = new BtfVarSecInfo[section.Variables.Count];
+        for (int i = 0; i < variables.Length; i++)
+        {
+            var variable = section.Variables[i];
+            variables[i] = variable with { TypeId = builder.Add(source, variable.TypeId) };
+        }
+
+        return builder.Add(new BtfDataSec(0, section.Name, size, variables));
+    }
+
+    /// <summary>
+    /// Whether the kernel checks key and value BTF for <paramref name="type"/>. Maps of descriptors, queues, stacks
+    /// and arenas reject it (their values are not what the object's BTF describes), so libbpf leaves it out for them.
+    /// </summary>
+    private static bool TakesBtf(BpfMapType type) => type is not (BpfMapType.PerfEventArray or BpfMapType.CgroupArray
+        or BpfMapType.StackTrace or BpfMapType.ArrayOfMaps or BpfMapType.HashOfMaps or BpfMapType.Devmap
+        or BpfMapType.DevmapHash or BpfMapType.Cpumap or BpfMapType.Xskmap or BpfMapType.Sockmap
+        or BpfMapType.Sockhash or BpfMapType.Queue or BpfMapType.Stack or BpfMapType.Arena or BpfMapType.StructOps);
 }

@@ -104,6 +104,25 @@ public sealed class MapCreateTests
         Assert.That(seen.BtfFd, Is.Zero);
     }
 
+    [TestCase(BpfMapType.Queue)]
+    [TestCase(BpfMapType.ArrayOfMaps)]
+    [TestCase(BpfMapType.PerfEventArray)]
+    public void MapsWhoseValuesAreNotDescribedGetNoBtf(BpfMapType type)
+    {
+        var sys = new Mock<IBpfSyscalls>();
+        sys.Setup(s => s.MapCreate(in It.Ref<MapCreateAttr>.IsAny)).Returns(() => FakeFd(100));
+        var spec = WithBtf(Hash) with
+        {
+            Type = type,
+            KeySize = type == BpfMapType.Queue ? 0u : 4u,
+            ValueSize = type == BpfMapType.Queue ? 8u : 4u,
+            InnerMap = Hash with { Name = "inner" },
+        };
+
+        Map.Create(spec, sys.Object).Dispose();
+        sys.Verify(s => s.BtfLoad(ref It.Ref<BtfLoadAttr>.IsAny), Times.Never);
+    }
+
     [Test]
     public void WhenEveryAttemptFailsTheFirstErrorIsThrown()
     {
