@@ -25,6 +25,7 @@ public sealed unsafe class PerfEventReader : IDisposable
     private bool mapReferenced;
     private bool disposed;
     private int next;
+    private PerfEventRing? leased;
 
     /// <summary>Opens a ring per online CPU and stores them in <paramref name="perfEventArray"/>.</summary>
     /// <param name="perfEventArray">The map; the reader keeps it open (adds a reference) until disposed.</param>
@@ -237,6 +238,21 @@ public sealed unsafe class PerfEventReader : IDisposable
         return length;
     }
 
+    /// <summary>Lends the next record in place (zero copy) without waiting; disposing the lease consumes it.</summary>
+    /// <returns>False when no ring has a record.</returns>
+    public bool TryAcquire(out PerfEventLease lease)
+    {
+        if (!TryPeek(out var ring, out var sample, out ulong lost))
+        {
+            lease = default;
+            return false;
+        }
+
+        leased = ring;
+        lease = new PerfEventLease(this, ring, ring.Cpu, sample, lost);
+        return true;
+    }
+
     /// <summary>Hands the next record to <paramref name="handler"/> in place, then consumes it; does not wait.</summary>
     /// <returns>False when no ring has a record.</returns>
     /// <remarks>The record is consumed even when the handler throws.</remarks>
@@ -351,8 +367,19 @@ public sealed unsafe class PerfEventReader : IDisposable
         return false;
     }
 
+    /// <summary>Consumes the record of a lease, unless that is done already.</summary>
+    internal void Release(object ring, ulong lost)
+    {
+        if (!disposed && ReferenceEquals(leased, ring))
+        {
+            leased = null;
+            Commit((PerfEventRing)ring, lost);
+        }
+    }
+
     private void Commit(PerfEventRing ring, ulong lost)
     {
+        leased = null;
         ring.Advance();
         LostSamples += lost;
     }

@@ -156,6 +156,20 @@ public sealed unsafe class RingBufferReader : IDisposable
         return length;
     }
 
+    /// <summary>Lends the next record in place (zero copy) without waiting; disposing the lease consumes it.</summary>
+    /// <returns>False when no committed record is available.</returns>
+    public bool TryAcquire(out RingBufferLease lease)
+    {
+        if (!TryPeek(out byte* sample, out int length, out long next))
+        {
+            lease = default;
+            return false;
+        }
+
+        lease = new RingBufferLease(this, new ReadOnlySpan<byte>(sample, length), next);
+        return true;
+    }
+
     /// <summary>Hands the next record to <paramref name="handler"/> in place (zero copy), then consumes it; does not wait.</summary>
     /// <returns>False when no committed record is available.</returns>
     /// <remarks>The record is consumed even when the handler throws.</remarks>
@@ -288,6 +302,15 @@ public sealed unsafe class RingBufferReader : IDisposable
 
         disposed = true;
         waiter.Close(ReleaseMemory);
+    }
+
+    /// <summary>Consumes up to <paramref name="next"/> for a lease, unless that is done already.</summary>
+    internal void Release(long next)
+    {
+        if (!disposed && ConsumerPosition < next)
+        {
+            ConsumerPosition = next;
+        }
     }
 
     private bool WaitForRecord(WaitTimeout timeout, CancellationToken cancellationToken)

@@ -78,6 +78,23 @@ public unsafe class RingBufferBenchmarks
         return reader.Consume(static data => sink += data[0]);
     }
 
+    /// <summary>Zero-copy without a delegate: <see cref="RingBufferReader.TryAcquire"/> leases, disposed after reading.</summary>
+    [Benchmark(OperationsPerInvoke = Records)]
+    public long AcquireInPlace()
+    {
+        Rewind();
+        long total = 0;
+        while (reader.TryAcquire(out var lease))
+        {
+            using (lease)
+            {
+                total += lease.Data[0];
+            }
+        }
+
+        return total;
+    }
+
     /// <summary>Copies each record into a reused buffer with <see cref="RingBufferReader.TryReadInto"/>.</summary>
     [Benchmark(OperationsPerInvoke = Records)]
     public long ReadInto()

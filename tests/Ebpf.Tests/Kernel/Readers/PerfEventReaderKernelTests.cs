@@ -224,6 +224,27 @@ public sealed class PerfEventReaderKernelTests
     }
 
     [Test]
+    public void LeasesConsumeOnlyWhenDisposed()
+    {
+        using var producer = new PerfEventProducer(Sys);
+        using var reader = new PerfEventReader(producer.Array);
+        producer.Output(64, repeat: 2);
+        Assert.That(reader.TryAcquire(out var lease), Is.True);
+        Assert.That(PerfEventProducer.CheckSample(lease.Data, 64), Is.Zero);
+        Assert.That(reader.TryAcquire(out lease), Is.True);
+        Assert.That(PerfEventProducer.CheckSample(lease.Data, 64), Is.Zero);
+        lease.Dispose();
+        lease.Dispose();
+        Assert.That(reader.TryAcquire(out lease), Is.True);
+        using (lease)
+        {
+            Assert.That(PerfEventProducer.CheckSample(lease.Data, 64), Is.EqualTo(1UL));
+        }
+
+        Assert.That(reader.TryAcquire(out _), Is.False);
+    }
+
+    [Test]
     public void DisposeWakesABlockedRead()
     {
         using var producer = new PerfEventProducer(Sys);

@@ -218,6 +218,27 @@ public sealed class RingBufferReaderKernelTests
     }
 
     [Test]
+    public void LeasesConsumeOnlyWhenDisposed()
+    {
+        using var producer = new RingBufferProducer(Sys, 16 * 1024);
+        using var reader = new RingBufferReader(producer.Ring);
+        producer.Output(64, repeat: 2);
+        Assert.That(reader.TryAcquire(out var lease), Is.True);
+        Assert.That(BinaryPrimitives.ReadUInt64LittleEndian(lease.Data), Is.Zero);
+        Assert.That(reader.TryAcquire(out lease), Is.True);
+        Assert.That(BinaryPrimitives.ReadUInt64LittleEndian(lease.Data), Is.Zero);
+        lease.Dispose();
+        lease.Dispose();
+        Assert.That(reader.TryAcquire(out lease), Is.True);
+        using (lease)
+        {
+            Assert.That(BinaryPrimitives.ReadUInt64LittleEndian(lease.Data), Is.EqualTo(1UL));
+        }
+
+        Assert.That(reader.TryAcquire(out _), Is.False);
+    }
+
+    [Test]
     public void DisposeWakesABlockedRead()
     {
         using var producer = new RingBufferProducer(Sys, 4096);

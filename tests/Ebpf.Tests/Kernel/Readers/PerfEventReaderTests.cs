@@ -1,0 +1,135 @@
+using System.Runtime.InteropServices;
+using Ebpf.Kernel;
+using Ebpf.Kernel.Interop;
+using Moq;
+
+namespace Ebpf.Tests.Kernel.Readers;
+
+/// <summary>The record walk of <see cref="PerfEventReader"/> over a fake one-page ring: skipped types, wrapping, lost records, bad sizes.</summary>
+public sealed unsafe class PerfEventReaderTests
+{
+    private const int DataHeadOffset = 1024;
+    private const int DataTailOffset = 1032;
+
+    private delegate void InfoCallback(ref ObjGetInfoAttr attr);
+
+    private static readonly int PageSize = Environment.SystemPageSize;
+
+    private byte* mapping;
+    private ulong head;
+
+    private byte* Data => mapping + PageSize;
+
+    [SetUp]
+    public void SetUp()
+    {
+        mapping = (byte*)NativeMemory.AllocZeroed((nuint)(2 * PageSize));
+        head = 0;
+    }
+
+    [TearDown]
+    public void TearDown() => NativeMemory.Free(mapping);
+
+    [Test]
+    public void OtherRecordTypesAreSkipped()
+    {
+        using var reader = NewReader();
+        Append(5, new byte[8]); // PERF_RECORD_THROTTLE-like: skipped
+        AppendSample([1, 2, 3, 4]);
+        Publish();
+        Assert.That(reader.TryRead(out var record), Is.True);
+        Assert.That(record.Data.ToArray(), Is.EqualTo(new byte[] { 1, 2, 3, 4 }));
+        Assert.That(record.Cpu, Is.EqualTo(3));
+        Assert.That(*(ulong*)(mapping + DataTailOffset), Is.EqualTo(head));
+    }
+
+    [Test]
+    public void WrappingSamplesAreReassembled()
+    {
+        using var reader = NewReader();
+        head = (ulong)PageSize - 16;
+        *(ulong*)(mapping + DataTailOffset) = head;
+        var payload = Enumerable.Range(0, 60).Select(i => (byte)i).ToArray();
+        AppendSample(payload);
+        Publish();
+        Assert.That(reader.TryConsume((cpu, data, lost) => Assert.That(data.ToArray(), Is.EqualTo(payload))), Is.True);
+        Assert.That(reader.AvailableBytes, Is.Zero);
+    }
+
+    [Test]
+    public void LostRecordsCarryTheirCount()
+    {
+        using var reader = NewReader();
+        var lost = new byte[16];
+        BitConverter.TryWriteBytes(lost.AsSpan(8), 42UL);
+        Append(2, lost);
+        Publish();
+        Assert.That(reader.TryReadInto(new byte[8], out int length, out int cpu, out ulong count), Is.True);
+        Assert.That((length, cpu, count), Is.EqualTo((0, 3, 42UL)));
+        Assert.That(reader.LostSamples, Is.EqualTo(42UL));
+    }
+
+    [Test]
+    public void ImpossibleSizesAreReported()
+    {
+        using var reader = NewReader();
+        Append(9, new byte[8]);
+        *(ushort*)(Data + 6) = 4; // smaller than a header
+        Publish();
+        Assert.Throws<EbpfException>(() => reader.TryRead(out _));
+    }
+
+    [Test]
+    public void RawSizeBeyondTheRecordIsReported()
+    {
+        using var reader = NewReader();
+        var body = new byte[8];
+        BitConverter.TryWriteBytes(body, 100u);
+        Append(9, body);
+        Publish();
+        Assert.Throws<EbpfException>(() => reader.TryRead(out _));
+    }
+
+    /// <summary>Appends a sample record: header, u32 size, data, padded to 8 bytes.</summary>
+    private void AppendSample(byte[] sample)
+    {
+        int body = (4 + sample.Length + 7) & ~7;
+        var bytes = new byte[body];
+        BitConverter.TryWriteBytes(bytes, (uint)(body - 4));
+        sample.CopyTo(bytes, 4);
+        Append(9, bytes);
+    }
+
+    private void Append(uint type, byte[] body)
+    {
+        var record = new byte[8 + body.Length];
+        BitConverter.TryWriteBytes(record, type);
+        BitConverter.TryWriteBytes(record.AsSpan(6), (ushort)record.Length);
+        body.CopyTo(record, 8);
+        for (int i = 0; i < record.Length; i++)
+        {
+            Data[(int)((head + (ulong)i) % (ulong)PageSize)] = record[i];
+        }
+
+        head += (ulong)record.Length;
+    }
+
+    private void Publish() => *(ulong*)(mapping + DataHeadOffset) = head;
+
+    private PerfEventReader NewReader()
+    {
+        var sys = new Mock<IBpfSyscalls>();
+        sys.Setup(s => s.ObjGetInfoByFd(ref It.Ref<ObjGetInfoAttr>.IsAny)).Callback(new InfoCallback((ref ObjGetInfoAttr attr) =>
+        {
+            var info = (MapInfo*)attr.Info;
+            info->Type = BpfMapType.PerfEventArray;
+            info->MaxEntries = 4;
+        }));
+        sys.Setup(s => s.PerfEventOpen(in It.Ref<PerfEventAttr>.IsAny, It.IsAny<int>(), It.IsAny<int>(), It.IsAny<int>(), It.IsAny<ulong>())).Returns(() => new BpfFileDescriptor(1002, ownsHandle: false));
+        sys.Setup(s => s.Mmap(0, It.IsAny<nuint>(), MmapProtection.Read | MmapProtection.Write, MmapFlags.Shared, It.IsAny<BpfFileDescriptor>(), 0))
+            .Returns((nint)mapping);
+        sys.Setup(s => s.EpollCreate()).Returns(() => new BpfFileDescriptor(1000, ownsHandle: false));
+        sys.Setup(s => s.EventFdCreate()).Returns(() => new BpfFileDescriptor(1001, ownsHandle: false));
+        return new PerfEventReader(new BpfFileDescriptor(999, ownsHandle: false), new PerfEventReaderOptions { PagesPerCpu = 1 }, sys.Object, [3]);
+    }
+}
