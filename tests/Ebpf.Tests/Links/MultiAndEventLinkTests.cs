@@ -130,6 +130,39 @@ public sealed unsafe class MultiAndEventLinkTests
         }
     }
 
+    [TestCase("last", 16u, 0u)]
+    [TestCase("first", 8u, 0u)]
+    [TestCase("beforeProgram", 8u, 41u)]
+    [TestCase("afterProgramId", 16u | 32u, 77u)]
+    [TestCase("beforeLinkId", 8u | 8192u | 32u, 78u)]
+    public void DeviceLinksEncodeAnchors(string anchor, uint flags, uint relative)
+    {
+        var sys = new Mock<IBpfSyscalls>(MockBehavior.Strict);
+        LinkCreateAttr created = default;
+        sys.Setup(s => s.LinkCreate(in It.Ref<LinkCreateAttr>.IsAny))
+            .Returns(new LinkCreateReturn((in LinkCreateAttr a) =>
+            {
+                created = a;
+                return new BpfFileDescriptor(62, ownsHandle: false);
+            }));
+        var value = anchor switch
+        {
+            "last" => LinkAnchor.Last,
+            "first" => LinkAnchor.First,
+            "beforeProgram" => LinkAnchor.BeforeProgram(Program),
+            "afterProgramId" => LinkAnchor.AfterProgramId(77),
+            _ => LinkAnchor.BeforeLinkId(78),
+        };
+
+        using var link = NetkitLink.Attach(Program, 5, BpfAttachType.NetkitPeer, value, expectedRevision: 3, syscalls: sys.Object);
+        using var scope = Assert.EnterMultipleScope();
+        Assert.That(created.TargetIfIndex, Is.EqualTo(5u));
+        Assert.That(created.AttachType, Is.EqualTo(BpfAttachType.NetkitPeer));
+        Assert.That(created.Flags, Is.EqualTo(flags));
+        Assert.That(created.RelativeFdOrId, Is.EqualTo(relative));
+        Assert.That(created.ExpectedRevision, Is.EqualTo(3UL));
+    }
+
     private delegate BpfFileDescriptor LinkCreateReturn(in LinkCreateAttr attr);
 
     private delegate void LinkUpdateCallback(in LinkUpdateAttr attr);
