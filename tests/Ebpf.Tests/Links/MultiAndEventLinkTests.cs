@@ -130,6 +130,33 @@ public sealed unsafe class MultiAndEventLinkTests
         }
     }
 
+    [Test]
+    [Category("Kernel")]
+    [Category("Link")]
+    public void SkMsgFiresOnSendsOfASocketInTheSockmap()
+    {
+        using var loader = new TestProgramLoader();
+        using var map = TestProgramLoader.Sys.MapCreate(new MapCreateAttr { MapType = BpfMapType.Sockmap, KeySize = 4, ValueSize = 4, MaxEntries = 2 });
+        using var program = loader.Load(BpfProgramType.SkMsg, result: 1, expectedAttachType: BpfAttachType.SkMsgVerdict); // SK_PASS
+        using var link = SockmapLink.Attach(program, map, BpfAttachType.SkMsgVerdict);
+
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        using var client = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream,
+            System.Net.Sockets.ProtocolType.Tcp);
+        client.Connect((System.Net.IPEndPoint)listener.LocalEndpoint);
+        using var server = listener.AcceptSocket();
+        uint key = 0;
+        uint fd = (uint)client.Handle;
+        TestProgramLoader.Sys.MapUpdateElem(new MapElemAttr { MapFd = (uint)map.DangerousGetFd(), Key = (ulong)&key, Value = (ulong)&fd });
+
+        client.Send(new byte[] { 1, 2, 3 });
+        var buffer = new byte[8];
+        server.ReceiveTimeout = 1000;
+        Assert.That(server.Receive(buffer), Is.EqualTo(3));
+        Assert.That(loader.Count, Is.GreaterThan(0UL));
+    }
+
     [TestCase("last", 16u, 0u)]
     [TestCase("first", 8u, 0u)]
     [TestCase("beforeProgram", 8u, 41u)]
