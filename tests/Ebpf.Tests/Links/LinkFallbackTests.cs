@@ -78,7 +78,7 @@ public sealed class LinkFallbackTests
     }
 
     [Test]
-    public void LegacyPerfEventDetachDisablesTheEvent()
+    public void LegacyPerfEventUsesSetBpfThenEnable()
     {
         var sys = new Mock<IBpfSyscalls>(MockBehavior.Strict);
         sys.Setup(s => s.LinkCreate(in It.Ref<LinkCreateAttr>.IsAny)).Throws(() => new EbpfException(BpfCommand.LinkCreate, Errno.EINVAL));
@@ -88,8 +88,8 @@ public sealed class LinkFallbackTests
             .Returns(0);
 
         using var link = PerfEventLink.Attach(new BpfFileDescriptor(65, ownsHandle: false), Program, syscalls: sys.Object);
-        link.Detach();
-        Assert.That(requests, Is.EqualTo(new ulong[] { 0x40042408, 0x2400, 0x2401 }));
+        Assert.That(requests, Is.EqualTo(new ulong[] { 0x40042408, 0x2400 }));
+        Assert.That(link.Detach, Throws.InstanceOf<EbpfNotSupportedException>());
     }
 
     private delegate BpfFileDescriptor LinkCreateReturn(in LinkCreateAttr attr);
