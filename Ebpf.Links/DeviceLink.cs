@@ -26,6 +26,16 @@ internal static class DeviceLink
         {
             return new Link(sys.LinkCreate(attr), sys);
         }
+        catch (EbpfException e) when (e.Errno == Errno.EINVAL && attachType is BpfAttachType.TcxIngress or BpfAttachType.TcxEgress
+            && LinkTypeSupport.IsKnownMissing(BpfLinkType.Tcx))
+        {
+            throw new EbpfNotSupportedException("TCX links", "6.6", e.Errno, e);
+        }
+        catch (EbpfException e) when (e.Errno == Errno.EINVAL && attachType is BpfAttachType.NetkitPrimary or BpfAttachType.NetkitPeer
+            && LinkTypeSupport.IsKnownMissing(BpfLinkType.Netkit))
+        {
+            throw new EbpfNotSupportedException("netkit links", "6.7", e.Errno, e);
+        }
         finally
         {
             GC.KeepAlive(program);

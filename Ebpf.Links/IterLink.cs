@@ -42,7 +42,7 @@ public sealed class IterLink : Link
             var fd = sys.LinkCreate(attr);
             return new IterLink(fd, sys);
         }
-        catch (EbpfException e) when (e.Errno == Errno.EINVAL && attr.IterInfoLen == 0 && !IsSupported(sys))
+        catch (EbpfException e) when (e.Errno == Errno.EINVAL && LinkTypeSupport.IsKnownMissing(BpfLinkType.Iter))
         {
             throw new EbpfNotSupportedException("BPF iterators (BPF_LINK_CREATE with BPF_TRACE_ITER)", "5.8", e.Errno, e);
         }
@@ -69,19 +69,5 @@ public sealed class IterLink : Link
     {
         using var reader = new StreamReader(Open());
         return reader.ReadToEnd();
-    }
-
-    private static bool IsSupported(IBpfSyscalls sys)
-    {
-        // BPF_ITER_CREATE on fd -1: EBADF when the command exists, EINVAL when it does not.
-        try
-        {
-            using var fd = sys.IterCreate(new IterCreateAttr { LinkFd = uint.MaxValue });
-            return true;
-        }
-        catch (EbpfException e)
-        {
-            return e.Errno != Errno.EINVAL;
-        }
     }
 }

@@ -62,6 +62,10 @@ public static class KprobeMultiLink
                 {
                     return new Link(sys.LinkCreate(attr), sys);
                 }
+                catch (EbpfException e) when (e.Errno == Errno.EINVAL && LinkTypeSupport.IsKnownMissing(BpfLinkType.KprobeMulti))
+                {
+                    throw new EbpfNotSupportedException("kprobe_multi links (CONFIG_FPROBE)", "5.18", e.Errno, e);
+                }
                 catch (EbpfNotSupportedException e)
                 {
                     throw new EbpfNotSupportedException("kprobe_multi links (CONFIG_FPROBE)", "5.18", e.Errno, e);

@@ -195,6 +195,6 @@ public class Link : ILink
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);
         return _fd ?? throw new EbpfNotSupportedException(
-            $"{operation} of a {GetType().Name} without a bpf_link (the kernel attached it the legacy way)", null, Errno.None);
+            $"{operation} needs a bpf_link, and this {GetType().Name} has none (attached without BPF_LINK_CREATE)", null, Errno.None);
     }
 }

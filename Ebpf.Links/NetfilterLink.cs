@@ -33,6 +33,10 @@ public static class NetfilterLink
                 NetfilterFlags = flags,
             }), sys);
         }
+        catch (EbpfException e) when (e.Errno == Errno.EINVAL && LinkTypeSupport.IsKnownMissing(BpfLinkType.Netfilter))
+        {
+            throw new EbpfNotSupportedException("netfilter links", "6.4", e.Errno, e);
+        }
         finally
         {
             GC.KeepAlive(program);

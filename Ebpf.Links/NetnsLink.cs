@@ -24,6 +24,10 @@ public static class NetnsLink
                 ProgFd = (uint)program.DangerousGetFd(), TargetFd = (uint)netns.DangerousGetFd(), AttachType = attachType,
             }), sys);
         }
+        catch (EbpfException e) when (e.Errno == Errno.EINVAL && LinkTypeSupport.IsKnownMissing(BpfLinkType.Netns))
+        {
+            throw new EbpfNotSupportedException("network namespace links", "5.8", e.Errno, e);
+        }
         finally
         {
             GC.KeepAlive(program);

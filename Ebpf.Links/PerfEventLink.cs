@@ -16,9 +16,6 @@ public sealed class PerfEventLink : Link
     /// <summary><c>PERF_EVENT_IOC_ENABLE</c>.</summary>
     internal const ulong IocEnable = 0x2400;
 
-    /// <summary><c>PERF_EVENT_IOC_DISABLE</c>.</summary>
-    internal const ulong IocDisable = 0x2401;
-
     /// <summary><c>PERF_EVENT_IOC_SET_BPF</c> (<c>_IOW('$', 8, __u32)</c>).</summary>
     internal const ulong IocSetBpf = 0x40042408;
 
@@ -103,17 +100,15 @@ public sealed class PerfEventLink : Link
         }
     }
 
-    /// <inheritdoc />
+    /// <summary>
+    /// Not available: the kernel has no <c>BPF_LINK_DETACH</c> for perf event links, and disabling the event does not
+    /// stop a tracepoint's program. Dispose the link (and remove its pin) to detach.
+    /// </summary>
+    /// <exception cref="EbpfNotSupportedException">Always.</exception>
     public override void Detach()
     {
-        if (Fd is not null)
-        {
-            base.Detach();
-            return;
-        }
-
         ObjectDisposedException.ThrowIf(IsDisposed, this);
-        Syscalls.Ioctl(PerfEvent, IocDisable, 0);
+        throw new EbpfNotSupportedException("detaching a perf event link without closing it (dispose it instead)", null, Errno.EOPNOTSUPP);
     }
 
     /// <inheritdoc />

@@ -22,6 +22,10 @@ public static class StructOpsLink
             // link_create.map_fd shares the prog_fd slot.
             return new Link(sys.LinkCreate(new LinkCreateAttr { ProgFd = (uint)structOpsMap.DangerousGetFd(), AttachType = BpfAttachType.StructOps }), sys);
         }
+        catch (EbpfException e) when (e.Errno == Errno.EINVAL && LinkTypeSupport.IsKnownMissing(BpfLinkType.StructOps))
+        {
+            throw new EbpfNotSupportedException("struct_ops links", "6.4", e.Errno, e);
+        }
         finally
         {
             GC.KeepAlive(structOpsMap);

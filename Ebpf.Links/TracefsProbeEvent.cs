@@ -30,6 +30,11 @@ internal sealed class TracefsProbeEvent
     /// <exception cref="EbpfNotSupportedException">The kernel has no such probe events.</exception>
     public static TracefsProbeEvent Create(string kind, string target, bool retprobe, IBpfSyscalls sys)
     {
+        if (target.AsSpan().IndexOfAny(" \t\r\n") >= 0)
+        {
+            throw new ArgumentException($"'{target}' cannot be written to {kind}_events: it contains white space", nameof(target));
+        }
+
         string root = Tracefs.GetPath(sys);
         string eventsFile = Path.Combine(root, kind + "_events");
         if (!File.Exists(eventsFile))

@@ -81,6 +81,10 @@ public static class UprobeMultiLink
             {
                 return new Link(sys.LinkCreate(attr), sys);
             }
+            catch (EbpfException e) when (e.Errno == Errno.EINVAL && LinkTypeSupport.IsKnownMissing(BpfLinkType.UprobeMulti))
+            {
+                throw new EbpfNotSupportedException("uprobe_multi links (CONFIG_UPROBES)", "6.6", e.Errno, e);
+            }
             catch (EbpfNotSupportedException e)
             {
                 throw new EbpfNotSupportedException("uprobe_multi links (CONFIG_UPROBES)", "6.6", e.Errno, e);

@@ -26,6 +26,10 @@ public static class XdpLink
             });
             return new Link(fd, sys);
         }
+        catch (EbpfException e) when (e.Errno == Errno.EINVAL && LinkTypeSupport.IsKnownMissing(BpfLinkType.Xdp))
+        {
+            throw new EbpfNotSupportedException("XDP links (BPF_LINK_CREATE with BPF_XDP)", "5.9", e.Errno, e);
+        }
         finally
         {
             GC.KeepAlive(program);

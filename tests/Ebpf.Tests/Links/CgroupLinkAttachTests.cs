@@ -48,6 +48,13 @@ public sealed unsafe class CgroupLinkAttachTests
         Assert.That(info.Type, Is.EqualTo(BpfLinkType.Cgroup));
         Assert.That(info.AttachType, Is.EqualTo(BpfAttachType.CgroupInetEgress));
         Assert.That(info.CgroupId, Is.GreaterThan(0UL));
+
+        using var json = System.Text.Json.JsonDocument.Parse(ExternalTool.Run("bpftool", "-j", "link", "show", "id", info.Id.ToString()));
+        var root = json.RootElement;
+        Assert.That(root.GetProperty("type").GetString(), Is.EqualTo("cgroup"));
+        Assert.That(root.GetProperty("prog_id").GetUInt32(), Is.EqualTo(info.ProgramId));
+        Assert.That(root.GetProperty("cgroup_id").GetUInt64(), Is.EqualTo(info.CgroupId));
+        Assert.That(root.GetProperty("attach_type").GetString(), Is.EqualTo("cgroup_inet_egress"));
     }
 
     [Test]

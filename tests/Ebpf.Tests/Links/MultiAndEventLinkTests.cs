@@ -130,6 +130,66 @@ public sealed unsafe class MultiAndEventLinkTests
         }
     }
 
+    [Test]
+    [Category("Kernel")]
+    [Category("Link")]
+    public void SkMsgFiresOnSendsOfASocketInTheSockmap()
+    {
+        using var loader = new TestProgramLoader();
+        using var map = TestProgramLoader.Sys.MapCreate(new MapCreateAttr { MapType = BpfMapType.Sockmap, KeySize = 4, ValueSize = 4, MaxEntries = 2 });
+        using var program = loader.Load(BpfProgramType.SkMsg, result: 1, expectedAttachType: BpfAttachType.SkMsgVerdict); // SK_PASS
+        using var link = SockmapLink.Attach(program, map, BpfAttachType.SkMsgVerdict);
+
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        using var client = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream,
+            System.Net.Sockets.ProtocolType.Tcp);
+        client.Connect((System.Net.IPEndPoint)listener.LocalEndpoint);
+        using var server = listener.AcceptSocket();
+        uint key = 0;
+        uint fd = (uint)client.Handle;
+        TestProgramLoader.Sys.MapUpdateElem(new MapElemAttr { MapFd = (uint)map.DangerousGetFd(), Key = (ulong)&key, Value = (ulong)&fd });
+
+        client.Send(new byte[] { 1, 2, 3 });
+        var buffer = new byte[8];
+        server.ReceiveTimeout = 1000;
+        Assert.That(server.Receive(buffer), Is.EqualTo(3));
+        Assert.That(loader.Count, Is.GreaterThan(0UL));
+    }
+
+    [TestCase("last", 16u, 0u)]
+    [TestCase("first", 8u, 0u)]
+    [TestCase("beforeProgram", 8u, 41u)]
+    [TestCase("afterProgramId", 16u | 32u, 77u)]
+    [TestCase("beforeLinkId", 8u | 8192u | 32u, 78u)]
+    public void DeviceLinksEncodeAnchors(string anchor, uint flags, uint relative)
+    {
+        var sys = new Mock<IBpfSyscalls>(MockBehavior.Strict);
+        LinkCreateAttr created = default;
+        sys.Setup(s => s.LinkCreate(in It.Ref<LinkCreateAttr>.IsAny))
+            .Returns(new LinkCreateReturn((in LinkCreateAttr a) =>
+            {
+                created = a;
+                return new BpfFileDescriptor(62, ownsHandle: false);
+            }));
+        var value = anchor switch
+        {
+            "last" => LinkAnchor.Last,
+            "first" => LinkAnchor.First,
+            "beforeProgram" => LinkAnchor.BeforeProgram(Program),
+            "afterProgramId" => LinkAnchor.AfterProgramId(77),
+            _ => LinkAnchor.BeforeLinkId(78),
+        };
+
+        using var link = NetkitLink.Attach(Program, 5, BpfAttachType.NetkitPeer, value, expectedRevision: 3, syscalls: sys.Object);
+        using var scope = Assert.EnterMultipleScope();
+        Assert.That(created.TargetIfIndex, Is.EqualTo(5u));
+        Assert.That(created.AttachType, Is.EqualTo(BpfAttachType.NetkitPeer));
+        Assert.That(created.Flags, Is.EqualTo(flags));
+        Assert.That(created.RelativeFdOrId, Is.EqualTo(relative));
+        Assert.That(created.ExpectedRevision, Is.EqualTo(3UL));
+    }
+
     private delegate BpfFileDescriptor LinkCreateReturn(in LinkCreateAttr attr);
 
     private delegate void LinkUpdateCallback(in LinkUpdateAttr attr);

@@ -30,6 +30,15 @@ public sealed unsafe class NetworkLinkTests
         var info = link.Info();
         Assert.That(info.Type, Is.EqualTo(BpfLinkType.Xdp));
         Assert.That(info.IfIndex, Is.EqualTo(veth.HostIfIndex));
+        using (var json = System.Text.Json.JsonDocument.Parse(ExternalTool.Run("bpftool", "-j", "link", "show", "id", info.Id.ToString())))
+        {
+            Assert.That(json.RootElement.GetProperty("type").GetString(), Is.EqualTo("xdp"));
+            Assert.That(json.RootElement.GetProperty("prog_id").GetUInt32(), Is.EqualTo(info.ProgramId));
+            if (json.RootElement.TryGetProperty("ifindex", out var ifIndex))
+            {
+                Assert.That(ifIndex.GetInt32(), Is.EqualTo(info.IfIndex)); // bpftool 7.1 does not print it yet
+            }
+        }
 
         link.Dispose();
         ulong after = _loader.Count;

@@ -36,6 +36,14 @@ public sealed class TracepointLinkTests
     }
 
     [Test]
+    public void DetachIsNotSupportedForPerfEventLinks()
+    {
+        using var program = _loader.Load(BpfProgramType.Tracepoint);
+        using var link = TracepointLink.Attach(program, "syscalls", "sys_enter_getpid");
+        Assert.That(link.Detach, Throws.InstanceOf<EbpfNotSupportedException>());
+    }
+
+    [Test]
     public void InfoMatchesBpftool()
     {
         using var program = _loader.Load(BpfProgramType.Tracepoint);

@@ -103,6 +103,34 @@ public sealed class TracingLinkTests
         Assert.That(link.Info().Name, Is.EqualTo("task"));
     }
 
+    [Test]
+    public void MapElementIteratorVisitsEveryElement()
+    {
+        uint btfId = VmlinuxId("bpf_iter_bpf_map_elem", BtfKind.Func);
+        using var map = TestProgramLoader.Sys.MapCreate(new Ebpf.Kernel.Interop.MapCreateAttr
+        {
+            MapType = BpfMapType.Array, KeySize = 4, ValueSize = 8, MaxEntries = 6,
+        });
+        Instructions code =
+        [
+            AsmOps.LoadMem(Register.R6, Register.R1, 0, AccessSize.DWord), // meta
+            AsmOps.LoadMem(Register.R7, Register.R1, 16, AccessSize.DWord), // key
+            AsmOps.JEq.Imm(Register.R7, 0, "out"),
+            AsmOps.LoadMem(Register.R1, Register.R6, 0, AccessSize.DWord),
+            AsmOps.StoreImm(Register.R10, -8, 0x0a65, AccessSize.Word), // "e\n"
+            AsmOps.Mov.Reg(Register.R2, Register.R10),
+            AsmOps.Add.Imm(Register.R2, -8),
+            AsmOps.Mov.Imm(Register.R3, 2),
+            AsmOps.Call(Helper.SeqWrite),
+            AsmOps.Mov.Imm(Register.R0, 0).WithSymbol("out"),
+            AsmOps.Exit(),
+        ];
+        using var program = TestProgramLoader.LoadCode(BpfProgramType.Tracing, code, BpfAttachType.TraceIter, btfId, "iter_elem");
+        using var link = IterLink.Attach(program, map);
+        Assert.That(link.ReadAllText(), Is.EqualTo(string.Concat(Enumerable.Repeat("e\n", 6))));
+        Assert.That(link.Info().MapId, Is.Not.Null);
+    }
+
     private static uint VmlinuxId(string name, BtfKind kind)
     {
         var ids = KernelBtf.SharedVmlinux.FindIds(name, kind);

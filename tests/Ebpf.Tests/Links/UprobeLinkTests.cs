@@ -106,4 +106,32 @@ public sealed class UprobeLinkTests
         Assert.That(info.Count, Is.EqualTo(2u));
         Assert.That(info.Name, Is.EqualTo(_binary));
     }
+
+    [Test]
+    public void TracefsFallbackCreatesAndRemovesTheProbeEvent()
+    {
+        if (!File.Exists(Path.Combine(Tracefs.GetPath(), "uprobe_events")))
+        {
+            Assert.Ignore("uprobe_events: this kernel has no tracefs uprobe events");
+        }
+
+        using var program = _loader.Load(BpfProgramType.Kprobe);
+        ulong offset = UprobeSymbols.Offset(_binary, "ebpf_probe_target");
+        var link = UprobeLink.AttachCore(program, _binary, offset, retprobe: false, pid: -1, cookie: 0, TestProgramLoader.Sys, pmu: null);
+        try
+        {
+            string events = File.ReadAllText(Path.Combine(Tracefs.GetPath(), "uprobe_events"));
+            Assert.That(events, Does.Contain($"ebpf_net/uprobe_{Environment.ProcessId}_"));
+            ExternalTool.Run(_binary, "2");
+            Assert.That(_loader.Count, Is.EqualTo(2UL));
+            Assert.That(link.Info().PerfEventKind, Is.EqualTo(PerfEventLinkKind.Uprobe), "the kernel reports tracefs uprobes as uprobes");
+        }
+        finally
+        {
+            link.Dispose();
+        }
+
+        string after = File.ReadAllText(Path.Combine(Tracefs.GetPath(), "uprobe_events"));
+        Assert.That(after, Does.Not.Contain($"ebpf_net/uprobe_{Environment.ProcessId}_"));
+    }
 }

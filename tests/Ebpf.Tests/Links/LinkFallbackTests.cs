@@ -1,0 +1,100 @@
+using Ebpf.Kernel;
+using Ebpf.Kernel.Interop;
+using Ebpf.Links;
+using Moq;
+
+namespace Ebpf.Tests.Links;
+
+/// <summary>The fallbacks for older kernels, over a mocked kernel.</summary>
+public sealed class LinkFallbackTests
+{
+    private static readonly BpfFileDescriptor Program = new(41, ownsHandle: false);
+    private static readonly BpfFileDescriptor Target = new(42, ownsHandle: false);
+
+    [Test]
+    public void TracingFallsBackToRawTracepointOpen()
+    {
+        var sys = new Mock<IBpfSyscalls>(MockBehavior.Strict);
+        sys.Setup(s => s.LinkCreate(in It.Ref<LinkCreateAttr>.IsAny)).Throws(() => new EbpfException(BpfCommand.LinkCreate, Errno.EINVAL));
+        RawTracepointOpenAttr seen = default;
+        sys.Setup(s => s.RawTracepointOpen(in It.Ref<RawTracepointOpenAttr>.IsAny))
+            .Returns(new RawTracepointOpenReturn((in RawTracepointOpenAttr a) =>
+            {
+                seen = a;
+                return new BpfFileDescriptor(63, ownsHandle: false);
+            }));
+
+        using var link = TracingLink.Attach(Program, BpfAttachType.TraceFentry, syscalls: sys.Object);
+        Assert.That((seen.Name, seen.ProgFd), Is.EqualTo((0UL, 41u)));
+        Assert.That(link.Fd!.DangerousGetFd(), Is.EqualTo(63));
+    }
+
+    [Test]
+    public void TracingCookieOnOldKernelIsNotSupported()
+    {
+        var sys = new Mock<IBpfSyscalls>(MockBehavior.Strict);
+        sys.Setup(s => s.LinkCreate(in It.Ref<LinkCreateAttr>.IsAny)).Throws(() => new EbpfException(BpfCommand.LinkCreate, Errno.EINVAL));
+        var e = Assert.Throws<EbpfNotSupportedException>(() => TracingLink.Attach(Program, BpfAttachType.TraceFentry, cookie: 1, syscalls: sys.Object))!;
+        Assert.That(e.MinimumKernelVersion, Is.EqualTo("5.19"));
+    }
+
+    [Test]
+    public void FreplacePassesTargetProgramAndFunction()
+    {
+        var sys = new Mock<IBpfSyscalls>(MockBehavior.Strict);
+        LinkCreateAttr seen = default;
+        sys.Setup(s => s.LinkCreate(in It.Ref<LinkCreateAttr>.IsAny))
+            .Returns(new LinkCreateReturn((in LinkCreateAttr a) =>
+            {
+                seen = a;
+                return new BpfFileDescriptor(64, ownsHandle: false);
+            }));
+
+        using var link = TracingLink.AttachReplace(Program, Target, targetBtfId: 12, syscalls: sys.Object);
+        Assert.That((seen.ProgFd, seen.TargetFd, seen.TargetBtfId, (uint)seen.AttachType), Is.EqualTo((41u, 42u, 12u, 0u)));
+    }
+
+    [Test]
+    public void CgroupFallsBackToProgAttachAndDetachesOnDispose()
+    {
+        var sys = new Mock<IBpfSyscalls>(MockBehavior.Strict);
+        sys.Setup(s => s.LinkCreate(in It.Ref<LinkCreateAttr>.IsAny)).Throws(() => new EbpfException(BpfCommand.LinkCreate, Errno.EINVAL));
+        var calls = new List<(string, ProgAttachAttr)>();
+        sys.Setup(s => s.ProgAttach(in It.Ref<ProgAttachAttr>.IsAny)).Callback(new ProgAttachCallback((in ProgAttachAttr a) => calls.Add(("attach", a))));
+        sys.Setup(s => s.ProgDetach(in It.Ref<ProgAttachAttr>.IsAny)).Callback(new ProgAttachCallback((in ProgAttachAttr a) => calls.Add(("detach", a))));
+        using var devNull = File.OpenHandle("/dev/null");
+        using var devZero = File.OpenHandle("/dev/zero");
+        var program = new BpfFileDescriptor((int)devNull.DangerousGetHandle(), ownsHandle: false);
+        var cgroup = new BpfFileDescriptor((int)devZero.DangerousGetHandle(), ownsHandle: false);
+
+        var link = CgroupLink.Attach(program, cgroup, BpfAttachType.CgroupInetIngress, CgroupAttachFlags.AllowOverride, sys.Object);
+        Assert.That(link, Is.InstanceOf<ProgramAttachment>());
+        link.Dispose();
+
+        Assert.That(calls.Select(c => c.Item1), Is.EqualTo(new[] { "attach", "detach" }));
+        Assert.That(calls[0].Item2.AttachFlags, Is.EqualTo(1u));
+        Assert.That(calls[0].Item2.AttachType, Is.EqualTo(BpfAttachType.CgroupInetIngress));
+        Assert.That(calls[0].Item2.TargetFd, Is.EqualTo((uint)cgroup.DangerousGetFd()));
+    }
+
+    [Test]
+    public void LegacyPerfEventUsesSetBpfThenEnable()
+    {
+        var sys = new Mock<IBpfSyscalls>(MockBehavior.Strict);
+        sys.Setup(s => s.LinkCreate(in It.Ref<LinkCreateAttr>.IsAny)).Throws(() => new EbpfException(BpfCommand.LinkCreate, Errno.EINVAL));
+        var requests = new List<ulong>();
+        sys.Setup(s => s.Ioctl(It.IsAny<BpfFileDescriptor>(), It.IsAny<ulong>(), It.IsAny<nint>()))
+            .Callback((BpfFileDescriptor _, ulong request, nint _) => requests.Add(request))
+            .Returns(0);
+
+        using var link = PerfEventLink.Attach(new BpfFileDescriptor(65, ownsHandle: false), Program, syscalls: sys.Object);
+        Assert.That(requests, Is.EqualTo(new ulong[] { 0x40042408, 0x2400 }));
+        Assert.That(link.Detach, Throws.InstanceOf<EbpfNotSupportedException>());
+    }
+
+    private delegate BpfFileDescriptor LinkCreateReturn(in LinkCreateAttr attr);
+
+    private delegate BpfFileDescriptor RawTracepointOpenReturn(in RawTracepointOpenAttr attr);
+
+    private delegate void ProgAttachCallback(in ProgAttachAttr attr);
+}

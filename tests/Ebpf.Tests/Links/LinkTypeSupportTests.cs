@@ -1,0 +1,23 @@
+using Ebpf.Links;
+
+namespace Ebpf.Tests.Links;
+
+/// <summary>The kernel-BTF check that tells a missing link type from a bad argument.</summary>
+[Category("Kernel")]
+[Category("Link")]
+public sealed class LinkTypeSupportTests
+{
+    [Test]
+    public void KnowsTheLinkTypesOfThisKernel()
+    {
+        if (!File.Exists("/sys/kernel/btf/vmlinux"))
+        {
+            Assert.Ignore("kernel BTF: /sys/kernel/btf/vmlinux is missing");
+        }
+
+        using var scope = Assert.EnterMultipleScope();
+        Assert.That(LinkTypeSupport.IsKnownMissing(BpfLinkType.Tcx), Is.False);
+        Assert.That(LinkTypeSupport.IsKnownMissing(BpfLinkType.Xdp), Is.False);
+        Assert.That(LinkTypeSupport.IsKnownMissing((BpfLinkType)250), Is.True);
+    }
+}
