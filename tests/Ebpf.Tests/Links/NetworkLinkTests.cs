@@ -48,6 +48,27 @@ public sealed unsafe class NetworkLinkTests
     }
 
     [Test]
+    public void XdpUpdateSwapsTheProgramAndDetachStopsIt()
+    {
+        using var veth = VethNamespace.Create();
+        using var other = new TestProgramLoader();
+        using var program = _loader.Load(BpfProgramType.Xdp, result: 2);
+        using var replacement = other.Load(BpfProgramType.Xdp, result: 2);
+        using var link = XdpLink.Attach(program, veth.HostIfIndex, XdpAttachFlags.Generic);
+        link.Update(replacement);
+        Assert.That(link.Info().ProgramId, Is.EqualTo(TestProgramLoader.ProgramId(replacement)));
+        ulong before = _loader.Count;
+        Assert.That(other.WaitAbove(0, veth.SendFromNamespace), Is.GreaterThan(0UL));
+        Assert.That(_loader.Count, Is.EqualTo(before));
+
+        link.Detach();
+        ulong after = other.Count;
+        veth.SendFromNamespace();
+        Thread.Sleep(50);
+        Assert.That(other.Count, Is.EqualTo(after));
+    }
+
+    [Test]
     public void TcxOrdersByAnchorAndFires()
     {
         using var veth = VethNamespace.Create();
