@@ -29,6 +29,12 @@ public static class TestPrograms
         ["verifier_fail"] = "tc_unchecked is wrong on purpose: the verifier rejects it",
     };
 
+    /// <summary>Objects libbpf 1.1's <c>bpf_object__open</c> refuses (legacy and static maps and programs), by name.</summary>
+    public static IReadOnlySet<string> NotOpenableByLibbpf { get; } = new HashSet<string> { "maps_legacy", "maps_iproute2", "maps_static", "legacy_maps_noload" };
+
+    /// <summary>Whether libbpf 1.1 can open the object.</summary>
+    public static bool IsOpenableByLibbpf(string path) => !NotOpenableByLibbpf.Contains(System.IO.Path.GetFileName(path).Split('.')[0]);
+
     /// <summary>Whether `bpftool prog loadall` can load the object: not <c>_noload</c>, not in <see cref="NotLoadableByBpftool"/>.</summary>
     public static bool IsLoadableByBpftool(string path) =>
         !IsNoLoad(path) && !NotLoadableByBpftool.ContainsKey(System.IO.Path.GetFileName(path).Split('.')[0]);

@@ -16,7 +16,7 @@ namespace Ebpf.Tests.Specs;
 public sealed class CollectionSpecLibbpfLinkingTests
 {
     public static IEnumerable<TestCaseData> Objects() =>
-        TestPrograms.All.Where(f => f.EndsWith(".bpfel.o", StringComparison.Ordinal) && !TestPrograms.IsNoLoad(f))
+        TestPrograms.All.Where(f => f.EndsWith(".bpfel.o", StringComparison.Ordinal) && TestPrograms.IsLoadableByBpftool(f) && TestPrograms.IsOpenableByLibbpf(f))
             .Select(path => new TestCaseData(Path.GetFileName(path)).SetArgDisplayNames(Path.GetFileName(path)));
 
     [TestCaseSource(nameof(Objects))]

@@ -10,7 +10,7 @@ namespace Ebpf.Tests.Specs;
 public class MapDefinitionReaderTests
 {
     /// <summary>Objects libbpf 1.1 refuses (legacy maps since 1.0, static maps and programs); ours reads them.</summary>
-    private static readonly string[] NotForLibbpf = ["maps_legacy", "maps_iproute2", "maps_static", "legacy_maps_noload"];
+    private static readonly IReadOnlySet<string> NotForLibbpf = TestPrograms.NotOpenableByLibbpf;
 
     public static IEnumerable<TestCaseData> LittleEndianObjects() =>
         TestPrograms.All.Where(p => p.EndsWith(".bpfel.o", StringComparison.Ordinal))
