@@ -35,4 +35,25 @@ public class ReadmeQuickStartTests
         var task = vmlinux.FindTypes("task_struct", BtfKind.Struct).Single();
         Assert.That(vmlinux.GetSize(task.Id), Is.GreaterThan(1000));
     }
+
+    [Test]
+    [Category("Kernel")]
+    [Category("Link")]
+    public void LoadAttachAndReadRuns()
+    {
+        string path = TestPrograms.Path("quickstart");
+        var counted = new Dictionary<uint, ulong>();
+
+        // README: load, attach, read
+        var spec = CollectionSpec.Load(path);
+        using var collection = Ebpf.Kernel.Collection.Load(spec);
+        using var link = Ebpf.Links.RawTracepointLink.Attach(collection.Programs["count_syscalls"].FileDescriptor, "sys_enter");
+        Thread.Sleep(200);
+        foreach (var (pid, count) in collection.Maps["counts"].Entries<uint, ulong>())
+        {
+            counted[pid] = count;
+        }
+
+        Assert.That(counted.GetValueOrDefault((uint)Environment.ProcessId), Is.GreaterThan(0UL), "this process made system calls");
+    }
 }
