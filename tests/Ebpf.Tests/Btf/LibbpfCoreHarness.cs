@@ -49,7 +49,6 @@ public static class LibbpfCoreHarness
         }
         """;
 
-    private static string? _binary;
 
     /// <summary>libbpf's instructions per program name (raw slots, host order) and the load result.</summary>
     /// <param name="objectPath">A little-endian BPF object.</param>
@@ -88,32 +87,5 @@ public static class LibbpfCoreHarness
         return (programs, error);
     }
 
-    private static string Binary()
-    {
-        if (_binary is not null && File.Exists(_binary))
-        {
-            return _binary;
-        }
-
-        string directory = Directory.CreateTempSubdirectory("ebpf-core-harness").FullName;
-        string source = Path.Combine(directory, "harness.c");
-        string binary = Path.Combine(directory, "harness");
-        File.WriteAllText(source, HarnessSource);
-        (int ExitCode, string Output, string Error) compiled = default;
-        try
-        {
-            compiled = ExternalTool.Execute("gcc", "-Wall", "-o", binary, source, "-lbpf");
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            Assert.Ignore("gcc is not installed");
-        }
-
-        if (compiled.ExitCode != 0)
-        {
-            Assert.Ignore($"cannot build the libbpf harness: {compiled.Error}");
-        }
-
-        return _binary = binary;
-    }
+    private static string Binary() => LibbpfHarness.Build(HarnessSource);
 }

@@ -56,23 +56,6 @@ public sealed record LibbpfObject(Version Version, IReadOnlyList<LibbpfMap> Maps
         e.GetProperty("type").GetUInt32(), e.GetProperty("key_size").GetUInt32(), e.GetProperty("value_size").GetUInt32(),
         e.GetProperty("max_entries").GetUInt32(), e.GetProperty("map_flags").GetUInt32());
 
-    private static string BuildHarness()
-    {
-        if (!File.Exists("/usr/include/bpf/libbpf.h"))
-        {
-            Assert.Ignore("libbpf headers (libbpf-dev) are not installed");
-        }
-
-        string source = Path.Combine(TestPrograms.RepoRoot, "tests", "native", "libbpf_open.c");
-        string directory = Directory.CreateTempSubdirectory("ebpf-libbpf-open-").FullName;
-        string binary = Path.Combine(directory, "libbpf_open");
-        var (exitCode, _, error) = ExternalTool.Execute("gcc", "-Wall", "-Werror", "-o", binary, source, "-lbpf");
-        if (exitCode != 0)
-        {
-            throw new InvalidOperationException($"cannot build {source}: {error}");
-        }
-
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(directory, recursive: true);
-        return binary;
-    }
+    private static string BuildHarness() =>
+        LibbpfHarness.Build(File.ReadAllText(Path.Combine(TestPrograms.RepoRoot, "tests", "native", "libbpf_open.c")));
 }

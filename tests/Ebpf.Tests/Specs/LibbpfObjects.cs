@@ -56,7 +56,6 @@ public static class LibbpfObjects
         }
         """;
 
-    private static string? _harness;
 
     /// <summary>
     /// Opens <paramref name="path"/> with libbpf; ignores the test when gcc or libbpf-dev is missing, or when
@@ -111,37 +110,5 @@ public static class LibbpfObjects
         return result;
     }
 
-    private static string Harness()
-    {
-        if (_harness is not null)
-        {
-            return _harness;
-        }
-
-        if (!File.Exists("/usr/include/bpf/libbpf.h"))
-        {
-            Assert.Ignore("libbpf headers (libbpf-dev) are not installed");
-        }
-
-        string directory = Directory.CreateTempSubdirectory("ebpf-objects-").FullName;
-        string source = Path.Combine(directory, "harness.c");
-        string binary = Path.Combine(directory, "harness");
-        File.WriteAllText(source, HarnessSource);
-        (int ExitCode, string Output, string Error) compiled = default;
-        try
-        {
-            compiled = ExternalTool.Execute("gcc", "-Wall", "-o", binary, source, "-lbpf");
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            Assert.Ignore("gcc is not installed");
-        }
-
-        if (compiled.ExitCode != 0)
-        {
-            Assert.Ignore($"cannot build the libbpf harness: {compiled.Error}");
-        }
-
-        return _harness = binary;
-    }
+    private static string Harness() => LibbpfHarness.Build(HarnessSource);
 }

@@ -85,39 +85,5 @@ public static class LibbpfSectionNames
         return (lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries), lines[1].Split(' ', StringSplitOptions.RemoveEmptyEntries));
     }
 
-    private static string RunHarness(params string[] arguments)
-    {
-        if (!File.Exists("/usr/include/bpf/libbpf.h"))
-        {
-            Assert.Ignore("libbpf headers (libbpf-dev) are not installed");
-        }
-
-        string directory = Directory.CreateTempSubdirectory("ebpf-sections-").FullName;
-        try
-        {
-            string source = Path.Combine(directory, "harness.c");
-            string binary = Path.Combine(directory, "harness");
-            File.WriteAllText(source, HarnessSource);
-            (int ExitCode, string Output, string Error) compiled = default;
-            try
-            {
-                compiled = ExternalTool.Execute("gcc", "-Wall", "-o", binary, source, "-lbpf");
-            }
-            catch (System.ComponentModel.Win32Exception)
-            {
-                Assert.Ignore("gcc is not installed");
-            }
-
-            if (compiled.ExitCode != 0)
-            {
-                Assert.Ignore($"cannot build the libbpf harness: {compiled.Error}");
-            }
-
-            return ExternalTool.Run(binary, arguments);
-        }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-    }
+    private static string RunHarness(params string[] arguments) => ExternalTool.Run(LibbpfHarness.Build(HarnessSource), arguments);
 }
