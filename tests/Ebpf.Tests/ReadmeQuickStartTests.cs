@@ -47,7 +47,7 @@ public class ReadmeQuickStartTests
         // README: load, attach, read
         var spec = CollectionSpec.Load(path);
         using var collection = Ebpf.Kernel.Collection.Load(spec);
-        using var link = Ebpf.Links.RawTracepointLink.Attach(collection.Programs["count_syscalls"].FileDescriptor, "sys_enter");
+        using var link = Ebpf.Links.ProgramAttachExtensions.AttachRawTracepoint(collection.Programs["count_syscalls"], "sys_enter");
         Thread.Sleep(200);
         foreach (var (pid, count) in collection.Maps["counts"].Entries<uint, ulong>())
         {
