@@ -42,16 +42,17 @@ Console.CancelKeyPress += (_, e) =>
     e.Cancel = true;
     cancellation.Cancel();
 };
-if (duration is { } d)
-{
-    cancellation.CancelAfter(d);
-}
 
 string objectPath = Path.Combine(AppContext.BaseDirectory, "bpf", BitConverter.IsLittleEndian ? "packets.bpfel.o" : "packets.bpfeb.o");
 using var collection = Collection.Load(CollectionSpec.Load(objectPath));
 var counts = collection.Maps["packet_counts"];
 using var link = XdpLink.Attach(collection.Programs["count_packets"].FileDescriptor, interfaceName);
 Console.WriteLine($"Counting packets arriving on {interfaceName} (XDP); Ctrl+C to stop.");
+
+if (duration is { } d)
+{
+    cancellation.CancelAfter(d + TimeSpan.FromMilliseconds(100));
+}
 
 var perCpu = new Counter[PossibleCpus.Count];
 using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));

@@ -28,11 +28,6 @@ Console.CancelKeyPress += (_, e) =>
     e.Cancel = true;
     cancellation.Cancel();
 };
-if (options.Duration is { } duration)
-{
-    cancellation.CancelAfter(duration);
-}
-
 string objectPath = Path.Combine(AppContext.BaseDirectory, "bpf", BitConverter.IsLittleEndian ? "syscalls.bpfel.o" : "syscalls.bpfeb.o");
 using var collection = Collection.Load(CollectionSpec.Load(objectPath));
 var counts = collection.Maps["syscall_counts"];
@@ -40,6 +35,13 @@ using var link = TracepointLink.Attach(collection.Programs["count_syscalls"].Fil
 
 var table = new SyscallTable(options.Top, options.Duration, Console.IsOutputRedirected ? null : Console.Out);
 var clock = Stopwatch.StartNew();
+
+// The last table is printed at the duration's last full second; the run ends just after it.
+if (options.Duration is { } duration)
+{
+    cancellation.CancelAfter(duration + TimeSpan.FromMilliseconds(100));
+}
+
 var previous = new Dictionary<uint, ulong>();
 using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
 try

@@ -50,16 +50,17 @@ Console.CancelKeyPress += (_, e) =>
     e.Cancel = true;
     cancellation.Cancel();
 };
-if (duration is { } d)
-{
-    cancellation.CancelAfter(d);
-}
 
 string objectPath = Path.Combine(AppContext.BaseDirectory, "bpf", BitConverter.IsLittleEndian ? "calls.bpfel.o" : "calls.bpfeb.o");
 using var collection = Collection.Load(CollectionSpec.Load(objectPath));
 var calls = collection.Maps["call_count"];
 using var link = UprobeLink.Attach(collection.Programs["count_calls"].FileDescriptor, libc, function, pid: pidToProbe);
 Console.WriteLine($"Counting calls of {function} in {libc}, process {pidToProbe}; Ctrl+C to stop.");
+
+if (duration is { } d)
+{
+    cancellation.CancelAfter(d + TimeSpan.FromMilliseconds(100));
+}
 
 // Probing ourselves: call getpid() so that there is something to count.
 var caller = targetPid is null && function == "getpid"
