@@ -1,0 +1,66 @@
+// Counts system calls per process with a tracepoint program (syscalls.bpf.c) and prints the busiest
+// processes every second until Ctrl+C or --duration seconds.
+//
+//   sudo dotnet run --project examples/SyscallCounter -c Release [-- --duration 10] [--top 15]
+using System.Diagnostics;
+using System.Globalization;
+using Ebpf.Kernel;
+using Ebpf.Links;
+using Ebpf.Specs;
+using SyscallCounter;
+
+var options = CommandLine.Parse(args);
+if (options is null)
+{
+    Console.Error.WriteLine("usage: SyscallCounter [--duration SECONDS] [--top N]");
+    return 2;
+}
+
+if (!Environment.IsPrivilegedProcess)
+{
+    Console.Error.WriteLine("SyscallCounter loads a BPF program: run it as root (sudo).");
+    return 1;
+}
+
+using var cancellation = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cancellation.Cancel();
+};
+string objectPath = Path.Combine(AppContext.BaseDirectory, "bpf", BitConverter.IsLittleEndian ? "syscalls.bpfel.o" : "syscalls.bpfeb.o");
+using var collection = Collection.Load(CollectionSpec.Load(objectPath));
+var counts = collection.Maps["syscall_counts"];
+using var link = TracepointLink.Attach(collection.Programs["count_syscalls"].FileDescriptor, "raw_syscalls", "sys_enter");
+
+var table = new SyscallTable(options.Top, options.Duration, Console.IsOutputRedirected ? null : Console.Out);
+var clock = Stopwatch.StartNew();
+
+// The last table is printed at the duration's last full second; the run ends just after it.
+if (options.Duration is { } duration)
+{
+    cancellation.CancelAfter(duration + TimeSpan.FromMilliseconds(100));
+}
+
+var previous = new Dictionary<uint, ulong>();
+using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+try
+{
+    while (await timer.WaitForNextTickAsync(cancellation.Token))
+    {
+        var current = new Dictionary<uint, ulong>();
+        foreach (var (pid, count) in counts.Entries<uint, ulong>())
+        {
+            current[pid] = count;
+        }
+
+        table.Print(Console.Out, clock.Elapsed, current, previous);
+        previous = current;
+    }
+}
+catch (OperationCanceledException)
+{
+}
+
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"stopped after {clock.Elapsed.TotalSeconds:F1} s"));
+return 0;

@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Ebpf.Tests.Links;
+
+namespace Ebpf.Tests.Examples;
+
+/// <summary>Runs each example in examples/ for a few seconds as root and checks what it prints.</summary>
+[Category("Kernel")]
+[Category("Link")]
+public sealed partial class ExampleTests
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+
+    [Test]
+    public void SyscallCounter_prints_a_table_of_processes()
+    {
+        using var example = ExampleProcess.Start("SyscallCounter", "--duration", "2.5");
+        Assert.That(example.WaitForExit(StartTimeout), Is.Zero, example.Output);
+        string output = example.Output;
+        Assert.That(output, Does.Contain("/ 00:02]"));
+        Assert.That(output, Does.Contain("PID  COMM"));
+        Assert.That(TableRow().IsMatch(output), Is.True, "no process row in:\n" + output);
+        Assert.That(output, Does.Contain("stopped after"));
+    }
+
+    [Test]
+    public void ExecSnoop_logs_an_exec()
+    {
+        using var example = ExampleProcess.Start("ExecSnoop", "--duration", "8");
+        example.WaitForOutput("Tracing execve", StartTimeout);
+        using (var child = Process.Start("/bin/true"))
+        {
+            child.WaitForExit();
+        }
+
+        Assert.That(example.WaitForExit(StartTimeout), Is.Zero, example.Output);
+        Assert.That(example.Output, Does.Contain("file=/bin/true"));
+        Assert.That(example.Output, Does.Contain("Tracing stopped"));
+    }
+
+    [Test]
+    public void PacketCounter_counts_udp_packets_on_a_veth()
+    {
+        using var veth = VethNamespace.Create();
+        using var example = ExampleProcess.Start("PacketCounter", veth.HostInterface, "--duration", "4");
+        example.WaitForOutput("Counting packets", StartTimeout);
+        for (int i = 0; i < 5; i++)
+        {
+            veth.SendFromNamespace();
+        }
+
+        Assert.That(example.WaitForExit(StartTimeout), Is.Zero, example.Output);
+        var udp = UdpCount().Matches(example.Output);
+        Assert.That(udp, Is.Not.Empty, example.Output);
+        Assert.That(int.Parse(udp[^1].Groups[1].Value, CultureInfo.InvariantCulture), Is.GreaterThanOrEqualTo(5), example.Output);
+    }
+
+    [Test]
+    public void UprobeExample_counts_getpid_calls()
+    {
+        using var example = ExampleProcess.Start("UprobeExample", "--duration", "2.5");
+        Assert.That(example.WaitForExit(StartTimeout), Is.Zero, example.Output);
+        var totals = GetpidTotal().Matches(example.Output);
+        Assert.That(totals, Is.Not.Empty, example.Output);
+        Assert.That(ulong.Parse(totals[^1].Groups[1].Value, CultureInfo.InvariantCulture), Is.GreaterThan(0UL), example.Output);
+    }
+
+    [GeneratedRegex(@"^\s+\d+  \S.*\s+[\d,]+\s+[\d,]+$", RegexOptions.Multiline)]
+    private static partial Regex TableRow();
+
+    [GeneratedRegex(@"UDP: (\d+) packets")]
+    private static partial Regex UdpCount();
+
+    [GeneratedRegex(@"getpid: \d+ calls/s, (\d+) in total")]
+    private static partial Regex GetpidTotal();
+}
