@@ -51,6 +51,27 @@ public static class EbpfCollectionServiceCollectionExtensions
     }
 
     /// <summary>
+    /// Adds a collection as <see cref="AddEbpfCollection(IServiceCollection, string, Action{EbpfCollectionBuilder})"/> does, and a
+    /// typed view of it: <typeparamref name="TObjects"/>, a singleton made by <paramref name="create"/> from the loaded
+    /// collection when first resolved (after the host started).
+    /// </summary>
+    /// <typeparam name="TObjects">A class exposing the collection's programs and maps by name, e.g. with a constructor taking <see cref="Collection"/>.</typeparam>
+    /// <param name="services">The service collection.</param>
+    /// <param name="name">The collection's name, unique in the host.</param>
+    /// <param name="create">Makes the typed view, e.g. <c>c =&gt; new ProbeObjects(c)</c>.</param>
+    /// <param name="build">Sets the object's source, load options and attachments.</param>
+    /// <returns>The same collection.</returns>
+    public static IServiceCollection AddEbpfCollection<TObjects>(this IServiceCollection services, string name, Func<Collection, TObjects> create,
+        Action<EbpfCollectionBuilder> build)
+        where TObjects : class
+    {
+        ArgumentNullException.ThrowIfNull(create);
+        services.AddEbpfCollection(name, build);
+        services.AddSingleton(provider => create(provider.GetRequiredKeyedService<EbpfCollectionHandle>(name).Collection));
+        return services;
+    }
+
+    /// <summary>
     /// Adds a hosted consumer of ring buffer <paramref name="mapName"/> of collection <paramref name="collectionName"/>
     /// handing records to <typeparamref name="THandler"/> (a singleton, registered unless it is already).
     /// </summary>

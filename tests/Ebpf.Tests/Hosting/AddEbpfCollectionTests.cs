@@ -159,4 +159,24 @@ public class AddEbpfCollectionTests
 
         await host.StopAsync();
     }
+
+    [Test]
+    public async Task ATypedViewIsMadeFromTheLoadedCollection()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.AddSingleton(new Mock<IBpfSyscalls>(MockBehavior.Strict).Object);
+        builder.Services.AddEbpf(o => o.Memlock = MemlockPolicy.Leave);
+        builder.Services.AddEbpfCollection("probe", c => new ProbeObjects(c), b => b.FromSpec(() => new CollectionSpec()));
+        using var host = builder.Build();
+        Assert.That(() => host.Services.GetRequiredService<ProbeObjects>(), Throws.InvalidOperationException.With.Message.Contains("NotLoaded"));
+        await host.StartAsync();
+        var objects = host.Services.GetRequiredService<ProbeObjects>();
+        Assert.That(objects.Collection, Is.SameAs(host.Services.GetRequiredKeyedService<EbpfCollectionHandle>("probe").Collection));
+        await host.StopAsync();
+    }
+
+    private sealed class ProbeObjects(Collection collection)
+    {
+        public Collection Collection { get; } = collection;
+    }
 }

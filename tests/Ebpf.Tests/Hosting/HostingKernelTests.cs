@@ -91,7 +91,7 @@ public class HostingKernelTests
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.AddProvider(logs).SetMinimumLevel(LogLevel.Debug);
         builder.Services.AddEbpf(o => o.PinPath = string.Empty);
-        builder.Services.AddEbpfCollection("bad", b => b.FromFile(TestPrograms.Path("verifier_fail")).ContinueOnFailure());
+        builder.Services.AddEbpfCollection("bad", b => b.FromBytes(File.ReadAllBytes(TestPrograms.Path("verifier_fail"))).ContinueOnFailure());
         using var host = builder.Build();
         await host.StartAsync();
         var handle = host.Services.GetRequiredKeyedService<EbpfCollectionHandle>("bad");
