@@ -1,0 +1,10 @@
+namespace Ebpf.Hosting;
+
+/// <summary>Handles the records a hosted ring buffer or perf event consumer reads, one at a time, in order.</summary>
+public interface IEbpfEventHandler
+{
+    /// <summary>Handles one record; the consumer reads the next one when the returned task completes.</summary>
+    /// <param name="record">The record.</param>
+    /// <param name="cancellationToken">Cancelled when the host stops.</param>
+    ValueTask HandleAsync(EbpfEvent record, CancellationToken cancellationToken);
+}

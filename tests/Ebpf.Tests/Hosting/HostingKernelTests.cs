@@ -1,0 +1,107 @@
+using System.Buffers.Binary;
+using System.Threading.Channels;
+using Ebpf.Hosting;
+using Ebpf.Kernel;
+using Ebpf.Links;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Ebpf.Tests.Hosting;
+
+[Category("Kernel")]
+[Category("Link")]
+[NonParallelizable]
+public class HostingKernelTests
+{
+    private static int OpenDescriptors() => Directory.GetFiles("/proc/self/fd").Length;
+
+    private static (IHost Host, Channel<EbpfEvent> Ring, Channel<EbpfEvent> Perf) BuildHost(ListLoggerProvider logs)
+    {
+        var ring = Channel.CreateUnbounded<EbpfEvent>();
+        var perf = Channel.CreateUnbounded<EbpfEvent>();
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.AddProvider(logs).SetMinimumLevel(LogLevel.Debug);
+        builder.Services.AddEbpf(o => o.PinPath = string.Empty);
+        builder.Services.AddEbpfCollection("hosting", b => b
+            .FromFile(TestPrograms.Path("hosting"))
+            .Attach((c, services) => RawTracepointLink.Attach(c.Programs["on_sys_enter"].FileDescriptor, "sys_enter", services.GetRequiredService<IBpfSyscalls>())));
+        builder.Services.AddEbpfRingBufferConsumer("hosting", "events", (e, ct) => ring.Writer.WriteAsync(e, ct));
+        builder.Services.AddEbpfPerfEventConsumer("hosting", "perf_events", (e, ct) => perf.Writer.WriteAsync(e, ct));
+        return (builder.Build(), ring, perf);
+    }
+
+    private static async Task RunOnce(ListLoggerProvider logs, bool checkLinkGone)
+    {
+        var (host, ring, perf) = BuildHost(logs);
+        using (host)
+        {
+            await host.StartAsync();
+            var handle = host.Services.GetRequiredKeyedService<EbpfCollectionHandle>("hosting");
+            Assert.That(handle.State, Is.EqualTo(EbpfCollectionState.Loaded));
+            uint linkId = handle.Links.Single().Info().Id;
+            Assert.That(Link.Enumerate().Select(l => l.Id), Does.Contain(linkId));
+            Assert.That(EbpfCollectionHealthCheck.For(host.Services, "hosting").Check().Status, Is.EqualTo(HealthStatus.Healthy));
+
+            handle.Collection.Maps["target"].Update(0u, (uint)Environment.ProcessId);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            for (int i = 0; i < 3; i++)
+            {
+                _ = File.Exists("/nonexistent"); // a syscall of this process
+            }
+
+            var fromRing = await ring.Reader.ReadAsync(timeout.Token);
+            Assert.That(BinaryPrimitives.ReadUInt32LittleEndian(fromRing.Data.Span), Is.EqualTo((uint)Environment.ProcessId));
+            Assert.That(fromRing.Map, Is.EqualTo("events"));
+            Assert.That(fromRing.Cpu, Is.EqualTo(-1));
+            var fromPerf = await perf.Reader.ReadAsync(timeout.Token);
+            Assert.That(BinaryPrimitives.ReadUInt32LittleEndian(fromPerf.Data.Span), Is.EqualTo((uint)Environment.ProcessId));
+            Assert.That(fromPerf.Cpu, Is.GreaterThanOrEqualTo(0));
+
+            var consumers = host.Services.GetServices<IHostedService>().ToList();
+            Assert.That(consumers.OfType<EbpfRingBufferConsumer>().Single().EventsRead, Is.GreaterThan(0));
+            Assert.That(consumers.OfType<EbpfPerfEventConsumer>().Single().EventsRead, Is.GreaterThan(0));
+
+            await host.StopAsync();
+            Assert.That(handle.State, Is.EqualTo(EbpfCollectionState.Stopped));
+            if (checkLinkGone)
+            {
+                Assert.That(Link.Enumerate().Select(l => l.Id), Does.Not.Contain(linkId), "the link is closed at stop");
+            }
+        }
+    }
+
+    [Test]
+    public async Task AHostLoadsAttachesConsumesAndDetachesWithoutLeaks()
+    {
+        await RunOnce(new ListLoggerProvider(), checkLinkGone: false); // warms up the runtime's own descriptors (epoll, KernelBtf)
+        int before = OpenDescriptors();
+        var logs = new ListLoggerProvider();
+        await RunOnce(logs, checkLinkGone: true);
+        Assert.That(OpenDescriptors(), Is.EqualTo(before), "descriptors leaked");
+        Assert.That(logs.Entries.Where(e => e.Level == LogLevel.Information).Select(e => e.Message), Has.Some.Contains("hosting loaded from").And.Some.Contains("attached"));
+        Assert.That(logs.Entries.Where(e => e.Level == LogLevel.Debug).Select(e => e.Message), Has.Some.Contains("verifier log"));
+    }
+
+    [Test]
+    public async Task AVerifierRejectionIsLoggedAsAnErrorWithItsSummaryAndTheLogAtDebug()
+    {
+        var logs = new ListLoggerProvider();
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.AddProvider(logs).SetMinimumLevel(LogLevel.Debug);
+        builder.Services.AddEbpf(o => o.PinPath = string.Empty);
+        builder.Services.AddEbpfCollection("bad", b => b.FromBytes(File.ReadAllBytes(TestPrograms.Path("verifier_fail"))).ContinueOnFailure());
+        using var host = builder.Build();
+        await host.StartAsync();
+        var handle = host.Services.GetRequiredKeyedService<EbpfCollectionHandle>("bad");
+        Assert.That(handle.State, Is.EqualTo(EbpfCollectionState.Failed));
+        Assert.That(handle.Failure, Is.InstanceOf<EbpfVerifierException>());
+        var verifier = (EbpfVerifierException)handle.Failure!;
+        var error = logs.Entries.Single(e => e.Level == LogLevel.Error);
+        Assert.That(error.Message, Does.Contain(verifier.Summary ?? verifier.Message));
+        Assert.That(logs.Entries.Where(e => e.Level == LogLevel.Debug).Select(e => e.Message), Has.Some.Contains(verifier.Log.Trim().Split('\n')[^1]));
+        Assert.That(EbpfCollectionHealthCheck.For(host.Services, "bad").Check().Status, Is.EqualTo(HealthStatus.Unhealthy));
+        await host.StopAsync();
+    }
+}

@@ -1,0 +1,33 @@
+using Ebpf.Hosting;
+using Ebpf.Links;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Ebpf.Tests.Hosting;
+
+/// <summary>The README's hosting snippet (without the health check registration, whose package the tests do not use) keeps compiling and registering.</summary>
+public class ReadmeHostingTests
+{
+    [Test]
+    public void TheSnippetRegistersTheCollectionAndItsConsumers()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.AddEbpf(builder.Configuration);
+        builder.Services.AddEbpfCollection("probe", b => b
+            .FromFile("bpf/probe.bpfel.o")
+            .Configure(o => o with { LoadPrograms = ["optional"] })
+            .Attach(c => RawTracepointLink.Attach(c.Programs["on_sys_enter"].FileDescriptor, "sys_enter")));
+        builder.Services.AddEbpfRingBufferConsumer<ExecHandler>("probe", "events");
+        builder.Services.AddEbpfPerfEventConsumer("probe", "perf_events", (e, ct) => ValueTask.CompletedTask);
+        using var host = builder.Build();
+        var hosted = host.Services.GetServices<IHostedService>().ToList();
+        Assert.That(hosted.Select(s => s.GetType().Name), Is.EqualTo(new[] { "EbpfStartup", "EbpfCollectionService", "EbpfRingBufferConsumer", "EbpfPerfEventConsumer" }));
+        Assert.That(host.Services.GetRequiredService<ExecHandler>(), Is.Not.Null);
+        Assert.That(EbpfCollectionHealthCheck.For(host.Services, "probe"), Is.Not.Null);
+    }
+
+    private sealed class ExecHandler : IEbpfEventHandler
+    {
+        public ValueTask HandleAsync(EbpfEvent record, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+    }
+}
