@@ -12,12 +12,14 @@ public sealed class Collection : IDisposable
     private readonly Dictionary<string, Map> _maps;
     private readonly Dictionary<string, Program> _programs;
     private readonly HashSet<string> _borrowed;
+    private readonly List<Map> _registered;
 
-    private Collection(Dictionary<string, Map> maps, Dictionary<string, Program> programs, HashSet<string> borrowed)
+    private Collection(Dictionary<string, Map> maps, Dictionary<string, Program> programs, HashSet<string> borrowed, List<Map> registered)
     {
         _maps = maps;
         _programs = programs;
         _borrowed = borrowed;
+        _registered = registered;
     }
 
     /// <summary>The maps by name (global data maps under their section names, e.g. <c>.rodata</c>).</summary>
@@ -47,9 +49,12 @@ public sealed class Collection : IDisposable
         var programs = new Dictionary<string, Program>(StringComparer.Ordinal);
         var borrowed = new HashSet<string>(StringComparer.Ordinal);
         var pinsMade = new List<Map>();
+        var registered = new List<Map>();
+        var kernelBtf = options.Programs.KernelBtf ?? KernelBtf.Shared;
         try
         {
             var deferred = new List<(Map Map, MapSpec Spec)>();
+            var structOps = new List<(Map Map, StructOpsTarget Target)>();
             foreach (var mapSpec in OrderMaps(spec.Maps.Values))
             {
                 if (options.MapReplacements?.TryGetValue(mapSpec.Name, out var replacement) == true)
@@ -73,7 +78,17 @@ public sealed class Collection : IDisposable
 
                 if (mapSpec.Type == BpfMapType.StructOps)
                 {
-                    throw new EbpfException($"map {mapSpec.Name}: struct_ops maps are not loaded by Collection.Load yet");
+                    var target = StructOpsTarget.Resolve(mapSpec, kernelBtf.Vmlinux);
+                    var structOpsMap = Map.CreateStructOps(mapSpec, target.ValueSize, target.WrapperId, syscalls);
+                    maps[mapSpec.Name] = structOpsMap;
+                    structOps.Add((structOpsMap, target));
+                    if (pinPath is not null)
+                    {
+                        structOpsMap.Pin(pinPath);
+                        pinsMade.Add(structOpsMap);
+                    }
+
+                    continue;
                 }
 
                 bool hasReferences = mapSpec.Contents.Any(e => e.ValueReference is not null);
@@ -99,7 +114,7 @@ public sealed class Collection : IDisposable
 
             var mapFds = maps.ToDictionary(kv => kv.Key, kv => kv.Value.FileDescriptor, StringComparer.Ordinal);
             var programOptions = options.Programs with { Maps = mapFds };
-            var kernelBtf = programOptions.KernelBtf ?? KernelBtf.Shared;
+            var structOpsMembers = StructOpsMembers(structOps);
             var relocators = new Dictionary<BtfSpec, CoreRelocator>(ReferenceEqualityComparer.Instance);
             foreach (var programSpec in spec.Programs.Values)
             {
@@ -109,7 +124,19 @@ public sealed class Collection : IDisposable
                 }
 
                 var toLoad = options.ApplyCoreRelocations ? Relocate(programSpec, kernelBtf, relocators) : programSpec;
-                programs[programSpec.Name] = Program.Load(toLoad, programOptions, syscalls);
+                var loadOptions = programOptions;
+                if (programSpec.Type == BpfProgramType.StructOps)
+                {
+                    if (!structOpsMembers.TryGetValue(programSpec.Name, out var member))
+                    {
+                        continue; // no struct_ops map uses it: libbpf does not load it either
+                    }
+
+                    toLoad = toLoad with { AttachType = (BpfAttachType)member.Index };
+                    loadOptions = programOptions with { AttachBtfId = member.StructId };
+                }
+
+                programs[programSpec.Name] = Program.Load(toLoad, loadOptions, syscalls);
             }
 
             foreach (var (map, mapSpec) in deferred)
@@ -117,10 +144,21 @@ public sealed class Collection : IDisposable
                 WriteReferences(map, mapSpec, maps, programs);
             }
 
-            return new Collection(maps, programs, borrowed);
+            Span<byte> zero = stackalloc byte[4];
+            foreach (var (map, target) in structOps)
+            {
+                map.Update(zero, (ReadOnlySpan<byte>)target.BuildValue(programs));
+                if (!target.IsLink)
+                {
+                    registered.Add(map); // the update registered it; deleting the entry unregisters it
+                }
+            }
+
+            return new Collection(maps, programs, borrowed, registered);
         }
         catch
         {
+            Unregister(registered);
             foreach (var program in programs.Values)
             {
                 program.Dispose();
@@ -146,6 +184,8 @@ public sealed class Collection : IDisposable
     /// <summary>Closes every map and program the collection owns (not replacements it was given).</summary>
     public void Dispose()
     {
+        Unregister(_registered);
+        _registered.Clear();
         foreach (var program in _programs.Values)
         {
             program.Dispose();
@@ -158,6 +198,44 @@ public sealed class Collection : IDisposable
                 map.Dispose();
             }
         }
+    }
+
+    // A registered struct_ops map holds a kernel reference to itself until its entry is deleted.
+    private static void Unregister(List<Map> registered)
+    {
+        Span<byte> zero = stackalloc byte[4];
+        foreach (var map in registered)
+        {
+            try
+            {
+                map.TryDelete(zero);
+            }
+            catch (Exception e) when (e is EbpfException or ObjectDisposedException)
+            {
+                // already unregistered or closed: nothing left to undo
+            }
+        }
+    }
+
+    // The kernel struct id and member index of each program a struct_ops map uses.
+    private static Dictionary<string, (uint StructId, int Index)> StructOpsMembers(List<(Map Map, StructOpsTarget Target)> structOps)
+    {
+        var members = new Dictionary<string, (uint StructId, int Index)>(StringComparer.Ordinal);
+        foreach (var (_, target) in structOps)
+        {
+            foreach (var (member, program) in target.Programs)
+            {
+                var slot = (target.StructId, target.KernelMemberIndex(member));
+                if (members.TryGetValue(program, out var existing) && existing != slot)
+                {
+                    throw new EbpfException($"program {program} implements two different struct_ops members");
+                }
+
+                members[program] = slot;
+            }
+        }
+
+        return members;
     }
 
     // Inner-map templates are created by Map.Create itself; maps whose entries name other maps come after those maps.

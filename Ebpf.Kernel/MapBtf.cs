@@ -65,6 +65,28 @@ internal static class MapBtf
     }
 
     /// <summary>
+    /// Loads the value type of a struct_ops map: the kernel takes the map's value layout from vmlinux, but insists on
+    /// a valid <c>btf_fd</c> all the same (the object must have BTF for struct_ops).
+    /// </summary>
+    /// <exception cref="EbpfException">The spec has no BTF or the kernel rejected it.</exception>
+    public static unsafe BpfFileDescriptor LoadStructOpsValue(IBpfSyscalls syscalls, MapSpec spec)
+    {
+        if (spec.Btf is not { } source || spec.Value is null)
+        {
+            throw new EbpfException($"struct_ops map {spec.Name}: no BTF for its value type");
+        }
+
+        var builder = new BtfBuilder();
+        builder.Add(source, spec.Value.Id);
+        byte[] blob = builder.Marshal(BitConverter.IsLittleEndian ? ByteOrder.LittleEndian : ByteOrder.BigEndian);
+        fixed (byte* p = blob)
+        {
+            var attr = new BtfLoadAttr { Btf = (ulong)p, BtfSize = (uint)blob.Length };
+            return syscalls.BtfLoad(ref attr);
+        }
+    }
+
+    /// <summary>
     /// A copy of a data section with the map's value size: an object's BTF leaves <c>DATASEC</c> sizes 0 (the linker
     /// knows them), and the kernel rejects a size that differs from the value's.
     /// </summary>

@@ -1,5 +1,5 @@
 // struct_ops maps: a TCP congestion control declared with a minimal tcp_congestion_ops (members are matched by
-// name against the kernel's type at load time). Two programs share a section, the second at a non-zero offset.
+// name against the kernel's type at load time; the kernel requires ssthresh, cong_avoid and undo_cwnd). Two programs share a section, the second at a non-zero offset.
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
@@ -43,6 +43,8 @@ struct tcp_congestion_ops dotnet_cc = {
 SEC(".struct_ops")
 struct tcp_congestion_ops dotnet_cc2 = {
 	.ssthresh = (void *)dotnet_ssthresh,
+	.cong_avoid = (void *)dotnet_cong_avoid,
+	.undo_cwnd = (void *)dotnet_undo_cwnd,
 	.name = "dotnet_cc2",
 };
 

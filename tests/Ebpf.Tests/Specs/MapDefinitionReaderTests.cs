@@ -235,7 +235,12 @@ public class MapDefinitionReaderTests
         Assert.That(flags, Is.EqualTo(1u));
         Assert.That(Encoding.ASCII.GetString(data.Slice(36, 16)).TrimEnd('\0'), Is.EqualTo("dotnet_cc"));
 
-        Assert.That(maps["dotnet_cc2"].StructOps!.Programs, Is.EquivalentTo(new Dictionary<string, string> { ["ssthresh"] = "dotnet_ssthresh" }));
+        Assert.That(maps["dotnet_cc2"].StructOps!.Programs, Is.EquivalentTo(new Dictionary<string, string>
+        {
+            ["ssthresh"] = "dotnet_ssthresh",
+            ["cong_avoid"] = "dotnet_cong_avoid",
+            ["undo_cwnd"] = "dotnet_undo_cwnd",
+        }));
     }
 
     [TestCase(false)]
@@ -246,7 +251,7 @@ public class MapDefinitionReaderTests
         Assert.That(map.Flags, Is.EqualTo(BpfMapFlags.Link));
         Assert.That(map.SectionName, Is.EqualTo(".struct_ops.link"));
         Assert.That(map.StructOps!.IsLink, Is.True);
-        Assert.That(map.StructOps.Programs, Is.EquivalentTo(new Dictionary<string, string> { ["ssthresh"] = "link_ssthresh", ["undo_cwnd"] = "link_undo_cwnd" }));
+        Assert.That(map.StructOps.Programs, Is.EquivalentTo(new Dictionary<string, string> { ["ssthresh"] = "link_ssthresh", ["undo_cwnd"] = "link_undo_cwnd", ["cong_avoid"] = "link_cong_avoid" }));
     }
 
     [TestCase(false)]
