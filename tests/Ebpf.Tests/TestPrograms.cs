@@ -22,6 +22,7 @@ public static class TestPrograms
     public static IReadOnlyDictionary<string, string> NotLoadableByBpftool { get; } = new Dictionary<string, string>
     {
         ["maps_btf"] = "pins maps by name under /sys/fs/bpf, which is not a bpffs on a fresh machine",
+        ["reliability"] = "pins a map by name under /sys/fs/bpf, which is not a bpffs on a fresh machine",
         ["maps_iproute2"] = "iproute2 map definitions: libbpf 1.x refuses legacy maps",
         ["maps_legacy"] = "bpf_map_def maps: libbpf 1.x refuses legacy maps",
         ["maps_static"] = "a static program: libbpf 1.x refuses it",
