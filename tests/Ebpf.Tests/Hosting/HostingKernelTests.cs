@@ -104,4 +104,25 @@ public class HostingKernelTests
         Assert.That(EbpfCollectionHealthCheck.For(host.Services, "bad").Check().Status, Is.EqualTo(HealthStatus.Unhealthy));
         await host.StopAsync();
     }
+
+    [Test]
+    public async Task TheHealthCheckSeesALinkDetachedFromItsTarget()
+    {
+        using var veth = Ebpf.Tests.Links.VethNamespace.Create();
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.AddEbpf(o => o.PinPath = string.Empty);
+        builder.Services.AddEbpfCollection("xdp", b => b
+            .FromFile(TestPrograms.Path("packet"))
+            .Attach(c => XdpLink.Attach(c.Programs.Values.First(p => p.Type == BpfProgramType.Xdp).FileDescriptor, veth.HostIfIndex)));
+        using var host = builder.Build();
+        await host.StartAsync();
+        var handle = host.Services.GetRequiredKeyedService<EbpfCollectionHandle>("xdp");
+        var check = EbpfCollectionHealthCheck.For(host.Services, "xdp");
+        Assert.That(check.Check().Status, Is.EqualTo(HealthStatus.Healthy));
+        handle.Links.Single().Detach();
+        var result = check.Check();
+        Assert.That(result.Status, Is.EqualTo(HealthStatus.Unhealthy));
+        Assert.That(result.Description, Does.Contain("detached"));
+        await host.StopAsync();
+    }
 }
