@@ -69,7 +69,13 @@ public sealed class EbpfCollectionHealthCheck : IHealthCheck
         try
         {
             var info = link.Info();
-            return info.ProgramId == 0 ? "no program" : null;
+            if (info.ProgramId == 0)
+            {
+                return "no program";
+            }
+
+            // BPF_LINK_DETACH (or the target going away) leaves the link open but clears its target.
+            return info.IfIndex == 0 || info.CgroupId == 0 || info.NetnsInode == 0 ? "detached from its target" : null;
         }
         catch (Ebpf.Kernel.EbpfNotSupportedException)
         {

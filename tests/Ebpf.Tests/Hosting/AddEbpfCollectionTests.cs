@@ -179,4 +179,19 @@ public class AddEbpfCollectionTests
     {
         public Collection Collection { get; } = collection;
     }
+
+    [Test]
+    public async Task AMissingResourceFailsTheLoadWithItsName()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.AddSingleton(new Mock<IBpfSyscalls>(MockBehavior.Strict).Object);
+        builder.Services.AddEbpf(o => o.Memlock = MemlockPolicy.Leave);
+        builder.Services.AddEbpfCollection("probe", b => b.FromResource(typeof(AddEbpfCollectionTests).Assembly, "probe.bpfel.o").ContinueOnFailure());
+        using var host = builder.Build();
+        await host.StartAsync();
+        var handle = host.Services.GetRequiredKeyedService<EbpfCollectionHandle>("probe");
+        Assert.That(handle.State, Is.EqualTo(EbpfCollectionState.Failed));
+        Assert.That(handle.Failure!.Message, Does.Contain("has no resource probe.bpfel.o"));
+        await host.StopAsync();
+    }
 }

@@ -104,4 +104,74 @@ public class HostingKernelTests
         Assert.That(EbpfCollectionHealthCheck.For(host.Services, "bad").Check().Status, Is.EqualTo(HealthStatus.Unhealthy));
         await host.StopAsync();
     }
+
+    [Test]
+    public async Task TheHealthCheckSeesALinkDetachedFromItsTarget()
+    {
+        using var veth = Ebpf.Tests.Links.VethNamespace.Create();
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.AddEbpf(o => o.PinPath = string.Empty);
+        builder.Services.AddEbpfCollection("xdp", b => b
+            .FromFile(TestPrograms.Path("packet"))
+            .Attach(c => XdpLink.Attach(c.Programs.Values.First(p => p.Type == BpfProgramType.Xdp).FileDescriptor, veth.HostIfIndex)));
+        using var host = builder.Build();
+        await host.StartAsync();
+        var handle = host.Services.GetRequiredKeyedService<EbpfCollectionHandle>("xdp");
+        var check = EbpfCollectionHealthCheck.For(host.Services, "xdp");
+        Assert.That(check.Check().Status, Is.EqualTo(HealthStatus.Healthy));
+        handle.Links.Single().Detach();
+        var result = check.Check();
+        Assert.That(result.Status, Is.EqualTo(HealthStatus.Unhealthy));
+        Assert.That(result.Description, Does.Contain("detached"));
+        await host.StopAsync();
+    }
+
+    [Test]
+    public async Task ThePerfConsumerCountsLostSamplesToTheMetrics()
+    {
+        long lostMeasured = 0;
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == EbpfMetrics.MeterName && instrument.Name == "ebpf.events.lost")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref lostMeasured, value));
+        listener.Start();
+
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.AddEbpf(o => o.PinPath = string.Empty);
+        builder.Services.AddEbpfCollection("hosting", b => b
+            .FromFile(TestPrograms.Path("hosting"))
+            .Attach(c => RawTracepointLink.Attach(c.Programs["on_sys_enter"].FileDescriptor, "sys_enter")));
+        builder.Services.AddEbpfPerfEventConsumer("hosting", "perf_events", async (_, ct) => await gate.Task.WaitAsync(ct),
+            new PerfEventReaderOptions { PagesPerCpu = 1 });
+        using var host = builder.Build();
+        await host.StartAsync();
+        var consumer = host.Services.GetServices<IHostedService>().OfType<EbpfPerfEventConsumer>().Single();
+        host.Services.GetRequiredKeyedService<EbpfCollectionHandle>("hosting").Collection.Maps["target"].Update(0u, (uint)Environment.ProcessId);
+        for (int i = 0; i < 20000; i++)
+        {
+            _ = File.Exists("/nonexistent"); // one-page rings fill while the handler waits at the gate
+        }
+
+        // The kernel writes the lost record once the ring has room again: keep producing while the consumer drains.
+        gate.SetResult();
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (consumer.EventsLost == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(5);
+            _ = File.Exists("/nonexistent");
+        }
+
+        host.Services.GetRequiredKeyedService<EbpfCollectionHandle>("hosting").Collection.Maps["target"].Update(0u, 0u);
+
+        await host.StopAsync();
+        Assert.That(consumer.EventsLost, Is.GreaterThan(0));
+        Assert.That(consumer.EventsRead, Is.GreaterThan(0));
+        Assert.That(Interlocked.Read(ref lostMeasured), Is.EqualTo(consumer.EventsLost));
+    }
 }
