@@ -56,8 +56,13 @@ public sealed partial class Instructions : IList<Instruction>, IReadOnlyList<Ins
         get => _items[index];
         set
         {
+            // Slot offsets only move when the replaced instruction's width changes; keep the index otherwise.
+            bool sameWidth = _items[index].Slots == value.Slots;
             _items[index] = value;
-            Invalidate();
+            if (!sameWidth)
+            {
+                Invalidate();
+            }
         }
     }
 
