@@ -235,6 +235,20 @@ public class InstructionsTests
     }
 
     [Test]
+    public void ReplacingAnInstructionKeepsSlotOffsetsRight()
+    {
+        var prog = new Instructions { Asm.Mov.Imm(R0, 0), Asm.Mov.Imm(R1, 1), Asm.Exit() };
+        Assert.That(prog.IndexOfSlot(2), Is.EqualTo(2));
+        prog[1] = Asm.Mov.Imm(R1, 2); // same width: offsets unchanged
+        Assert.That(prog.IndexOfSlot(2), Is.EqualTo(2));
+        prog[0] = Asm.LoadImm64(R2, 5); // wider: everything after moves one slot
+        Assert.That(prog.IndexOfSlot(2), Is.EqualTo(1));
+        Assert.That(prog.IndexOfSlot(3), Is.EqualTo(2));
+        prog[0] = Asm.Mov.Imm(R0, 0); // narrower again
+        Assert.That(prog.IndexOfSlot(2), Is.EqualTo(2));
+    }
+
+    [Test]
     public void SlotLookupsCountLddwAsTwo()
     {
         var prog = new Instructions
