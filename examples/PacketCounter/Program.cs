@@ -3,6 +3,7 @@
 //
 //   sudo dotnet run --project examples/PacketCounter -c Release -- INTERFACE [--duration 10]
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Ebpf.Kernel;
 using Ebpf.Links;
 using Ebpf.Specs;
@@ -37,11 +38,9 @@ if (interfaceName is null)
 }
 
 using var cancellation = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    e.Cancel = true;
-    cancellation.Cancel();
-};
+// Ctrl+C (SIGINT) and SIGTERM end the loop below; the links and the collection are then disposed.
+using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 
 string objectPath = Path.Combine(AppContext.BaseDirectory, "bpf", BitConverter.IsLittleEndian ? "packets.bpfel.o" : "packets.bpfeb.o");
 using var collection = Collection.Load(CollectionSpec.Load(objectPath));
@@ -101,3 +100,9 @@ static string ProtocolName(uint protocol) => protocol switch
     256 => "non-IP",
     _ => "IP protocol " + protocol.ToString(CultureInfo.InvariantCulture),
 };
+
+void Stop(PosixSignalContext context)
+{
+    context.Cancel = true;
+    cancellation.Cancel();
+}

@@ -4,6 +4,7 @@
 //   sudo dotnet run --project examples/SyscallCounter -c Release [-- --duration 10] [--top 15]
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Ebpf.Kernel;
 using Ebpf.Links;
 using Ebpf.Specs;
@@ -23,11 +24,9 @@ if (!Environment.IsPrivilegedProcess)
 }
 
 using var cancellation = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    e.Cancel = true;
-    cancellation.Cancel();
-};
+// Ctrl+C (SIGINT) and SIGTERM end the loop below; the links and the collection are then disposed.
+using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 string objectPath = Path.Combine(AppContext.BaseDirectory, "bpf", BitConverter.IsLittleEndian ? "syscalls.bpfel.o" : "syscalls.bpfeb.o");
 using var collection = Collection.Load(CollectionSpec.Load(objectPath));
 var counts = collection.Maps["syscall_counts"];
@@ -64,3 +63,9 @@ catch (OperationCanceledException)
 
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"stopped after {clock.Elapsed.TotalSeconds:F1} s"));
 return 0;
+
+void Stop(PosixSignalContext context)
+{
+    context.Cancel = true;
+    cancellation.Cancel();
+}

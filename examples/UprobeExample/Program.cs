@@ -3,6 +3,7 @@
 //
 //   sudo dotnet run --project examples/UprobeExample -c Release [-- --function getpid] [--pid PID] [--duration 10]
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Ebpf.Kernel;
 using Ebpf.Links;
 using Ebpf.Specs;
@@ -45,11 +46,9 @@ if (libc is null)
 }
 
 using var cancellation = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    e.Cancel = true;
-    cancellation.Cancel();
-};
+// Ctrl+C (SIGINT) and SIGTERM end the loop below; the links and the collection are then disposed.
+using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 
 string objectPath = Path.Combine(AppContext.BaseDirectory, "bpf", BitConverter.IsLittleEndian ? "calls.bpfel.o" : "calls.bpfeb.o");
 using var collection = Collection.Load(CollectionSpec.Load(objectPath));
@@ -103,3 +102,9 @@ catch (OperationCanceledException)
 }
 
 return 0;
+
+void Stop(PosixSignalContext context)
+{
+    context.Cancel = true;
+    cancellation.Cancel();
+}
