@@ -19,8 +19,16 @@ public sealed class BpfFileDescriptor : SafeHandle
         SetHandle(new IntPtr(fd));
     }
 
+    private volatile bool _disposeRequested;
+
     /// <inheritdoc />
     public override bool IsInvalid => handle.ToInt64() < 0;
+
+    /// <summary>
+    /// True once <see cref="SafeHandle.Dispose()"/> ran. The descriptor itself stays open until the last reference
+    /// (<see cref="SafeHandle.DangerousAddRef"/>) is released, but no new operation may start on it.
+    /// </summary>
+    internal bool IsDisposeRequested => _disposeRequested;
 
     /// <summary>The descriptor number. It is only valid while this handle is open.</summary>
     /// <exception cref="ObjectDisposedException">The handle is closed.</exception>
@@ -57,6 +65,17 @@ public sealed class BpfFileDescriptor : SafeHandle
 
     /// <inheritdoc />
     public override string ToString() => IsClosed ? "fd (closed)" : $"fd {handle.ToInt64()}";
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _disposeRequested = true;
+        }
+
+        base.Dispose(disposing);
+    }
 
     /// <inheritdoc />
     protected override bool ReleaseHandle() => LibC.Close((int)handle.ToInt64()) == 0;
