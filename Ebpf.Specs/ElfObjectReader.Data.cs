@@ -17,9 +17,9 @@ internal sealed partial class ElfObjectReader
                 continue;
             }
 
-            if (section.Size > int.MaxValue)
+            if (section.Size > MaxArrayValueSize)
             {
-                throw new ElfSpecException($"global data of {section.Size} bytes is too large", section.Name);
+                throw new ElfSpecException($"global data of {section.Size} bytes is larger than an array map value may be ({MaxArrayValueSize} bytes)", section.Name);
             }
 
             byte[] data = section.Type == ElfSectionType.NoBits ? new byte[section.Size] : section.Data.ToArray();

@@ -58,6 +58,11 @@ internal sealed partial class ElfObjectReader
             end = offset + size;
         }
 
+        if (end > MaxArrayValueSize)
+        {
+            throw new ElfSpecException($"kconfig externs need {end} bytes, more than an array map value may be ({MaxArrayValueSize} bytes)", KconfigSection);
+        }
+
         _kconfigSize = (int)end;
     }
 

@@ -63,6 +63,12 @@ internal sealed partial class ElfObjectReader
         _spec = new CollectionSpec { Types = _btf, ByteOrder = _order };
     }
 
+    /// <summary>
+    /// The largest array map value the kernel accepts (<c>KMALLOC_MAX_SIZE</c>: 4 MiB with 4 KiB pages); global data
+    /// sections are single-value arrays, so a larger one could never load, and a forged size cannot make us allocate more.
+    /// </summary>
+    internal const long MaxArrayValueSize = 4L << 20;
+
     /// <summary>Reads the object.</summary>
     /// <exception cref="ElfSpecException">The object cannot be turned into a spec.</exception>
     internal static CollectionSpec Read(ElfFile elf)

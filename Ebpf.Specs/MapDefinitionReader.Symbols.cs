@@ -137,6 +137,11 @@ internal static partial class MapDefinitionReader
     /// <summary><paramref name="value"/> as an unsigned integer of <paramref name="size"/> bytes in the object's byte order.</summary>
     private static byte[] EncodeKey(ElfFile elf, uint value, uint size, string context)
     {
+        if (size is not (4 or 8))
+        {
+            throw new MapDefinitionException($"{context}: initial values need a 4- or 8-byte key, not {size} bytes");
+        }
+
         var key = new byte[size];
         bool big = elf.ByteOrder == ElfByteOrder.BigEndian;
         switch (size)
