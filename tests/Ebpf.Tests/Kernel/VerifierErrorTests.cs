@@ -9,7 +9,7 @@ public class VerifierErrorTests
     [TestCase("out_of_bounds", "invalid access to packet", "data[100]")]
     [TestCase("unchecked_null", "map_value_or_null", "*value += 1")]
     [TestCase("bad_helper", "bpf_skb_store_bytes", "bpf_skb_store_bytes((void *)ctx")]
-    [TestCase("too_complex", "too large", "")]
+    [TestCase("too_complex", "too large", "sum += i * 3")]
     public void SummaryNamesTheCauseAndTheSourceLine(string program, string cause, string source)
     {
         var spec = CollectionSpec.Load(TestPrograms.Path("verifier_errors_noload"));
