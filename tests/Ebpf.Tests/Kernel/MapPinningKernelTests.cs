@@ -6,33 +6,20 @@ namespace Ebpf.Tests.Kernel;
 [Category("Kernel")]
 public sealed class MapPinningKernelTests
 {
-    private string _dir = string.Empty;
+    private TempBpffs? _bpffs;
+
+    private string PinDirectory => _bpffs!.Path;
 
     [SetUp]
-    public void MountBpffs()
-    {
-        _dir = Directory.CreateTempSubdirectory("ebpf-map-bpffs-").FullName;
-        if (ExternalTool.Execute("mount", "-t", "bpf", "bpf", _dir).ExitCode != 0)
-        {
-            Directory.Delete(_dir);
-            Assert.Inconclusive("cannot mount a bpffs here");
-        }
-    }
+    public void MountBpffs() => _bpffs = new TempBpffs();
 
     [TearDown]
-    public void UnmountBpffs()
-    {
-        if (_dir.Length > 0 && Directory.Exists(_dir))
-        {
-            ExternalTool.Execute("umount", _dir);
-            Directory.Delete(_dir, recursive: true);
-        }
-    }
+    public void UnmountBpffs() => _bpffs?.Dispose();
 
     [Test]
     public void PinnedMapOutlivesItsDescriptorAndUnpins()
     {
-        string path = Path.Combine(_dir, "counts");
+        string path = Path.Combine(PinDirectory, "counts");
         uint id;
         using (var map = Map.Create(new MapSpec { Name = "counts", Type = BpfMapType.Hash, KeySize = 4, ValueSize = 8, MaxEntries = 8 }))
         {
@@ -62,10 +49,10 @@ public sealed class MapPinningKernelTests
     public void PinByNameCreatesOnceThenReopens()
     {
         var spec = new MapSpec { Name = "shared", Type = BpfMapType.Array, KeySize = 4, ValueSize = 4, MaxEntries = 2, Pinning = PinType.ByName };
-        var options = new MapCreateOptions { PinDirectory = _dir };
+        var options = new MapCreateOptions { PinDirectory = PinDirectory };
         using var created = Map.Create(spec, options: options);
         created.Update(1u, 11u);
-        Assert.That(File.Exists(Path.Combine(_dir, "shared")), Is.True);
+        Assert.That(File.Exists(Path.Combine(PinDirectory, "shared")), Is.True);
 
         using var reopened = Map.Create(spec with { Contents = [new MapEntry(BitConverter.GetBytes(1u), BitConverter.GetBytes(99u))] }, options: options);
         using (Assert.EnterMultipleScope())

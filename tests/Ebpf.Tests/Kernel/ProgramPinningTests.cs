@@ -9,33 +9,20 @@ using Asm = global::Ebpf.Asm.Asm;
 [Category("Kernel")]
 public sealed class ProgramPinningTests
 {
-    private string _dir = string.Empty;
+    private TempBpffs? _bpffs;
+
+    private string PinDirectory => _bpffs!.Path;
 
     [SetUp]
-    public void MountBpffs()
-    {
-        _dir = Directory.CreateTempSubdirectory("ebpf-prog-bpffs-").FullName;
-        if (ExternalTool.Execute("mount", "-t", "bpf", "bpf", _dir).ExitCode != 0)
-        {
-            Directory.Delete(_dir);
-            Assert.Inconclusive("cannot mount a bpffs here");
-        }
-    }
+    public void MountBpffs() => _bpffs = new TempBpffs();
 
     [TearDown]
-    public void UnmountBpffs()
-    {
-        if (_dir.Length > 0 && Directory.Exists(_dir))
-        {
-            ExternalTool.Execute("umount", _dir);
-            Directory.Delete(_dir, recursive: true);
-        }
-    }
+    public void UnmountBpffs() => _bpffs?.Dispose();
 
     [Test]
     public void PinOpenPinnedAndUnpin()
     {
-        string path = Path.Combine(_dir, "prog");
+        string path = Path.Combine(PinDirectory, "prog");
         using var program = Program.Load(new ProgramSpec
         {
             Name = "pinned",
