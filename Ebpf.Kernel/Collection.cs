@@ -93,11 +93,6 @@ public sealed class Collection : IDisposable
 
                 bool hasReferences = mapSpec.Contents.Any(e => e.ValueReference is not null);
                 var toCreate = hasReferences ? mapSpec with { Contents = [], Freeze = false } : mapSpec;
-                if (toCreate.Type == BpfMapType.PerfEventArray && toCreate.MaxEntries == 0)
-                {
-                    toCreate = toCreate with { MaxEntries = (uint)PossibleCpus.Count }; // one ring per possible CPU, as libbpf sizes it
-                }
-
                 var map = Map.Create(toCreate, syscalls);
                 maps[mapSpec.Name] = map;
                 if (hasReferences)

@@ -11,7 +11,8 @@ public sealed partial class Map
     /// map's entry of <see cref="MapSpec.ValueSize"/> bytes goes to every CPU) and freezes it
     /// when <see cref="MapSpec.Freeze"/> is set. The key and value BTF is loaded and attached when the spec has it;
     /// a kernel that rejects it gets the map without BTF, and one that rejects the name (a debug aid) gets it
-    /// unnamed. Map-in-map types get a temporary inner map made from <see cref="MapSpec.InnerMap"/>. On failure
+    /// unnamed. A perf event array without max entries gets one per possible CPU. Map-in-map types get a temporary
+    /// inner map made from <see cref="MapSpec.InnerMap"/>. On failure
     /// everything created is closed.
     /// </summary>
     /// <param name="spec">The map to create.</param>
@@ -23,6 +24,11 @@ public sealed partial class Map
     {
         ArgumentNullException.ThrowIfNull(spec);
         syscalls ??= LinuxBpfSyscalls.Instance;
+        if (spec.Type == BpfMapType.PerfEventArray && spec.MaxEntries == 0)
+        {
+            spec = spec with { MaxEntries = (uint)PossibleCpus.Count }; // one ring per possible CPU, as libbpf sizes it
+        }
+
         if (spec.Pinning == PinType.ByName && options?.PinDirectory is { } directory)
         {
             return CreatePinned(spec, syscalls, options, Path.Combine(directory, spec.Name));
