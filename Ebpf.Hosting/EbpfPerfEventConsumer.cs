@@ -45,24 +45,9 @@ public sealed partial class EbpfPerfEventConsumer : BackgroundService
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        Collection collection;
-        try
-        {
-            collection = await _collection.WhenLoaded.WaitAsync(stoppingToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-        {
-            LogNotLoaded(_logger, _collection.Name, _map);
-            return;
-        }
-        catch (OperationCanceledException)
+        if (await EbpfConsumerMap.WaitAsync(_collection, _map, _logger, stoppingToken).ConfigureAwait(false) is not { } map)
         {
             return;
-        }
-
-        if (!collection.Maps.TryGetValue(_map, out var map))
-        {
-            throw new InvalidOperationException($"collection {_collection.Name} has no map {_map}");
         }
 
         string source = $"{_collection.Name}/{_map}";
@@ -92,9 +77,6 @@ public sealed partial class EbpfPerfEventConsumer : BackgroundService
 
     [LoggerMessage(1, LogLevel.Information, "eBPF perf event consumer reading {Source} ({Cpus} CPUs)")]
     private static partial void LogReading(ILogger logger, string source, int cpus);
-
-    [LoggerMessage(2, LogLevel.Warning, "eBPF collection {Name} did not load: not reading map {Map}")]
-    private static partial void LogNotLoaded(ILogger logger, string name, string map);
 
     [LoggerMessage(3, LogLevel.Warning, "eBPF perf events lost on {Source}: {Lost} samples on CPU {Cpu}")]
     private static partial void LogLost(ILogger logger, string source, ulong lost, int cpu);

@@ -39,24 +39,9 @@ public sealed partial class EbpfRingBufferConsumer : BackgroundService
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        Collection collection;
-        try
-        {
-            collection = await _collection.WhenLoaded.WaitAsync(stoppingToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-        {
-            LogNotLoaded(_logger, _collection.Name, _map);
-            return;
-        }
-        catch (OperationCanceledException)
+        if (await EbpfConsumerMap.WaitAsync(_collection, _map, _logger, stoppingToken).ConfigureAwait(false) is not { } map)
         {
             return;
-        }
-
-        if (!collection.Maps.TryGetValue(_map, out var map))
-        {
-            throw new InvalidOperationException($"collection {_collection.Name} has no map {_map}");
         }
 
         string source = $"{_collection.Name}/{_map}";
@@ -78,7 +63,4 @@ public sealed partial class EbpfRingBufferConsumer : BackgroundService
 
     [LoggerMessage(1, LogLevel.Information, "eBPF ring buffer consumer reading {Source}")]
     private static partial void LogReading(ILogger logger, string source);
-
-    [LoggerMessage(2, LogLevel.Warning, "eBPF collection {Name} did not load: not reading map {Map}")]
-    private static partial void LogNotLoaded(ILogger logger, string name, string map);
 }
