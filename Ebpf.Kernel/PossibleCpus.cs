@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Ebpf.Kernel;
 
 /// <summary>
@@ -23,19 +21,7 @@ public static class PossibleCpus
     public static int Parse(string list)
     {
         ArgumentNullException.ThrowIfNull(list);
-        int highest = -1;
-        foreach (var part in list.Trim().Split(','))
-        {
-            var range = part.Split('-');
-            if (range.Length is < 1 or > 2 || !int.TryParse(range[^1], NumberStyles.None, CultureInfo.InvariantCulture, out int last)
-                || (range.Length == 2 && (!int.TryParse(range[0], NumberStyles.None, CultureInfo.InvariantCulture, out int first) || first > last)))
-            {
-                throw new FormatException($"'{list.Trim()}' is not a CPU list such as 0-3 or 0,2-5");
-            }
-
-            highest = Math.Max(highest, last);
-        }
-
-        return highest + 1;
+        int[] cpus = CpuList.Parse(list);
+        return cpus.Length > 0 ? cpus[^1] + 1 : throw new FormatException($"'{list.Trim()}' is not a CPU list such as 0-3 or 0,2-5");
     }
 }
