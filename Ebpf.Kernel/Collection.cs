@@ -9,6 +9,7 @@ namespace Ebpf.Kernel;
 /// </summary>
 public sealed class Collection : IDisposable
 {
+    private const string KconfigMap = ".kconfig";
     private readonly Dictionary<string, Map> _maps;
     private readonly Dictionary<string, Program> _programs;
     private readonly HashSet<string> _borrowed;
@@ -45,6 +46,12 @@ public sealed class Collection : IDisposable
         ArgumentNullException.ThrowIfNull(spec);
         options ??= CollectionLoadOptions.Default;
         syscalls ??= LinuxBpfSyscalls.Instance;
+        if (spec.Variables.Values.Any(v => v.MapName == KconfigMap))
+        {
+            spec = spec.Copy();
+            (options.KernelConfig ?? RunningKernelConfig.Value).Apply(spec);
+        }
+
         var maps = new Dictionary<string, Map>(StringComparer.Ordinal);
         var programs = new Dictionary<string, Program>(StringComparer.Ordinal);
         var borrowed = new HashSet<string>(StringComparer.Ordinal);

@@ -26,4 +26,11 @@ public sealed record CollectionLoadOptions
 
     /// <summary>Names of programs to load even though their section starts with <c>?</c> (<see cref="ProgramSpec.Autoload"/> false).</summary>
     public IReadOnlyCollection<string>? LoadPrograms { get; init; }
+
+    /// <summary>
+    /// The values of the collection's <c>__kconfig</c> externs (<c>.kconfig</c> variables), written into a copy of the
+    /// spec before loading, as libbpf does. Null: the running kernel's (<see cref="KernelConfig.Load()"/>, read once;
+    /// only <c>LINUX_KERNEL_VERSION</c> when the kernel has no config file).
+    /// </summary>
+    public KernelConfig? KernelConfig { get; init; }
 }

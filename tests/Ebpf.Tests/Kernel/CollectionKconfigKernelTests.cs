@@ -1,0 +1,34 @@
+using Ebpf.Kernel;
+
+namespace Ebpf.Tests.Kernel;
+
+/// <summary><see cref="Collection.Load"/> fills <c>__kconfig</c> externs as libbpf does, in a copy of the spec.</summary>
+[Category("Kernel")]
+public class CollectionKconfigKernelTests
+{
+    [Test]
+    public void FillsTheKernelVersionOfTheRunningKernel()
+    {
+        var spec = CollectionSpec.Load(TestPrograms.Path("linking"));
+        using var collection = Collection.Load(spec);
+        Assert.That(KernelVersionIn(collection, spec), Is.EqualTo(KernelConfig.Load().KernelVersion));
+        Assert.That(spec.Variables["LINUX_KERNEL_VERSION"].Get<uint>(), Is.Zero, "the spec is left alone");
+    }
+
+    [Test]
+    public void UsesTheConfigurationOfTheOptions()
+    {
+        var spec = CollectionSpec.Load(TestPrograms.Path("linking"));
+        var config = new KernelConfig(new Dictionary<string, string> { ["CONFIG_HZ"] = "300" }, 0x050a00);
+        using var collection = Collection.Load(spec, new CollectionLoadOptions { KernelConfig = config });
+        Assert.That(KernelVersionIn(collection, spec), Is.EqualTo(0x050a00));
+    }
+
+    private static uint KernelVersionIn(Collection collection, CollectionSpec spec)
+    {
+        var map = collection.Maps[".kconfig"];
+        var value = new byte[spec.Maps[".kconfig"].ValueSize];
+        Assert.That(map.TryLookup(new byte[4], value), Is.True);
+        return BitConverter.ToUInt32(value, spec.Variables["LINUX_KERNEL_VERSION"].Offset);
+    }
+}
