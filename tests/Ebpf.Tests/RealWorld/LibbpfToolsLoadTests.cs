@@ -31,6 +31,19 @@ public sealed class LibbpfToolsLoadTests
         }
     }
 
+    [TestCaseSource(nameof(Objects))]
+    public void LinkedInstructionsMatchLibbpf(string file)
+    {
+        string path = LibbpfToolsObjects.Path(file);
+        if (!Load(path).LibbpfLoaded)
+        {
+            Assert.Pass("libbpf does not load it with its defaults");
+        }
+
+        var loaded = LibbpfObjects.LoadInstructions(path);
+        Assert.That(LinkedInstructionDifference.Find(CollectionSpec.Load(path), loaded), Is.Empty);
+    }
+
     [Test]
     public void Summary()
     {

@@ -1,14 +1,10 @@
-using Ebpf.Asm;
-using Ebpf.Btf;
 using Ebpf.Tests.Asm;
 
 namespace Ebpf.Tests.Specs;
 
 /// <summary>
 /// Our linked programs against the instructions libbpf loads (<c>bpf_object__load</c>, then
-/// <c>bpf_program__insns</c>): same subprogram order, call offsets and map value offsets. Map file descriptors,
-/// kfunc and ksym BTF ids are what libbpf resolved and are not compared; CO-RE relocations are applied with our
-/// <see cref="CoreRelocator"/> against the running kernel's BTF first, so relocated instructions must match too.
+/// <c>bpf_program__insns</c>), compared by <see cref="LinkedInstructionDifference"/>.
 /// </summary>
 [TestFixture]
 [Category("Kernel")]
@@ -31,33 +27,6 @@ public sealed class CollectionSpecLibbpfLinkingTests
         var spec = CollectionSpec.Load(path);
         var loaded = LibbpfObjects.LoadInstructions(path);
         Assert.That(loaded.Keys, Is.EquivalentTo(spec.Programs.Values.Where(p => p.Autoload).Select(p => p.Name)));
-        foreach (var (name, bytes) in loaded)
-        {
-            var expected = Instructions.Decode(bytes, ByteOrder.LittleEndian);
-            var actual = new Instructions(spec.Programs[name].Instructions);
-            if (spec.Programs[name].Btf is { } btf && actual.Any(i => i.Metadata?.Tag is CoreRelocation))
-            {
-                CoreRelocator.ForKernel(btf, KernelBtf.Shared).Apply(actual); // libbpf loaded them relocated too
-            }
-
-            Assert.That(actual.Count, Is.EqualTo(expected.Count), name);
-            for (int i = 0; i < expected.Count; i++)
-            {
-                var (x, y) = (expected[i], actual[i]);
-                string where = $"{name}[{i}]: libbpf {x}, ours {y}";
-                if (y.IsLoadFromMap)
-                {
-                    Assert.That(((byte)y.Src, y.Constant >> 32), Is.EqualTo(((byte)x.Src, x.Constant >> 32)), where);
-                }
-                else if (y.IsKfuncCall || (y.OpCode.IsLoadImm64 && (byte)y.Src == PseudoSource.BtfId))
-                {
-                    Assert.That(((byte)y.Src, y.OpCode), Is.EqualTo(((byte)x.Src, x.OpCode)), where);
-                }
-                else
-                {
-                    Assert.That(y, Is.EqualTo(x), where);
-                }
-            }
-        }
+        Assert.That(LinkedInstructionDifference.Find(spec, loaded), Is.Empty);
     }
 }
