@@ -64,9 +64,10 @@ public sealed class LibbpfToolsLoadTests
 
         int total = outcomes.Count, byLibbpf = outcomes.Values.Count(o => o.LibbpfLoaded), byUs = outcomes.Values.Count(o => o.WeLoaded);
         TestContext.Out.WriteLine($"libbpf-tools: {total} objects, {opened} opened equal to libbpf, {byLibbpf} loaded by libbpf, {byUs} loaded by us");
-        foreach (var (name, o) in outcomes.Where(kv => kv.Value.LibbpfLoaded != kv.Value.WeLoaded))
+        foreach (var (name, o) in outcomes.Where(kv => !kv.Value.LibbpfLoaded || !kv.Value.WeLoaded))
         {
-            TestContext.Out.WriteLine($"  {name}: libbpf {(o.LibbpfLoaded ? "loaded" : "failed")}, ours {(o.WeLoaded ? "loaded" : o.OurError)}");
+            string libbpf = o.LibbpfLoaded ? "loaded" : o.LibbpfError.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(l => l.Contains("failed to load:") || l.Contains("failed to create")) ?? "failed";
+            TestContext.Out.WriteLine($"  {name}: libbpf {libbpf.Replace("libbpf: ", "")}; ours {(o.WeLoaded ? "loaded" : o.OurError)}");
         }
 
         Assert.That(outcomes.Where(kv => kv.Value.LibbpfLoaded && !kv.Value.WeLoaded).Select(kv => kv.Key), Is.Empty);
