@@ -60,9 +60,10 @@ internal sealed partial class ElfObjectReader
 
         string license = License;
         uint version = KernelVersion;
+        var weak = _elf.Symbols.Where(s => IsExtern(s) && s.Binding == ElfSymbolBinding.Weak && !_kconfigOffsets.ContainsKey(s.Name)).Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var (name, section) in entries)
         {
-            var program = NewProgram(name, section, ProgramLinker.Link(name, section.Name, functions), license, version);
+            var program = NewProgram(name, section, ProgramLinker.Link(name, section.Name, functions), license, version) with { WeakKernelSymbols = weak };
             if (!_spec.Programs.TryAdd(name, program))
             {
                 throw new ElfSpecException("a program with this name is defined twice", section.Name, name);

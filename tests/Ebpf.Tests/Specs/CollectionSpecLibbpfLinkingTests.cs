@@ -1,5 +1,6 @@
 using Ebpf.Asm;
 using Ebpf.Btf;
+using Ebpf.Kernel;
 using Ebpf.Tests.Asm;
 
 namespace Ebpf.Tests.Specs;
@@ -49,9 +50,19 @@ public sealed class CollectionSpecLibbpfLinkingTests
                 {
                     Assert.That(((byte)y.Src, y.Constant >> 32), Is.EqualTo(((byte)x.Src, x.Constant >> 32)), where);
                 }
+                else if (y.OpCode.IsLoadImm64 && (byte)y.Src == PseudoSource.BtfId && (byte)x.Src == 0)
+                {
+                    Assert.That(x.Constant, Is.Zero, where + ": an absent weak ksym is 0");
+                    Assert.That(spec.Programs[name].WeakKernelSymbols, Does.Contain(y.Reference), where);
+                }
                 else if (y.IsKfuncCall || (y.OpCode.IsLoadImm64 && (byte)y.Src == PseudoSource.BtfId))
                 {
                     Assert.That(((byte)y.Src, y.OpCode), Is.EqualTo(((byte)x.Src, x.OpCode)), where);
+                }
+                else if (y.OpCode.IsLoadImm64 && (byte)y.Src == 0 && y.Reference is { } ksym)
+                {
+                    // A typeless ksym: libbpf put the address from /proc/kallsyms in; the loader does that for us.
+                    Assert.That(x.Constant, Is.EqualTo((long)KernelSymbolAddresses.Find([ksym]).GetValueOrDefault(ksym)), where);
                 }
                 else
                 {
