@@ -33,7 +33,9 @@ public sealed class Collection : IDisposable
     /// Loads a collection: maps first (reusing pins and replacements), then each program with its map references,
     /// kfuncs and ksyms resolved and CO-RE relocations applied against the kernel's BTF, then the map entries that
     /// refer to programs or maps (program arrays, map-in-maps). All or nothing: on failure everything created is
-    /// closed and every pin made is removed.
+    /// closed and every pin made is removed. The feature externs <c>LINUX_HAS_BPF_COOKIE</c> and
+    /// <c>LINUX_HAS_SYSCALL_WRAPPER</c> get what <see cref="Features.HaveBpfCookie"/> and
+    /// <see cref="Features.HaveSyscallWrapper"/> find, in a copy: <paramref name="spec"/> is left alone.
     /// </summary>
     /// <param name="spec">The collection to load.</param>
     /// <param name="options">Pinning, replacements and program options; null for <see cref="CollectionLoadOptions.Default"/>.</param>
@@ -52,6 +54,7 @@ public sealed class Collection : IDisposable
             (options.KernelConfig ?? RunningKernelConfig.Value).Apply(spec);
         }
 
+        spec = FeatureExterns.Apply(spec, syscalls == LinuxBpfSyscalls.Instance ? Features.Default : new Features(syscalls));
         var maps = new Dictionary<string, Map>(StringComparer.Ordinal);
         var programs = new Dictionary<string, Program>(StringComparer.Ordinal);
         var borrowed = new HashSet<string>(StringComparer.Ordinal);

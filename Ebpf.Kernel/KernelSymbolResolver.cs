@@ -29,7 +29,11 @@ internal sealed class KernelSymbolResolver : IDisposable
     /// </summary>
     /// <returns>The id and the module holding it (null for vmlinux).</returns>
     /// <exception cref="EbpfException">No kernel BTF has the type.</exception>
-    public (uint Id, string? Module) Find(string name, BtfKind kind, string what)
+    public (uint Id, string? Module) Find(string name, BtfKind kind, string what) =>
+        TryFind(name, kind) ?? throw NotFound(name, kind, what);
+
+    /// <summary>As <see cref="Find"/>, null when no kernel BTF has the type.</summary>
+    public (uint Id, string? Module)? TryFind(string name, BtfKind kind)
     {
         int colon = name.IndexOf(':', StringComparison.Ordinal);
         if (colon > 0)
@@ -38,12 +42,12 @@ internal sealed class KernelSymbolResolver : IDisposable
             string symbol = name[(colon + 1)..];
             if (module == KernelBtf.VmlinuxName)
             {
-                return FindIn(_btf.Vmlinux, symbol, kind) is uint v and not 0 ? (v, null) : throw NotFound(symbol, kind, what);
+                return FindIn(_btf.Vmlinux, symbol, kind) is uint v and not 0 ? (v, null) : null;
             }
 
             return _btf.TryGetModule(module, out var spec) && FindIn(spec, symbol, kind, _btf.Vmlinux.LastTypeId) is uint m and not 0
                 ? (m, module)
-                : throw NotFound(name, kind, what);
+                : null;
         }
 
         if (FindIn(_btf.Vmlinux, name, kind) is uint id and not 0)
@@ -59,7 +63,7 @@ internal sealed class KernelSymbolResolver : IDisposable
             }
         }
 
-        throw NotFound(name, kind, what);
+        return null;
     }
 
     /// <summary>The descriptor of a module's kernel BTF object, opened once per load.</summary>

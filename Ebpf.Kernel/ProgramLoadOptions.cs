@@ -50,4 +50,7 @@ public sealed record ProgramLoadOptions
 
     /// <summary>Network device to offload the program to (<c>prog_ifindex</c>); 0 for none.</summary>
     public uint IfIndex { get; init; }
+
+    /// <summary>The kallsyms file typeless ksyms are looked up in; null for <c>/proc/kallsyms</c> (tests give their own).</summary>
+    internal string? KernelSymbolsPath { get; init; }
 }

@@ -191,6 +191,7 @@ internal sealed unsafe class ProgramLoader : IDisposable
     /// <summary>Rewrites map, kfunc and ksym references into what the kernel takes.</summary>
     private void Patch(Instructions instructions)
     {
+        var addresses = TypelessKsymAddresses(instructions);
         for (int i = 0; i < instructions.Count; i++)
         {
             var insn = instructions[i];
@@ -208,16 +209,69 @@ internal sealed unsafe class ProgramLoader : IDisposable
             }
             else if (insn.IsKfuncCall)
             {
-                var (id, module) = Kernel.Find(reference, BtfKind.Func, "kfunc");
-                instructions[i] = insn.WithConstant(id).WithOffset(Kernel.FdArrayIndex(module));
+                if (Kernel.TryFind(reference, BtfKind.Func) is var (id, module))
+                {
+                    instructions[i] = insn.WithConstant(id).WithOffset(Kernel.FdArrayIndex(module));
+                }
+                else if (IsWeak(reference))
+                {
+                    // As libbpf 1.1: kfunc id 0, which the verifier accepts only in code it proves dead (behind bpf_ksym_exists).
+                    instructions[i] = insn.WithConstant(0).WithOffset(0);
+                }
+                else
+                {
+                    Kernel.Find(reference, BtfKind.Func, "kfunc"); // throws, naming what is missing
+                }
             }
             else if (insn.OpCode.IsLoadImm64 && src == PseudoSource.BtfId)
             {
-                var (id, module) = Kernel.Find(reference, BtfKind.Var, "ksym");
-                long btfFd = module is null ? 0 : Kernel.ModuleFd(module).DangerousGetFd();
-                instructions[i] = insn.WithConstant((btfFd << 32) | id);
+                // A typed ksym is a kernel VAR; the address of a kfunc (bpf_ksym_exists) is a FUNC.
+                var found = Kernel.TryFind(reference, BtfKind.Var) ?? Kernel.TryFind(reference, BtfKind.Func);
+                if (found is var (id, module))
+                {
+                    long btfFd = module is null ? 0 : Kernel.ModuleFd(module).DangerousGetFd();
+                    instructions[i] = insn.WithConstant((btfFd << 32) | id);
+                }
+                else if (IsWeak(reference))
+                {
+                    instructions[i] = new Instruction(insn.OpCode, insn.Dst, 0, insn.Offset, 0, insn.Metadata).WithReference(reference);
+                }
+                else
+                {
+                    Kernel.Find(reference, BtfKind.Var, "ksym"); // throws, naming what is missing
+                }
+            }
+            else if (insn.OpCode.IsLoadImm64 && src == 0)
+            {
+                instructions[i] = insn.WithConstant(addresses.TryGetValue(reference, out ulong address) ? (long)address : 0);
             }
         }
+    }
+
+    private bool IsWeak(string name) => _spec.WeakKernelSymbols.Contains(name);
+
+    // Typeless ksyms (plain lddw naming a symbol) are addresses from /proc/kallsyms; a weak one the kernel lacks is 0.
+    private Dictionary<string, ulong> TypelessKsymAddresses(Instructions instructions)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var insn in instructions)
+        {
+            if (insn.OpCode.IsLoadImm64 && (byte)insn.Src == 0 && insn.Reference is { } name)
+            {
+                names.Add(name);
+            }
+        }
+
+        var addresses = KernelSymbolAddresses.Find(names, _options.KernelSymbolsPath ?? KernelSymbolAddresses.DefaultPath);
+        foreach (string name in names)
+        {
+            if (!addresses.ContainsKey(name) && !IsWeak(name))
+            {
+                throw new EbpfException($"program '{_spec.Name}' uses the kernel symbol '{name}', which /proc/kallsyms does not list");
+            }
+        }
+
+        return addresses;
     }
 
     private BpfFileDescriptor ResolveMap(string name)

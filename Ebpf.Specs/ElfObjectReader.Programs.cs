@@ -9,6 +9,11 @@ internal sealed partial class ElfObjectReader
     // Function start slots and names of every executable section, from FUNC symbols and BTF function records.
     private readonly Dictionary<int, SortedList<int, string>> _functionStarts = [];
 
+    // End slots (exclusive) of the functions whose symbol has a size, by section and start slot. Code after a
+    // function's end and before the next start belongs to none: a weak function the static linker replaced by a
+    // strong one leaves its body behind, without a symbol, as libbpf's bpf_object__add_programs ignores it.
+    private readonly Dictionary<int, Dictionary<int, int>> _functionEnds = [];
+
     // Every executable section is decoded, annotated with its .BTF.ext records, relocated and cut into functions.
     // Each function outside .text is a program; .text functions are subprograms, linked into every program
     // that reaches them.
@@ -55,9 +60,10 @@ internal sealed partial class ElfObjectReader
 
         string license = License;
         uint version = KernelVersion;
+        var weak = _elf.Symbols.Where(s => IsExtern(s) && s.Binding == ElfSymbolBinding.Weak && !_kconfigOffsets.ContainsKey(s.Name)).Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var (name, section) in entries)
         {
-            var program = NewProgram(name, section, ProgramLinker.Link(name, section.Name, functions), license, version);
+            var program = NewProgram(name, section, ProgramLinker.Link(name, section.Name, functions), license, version) with { WeakKernelSymbols = weak };
             if (!_spec.Programs.TryAdd(name, program))
             {
                 throw new ElfSpecException("a program with this name is defined twice", section.Name, name);
@@ -112,6 +118,8 @@ internal sealed partial class ElfObjectReader
     private SortedList<int, string> FindFunctionStarts(ElfSection section)
     {
         var starts = new SortedList<int, string>();
+        var ends = new Dictionary<int, int>();
+        _functionEnds[section.Index] = ends;
         foreach (var symbol in SymbolsIn(section))
         {
             if (symbol.Type != ElfSymbolType.Function || symbol.SectionIndex != (uint)section.Index)
@@ -124,21 +132,65 @@ internal sealed partial class ElfObjectReader
                 throw new ElfSpecException($"function at byte {symbol.Value} is not at an instruction of the {section.Size}-byte section", section.Name, symbol.Name);
             }
 
-            starts.TryAdd((int)(symbol.Value / Instruction.SlotSize), symbol.Name);
+            int start = (int)(symbol.Value / Instruction.SlotSize);
+            if (starts.TryAdd(start, symbol.Name) && symbol.Size > 0 && symbol.Size % Instruction.SlotSize == 0 && symbol.Size <= section.Size - symbol.Value)
+            {
+                ends[start] = start + (int)(symbol.Size / Instruction.SlotSize);
+            }
         }
 
         if (_ext is not null && _btf is not null)
         {
+            // Records of functions without a symbol; a linked object also keeps the records of replaced weak
+            // functions, whose name a symbol elsewhere now holds.
+            var named = new HashSet<string>(starts.Values, StringComparer.Ordinal);
             foreach (var record in _ext.FuncInfosOf(section.Name))
             {
-                if (_btf.TryGetTypeById(record.TypeId, out var type) && type is BtfFunc func && record.ByteOffset % Instruction.SlotSize == 0)
+                if (_btf.TryGetTypeById(record.TypeId, out var type) && type is BtfFunc func && record.ByteOffset % Instruction.SlotSize == 0
+                    && !named.Contains(func.Name) && !IsInsideFunction(starts, ends, record.Slot))
                 {
-                    starts.TryAdd(record.Slot, func.Name);
+                    if (starts.TryAdd(record.Slot, func.Name))
+                    {
+                        named.Add(func.Name);
+                    }
                 }
             }
         }
 
         return starts;
+    }
+
+    // Whether a slot lies inside a sized function, after its start.
+    private static bool IsInsideFunction(SortedList<int, string> starts, Dictionary<int, int> ends, int slot)
+    {
+        foreach (var (start, end) in ends)
+        {
+            if (slot > start && slot < end)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // Whether a slot is in some function: at or after a start, before the function's end when its size is known.
+    private bool IsInFunction(ElfSection section, int slot)
+    {
+        var starts = _functionStarts[section.Index];
+        var ends = _functionEnds[section.Index];
+        int owner = -1;
+        foreach (int start in starts.Keys)
+        {
+            if (start > slot)
+            {
+                break;
+            }
+
+            owner = start;
+        }
+
+        return owner >= 0 && (!ends.TryGetValue(owner, out int end) || slot < end);
     }
 
     // The function starting at a slot of a section, or an error naming what pointed there.
@@ -159,7 +211,7 @@ internal sealed partial class ElfObjectReader
         for (int i = 0; i < instructions.Count; i++)
         {
             var insn = instructions[i];
-            if ((insn.IsFunctionCall || insn.IsLoadOfFunctionPointer) && insn.Reference is null)
+            if ((insn.IsFunctionCall || insn.IsLoadOfFunctionPointer) && insn.Reference is null && IsInFunction(section, slot))
             {
                 string target = FunctionAt(section, slot + (long)insn.Immediate + 1, $"the call at slot {slot}");
                 instructions[i] = insn.WithReference(target);
@@ -169,10 +221,12 @@ internal sealed partial class ElfObjectReader
         }
     }
 
-    // Cuts a section at its function starts; code before the first function belongs to none and is dropped.
+    // Cuts a section at its function starts and ends; code outside every function (before the first, or after a
+    // sized function's end) belongs to none and is dropped.
     private IEnumerable<(string Name, Instructions Body)> Split(ElfSection section, Instructions instructions)
     {
         var starts = _functionStarts[section.Index];
+        var ends = _functionEnds[section.Index];
         if (starts.Count == 0)
         {
             throw new ElfSpecException("code without a function symbol", section.Name);
@@ -182,6 +236,11 @@ internal sealed partial class ElfObjectReader
         {
             int first = instructions.IndexOfSlot(starts.Keys[f]);
             int end = f + 1 < starts.Count ? instructions.IndexOfSlot(starts.Keys[f + 1]) : instructions.Count;
+            if (ends.TryGetValue(starts.Keys[f], out int endSlot) && instructions.IndexOfSlot(endSlot) is int sized and >= 0 && sized < end)
+            {
+                end = sized;
+            }
+
             var body = new Instructions(end - first);
             for (int i = first; i < end; i++)
             {

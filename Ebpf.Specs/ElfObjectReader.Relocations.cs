@@ -1,4 +1,5 @@
 using Ebpf.Asm;
+using Ebpf.Btf;
 using Ebpf.Elf;
 
 namespace Ebpf.Specs;
@@ -52,7 +53,10 @@ internal sealed partial class ElfObjectReader
 
             if (isLoad)
             {
-                return new Instruction(insn.OpCode, insn.Dst, (Register)PseudoSource.BtfId, insn.Offset, 0, insn.Metadata).WithReference(label);
+                // A typeless ksym (`extern const void sym __ksym`) is an address from kallsyms in a plain lddw;
+                // a typed one (or a kfunc's address) is found in the kernel's BTF.
+                var source = IsTypelessKsym(label) ? 0 : (Register)PseudoSource.BtfId;
+                return new Instruction(insn.OpCode, insn.Dst, source, insn.Offset, 0, insn.Metadata).WithReference(label);
             }
 
             throw Unsupported(section, insn, label, "an extern");
@@ -111,6 +115,25 @@ internal sealed partial class ElfObjectReader
         }
 
         throw Unsupported(section, insn, label, $"section '{target.Name}'");
+    }
+
+    // libbpf: an extern VAR whose type is void (after modifiers and typedefs) is typeless; without BTF, every one is.
+    private bool IsTypelessKsym(string name)
+    {
+        if (_btf is null)
+        {
+            return true;
+        }
+
+        foreach (var type in _btf.FindTypes(name, BtfKind.Var))
+        {
+            if (type is BtfVar var)
+            {
+                return _btf.ResolveUnderlyingId(var.TypeId) == 0;
+            }
+        }
+
+        return false; // a FUNC: the address of a kfunc (bpf_ksym_exists), found in the kernel's BTF
     }
 
     private static bool IsExtern(in ElfSymbol symbol) =>

@@ -16,6 +16,50 @@ public sealed class KernelConfig
 {
     private const string KernelVersionExtern = "LINUX_KERNEL_VERSION";
 
+    /// <summary>
+    /// The <c>.kconfig</c> extern libbpf sets to whether the kernel has BPF cookies (<c>bpf_get_attach_cookie</c>):
+    /// a feature probe, which the collection load runs (see <see cref="SetFeatureExtern"/>).
+    /// </summary>
+    public const string HasBpfCookieExtern = "LINUX_HAS_BPF_COOKIE";
+
+    /// <summary>
+    /// The <c>.kconfig</c> extern libbpf sets to whether syscalls enter through arch-specific wrappers
+    /// (<c>__x64_sys_bpf</c>): a feature probe, which the collection load runs (see <see cref="SetFeatureExtern"/>).
+    /// </summary>
+    public const string HasSyscallWrapperExtern = "LINUX_HAS_SYSCALL_WRAPPER";
+
+    /// <summary>The feature externs (<see cref="HasBpfCookieExtern"/>, <see cref="HasSyscallWrapperExtern"/>) a spec declares.</summary>
+    /// <param name="spec">A collection spec.</param>
+    public static IReadOnlyList<string> FeatureExterns(CollectionSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return new[] { HasBpfCookieExtern, HasSyscallWrapperExtern }
+            .Where(name => spec.Variables.TryGetValue(name, out var v) && v.MapName == ElfObjectReader.KconfigSection)
+            .ToArray();
+    }
+
+    /// <summary>Writes a feature extern's value (1 or 0, as a number of the variable's size), as libbpf does.</summary>
+    /// <param name="spec">A collection spec declaring the extern.</param>
+    /// <param name="name"><see cref="HasBpfCookieExtern"/> or <see cref="HasSyscallWrapperExtern"/>.</param>
+    /// <param name="value">What the feature probe found.</param>
+    /// <exception cref="ArgumentException">The spec has no such <c>.kconfig</c> extern, or it is wider than 8 bytes.</exception>
+    public static void SetFeatureExtern(CollectionSpec spec, string name, bool value)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (!spec.Variables.TryGetValue(name, out var variable) || variable.MapName != ElfObjectReader.KconfigSection)
+        {
+            throw new ArgumentException($"the spec has no .kconfig extern '{name}'", nameof(name));
+        }
+
+        var bytes = new byte[variable.Size];
+        if (!TryWriteNumber(bytes, value ? 1UL : 0UL, variable.ByteOrder))
+        {
+            throw new ArgumentException($"the .kconfig extern '{name}' is {variable.Size} bytes, not a number", nameof(name));
+        }
+
+        variable.SetBytes(bytes);
+    }
+
     /// <summary>Creates a configuration from raw values.</summary>
     /// <param name="values">Option values by name (<c>CONFIG_HZ</c> → <c>250</c>, <c>CONFIG_BPF</c> → <c>y</c>,
     /// strings with their quotes); unset options as <c>n</c> or absent.</param>
@@ -122,9 +166,9 @@ public sealed class KernelConfig
         var missing = new List<string>();
         foreach (var variable in spec.Variables.Values)
         {
-            if (variable.MapName != ElfObjectReader.KconfigSection)
+            if (variable.MapName != ElfObjectReader.KconfigSection || variable.Name is HasBpfCookieExtern or HasSyscallWrapperExtern)
             {
-                continue;
+                continue; // feature externs: the collection load probes the kernel for them
             }
 
             var bytes = new byte[variable.Size];

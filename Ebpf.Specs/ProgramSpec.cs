@@ -13,8 +13,10 @@ namespace Ebpf.Specs;
 /// <para>What only the kernel can resolve stays symbolic, named by <see cref="Instruction.Reference"/>:
 /// <c>lddw</c> with <see cref="PseudoSource.MapFd"/> (the map's name; constant 0) or
 /// <see cref="PseudoSource.MapValue"/> (the map's name; the offset into the value in the upper 32 bits of the constant);
-/// kfunc calls (<see cref="PseudoSource.KfuncCall"/>, the kfunc's name) and ksym loads
-/// (<see cref="PseudoSource.BtfId"/>, the symbol's name). Instructions with a CO-RE relocation carry a
+/// kfunc calls (<see cref="PseudoSource.KfuncCall"/>, the kfunc's name), typed ksym loads
+/// (<see cref="PseudoSource.BtfId"/>, the symbol's name: the loader puts the kernel BTF id in) and typeless ksym loads
+/// (<c>extern const void sym __ksym</c>: an <c>lddw</c> with source register 0 and constant 0, the symbol's name: the
+/// loader puts the address from <c>/proc/kallsyms</c> in). Instructions with a CO-RE relocation carry a
 /// <see cref="CoreRelocation"/> as <see cref="InstructionMetadata.Tag"/>, against <see cref="Btf"/>.</para>
 /// </remarks>
 public sealed record ProgramSpec
@@ -52,8 +54,16 @@ public sealed record ProgramSpec
     /// <summary>The object's BTF: function, line and CO-RE information refers to its types. Null when the object has none.</summary>
     public BtfSpec? Btf { get; init; }
 
+    /// <summary>
+    /// Kernel symbols (ksyms, kfuncs) the object declares <c>__weak</c>: when the kernel lacks one, a load gives its
+    /// address as 0 and poisons its calls (as libbpf does) instead of failing.
+    /// </summary>
+    public IReadOnlySet<string> WeakKernelSymbols { get; init; } = EmptyNames;
+
     /// <summary>Whether a collection load loads this program (false for <c>?</c>-prefixed sections).</summary>
     public bool Autoload { get; init; } = true;
+
+    private static readonly IReadOnlySet<string> EmptyNames = new HashSet<string>(StringComparer.Ordinal);
 
     /// <inheritdoc />
     public override string ToString() => $"{Name} ({Type}, {SectionName ?? "no section"}, {Instructions.Count} instructions)";

@@ -18,6 +18,16 @@ public static class TestPrograms
     /// </summary>
     public static bool IsNoLoad(string path) => System.IO.Path.GetFileName(path).Contains("_noload.", StringComparison.Ordinal);
 
+    /// <summary>
+    /// Objects linked by libbpf's static linker (`bpftool gen object`, build/Ebpf.Bpf.targets BpfLinkedProgram): built
+    /// little-endian only (libbpf before 1.5 links only host-order objects), without DWARF (the linker drops it), and
+    /// keeping the .BTF.ext records of the weak functions that strong ones replaced.
+    /// </summary>
+    public static IReadOnlySet<string> StaticallyLinked { get; } = new HashSet<string> { "linked" };
+
+    /// <summary>Whether the object was linked by libbpf's static linker (<see cref="StaticallyLinked"/>).</summary>
+    public static bool IsStaticallyLinked(string path) => StaticallyLinked.Contains(System.IO.Path.GetFileName(path).Split('.')[0]);
+
     /// <summary>Objects that `bpftool prog loadall` (libbpf 1.x) cannot load here, and why.</summary>
     public static IReadOnlyDictionary<string, string> NotLoadableByBpftool { get; } = new Dictionary<string, string>
     {
