@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Ebpf.Kernel;
 
 /// <summary>
@@ -12,14 +14,14 @@ internal readonly ref struct FdUse
 
     /// <summary>Adds a reference.</summary>
     /// <exception cref="ObjectDisposedException">The descriptor is closed or being disposed.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public FdUse(BpfFileDescriptor fd)
     {
         bool added = false;
         fd.DangerousAddRef(ref added);
         if (fd.IsDisposeRequested)
         {
-            fd.DangerousRelease();
-            throw new ObjectDisposedException(fd.GetType().FullName);
+            ReleaseAndThrow(fd);
         }
 
         _fd = fd;
@@ -30,5 +32,13 @@ internal readonly ref struct FdUse
     public uint Fd { get; }
 
     /// <summary>Releases the reference.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Dispose() => _fd.DangerousRelease();
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ReleaseAndThrow(BpfFileDescriptor fd)
+    {
+        fd.DangerousRelease();
+        throw new ObjectDisposedException(fd.GetType().FullName);
+    }
 }

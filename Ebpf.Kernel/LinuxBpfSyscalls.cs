@@ -398,6 +398,29 @@ public sealed unsafe class LinuxBpfSyscalls : IBpfSyscalls
 
     private static Errno Invoke(BpfCommand command, void* attr, int size, out long result)
     {
+        result = LibC.Syscall4(SyscallNumbers.Bpf, (long)command, attr, size);
+        return result >= 0 ? Errno.None : Failed(command, attr, size, ref result);
+    }
+
+    /// <summary>
+    /// An element command (<c>BPF_MAP_*_ELEM</c>, <c>BPF_MAP_GET_NEXT_KEY</c>) for <see cref="Map"/>'s hot path: a
+    /// direct call, no interface dispatch, errno read only on failure. Retries EINTR like the others.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Errno MapElem(BpfCommand command, MapElemAttr* attr)
+    {
+        long result = LibC.Syscall4(SyscallNumbers.Bpf, (long)command, attr, sizeof(MapElemAttr));
+        return result >= 0 ? Errno.None : Failed(command, attr, sizeof(MapElemAttr), ref result);
+    }
+
+    /// <summary>
+    /// The failure path of a bpf(2) call: reads errno (first, before anything else can change it), retries EINTR, and
+    /// EAGAIN of <c>BPF_PROG_LOAD</c>; returns the final error number.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Errno Failed(BpfCommand command, void* attr, int size, ref long result)
+    {
+        var errno = (Errno)Marshal.GetLastSystemError();
         if (SyscallNumbers.Bpf < 0)
         {
             throw new PlatformNotSupportedException($"bpf(2) has no known system call number on {RuntimeInformation.ProcessArchitecture}");
@@ -405,7 +428,8 @@ public sealed unsafe class LinuxBpfSyscalls : IBpfSyscalls
 
         int interrupted = 0;
         int again = 0;
-        while (true)
+        while ((errno == Errno.EINTR && ++interrupted < MaxInterruptRetries)
+            || (errno == Errno.EAGAIN && command == BpfCommand.ProgLoad && ++again < MaxProgLoadAgainRetries))
         {
             result = LibC.Syscall4(SyscallNumbers.Bpf, (long)command, attr, size);
             if (result >= 0)
@@ -413,19 +437,10 @@ public sealed unsafe class LinuxBpfSyscalls : IBpfSyscalls
                 return Errno.None;
             }
 
-            var errno = (Errno)Marshal.GetLastPInvokeError();
-            if (errno == Errno.EINTR && ++interrupted < MaxInterruptRetries)
-            {
-                continue;
-            }
-
-            if (errno == Errno.EAGAIN && command == BpfCommand.ProgLoad && ++again < MaxProgLoadAgainRetries)
-            {
-                continue;
-            }
-
-            return errno;
+            errno = (Errno)Marshal.GetLastSystemError();
         }
+
+        return errno;
     }
 
     /// <summary>
