@@ -69,7 +69,7 @@ public sealed class Collection : IDisposable
             {
                 if (options.MapReplacements?.TryGetValue(mapSpec.Name, out var replacement) == true)
                 {
-                    CollectionPins.CheckCompatible(mapSpec, replacement.Info(), "replacement");
+                    PinnedMapCompatibility.CheckCompatible(mapSpec, replacement.Info(), "replacement");
                     maps[mapSpec.Name] = replacement;
                     borrowed.Add(mapSpec.Name);
                     continue;
@@ -82,7 +82,16 @@ public sealed class Collection : IDisposable
                 {
                     var pinned = Map.OpenPinned(pinPath, syscalls);
                     maps[mapSpec.Name] = pinned;
-                    CollectionPins.CheckCompatible(mapSpec, pinned.Info(), $"pinned at {pinPath}");
+                    if (mapSpec.Type == BpfMapType.StructOps)
+                    {
+                        var pinnedTarget = StructOpsTarget.Resolve(mapSpec, kernelBtf.Vmlinux);
+                        PinnedMapCompatibility.CheckStructOpsCompatible(mapSpec, pinnedTarget, pinned.Info(), $"pinned at {pinPath}");
+                    }
+                    else
+                    {
+                        PinnedMapCompatibility.CheckCompatible(mapSpec, pinned.Info(), $"pinned at {pinPath}");
+                    }
+
                     continue;
                 }
 

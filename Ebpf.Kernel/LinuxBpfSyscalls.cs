@@ -172,31 +172,31 @@ public sealed unsafe class LinuxBpfSyscalls : IBpfSyscalls
     public int Ioctl(BpfFileDescriptor fd, ulong request, nint argument)
     {
         ArgumentNullException.ThrowIfNull(fd);
+        using var use = new FdUse(fd);
         int result;
         Errno errno;
         int tries = 0;
         do
         {
-            result = LibC.Ioctl(fd.DangerousGetFd(), request, argument);
+            result = LibC.Ioctl((int)use.Fd, request, argument);
             errno = result < 0 ? (Errno)Marshal.GetLastPInvokeError() : Errno.None;
         }
         while (errno == Errno.EINTR && ++tries < MaxInterruptRetries);
 
-        GC.KeepAlive(fd);
         return errno == Errno.None ? result : throw new EbpfException("ioctl", errno, $"request 0x{request:x}");
     }
 
     /// <inheritdoc />
     public nint Mmap(nint address, nuint length, MmapProtection protection, MmapFlags flags, BpfFileDescriptor? fd, long offset)
     {
-        nint result = LibC.Mmap(address, length, (int)protection, (int)flags, fd?.DangerousGetFd() ?? -1, offset);
+        using var use = FdUse.Optional(fd);
+        nint result = LibC.Mmap(address, length, (int)protection, (int)flags, fd is null ? -1 : (int)use.Fd, offset);
         if (result == -1)
         {
             var errno = (Errno)Marshal.GetLastPInvokeError();
             throw errno is Errno.EPERM or Errno.EACCES ? new EbpfPermissionException("mmap", errno) : new EbpfException("mmap", errno);
         }
 
-        GC.KeepAlive(fd);
         return result;
     }
 
@@ -257,13 +257,12 @@ public sealed unsafe class LinuxBpfSyscalls : IBpfSyscalls
         ArgumentNullException.ThrowIfNull(fd);
         byte* native = stackalloc byte[NativeEpollEventSize];
         WriteEpollEvent(native, events, data);
-        if (LibC.EpollCtl(epoll.DangerousGetFd(), (int)operation, fd.DangerousGetFd(), native) != 0)
+        using var epollUse = new FdUse(epoll);
+        using var fdUse = new FdUse(fd);
+        if (LibC.EpollCtl((int)epollUse.Fd, (int)operation, (int)fdUse.Fd, native) != 0)
         {
             throw new EbpfException("epoll_ctl", (Errno)Marshal.GetLastPInvokeError(), $"{operation} {fd}");
         }
-
-        GC.KeepAlive(epoll);
-        GC.KeepAlive(fd);
     }
 
     /// <inheritdoc />
@@ -278,14 +277,18 @@ public sealed unsafe class LinuxBpfSyscalls : IBpfSyscalls
         }
 
         byte* native = stackalloc byte[MaxBatch * NativeEpollEventSize];
-        int count = LibC.EpollWait(epoll.DangerousGetFd(), native, max, timeoutMilliseconds);
+        int count;
+        using (var use = new FdUse(epoll))
+        {
+            count = LibC.EpollWait((int)use.Fd, native, max, timeoutMilliseconds);
+        }
+
         if (count < 0)
         {
             var errno = (Errno)Marshal.GetLastPInvokeError();
             return errno == Errno.EINTR ? 0 : throw new EbpfException("epoll_wait", errno);
         }
 
-        GC.KeepAlive(epoll);
         for (int i = 0; i < count; i++)
         {
             events[i] = ReadEpollEvent(native + (i * NativeEpollEventSize));
@@ -308,14 +311,15 @@ public sealed unsafe class LinuxBpfSyscalls : IBpfSyscalls
         nint written;
         Errno errno;
         int tries = 0;
-        do
+        using (var use = new FdUse(eventFd))
         {
-            written = LibC.Write(eventFd.DangerousGetFd(), &value, sizeof(ulong));
-            errno = written < 0 ? (Errno)Marshal.GetLastPInvokeError() : Errno.None;
+            do
+            {
+                written = LibC.Write((int)use.Fd, &value, sizeof(ulong));
+                errno = written < 0 ? (Errno)Marshal.GetLastPInvokeError() : Errno.None;
+            }
+            while (errno == Errno.EINTR && ++tries < MaxInterruptRetries);
         }
-        while (errno == Errno.EINTR && ++tries < MaxInterruptRetries);
-
-        GC.KeepAlive(eventFd);
 
         // EAGAIN: the counter is at its maximum, so the descriptor is readable already.
         if (errno is not Errno.None and not Errno.EAGAIN)
@@ -332,14 +336,15 @@ public sealed unsafe class LinuxBpfSyscalls : IBpfSyscalls
         nint read;
         Errno errno;
         int tries = 0;
-        do
+        using (var use = new FdUse(eventFd))
         {
-            read = LibC.Read(eventFd.DangerousGetFd(), &value, sizeof(ulong));
-            errno = read < 0 ? (Errno)Marshal.GetLastPInvokeError() : Errno.None;
+            do
+            {
+                read = LibC.Read((int)use.Fd, &value, sizeof(ulong));
+                errno = read < 0 ? (Errno)Marshal.GetLastPInvokeError() : Errno.None;
+            }
+            while (errno == Errno.EINTR && ++tries < MaxInterruptRetries);
         }
-        while (errno == Errno.EINTR && ++tries < MaxInterruptRetries);
-
-        GC.KeepAlive(eventFd);
         return errno switch
         {
             Errno.None => value,
@@ -398,6 +403,29 @@ public sealed unsafe class LinuxBpfSyscalls : IBpfSyscalls
 
     private static Errno Invoke(BpfCommand command, void* attr, int size, out long result)
     {
+        result = LibC.Syscall4(SyscallNumbers.Bpf, (long)command, attr, size);
+        return result >= 0 ? Errno.None : Failed(command, attr, size, ref result);
+    }
+
+    /// <summary>
+    /// An element command (<c>BPF_MAP_*_ELEM</c>, <c>BPF_MAP_GET_NEXT_KEY</c>) for <see cref="Map"/>'s hot path: a
+    /// direct call, no interface dispatch, errno read only on failure. Retries EINTR like the others.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Errno MapElem(BpfCommand command, MapElemAttr* attr)
+    {
+        long result = LibC.Syscall4(SyscallNumbers.Bpf, (long)command, attr, sizeof(MapElemAttr));
+        return result >= 0 ? Errno.None : Failed(command, attr, sizeof(MapElemAttr), ref result);
+    }
+
+    /// <summary>
+    /// The failure path of a bpf(2) call: reads errno (first, before anything else can change it), retries EINTR, and
+    /// EAGAIN of <c>BPF_PROG_LOAD</c>; returns the final error number.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Errno Failed(BpfCommand command, void* attr, int size, ref long result)
+    {
+        var errno = (Errno)Marshal.GetLastSystemError();
         if (SyscallNumbers.Bpf < 0)
         {
             throw new PlatformNotSupportedException($"bpf(2) has no known system call number on {RuntimeInformation.ProcessArchitecture}");
@@ -405,7 +433,8 @@ public sealed unsafe class LinuxBpfSyscalls : IBpfSyscalls
 
         int interrupted = 0;
         int again = 0;
-        while (true)
+        while ((errno == Errno.EINTR && ++interrupted < MaxInterruptRetries)
+            || (errno == Errno.EAGAIN && command == BpfCommand.ProgLoad && ++again < MaxProgLoadAgainRetries))
         {
             result = LibC.Syscall4(SyscallNumbers.Bpf, (long)command, attr, size);
             if (result >= 0)
@@ -413,19 +442,10 @@ public sealed unsafe class LinuxBpfSyscalls : IBpfSyscalls
                 return Errno.None;
             }
 
-            var errno = (Errno)Marshal.GetLastPInvokeError();
-            if (errno == Errno.EINTR && ++interrupted < MaxInterruptRetries)
-            {
-                continue;
-            }
-
-            if (errno == Errno.EAGAIN && command == BpfCommand.ProgLoad && ++again < MaxProgLoadAgainRetries)
-            {
-                continue;
-            }
-
-            return errno;
+            errno = (Errno)Marshal.GetLastSystemError();
         }
+
+        return errno;
     }
 
     /// <summary>

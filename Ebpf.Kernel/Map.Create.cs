@@ -121,16 +121,16 @@ public sealed partial class Map
             }
         }
 
-        // The kernel may report flags it added itself; compare the ones the spec asked for.
-        if (existing.Type != spec.Type || existing.KeySize != spec.KeySize || existing.ValueSize != spec.ValueSize
-            || existing.MaxEntries != spec.MaxEntries || (existing.Flags & spec.Flags) != spec.Flags)
+        try
         {
-            string found = existing.ToString();
-            existing.Dispose();
-            throw new EbpfException($"the map pinned at {path} is incompatible with spec {spec}: found {found}");
+            PinnedMapCompatibility.CheckCompatible(spec, existing.Info(), $"pinned at {path}");
+            return existing;
         }
-
-        return existing;
+        catch
+        {
+            existing.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Writes one value to every CPU's slot of a per-CPU map.</summary>

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Ebpf.Kernel;
 
 /// <summary>Element operations over byte spans.</summary>
@@ -43,8 +45,7 @@ public sealed partial class Map
         fixed (byte* k = key)
         fixed (byte* v = value)
         {
-            var errno = Elem(BpfCommand.MapUpdateElem, k, v, (BpfElemFlags)flags);
-            return errno is Errno.None || (errno is Errno.EEXIST or Errno.ENOENT or Errno.E2BIG ? false : throw errno.ToException(BpfCommand.MapUpdateElem));
+            return UpdateResult(Elem(BpfCommand.MapUpdateElem, k, v, (BpfElemFlags)flags));
         }
     }
 
@@ -58,7 +59,11 @@ public sealed partial class Map
         fixed (byte* k = key)
         fixed (byte* v = value)
         {
-            Elem(BpfCommand.MapUpdateElem, k, v, (BpfElemFlags)flags).ThrowIfFailed(BpfCommand.MapUpdateElem);
+            var errno = Elem(BpfCommand.MapUpdateElem, k, v, (BpfElemFlags)flags);
+            if (errno != Errno.None)
+            {
+                Throw(errno, BpfCommand.MapUpdateElem);
+            }
         }
     }
 
@@ -140,45 +145,72 @@ public sealed partial class Map
         }
     }
 
-    /// <summary>Runs an element command; returns the kernel's error number.</summary>
+    /// <summary>
+    /// Runs an element command; returns the kernel's error number. The hot path of every element operation: one
+    /// reference on the descriptor for the call (<see cref="FdUse"/>), a 32-byte attribute (only the bytes these
+    /// commands use; the kernel zero-fills the rest of <c>union bpf_attr</c>), and for the real kernel a direct
+    /// <c>syscall(2)</c> without interface dispatch.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private unsafe Errno Elem(BpfCommand command, void* key, void* value, BpfElemFlags flags)
     {
         using var use = new FdUse(_fd);
         var attr = new Interop.MapElemAttr { MapFd = use.Fd, Key = (ulong)key, Value = (ulong)value, Flags = flags };
-        return command switch
-        {
-            BpfCommand.MapLookupElem => _syscalls.TryMapLookupElem(attr),
-            BpfCommand.MapUpdateElem => _syscalls.TryMapUpdateElem(attr),
-            BpfCommand.MapDeleteElem => _syscalls.TryMapDeleteElem(attr),
-            BpfCommand.MapGetNextKey => _syscalls.TryMapGetNextKey(attr),
-            _ => _syscalls.TryMapLookupAndDeleteElem(attr),
-        };
+        return _direct ? LinuxBpfSyscalls.MapElem(command, &attr) : ElemThroughInterface(command, attr);
     }
 
-    private static bool NotFoundIsFalse(Errno errno, BpfCommand command) =>
-        errno == Errno.None || (errno == Errno.ENOENT ? false : throw errno.ToException(command));
+    private Errno ElemThroughInterface(BpfCommand command, in Interop.MapElemAttr attr) => command switch
+    {
+        BpfCommand.MapLookupElem => _syscalls.TryMapLookupElem(attr),
+        BpfCommand.MapUpdateElem => _syscalls.TryMapUpdateElem(attr),
+        BpfCommand.MapDeleteElem => _syscalls.TryMapDeleteElem(attr),
+        BpfCommand.MapGetNextKey => _syscalls.TryMapGetNextKey(attr),
+        _ => _syscalls.TryMapLookupAndDeleteElem(attr),
+    };
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool NotFoundIsFalse(Errno errno, BpfCommand command) =>
+        errno == Errno.None || (errno != Errno.ENOENT && Throw(errno, command));
+
+    /// <summary>Whether an update's error number is an ordinary false result (EEXIST, ENOENT per flags, E2BIG when full).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool UpdateResult(Errno errno) =>
+        errno == Errno.None || (errno is not (Errno.EEXIST or Errno.ENOENT or Errno.E2BIG) && Throw(errno, BpfCommand.MapUpdateElem));
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool Throw(Errno errno, BpfCommand command) => throw errno.ToException(command);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void CheckKey(int length, string parameter = "key")
     {
-        if (length != KeySize)
+        if ((uint)length != KeySize)
         {
-            throw new ArgumentException(
-                KeySize == 0
-                    ? $"map {Name} ({Type}) has no keys; pass an empty key, got {length} bytes"
-                    : $"map {Name} has {KeySize}-byte keys, got {length} bytes",
-                parameter);
+            ThrowKeySize(length, parameter);
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void CheckValue(int length, string parameter = "value")
     {
         if (length != ValueStride)
         {
-            throw new ArgumentException(
-                IsPerCpu
-                    ? $"per-CPU map {Name} needs {ValueStride}-byte values ({PossibleCpus.Count} possible CPUs × {RoundUp8(ValueSize)} bytes, {ValueSize} rounded up to 8), got {length} bytes; LookupPerCpu/UpdatePerCpu take one value per CPU"
-                    : $"map {Name} has {ValueSize}-byte values, got {length} bytes",
-                parameter);
+            ThrowValueSize(length, parameter);
         }
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowKeySize(int length, string parameter) =>
+        throw new ArgumentException(
+            KeySize == 0
+                ? $"map {Name} ({Type}) has no keys; pass an empty key, got {length} bytes"
+                : $"map {Name} has {KeySize}-byte keys, got {length} bytes",
+            parameter);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowValueSize(int length, string parameter) =>
+        throw new ArgumentException(
+            IsPerCpu
+                ? $"per-CPU map {Name} needs {ValueStride}-byte values ({PossibleCpus.Count} possible CPUs × {RoundUp8(ValueSize)} bytes, {ValueSize} rounded up to 8), got {length} bytes; LookupPerCpu/UpdatePerCpu take one value per CPU"
+                : $"map {Name} has {ValueSize}-byte values, got {length} bytes",
+            parameter);
 }

@@ -8,41 +8,74 @@ public sealed partial class Map
     /// <summary>Reads the value of <paramref name="key"/>.</summary>
     /// <returns>False (and a default <paramref name="value"/>) when no element has the key.</returns>
     /// <exception cref="ArgumentException">The type sizes differ from the map's key and value sizes.</exception>
-    public bool TryLookup<TKey, TValue>(in TKey key, out TValue value)
+    public unsafe bool TryLookup<TKey, TValue>(in TKey key, out TValue value)
         where TKey : unmanaged
         where TValue : unmanaged
     {
+        CheckKey(sizeof(TKey));
+        CheckValue(sizeof(TValue));
         value = default;
-        return TryLookup(Bytes(in key), WritableBytes(ref value));
+        fixed (TKey* k = &key)
+        fixed (TValue* v = &value)
+        {
+            return NotFoundIsFalse(Elem(BpfCommand.MapLookupElem, k, v, BpfElemFlags.Any), BpfCommand.MapLookupElem);
+        }
     }
 
     /// <summary>Reads the value of <paramref name="key"/>.</summary>
     /// <exception cref="EbpfKeyNotFoundException">No element has the key.</exception>
     /// <exception cref="ArgumentException">The type sizes differ from the map's key and value sizes.</exception>
-    public TValue Lookup<TKey, TValue>(in TKey key)
+    public unsafe TValue Lookup<TKey, TValue>(in TKey key)
         where TKey : unmanaged
         where TValue : unmanaged
     {
-        TValue value = default;
-        Lookup(Bytes(in key), WritableBytes(ref value));
-        return value;
+        return TryLookup(in key, out TValue value) ? value : throw new EbpfKeyNotFoundException(BpfCommand.MapLookupElem);
     }
 
     /// <summary>Writes <paramref name="value"/> as the value of <paramref name="key"/>.</summary>
     /// <returns>False when <paramref name="flags"/> forbade it or the map is full; see <see cref="TryUpdate(ReadOnlySpan{byte}, ReadOnlySpan{byte}, MapUpdateFlags)"/>.</returns>
-    public bool TryUpdate<TKey, TValue>(in TKey key, in TValue value, MapUpdateFlags flags = MapUpdateFlags.Any)
+    public unsafe bool TryUpdate<TKey, TValue>(in TKey key, in TValue value, MapUpdateFlags flags = MapUpdateFlags.Any)
         where TKey : unmanaged
-        where TValue : unmanaged => TryUpdate(Bytes(in key), Bytes(in value), flags);
+        where TValue : unmanaged
+    {
+        CheckKey(sizeof(TKey));
+        CheckValue(sizeof(TValue));
+        fixed (TKey* k = &key)
+        fixed (TValue* v = &value)
+        {
+            return UpdateResult(Elem(BpfCommand.MapUpdateElem, k, v, (BpfElemFlags)flags));
+        }
+    }
 
     /// <summary>Writes <paramref name="value"/> as the value of <paramref name="key"/>.</summary>
     /// <exception cref="EbpfException">The kernel refused (EEXIST, ENOENT per <paramref name="flags"/>, E2BIG when full, ...).</exception>
-    public void Update<TKey, TValue>(in TKey key, in TValue value, MapUpdateFlags flags = MapUpdateFlags.Any)
+    public unsafe void Update<TKey, TValue>(in TKey key, in TValue value, MapUpdateFlags flags = MapUpdateFlags.Any)
         where TKey : unmanaged
-        where TValue : unmanaged => Update(Bytes(in key), Bytes(in value), flags);
+        where TValue : unmanaged
+    {
+        CheckKey(sizeof(TKey));
+        CheckValue(sizeof(TValue));
+        fixed (TKey* k = &key)
+        fixed (TValue* v = &value)
+        {
+            var errno = Elem(BpfCommand.MapUpdateElem, k, v, (BpfElemFlags)flags);
+            if (errno != Errno.None)
+            {
+                Throw(errno, BpfCommand.MapUpdateElem);
+            }
+        }
+    }
 
     /// <summary>Deletes the element of <paramref name="key"/>; false when there is none.</summary>
-    public bool TryDelete<TKey>(in TKey key)
-        where TKey : unmanaged => TryDelete(Bytes(in key));
+    public unsafe bool TryDelete<TKey>(in TKey key)
+        where TKey : unmanaged
+    {
+        CheckKey(sizeof(TKey));
+        fixed (TKey* k = &key)
+        {
+            return NotFoundIsFalse(Elem(BpfCommand.MapDeleteElem, k, null, BpfElemFlags.Any), BpfCommand.MapDeleteElem);
+        }
+    }
 
     /// <summary>Deletes the element of <paramref name="key"/>.</summary>
     /// <exception cref="EbpfKeyNotFoundException">No element has the key.</exception>
@@ -70,21 +103,29 @@ public sealed partial class Map
     }
 
     /// <summary>The key after <paramref name="key"/> (the first key when <paramref name="key"/> is not in a hash map); false after the last.</summary>
-    public bool TryGetNextKey<TKey>(in TKey key, out TKey nextKey)
+    public unsafe bool TryGetNextKey<TKey>(in TKey key, out TKey nextKey)
         where TKey : unmanaged
     {
         // A copy: the caller may pass the same variable as key and nextKey.
         TKey current = key;
+        CheckKey(sizeof(TKey));
         nextKey = default;
-        return TryGetNextKey(Bytes(in current), WritableBytes(ref nextKey));
+        fixed (TKey* n = &nextKey)
+        {
+            return NotFoundIsFalse(Elem(BpfCommand.MapGetNextKey, &current, n, BpfElemFlags.Any), BpfCommand.MapGetNextKey);
+        }
     }
 
     /// <summary>The first key; false when the map is empty.</summary>
-    public bool TryGetFirstKey<TKey>(out TKey key)
+    public unsafe bool TryGetFirstKey<TKey>(out TKey key)
         where TKey : unmanaged
     {
+        CheckKey(sizeof(TKey));
         key = default;
-        return TryGetNextKey(ReadOnlySpan<byte>.Empty, WritableBytes(ref key));
+        fixed (TKey* n = &key)
+        {
+            return NotFoundIsFalse(Elem(BpfCommand.MapGetNextKey, null, n, BpfElemFlags.Any), BpfCommand.MapGetNextKey);
+        }
     }
 
     /// <summary>The key after <paramref name="key"/>.</summary>

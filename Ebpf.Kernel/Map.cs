@@ -14,9 +14,13 @@ public sealed partial class Map : IDisposable
     private readonly IBpfSyscalls _syscalls;
     private readonly BpfFileDescriptor _fd;
 
+    /// <summary>True when <see cref="_syscalls"/> is the real kernel: element operations then call it directly.</summary>
+    private readonly bool _direct;
+
     private Map(IBpfSyscalls syscalls, BpfFileDescriptor fd, BpfMapType type, uint keySize, uint valueSize, uint maxEntries, BpfMapFlags flags, string name)
     {
         _syscalls = syscalls;
+        _direct = syscalls is LinuxBpfSyscalls;
         _fd = fd;
         Type = type;
         KeySize = keySize;

@@ -12,8 +12,9 @@ public sealed record MapCreateOptions
 
     /// <summary>
     /// Directory on a bpffs for maps with <see cref="Ebpf.Specs.PinType.ByName"/>: a map already pinned there under the
-    /// spec's name is opened (and must have the spec's type, key and value size, max entries and flags); otherwise
-    /// the map is created and pinned there. Null to ignore <see cref="Ebpf.Specs.MapSpec.Pinning"/>.
+    /// spec's name is opened (and must be compatible by the rule <see cref="Collection.Load"/> applies: the spec's type,
+    /// key and value size, max entries and flags, ignoring the flags the kernel adds or that do not change the shape);
+    /// otherwise the map is created and pinned there. Null to ignore <see cref="Ebpf.Specs.MapSpec.Pinning"/>.
     /// </summary>
     public string? PinDirectory { get; init; }
 }

@@ -9,9 +9,9 @@ internal static unsafe class ObjectInfo
     public static MapInfo OfMap(IBpfSyscalls sys, BpfFileDescriptor fd)
     {
         MapInfo info = default;
-        var attr = new ObjGetInfoAttr { BpfFd = (uint)fd.DangerousGetFd(), InfoLen = (uint)sizeof(MapInfo), Info = (ulong)&info };
+        using var use = new FdUse(fd);
+        var attr = new ObjGetInfoAttr { BpfFd = use.Fd, InfoLen = (uint)sizeof(MapInfo), Info = (ulong)&info };
         sys.ObjGetInfoByFd(ref attr);
-        GC.KeepAlive(fd);
         return info;
     }
 

@@ -84,13 +84,12 @@ public sealed unsafe partial class Program
 
     private static void Query(IBpfSyscalls syscalls, BpfFileDescriptor fd, ref ProgInfo info)
     {
+        using var use = new FdUse(fd);
         fixed (ProgInfo* p = &info)
         {
-            var attr = new ObjGetInfoAttr { BpfFd = (uint)fd.DangerousGetFd(), InfoLen = (uint)sizeof(ProgInfo), Info = (ulong)p };
+            var attr = new ObjGetInfoAttr { BpfFd = use.Fd, InfoLen = (uint)sizeof(ProgInfo), Info = (ulong)p };
             syscalls.ObjGetInfoByFd(ref attr);
         }
-
-        GC.KeepAlive(fd);
     }
 
     /// <summary>The <c>memlock:</c> line of <c>/proc/self/fdinfo/FD</c>, as bpftool's <c>bytes_memlock</c>.</summary>

@@ -26,41 +26,30 @@ public sealed unsafe partial class Program
     private ProgramTestRunResult TestRun(
         ReadOnlySpan<byte> data, Span<byte> dataOut, ReadOnlySpan<byte> context, Span<byte> contextOut, uint repeat, uint flags, uint cpu, uint batchSize)
     {
-        bool added = false;
-        try
+        using var use = new FdUse(FileDescriptor);
+        fixed (byte* dataIn = data)
+        fixed (byte* dataOutPtr = dataOut)
+        fixed (byte* ctxIn = context)
+        fixed (byte* ctxOut = contextOut)
         {
-            FileDescriptor.DangerousAddRef(ref added);
-            fixed (byte* dataIn = data)
-            fixed (byte* dataOutPtr = dataOut)
-            fixed (byte* ctxIn = context)
-            fixed (byte* ctxOut = contextOut)
+            var attr = new ProgTestRunAttr
             {
-                var attr = new ProgTestRunAttr
-                {
-                    ProgFd = (uint)FileDescriptor.DangerousGetFd(),
-                    DataIn = (ulong)dataIn,
-                    DataSizeIn = (uint)data.Length,
-                    DataOut = (ulong)dataOutPtr,
-                    DataSizeOut = (uint)dataOut.Length,
-                    CtxIn = (ulong)ctxIn,
-                    CtxSizeIn = (uint)context.Length,
-                    CtxOut = (ulong)ctxOut,
-                    CtxSizeOut = (uint)contextOut.Length,
-                    Repeat = repeat,
-                    Flags = flags,
-                    Cpu = cpu,
-                    BatchSize = batchSize,
-                };
-                _syscalls.ProgTestRun(ref attr);
-                return new ProgramTestRunResult(attr.Retval, attr.Duration, (int)attr.DataSizeOut, (int)attr.CtxSizeOut);
-            }
-        }
-        finally
-        {
-            if (added)
-            {
-                FileDescriptor.DangerousRelease();
-            }
+                ProgFd = use.Fd,
+                DataIn = (ulong)dataIn,
+                DataSizeIn = (uint)data.Length,
+                DataOut = (ulong)dataOutPtr,
+                DataSizeOut = (uint)dataOut.Length,
+                CtxIn = (ulong)ctxIn,
+                CtxSizeIn = (uint)context.Length,
+                CtxOut = (ulong)ctxOut,
+                CtxSizeOut = (uint)contextOut.Length,
+                Repeat = repeat,
+                Flags = flags,
+                Cpu = cpu,
+                BatchSize = batchSize,
+            };
+            _syscalls.ProgTestRun(ref attr);
+            return new ProgramTestRunResult(attr.Retval, attr.Duration, (int)attr.DataSizeOut, (int)attr.CtxSizeOut);
         }
     }
 }

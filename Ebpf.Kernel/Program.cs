@@ -85,10 +85,9 @@ public sealed unsafe partial class Program : IDisposable
         ArgumentException.ThrowIfNullOrEmpty(path);
         fixed (byte* p = PathBytes(path))
         {
-            _syscalls.ObjPin(new ObjAttr { Pathname = (ulong)p, BpfFd = (uint)FileDescriptor.DangerousGetFd() });
+            using var use = new FdUse(FileDescriptor);
+            _syscalls.ObjPin(new ObjAttr { Pathname = (ulong)p, BpfFd = use.Fd });
         }
-
-        GC.KeepAlive(FileDescriptor);
         PinnedPath = path;
     }
 

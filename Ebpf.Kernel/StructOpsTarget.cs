@@ -38,6 +38,9 @@ internal sealed class StructOpsTarget
     /// <summary>The map's value size: the wrapper's size.</summary>
     public uint ValueSize { get; }
 
+    /// <summary>The kernel struct's name, e.g. <c>tcp_congestion_ops</c>.</summary>
+    public string TypeName => _ops.TypeName;
+
     /// <summary>Whether the map is registered through a link (<c>.struct_ops.link</c>) rather than by its update.</summary>
     public bool IsLink => _ops.IsLink;
 

@@ -27,9 +27,11 @@ public static class CgroupLink
         var sys = syscalls ?? LinuxBpfSyscalls.Instance;
         try
         {
+            using var programUse = new FdUse(program);
+            using var cgroupUse = new FdUse(cgroup);
             var fd = sys.LinkCreate(new LinkCreateAttr
             {
-                ProgFd = (uint)program.DangerousGetFd(), TargetFd = (uint)cgroup.DangerousGetFd(), AttachType = attachType,
+                ProgFd = programUse.Fd, TargetFd = cgroupUse.Fd, AttachType = attachType,
             });
             return new Link(fd, sys);
         }
@@ -37,11 +39,6 @@ public static class CgroupLink
         {
             // Before 5.7 BPF_LINK_CREATE does not exist.
             return ProgramAttachment.Attach(program, cgroup, attachType, (uint)fallbackFlags, sys);
-        }
-        finally
-        {
-            GC.KeepAlive(program);
-            GC.KeepAlive(cgroup);
         }
     }
 

@@ -13,13 +13,15 @@ internal static class DeviceLink
         ArgumentNullException.ThrowIfNull(program);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(ifIndex);
         anchor ??= LinkAnchor.Last;
+        using var programUse = new FdUse(program);
+        using var relativeUse = FdUse.Optional(anchor.Relative);
         var attr = new LinkCreateAttr
         {
-            ProgFd = (uint)program.DangerousGetFd(),
+            ProgFd = programUse.Fd,
             TargetIfIndex = (uint)ifIndex,
             AttachType = attachType,
             Flags = anchor.Flags,
-            RelativeFdOrId = anchor.RelativeValue,
+            RelativeFdOrId = anchor.Relative is null ? anchor.RelativeId : relativeUse.Fd,
         };
         attr.ExpectedRevision = expectedRevision;
         try
@@ -35,11 +37,6 @@ internal static class DeviceLink
             && LinkTypeSupport.IsKnownMissing(BpfLinkType.Netkit))
         {
             throw new EbpfNotSupportedException("netkit links", "6.7", e.Errno, e);
-        }
-        finally
-        {
-            GC.KeepAlive(program);
-            GC.KeepAlive(anchor.Relative);
         }
     }
 }

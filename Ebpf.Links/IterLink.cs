@@ -29,10 +29,12 @@ public sealed class IterLink : Link
         ulong* iterInfo = stackalloc ulong[2];
         iterInfo[0] = 0;
         iterInfo[1] = 0;
-        var attr = new LinkCreateAttr { ProgFd = (uint)program.DangerousGetFd(), AttachType = BpfAttachType.TraceIter };
+        using var programUse = new FdUse(program);
+        using var mapUse = FdUse.Optional(map);
+        var attr = new LinkCreateAttr { ProgFd = programUse.Fd, AttachType = BpfAttachType.TraceIter };
         if (map is not null)
         {
-            *(uint*)iterInfo = (uint)map.DangerousGetFd();
+            *(uint*)iterInfo = mapUse.Fd;
             attr.IterInfo = (ulong)iterInfo;
             attr.IterInfoLen = 16;
         }
@@ -46,19 +48,18 @@ public sealed class IterLink : Link
         {
             throw new EbpfNotSupportedException("BPF iterators (BPF_LINK_CREATE with BPF_TRACE_ITER)", "5.8", e.Errno, e);
         }
-        finally
-        {
-            GC.KeepAlive(program);
-            GC.KeepAlive(map);
-        }
     }
 
     /// <summary>Starts a pass of the iterator (<c>BPF_ITER_CREATE</c>) and returns its output as a read-only, non-seekable stream.</summary>
     public Stream Open()
     {
         var link = RequireLinkFd("BPF_ITER_CREATE");
-        var iter = Syscalls.IterCreate(new IterCreateAttr { LinkFd = (uint)link.DangerousGetFd() });
-        GC.KeepAlive(link);
+        BpfFileDescriptor iter;
+        using (var use = new FdUse(link))
+        {
+            iter = Syscalls.IterCreate(new IterCreateAttr { LinkFd = use.Fd });
+        }
+
         var handle = new SafeFileHandle(iter.DangerousGetHandle(), ownsHandle: true);
         iter.SetHandleAsInvalid();
         return new FileStream(handle, FileAccess.Read, bufferSize: 0);

@@ -53,7 +53,8 @@ public static class KprobeMultiLink
             fixed (ulong* syms = pointers)
             fixed (ulong* c = cookieArray)
             {
-                var attr = new LinkCreateAttr { ProgFd = (uint)program.DangerousGetFd(), AttachType = BpfAttachType.TraceKprobeMulti };
+                using var programUse = new FdUse(program);
+                var attr = new LinkCreateAttr { ProgFd = programUse.Fd, AttachType = BpfAttachType.TraceKprobeMulti };
                 attr.KprobeMultiFlags = retprobe ? FlagReturn : 0;
                 attr.KprobeMultiCnt = (uint)pointers.Length;
                 attr.KprobeMultiSyms = (ulong)syms;
@@ -69,10 +70,6 @@ public static class KprobeMultiLink
                 catch (EbpfNotSupportedException e)
                 {
                     throw new EbpfNotSupportedException("kprobe_multi links (CONFIG_FPROBE)", "5.18", e.Errno, e);
-                }
-                finally
-                {
-                    GC.KeepAlive(program);
                 }
             }
         }

@@ -109,9 +109,9 @@ public class Link : ILink
     {
         ArgumentNullException.ThrowIfNull(newProgram);
         var fd = RequireLinkFd("BPF_LINK_UPDATE");
-        Syscalls.LinkUpdate(new LinkUpdateAttr { LinkFd = (uint)fd.DangerousGetFd(), NewProgFd = (uint)newProgram.DangerousGetFd() });
-        GC.KeepAlive(fd);
-        GC.KeepAlive(newProgram);
+        using var fdUse = new FdUse(fd);
+        using var newProgramUse = new FdUse(newProgram);
+        Syscalls.LinkUpdate(new LinkUpdateAttr { LinkFd = fdUse.Fd, NewProgFd = newProgramUse.Fd });
     }
 
     /// <inheritdoc />
@@ -121,10 +121,10 @@ public class Link : ILink
         var fd = RequireLinkFd("pinning");
         fixed (byte* p = Encoding.UTF8.GetBytes(path + "\0"))
         {
-            Syscalls.ObjPin(new ObjAttr { Pathname = (ulong)p, BpfFd = (uint)fd.DangerousGetFd() });
+            using var fdUse = new FdUse(fd);
+            Syscalls.ObjPin(new ObjAttr { Pathname = (ulong)p, BpfFd = fdUse.Fd });
         }
 
-        GC.KeepAlive(fd);
         PinnedPath = path;
     }
 
@@ -149,7 +149,8 @@ public class Link : ILink
         var fd = RequireLinkFd("BPF_LINK_DETACH");
         try
         {
-            Syscalls.LinkDetach(new LinkDetachAttr { LinkFd = (uint)fd.DangerousGetFd() });
+            using var fdUse = new FdUse(fd);
+            Syscalls.LinkDetach(new LinkDetachAttr { LinkFd = fdUse.Fd });
         }
         catch (EbpfException e) when (e.Errno == Errno.EINVAL)
         {
@@ -159,8 +160,6 @@ public class Link : ILink
         {
             throw new EbpfNotSupportedException("BPF_LINK_DETACH of this link type (close it instead)", null, e.Errno, e);
         }
-
-        GC.KeepAlive(fd);
     }
 
     /// <summary>Closes the attachment; the program stays attached only if the link is pinned.</summary>

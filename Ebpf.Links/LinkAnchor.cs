@@ -66,9 +66,6 @@ public sealed class LinkAnchor
     /// <summary>Right after the link with id <paramref name="linkId"/>.</summary>
     public static LinkAnchor AfterLinkId(uint linkId) => new(FlagAfter | FlagLink | FlagId, null, linkId);
 
-    /// <summary>The <c>relative_fd</c>/<c>relative_id</c> value.</summary>
-    internal uint RelativeValue => Relative is null ? RelativeId : (uint)Relative.DangerousGetFd();
-
     private static BpfFileDescriptor Require(BpfFileDescriptor fd)
     {
         ArgumentNullException.ThrowIfNull(fd);

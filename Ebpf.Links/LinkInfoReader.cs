@@ -97,20 +97,9 @@ internal static unsafe class LinkInfoReader
 
     private static BpfLinkInfo Query(IBpfSyscalls syscalls, BpfFileDescriptor link, BpfLinkInfo request)
     {
-        bool added = false;
-        try
-        {
-            link.DangerousAddRef(ref added);
-            var attr = new ObjGetInfoAttr { BpfFd = (uint)link.DangerousGetFd(), InfoLen = (uint)sizeof(BpfLinkInfo), Info = (ulong)&request };
-            syscalls.ObjGetInfoByFd(ref attr);
-            return request;
-        }
-        finally
-        {
-            if (added)
-            {
-                link.DangerousRelease();
-            }
-        }
+        using var use = new FdUse(link);
+        var attr = new ObjGetInfoAttr { BpfFd = use.Fd, InfoLen = (uint)sizeof(BpfLinkInfo), Info = (ulong)&request };
+        syscalls.ObjGetInfoByFd(ref attr);
+        return request;
     }
 }

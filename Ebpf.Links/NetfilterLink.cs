@@ -23,9 +23,10 @@ public static class NetfilterLink
         var sys = syscalls ?? LinuxBpfSyscalls.Instance;
         try
         {
+            using var programUse = new FdUse(program);
             return new Link(sys.LinkCreate(new LinkCreateAttr
             {
-                ProgFd = (uint)program.DangerousGetFd(),
+                ProgFd = programUse.Fd,
                 AttachType = BpfAttachType.Netfilter,
                 NetfilterPf = protocolFamily,
                 NetfilterHooknum = hook,
@@ -36,10 +37,6 @@ public static class NetfilterLink
         catch (EbpfException e) when (e.Errno == Errno.EINVAL && LinkTypeSupport.IsKnownMissing(BpfLinkType.Netfilter))
         {
             throw new EbpfNotSupportedException("netfilter links", "6.4", e.Errno, e);
-        }
-        finally
-        {
-            GC.KeepAlive(program);
         }
     }
 }

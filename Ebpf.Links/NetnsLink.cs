@@ -19,19 +19,16 @@ public static class NetnsLink
         var sys = syscalls ?? LinuxBpfSyscalls.Instance;
         try
         {
+            using var programUse = new FdUse(program);
+            using var netnsUse = new FdUse(netns);
             return new Link(sys.LinkCreate(new LinkCreateAttr
             {
-                ProgFd = (uint)program.DangerousGetFd(), TargetFd = (uint)netns.DangerousGetFd(), AttachType = attachType,
+                ProgFd = programUse.Fd, TargetFd = netnsUse.Fd, AttachType = attachType,
             }), sys);
         }
         catch (EbpfException e) when (e.Errno == Errno.EINVAL && LinkTypeSupport.IsKnownMissing(BpfLinkType.Netns))
         {
             throw new EbpfNotSupportedException("network namespace links", "5.8", e.Errno, e);
-        }
-        finally
-        {
-            GC.KeepAlive(program);
-            GC.KeepAlive(netns);
         }
     }
 

@@ -71,8 +71,10 @@ public sealed class PerfEventLink : Link
                     throw new EbpfNotSupportedException("BPF cookie on perf events (BPF_LINK_CREATE with BPF_PERF_EVENT)", "5.15", linkError);
                 }
 
-                sys.Ioctl(perfEvent, IocSetBpf, program.DangerousGetFd());
-                GC.KeepAlive(program);
+                using (var programUse = new FdUse(program))
+                {
+                    sys.Ioctl(perfEvent, IocSetBpf, (nint)programUse.Fd);
+                }
                 result = new PerfEventLink(perfEvent, sys, cleanup);
             }
 
@@ -128,14 +130,14 @@ public sealed class PerfEventLink : Link
         error = Errno.None;
         try
         {
+            using var programUse = new FdUse(program);
+            using var perfEventUse = new FdUse(perfEvent);
             var attr = new LinkCreateAttr
             {
-                ProgFd = (uint)program.DangerousGetFd(), TargetFd = (uint)perfEvent.DangerousGetFd(), AttachType = BpfAttachType.PerfEvent,
+                ProgFd = programUse.Fd, TargetFd = perfEventUse.Fd, AttachType = BpfAttachType.PerfEvent,
                 PerfEventBpfCookie = cookie,
             };
             var link = sys.LinkCreate(attr);
-            GC.KeepAlive(program);
-            GC.KeepAlive(perfEvent);
             return link;
         }
         catch (EbpfException e) when (e.Errno is Errno.EINVAL or Errno.E2BIG)

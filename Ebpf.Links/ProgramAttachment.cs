@@ -46,12 +46,12 @@ public sealed class ProgramAttachment : Link
         ArgumentNullException.ThrowIfNull(program);
         ArgumentNullException.ThrowIfNull(target);
         var sys = syscalls ?? LinuxBpfSyscalls.Instance;
+        using var targetUse = new FdUse(target);
+        using var programUse = new FdUse(program);
         sys.ProgAttach(new ProgAttachAttr
         {
-            TargetFd = (uint)target.DangerousGetFd(), AttachBpfFd = (uint)program.DangerousGetFd(), AttachType = attachType, AttachFlags = flags,
+            TargetFd = targetUse.Fd, AttachBpfFd = programUse.Fd, AttachType = attachType, AttachFlags = flags,
         });
-        GC.KeepAlive(program);
-        GC.KeepAlive(target);
         return new ProgramAttachment(target.Dup(), program.Dup(), attachType, flags, sys);
     }
 
@@ -62,15 +62,17 @@ public sealed class ProgramAttachment : Link
         ArgumentNullException.ThrowIfNull(newProgram);
         ObjectDisposedException.ThrowIf(IsDisposed, this);
         bool multi = (_flags & (uint)CgroupAttachFlags.AllowMulti) != 0;
+        using var targetUse = new FdUse(_target);
+        using var newProgramUse = new FdUse(newProgram);
+        using var programUse = new FdUse(_program);
         Syscalls.ProgAttach(new ProgAttachAttr
         {
-            TargetFd = (uint)_target.DangerousGetFd(),
-            AttachBpfFd = (uint)newProgram.DangerousGetFd(),
+            TargetFd = targetUse.Fd,
+            AttachBpfFd = newProgramUse.Fd,
             AttachType = AttachType,
             AttachFlags = multi ? _flags | FlagReplace : _flags,
-            ReplaceBpfFd = multi ? (uint)_program.DangerousGetFd() : 0,
+            ReplaceBpfFd = multi ? programUse.Fd : 0,
         });
-        GC.KeepAlive(newProgram);
         var old = _program;
         _program = newProgram.Dup();
         old.Dispose();
@@ -85,9 +87,11 @@ public sealed class ProgramAttachment : Link
             return;
         }
 
+        using var targetUse = new FdUse(_target);
+        using var programUse = new FdUse(_program);
         Syscalls.ProgDetach(new ProgAttachAttr
         {
-            TargetFd = (uint)_target.DangerousGetFd(), AttachBpfFd = (uint)_program.DangerousGetFd(), AttachType = AttachType,
+            TargetFd = targetUse.Fd, AttachBpfFd = programUse.Fd, AttachType = AttachType,
         });
         _detached = true;
     }
@@ -101,9 +105,11 @@ public sealed class ProgramAttachment : Link
             {
                 if (!_detached)
                 {
+                    using var targetUse = new FdUse(_target);
+                    using var programUse = new FdUse(_program);
                     Syscalls.ProgDetach(new ProgAttachAttr
                     {
-                        TargetFd = (uint)_target.DangerousGetFd(), AttachBpfFd = (uint)_program.DangerousGetFd(), AttachType = AttachType,
+                        TargetFd = targetUse.Fd, AttachBpfFd = programUse.Fd, AttachType = AttachType,
                     });
                 }
             }

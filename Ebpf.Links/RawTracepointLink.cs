@@ -19,8 +19,8 @@ public static class RawTracepointLink
         var sys = syscalls ?? LinuxBpfSyscalls.Instance;
         fixed (byte* p = Encoding.UTF8.GetBytes(name + "\0"))
         {
-            var fd = sys.RawTracepointOpen(new RawTracepointOpenAttr { Name = (ulong)p, ProgFd = (uint)program.DangerousGetFd() });
-            GC.KeepAlive(program);
+            using var programUse = new FdUse(program);
+            var fd = sys.RawTracepointOpen(new RawTracepointOpenAttr { Name = (ulong)p, ProgFd = programUse.Fd });
             return new Link(fd, sys);
         }
     }

@@ -81,8 +81,8 @@ public sealed class SocketFilter : Link
     private static void SetProgram(Socket socket, BpfFileDescriptor program)
     {
         Span<byte> value = stackalloc byte[4];
-        BitConverter.TryWriteBytes(value, program.DangerousGetFd());
+        using var programUse = new FdUse(program);
+        BitConverter.TryWriteBytes(value, programUse.Fd);
         socket.SetRawSocketOption(SolSocket, SoAttachBpf, value);
-        GC.KeepAlive(program);
     }
 }

@@ -23,19 +23,16 @@ public static class SockmapLink
         var sys = syscalls ?? LinuxBpfSyscalls.Instance;
         try
         {
+            using var programUse = new FdUse(program);
+            using var mapUse = new FdUse(map);
             return new Link(sys.LinkCreate(new LinkCreateAttr
             {
-                ProgFd = (uint)program.DangerousGetFd(), TargetFd = (uint)map.DangerousGetFd(), AttachType = attachType,
+                ProgFd = programUse.Fd, TargetFd = mapUse.Fd, AttachType = attachType,
             }), sys);
         }
         catch (EbpfException e) when (e.Errno == Errno.EINVAL)
         {
             return ProgramAttachment.Attach(program, map, attachType, 0, sys);
-        }
-        finally
-        {
-            GC.KeepAlive(program);
-            GC.KeepAlive(map);
         }
     }
 }

@@ -19,16 +19,13 @@ public static class StructOpsLink
         var sys = syscalls ?? LinuxBpfSyscalls.Instance;
         try
         {
+            using var structOpsMapUse = new FdUse(structOpsMap);
             // link_create.map_fd shares the prog_fd slot.
-            return new Link(sys.LinkCreate(new LinkCreateAttr { ProgFd = (uint)structOpsMap.DangerousGetFd(), AttachType = BpfAttachType.StructOps }), sys);
+            return new Link(sys.LinkCreate(new LinkCreateAttr { ProgFd = structOpsMapUse.Fd, AttachType = BpfAttachType.StructOps }), sys);
         }
         catch (EbpfException e) when (e.Errno == Errno.EINVAL && LinkTypeSupport.IsKnownMissing(BpfLinkType.StructOps))
         {
             throw new EbpfNotSupportedException("struct_ops links", "6.4", e.Errno, e);
-        }
-        finally
-        {
-            GC.KeepAlive(structOpsMap);
         }
     }
 }

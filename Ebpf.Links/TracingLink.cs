@@ -34,12 +34,14 @@ public static class TracingLink
         IBpfSyscalls sys)
     {
         ArgumentNullException.ThrowIfNull(program);
+        using var programUse = new FdUse(program);
         try
         {
+            using var targetUse = FdUse.Optional(target);
             var attr = new LinkCreateAttr
             {
-                ProgFd = (uint)program.DangerousGetFd(),
-                TargetFd = target is null ? 0 : (uint)target.DangerousGetFd(),
+                ProgFd = programUse.Fd,
+                TargetFd = targetUse.Fd,
                 AttachType = attachType,
                 TargetBtfId = targetBtfId,
             };
@@ -49,15 +51,12 @@ public static class TracingLink
             }
 
             var fd = sys.LinkCreate(attr);
-            GC.KeepAlive(program);
-            GC.KeepAlive(target);
             return new Link(fd, sys);
         }
         catch (EbpfException e) when (e.Errno == Errno.EINVAL && target is null && cookie == 0)
         {
             // Kernels before 5.10 (and before 6.10 for tp_btf) attach these through BPF_RAW_TRACEPOINT_OPEN.
-            var fd = sys.RawTracepointOpen(new RawTracepointOpenAttr { ProgFd = (uint)program.DangerousGetFd() });
-            GC.KeepAlive(program);
+            var fd = sys.RawTracepointOpen(new RawTracepointOpenAttr { ProgFd = programUse.Fd });
             return new Link(fd, sys);
         }
         catch (EbpfException e) when (e.Errno == Errno.EINVAL && cookie != 0)

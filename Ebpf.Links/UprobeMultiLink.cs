@@ -66,9 +66,10 @@ public static class UprobeMultiLink
         fixed (ulong* o = offsetArray)
         fixed (ulong* c = cookieArray)
         {
+            using var programUse = new FdUse(program);
             var attr = new LinkCreateAttr
             {
-                ProgFd = (uint)program.DangerousGetFd(),
+                ProgFd = programUse.Fd,
                 AttachType = BpfAttachType.TraceUprobeMulti,
             };
             attr.UprobeMultiPath = (ulong)path;
@@ -88,10 +89,6 @@ public static class UprobeMultiLink
             catch (EbpfNotSupportedException e)
             {
                 throw new EbpfNotSupportedException("uprobe_multi links (CONFIG_UPROBES)", "6.6", e.Errno, e);
-            }
-            finally
-            {
-                GC.KeepAlive(program);
             }
         }
     }

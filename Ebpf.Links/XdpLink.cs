@@ -20,19 +20,16 @@ public static class XdpLink
         var sys = syscalls ?? LinuxBpfSyscalls.Instance;
         try
         {
+            using var programUse = new FdUse(program);
             var fd = sys.LinkCreate(new LinkCreateAttr
             {
-                ProgFd = (uint)program.DangerousGetFd(), TargetIfIndex = (uint)ifIndex, AttachType = BpfAttachType.Xdp, Flags = (uint)flags,
+                ProgFd = programUse.Fd, TargetIfIndex = (uint)ifIndex, AttachType = BpfAttachType.Xdp, Flags = (uint)flags,
             });
             return new Link(fd, sys);
         }
         catch (EbpfException e) when (e.Errno == Errno.EINVAL && LinkTypeSupport.IsKnownMissing(BpfLinkType.Xdp))
         {
             throw new EbpfNotSupportedException("XDP links (BPF_LINK_CREATE with BPF_XDP)", "5.9", e.Errno, e);
-        }
-        finally
-        {
-            GC.KeepAlive(program);
         }
     }
 

@@ -2,7 +2,10 @@ using System.Runtime.InteropServices;
 
 namespace Ebpf.Kernel.Interop;
 
-/// <summary>The libc entry points Ebpf.Kernel calls. Every one sets errno (read it with <see cref="Marshal.GetLastPInvokeError"/>).</summary>
+/// <summary>
+/// The libc entry points Ebpf.Kernel calls. Every one sets errno: read it with <see cref="Marshal.GetLastPInvokeError"/>,
+/// except after <see cref="Syscall4"/> (<see cref="Marshal.GetLastSystemError"/>).
+/// </summary>
 internal static unsafe partial class LibC
 {
     private const string Library = "libc";
@@ -13,8 +16,13 @@ internal static unsafe partial class LibC
     /// <summary><c>RLIMIT_MEMLOCK</c>.</summary>
     public const int RLimitMemlock = 8;
 
-    /// <summary><c>syscall(2)</c> with four arguments (bpf).</summary>
-    [LibraryImport(Library, EntryPoint = "syscall", SetLastError = true)]
+    /// <summary>
+    /// <c>syscall(2)</c> with four arguments (bpf). Blittable and without <c>SetLastError</c>: callers read errno with
+    /// <see cref="Marshal.GetLastSystemError"/> only when the result is negative, right after the call (the runtime
+    /// preserves errno across its return transition, which is what the <c>SetLastError</c> stub relies on as well),
+    /// so a successful call pays for no errno bookkeeping.
+    /// </summary>
+    [LibraryImport(Library, EntryPoint = "syscall")]
     public static partial long Syscall4(long number, long arg1, void* arg2, long arg3);
 
     /// <summary><c>syscall(2)</c> with five arguments (perf_event_open).</summary>

@@ -5,8 +5,8 @@ namespace Ebpf.Kernel.Interop;
 /// <summary>System call numbers of the running architecture.</summary>
 internal static class SyscallNumbers
 {
-    /// <summary><c>__NR_bpf</c>.</summary>
-    public static long Bpf { get; } = RuntimeInformation.ProcessArchitecture switch
+    /// <summary><c>__NR_bpf</c>, -1 on an architecture without one (a field: tier-1 code reads it as a constant).</summary>
+    public static readonly long Bpf = RuntimeInformation.ProcessArchitecture switch
     {
         Architecture.X64 => 321,
         Architecture.Arm64 or Architecture.RiscV64 or Architecture.LoongArch64 => 280,

@@ -15,6 +15,9 @@ public class MapBenchmarks
     /// <summary>Entries in the map, as in native/map_ops.c.</summary>
     public const int Entries = 10_000;
 
+    /// <summary>Entries per batch call, as in native/map_ops.c: as fast as one call for all entries, a tenth of the memory.</summary>
+    public const int BatchSize = 1024;
+
     private readonly uint[] _keys = new uint[Entries];
     private readonly ulong[] _values = new ulong[Entries];
     private Map? _map;
@@ -54,7 +57,7 @@ public class MapBenchmarks
         _map!.Update(key, (ulong)key);
     }
 
-    /// <summary>Every entry through <c>BPF_MAP_LOOKUP_BATCH</c> with buffers of all 10,000 entries.</summary>
+    /// <summary>Every entry through <c>BPF_MAP_LOOKUP_BATCH</c> with buffers of <see cref="BatchSize"/> entries.</summary>
     [Benchmark]
     public int BatchLookupAll()
     {
@@ -62,7 +65,7 @@ public class MapBenchmarks
         int total = 0;
         while (!cursor.IsDone)
         {
-            total += _map!.LookupBatch(ref cursor, _keys.AsSpan(), _values.AsSpan());
+            total += _map!.LookupBatch(ref cursor, _keys.AsSpan(0, BatchSize), _values.AsSpan(0, BatchSize));
         }
 
         return total;

@@ -66,4 +66,26 @@ public sealed class MapPinningKernelTests
         using var unpinned = Map.Create(spec, options: new MapCreateOptions());
         Assert.That(unpinned.Info().Id, Is.Not.EqualTo(created.Info().Id), "without a pin directory, pinning is ignored");
     }
+
+    [Test]
+    public void PinByNameUsesTheCollectionRuleForFlags()
+    {
+        // One rule with Collection.Load: flags must match except those the kernel adds or that do not change the
+        // shape, so a pinned map with an extra flag no longer stands in for a spec without it (it used to: only the
+        // spec's flags had to be present).
+        var spec = new MapSpec { Name = "flagged", Type = BpfMapType.Hash, KeySize = 4, ValueSize = 4, MaxEntries = 2, Pinning = PinType.ByName };
+        var options = new MapCreateOptions { PinDirectory = PinDirectory };
+        using (var seeded = Map.Create(spec with { Flags = BpfMapFlags.ZeroSeed }, options: options))
+        {
+        }
+
+        var e = Assert.Throws<EbpfException>(() => Map.Create(spec, options: options))!;
+        Assert.That(e.Message, Does.Contain("incompatible").And.Contain("flags"));
+
+        // NoPrealloc does not change what the map holds: ignored, as in Collection.Load.
+        var hash = spec with { Name = "prealloc" };
+        using var first = Map.Create(hash, options: options);
+        using var second = Map.Create(hash with { Flags = BpfMapFlags.NoPrealloc }, options: options);
+        Assert.That(second.Info().Id, Is.EqualTo(first.Info().Id));
+    }
 }

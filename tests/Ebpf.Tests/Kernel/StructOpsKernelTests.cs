@@ -65,4 +65,56 @@ public class StructOpsKernelTests
 
         Assert.That(CongestionControls(), Does.Not.Contain("dotnet_link_cc"));
     }
+
+    [Test]
+    public void APinnedStructOpsMapIsReusedWhenItImplementsTheSameKernelType()
+    {
+        var spec = CollectionSpec.Load(TestPrograms.Path("struct_ops"));
+        spec.Maps["dotnet_cc"] = spec.Maps["dotnet_cc"] with { Pinning = PinType.ByName };
+        using var bpffs = new TempBpffs();
+        var options = new CollectionLoadOptions { PinPath = bpffs.Path };
+        string pin = Path.Combine(bpffs.Path, "dotnet_cc");
+        try
+        {
+            uint firstId;
+            using (var first = Collection.Load(spec, options))
+            {
+                firstId = first.Maps["dotnet_cc"].Info().Id;
+            }
+
+            // The spec's value size is the BPF object's struct; the kernel map's is the kernel wrapper's: the
+            // check compares against the kernel's, and the struct_ops type.
+            using var second = Collection.Load(spec, options);
+            Assert.That(second.Maps["dotnet_cc"].Info().Id, Is.EqualTo(firstId));
+        }
+        finally
+        {
+            File.Delete(pin);
+        }
+    }
+
+    [Test]
+    [Category("Link")]
+    public void APinnedStructOpsMapWithOtherFlagsIsIncompatible()
+    {
+        var plain = CollectionSpec.Load(TestPrograms.Path("struct_ops"));
+        var linked = CollectionSpec.Load(TestPrograms.Path("struct_ops_link"));
+        linked.Maps["dotnet_link_cc"] = linked.Maps["dotnet_link_cc"] with { Pinning = PinType.ByName };
+        using var bpffs = new TempBpffs();
+        string pin = Path.Combine(bpffs.Path, "dotnet_link_cc");
+        try
+        {
+            using (var impostor = Collection.Load(plain))
+            {
+                impostor.Maps["dotnet_cc"].Pin(pin); // a tcp_congestion_ops map, but registered by update, not by link
+            }
+
+            var e = Assert.Throws<EbpfException>(() => Collection.Load(linked, new CollectionLoadOptions { PinPath = bpffs.Path }))!;
+            Assert.That(e.Message, Does.Contain("dotnet_link_cc").And.Contain("incompatible").And.Contain("flags"));
+        }
+        finally
+        {
+            File.Delete(pin);
+        }
+    }
 }
