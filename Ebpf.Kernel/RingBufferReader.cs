@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using Ebpf.Kernel.Interop;
 
@@ -10,7 +11,8 @@ namespace Ebpf.Kernel;
 /// <para>
 /// Records come in submission order. A record still being written (busy bit) stops reading until it is committed;
 /// discarded records are skipped. The consumer position is published (release) after each record, so the kernel can
-/// reuse its space. One consumer at a time: the reader is not thread-safe, except that cancelling a token wakes a
+/// reuse its space. <see cref="Consume{THandler}(ref THandler, int)"/> with a struct handler and
+/// <see cref="TryAcquire"/> leases are the fastest ways to read (zero copy, no allocation). One consumer at a time: the reader is not thread-safe, except that cancelling a token wakes a
 /// blocked wait.
 /// </para>
 /// </summary>
@@ -19,8 +21,11 @@ public sealed unsafe class RingBufferReader : IDisposable
     /// <summary>Size of the record header: a 32-bit length with the busy and discard bits, and a 32-bit page offset.</summary>
     public const int HeaderSize = 8;
 
-    private const uint BusyBit = 1u << 31;
-    private const uint DiscardBit = 1u << 30;
+    /// <summary>The header bit of a record still being written.</summary>
+    internal const uint BusyBit = 1u << 31;
+
+    /// <summary>The header bit of a record the program discarded.</summary>
+    internal const uint DiscardBit = 1u << 30;
 
     private readonly IBpfSyscalls sys;
     private readonly BpfFileDescriptor map;
@@ -28,8 +33,11 @@ public sealed unsafe class RingBufferReader : IDisposable
     private readonly nuint pageSize;
     private readonly nint consumerPage;
     private readonly nint producerPage;
+    private readonly long* consumerPosition;
+    private readonly long* producerPosition;
     private readonly byte* data;
     private readonly long mask;
+    private readonly uint maxSample;
     private bool mapReferenced;
     private bool disposed;
 
@@ -46,6 +54,7 @@ public sealed unsafe class RingBufferReader : IDisposable
         var info = ObjectInfo.OfMap(sys, ringBuffer, BpfMapType.Ringbuf, nameof(ringBuffer));
         Size = checked((int)info.MaxEntries);
         mask = Size - 1;
+        maxSample = (uint)(Size - HeaderSize);
         pageSize = (nuint)Environment.SystemPageSize;
 
         map.DangerousAddRef(ref mapReferenced);
@@ -53,6 +62,8 @@ public sealed unsafe class RingBufferReader : IDisposable
         {
             consumerPage = sys.Mmap(0, pageSize, MmapProtection.Read | MmapProtection.Write, MmapFlags.Shared, map, 0);
             producerPage = sys.Mmap(0, pageSize + (2 * (nuint)Size), MmapProtection.Read, MmapFlags.Shared, map, (long)pageSize);
+            consumerPosition = (long*)consumerPage;
+            producerPosition = (long*)producerPage;
             data = (byte*)producerPage + pageSize;
             waiter = new EpollWaitSet(sys, 1);
             waiter.Add(map, EpollEvents.In, 0);
@@ -80,11 +91,11 @@ public sealed unsafe class RingBufferReader : IDisposable
 
     private long ConsumerPosition
     {
-        get => Volatile.Read(ref *(long*)consumerPage);
-        set => Volatile.Write(ref *(long*)consumerPage, value);
+        get => Volatile.Read(ref *consumerPosition);
+        set => Volatile.Write(ref *consumerPosition, value);
     }
 
-    private long ProducerPosition => Volatile.Read(ref *(long*)producerPage);
+    private long ProducerPosition => Volatile.Read(ref *producerPosition);
 
     /// <summary>Reads the next record without waiting.</summary>
     /// <returns>False when no committed record is available.</returns>
@@ -158,16 +169,36 @@ public sealed unsafe class RingBufferReader : IDisposable
 
     /// <summary>Lends the next record in place (zero copy) without waiting; disposing the lease consumes it.</summary>
     /// <returns>False when no committed record is available.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryAcquire(out RingBufferLease lease)
     {
-        if (!TryPeek(out byte* sample, out int length, out long next))
+        // Fast path, inlined into the caller: a committed record (no busy or discard bit, a possible length) is next.
+        if (!disposed)
         {
-            lease = default;
-            return false;
+            long consumer = Volatile.Read(ref *consumerPosition);
+            if (consumer < Volatile.Read(ref *producerPosition))
+            {
+                byte* header = data + (consumer & mask);
+                uint word = Volatile.Read(ref *(uint*)header);
+                if (word <= maxSample)
+                {
+                    lease = new RingBufferLease(this, header + HeaderSize, (int)word, consumer + ((word + HeaderSize + 7) & ~7L));
+                    return true;
+                }
+            }
         }
 
-        lease = new RingBufferLease(this, new ReadOnlySpan<byte>(sample, length), next);
-        return true;
+        return TryAcquireSlow(out lease);
+    }
+
+    /// <summary>
+    /// Walks the committed records available now in place (zero copy, no delegate): <c>foreach (var data in
+    /// reader.EnumerateRecords())</c>. Each record is consumed when the loop moves past it, ends, breaks or throws.
+    /// </summary>
+    public RingBufferRecordEnumerator EnumerateRecords()
+    {
+        ThrowIfDisposed();
+        return new RingBufferRecordEnumerator(this);
     }
 
     /// <summary>Hands the next record to <paramref name="handler"/> in place (zero copy), then consumes it; does not wait.</summary>
@@ -199,55 +230,37 @@ public sealed unsafe class RingBufferReader : IDisposable
     public int Consume(RingBufferRecordHandler handler, int maxRecords = int.MaxValue)
     {
         ArgumentNullException.ThrowIfNull(handler);
+        var adapter = new RingBufferDelegateHandler(handler);
+        return Consume(ref adapter, maxRecords);
+    }
+
+    /// <summary>
+    /// Hands every available record (at most <paramref name="maxRecords"/>) to <paramref name="handler"/> in place; does
+    /// not wait. The loop is compiled for <typeparamref name="THandler"/>, so its <see cref="IRingBufferRecordHandler.Handle"/>
+    /// is inlined; state the handler keeps stays in <paramref name="handler"/>.
+    /// </summary>
+    /// <returns>The number of records handled.</returns>
+    /// <remarks>Each record is consumed when the handler returns, or throws (the exception then ends the call).</remarks>
+    public int Consume<THandler>(ref THandler handler, int maxRecords = int.MaxValue)
+        where THandler : struct, IRingBufferRecordHandler
+    {
         ThrowIfDisposed();
-        long consumer = ConsumerPosition;
-        long producer = ProducerPosition;
-        int count = 0;
-        bool handing = false;
+        int count;
+        bool corrupt;
         try
         {
-            while (count < maxRecords)
-            {
-                if (consumer >= producer)
-                {
-                    producer = ProducerPosition;
-                    if (consumer >= producer)
-                    {
-                        break;
-                    }
-                }
-
-                byte* header = data + (consumer & mask);
-                uint word = Volatile.Read(ref *(uint*)header);
-                if ((word & BusyBit) != 0)
-                {
-                    break;
-                }
-
-                uint size = word & ~(BusyBit | DiscardBit);
-                if (size > (uint)Size)
-                {
-                    throw new EbpfException($"ring buffer record at position {consumer} claims {size} bytes, more than the {Size}-byte ring");
-                }
-
-                consumer += (size + HeaderSize + 7) & ~7L;
-                if ((word & DiscardBit) == 0)
-                {
-                    handing = true;
-                    handler(new ReadOnlySpan<byte>(header + HeaderSize, (int)size));
-                    handing = false;
-                    count++;
-                }
-
-                ConsumerPosition = consumer;
-            }
+            count = ConsumeRecords(ref handler, maxRecords, out corrupt);
         }
-        finally
+        catch
         {
-            if (handing)
-            {
-                ConsumerPosition = consumer;
-            }
+            // The loop publishes the position after each record, so the one whose handler threw starts there.
+            SkipCommittedRecord();
+            throw;
+        }
+
+        if (corrupt)
+        {
+            ThrowCorrupt(ConsumerPosition);
         }
 
         return count;
@@ -305,12 +318,108 @@ public sealed unsafe class RingBufferReader : IDisposable
     }
 
     /// <summary>Consumes up to <paramref name="next"/> for a lease, unless that is done already.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void Release(long next)
     {
-        if (!disposed && ConsumerPosition < next)
+        if (!disposed && Volatile.Read(ref *consumerPosition) < next)
+        {
+            Volatile.Write(ref *consumerPosition, next);
+        }
+    }
+
+    /// <summary>True once disposed (the ring memory may be unmapped).</summary>
+    internal bool IsDisposed => disposed;
+
+    /// <summary>The consumer position in the consumer page.</summary>
+    internal long* ConsumerPositionAddress => consumerPosition;
+
+    /// <summary>The producer position in the producer page.</summary>
+    internal long* ProducerPositionAddress => producerPosition;
+
+    /// <summary>The data area (mapped twice, so a record never wraps).</summary>
+    internal byte* Ring => data;
+
+    /// <summary>The data area size less one, to turn a position into an offset.</summary>
+    internal long Mask => mask;
+
+    /// <summary>The largest possible sample: the ring size less one header.</summary>
+    internal uint MaxSample => maxSample;
+
+    [DoesNotReturn]
+    internal static void ThrowCorrupt(long position) =>
+        throw new EbpfException($"ring buffer record at position {position} claims more bytes than the ring holds");
+
+    /// <summary>
+    /// The loop of <see cref="Consume{THandler}(ref THandler, int)"/>: no exception handling here, so the positions stay
+    /// in registers; the position is published (release) after each record, as the kernel's producer only waits for it.
+    /// </summary>
+    private int ConsumeRecords<THandler>(ref THandler handler, int maxRecords, out bool corrupt)
+        where THandler : struct, IRingBufferRecordHandler
+    {
+        // Few locals live across the handler call (the fields are reloaded, off the critical path), so that the
+        // position stays in a register even around a delegate call.
+        long consumer = Volatile.Read(ref *consumerPosition);
+        long producer = Volatile.Read(ref *producerPosition);
+        int remaining = maxRecords;
+        while (remaining > 0)
+        {
+            if (consumer >= producer)
+            {
+                producer = Volatile.Read(ref *producerPosition);
+                if (consumer >= producer)
+                {
+                    break;
+                }
+            }
+
+            byte* header = data + (consumer & mask);
+            uint word = Volatile.Read(ref *(uint*)header);
+            if (word <= maxSample)
+            {
+                consumer += (word + HeaderSize + 7) & ~7L;
+                handler.Handle(new ReadOnlySpan<byte>(header + HeaderSize, (int)word));
+                remaining--;
+            }
+            else if ((word & BusyBit) != 0)
+            {
+                break;
+            }
+            else if ((word & ~DiscardBit) <= maxSample)
+            {
+                consumer += ((word & ~DiscardBit) + HeaderSize + 7) & ~7L;
+            }
+            else
+            {
+                corrupt = true;
+                return maxRecords - remaining;
+            }
+
+            Volatile.Write(ref *consumerPosition, consumer);
+        }
+
+        corrupt = false;
+        return maxRecords - remaining;
+    }
+
+    /// <summary>Consumes the committed record at the consumer position, if there is one.</summary>
+    private void SkipCommittedRecord()
+    {
+        if (!disposed && TryPeek(out _, out _, out long next))
         {
             ConsumerPosition = next;
         }
+    }
+
+    private bool TryAcquireSlow(out RingBufferLease lease)
+    {
+        if (!TryPeek(out byte* sample, out int length, out long next))
+        {
+            lease = default;
+            return false;
+        }
+
+        lease = new RingBufferLease(this, sample, length, next);
+        return true;
     }
 
     private bool WaitForRecord(WaitTimeout timeout, CancellationToken cancellationToken)
@@ -353,9 +462,9 @@ public sealed unsafe class RingBufferReader : IDisposable
             }
 
             uint size = word & ~(BusyBit | DiscardBit);
-            if (size > (uint)Size)
+            if (size > maxSample)
             {
-                throw new EbpfException($"ring buffer record at position {consumer} claims {size} bytes, more than the {Size}-byte ring");
+                ThrowCorrupt(consumer);
             }
 
             long end = consumer + ((size + HeaderSize + 7) & ~7L);

@@ -43,7 +43,7 @@ for path in glob.glob(os.path.join(sys.argv[2], "*.json")):
 for size in sorted(libbpf):
     ref = libbpf[size]
     print(f"ringbuf {size} B records: libbpf ring_buffer__consume {ref:.2f} ns/record ({1e9 / ref / 1e6:.1f} M records/s)")
-    for method in ("ConsumeInPlace", "AcquireInPlace", "ReadInto", "ReadCopy"):
+    for method in ("ConsumeInPlace", "ConsumeStruct", "AcquireInPlace", "EnumerateInPlace", "ReadInto", "ReadCopy"):
         if (method, size) not in ours:
             print(f"  ours {method:<15} no result")
             continue
