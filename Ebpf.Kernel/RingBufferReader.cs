@@ -16,7 +16,7 @@ namespace Ebpf.Kernel;
 /// blocked wait.
 /// </para>
 /// </summary>
-public sealed unsafe class RingBufferReader : IDisposable
+public sealed unsafe class RingBufferReader : IDisposable, IEventSource<RingBufferRecord>
 {
     /// <summary>Size of the record header: a 32-bit length with the busy and discard bits, and a 32-bit page offset.</summary>
     public const int HeaderSize = 8;
@@ -27,18 +27,12 @@ public sealed unsafe class RingBufferReader : IDisposable
     /// <summary>The header bit of a record the program discarded.</summary>
     internal const uint DiscardBit = 1u << 30;
 
-    private readonly IBpfSyscalls sys;
-    private readonly BpfFileDescriptor map;
-    private readonly EpollWaitSet waiter;
-    private readonly nuint pageSize;
-    private readonly nint consumerPage;
-    private readonly nint producerPage;
+    private readonly EventChannel channel;
     private readonly long* consumerPosition;
     private readonly long* producerPosition;
     private readonly byte* data;
     private readonly long mask;
     private readonly uint maxSample;
-    private bool mapReferenced;
     private bool disposed;
 
     /// <summary>Maps the ring buffer <paramref name="ringBuffer"/> for reading.</summary>
@@ -49,31 +43,23 @@ public sealed unsafe class RingBufferReader : IDisposable
     public RingBufferReader(BpfFileDescriptor ringBuffer, IBpfSyscalls? syscalls = null)
     {
         ArgumentNullException.ThrowIfNull(ringBuffer);
-        sys = syscalls ?? LinuxBpfSyscalls.Instance;
-        map = ringBuffer;
-        var info = ObjectInfo.OfMap(sys, ringBuffer, BpfMapType.Ringbuf, nameof(ringBuffer));
-        Size = checked((int)info.MaxEntries);
+        channel = EventChannel.OpenRing(syscalls ?? LinuxBpfSyscalls.Instance, ringBuffer, BpfMapType.Ringbuf, nameof(ringBuffer), userProducer: false);
+        Size = channel.Size;
         mask = Size - 1;
         maxSample = (uint)(Size - HeaderSize);
-        pageSize = (nuint)Environment.SystemPageSize;
+        consumerPosition = channel.ConsumerPosition;
+        producerPosition = channel.ProducerPosition;
+        data = channel.Data;
+    }
 
-        map.DangerousAddRef(ref mapReferenced);
-        try
-        {
-            consumerPage = sys.Mmap(0, pageSize, MmapProtection.Read | MmapProtection.Write, MmapFlags.Shared, map, 0);
-            producerPage = sys.Mmap(0, pageSize + (2 * (nuint)Size), MmapProtection.Read, MmapFlags.Shared, map, (long)pageSize);
-            consumerPosition = (long*)consumerPage;
-            producerPosition = (long*)producerPage;
-            data = (byte*)producerPage + pageSize;
-            waiter = new EpollWaitSet(sys, 1);
-            waiter.Add(map, EpollEvents.In, 0);
-        }
-        catch
-        {
-            waiter?.Dispose();
-            ReleaseMemory();
-            throw;
-        }
+    /// <summary>Maps the ring buffer <paramref name="ringBuffer"/> for reading.</summary>
+    /// <param name="ringBuffer">The map; the reader keeps its descriptor open (adds a reference) until disposed.</param>
+    /// <param name="syscalls">The kernel interface; the map's when null.</param>
+    /// <exception cref="ArgumentException">The map is not a <c>BPF_MAP_TYPE_RINGBUF</c>.</exception>
+    /// <exception cref="EbpfException">mmap or epoll failed.</exception>
+    public RingBufferReader(Map ringBuffer, IBpfSyscalls? syscalls = null)
+        : this(EventChannel.Expect(ringBuffer, BpfMapType.Ringbuf, nameof(ringBuffer)), syscalls ?? ringBuffer.Syscalls)
+    {
     }
 
     /// <summary>The size of the data area in bytes (the map's max_entries).</summary>
@@ -118,7 +104,7 @@ public sealed unsafe class RingBufferReader : IDisposable
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public bool TryRead(TimeSpan timeout, out RingBufferRecord record, CancellationToken cancellationToken = default)
     {
-        if (WaitForRecord(WaitTimeout.Start(timeout), cancellationToken))
+        if (channel.WaitUntil(this, static reader => reader.HasRecord(), WaitTimeout.Start(timeout), cancellationToken))
         {
             return TryRead(out record);
         }
@@ -162,7 +148,7 @@ public sealed unsafe class RingBufferReader : IDisposable
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public int ReadInto(Span<byte> destination, CancellationToken cancellationToken = default)
     {
-        WaitForRecord(WaitTimeout.Start(Timeout.InfiniteTimeSpan), cancellationToken);
+        Wait(Timeout.InfiniteTimeSpan, cancellationToken);
         TryReadInto(destination, out int length);
         return length;
     }
@@ -270,16 +256,15 @@ public sealed unsafe class RingBufferReader : IDisposable
     /// <returns>False when the timeout expired first.</returns>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public bool Wait(TimeSpan timeout, CancellationToken cancellationToken = default) =>
-        WaitForRecord(WaitTimeout.Start(timeout), cancellationToken);
+        channel.WaitUntil(this, static reader => reader.HasRecord(), WaitTimeout.Start(timeout), cancellationToken);
 
     /// <summary>Drops every committed record available now (stopping at a record still being written).</summary>
     /// <returns>The number of records dropped, discarded ones not counted.</returns>
     public int Flush()
     {
         int count = 0;
-        while (TryPeek(out _, out _, out long next))
+        foreach (var record in EnumerateRecords())
         {
-            ConsumerPosition = next;
             count++;
         }
 
@@ -288,18 +273,8 @@ public sealed unsafe class RingBufferReader : IDisposable
 
     /// <summary>Reads records as they arrive until <paramref name="cancellationToken"/> is cancelled. Waits run on the thread pool.</summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public async IAsyncEnumerable<RingBufferRecord> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        while (true)
-        {
-            while (TryRead(out var record))
-            {
-                yield return record;
-            }
-
-            await Task.Run(() => Wait(Timeout.InfiniteTimeSpan, cancellationToken), cancellationToken).ConfigureAwait(false);
-        }
-    }
+    public IAsyncEnumerable<RingBufferRecord> ReadAllAsync(CancellationToken cancellationToken = default) =>
+        EventChannel.ReadAllAsync(this, cancellationToken);
 
     /// <summary>
     /// Unmaps the ring, closes the epoll set and releases the map. A wait blocked on another thread wakes and throws
@@ -314,7 +289,7 @@ public sealed unsafe class RingBufferReader : IDisposable
         }
 
         disposed = true;
-        waiter.Close(ReleaseMemory);
+        channel.Close();
     }
 
     /// <summary>Consumes up to <paramref name="next"/> for a lease, unless that is done already.</summary>
@@ -422,29 +397,7 @@ public sealed unsafe class RingBufferReader : IDisposable
         return true;
     }
 
-    private bool WaitForRecord(WaitTimeout timeout, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (TryPeek(out _, out _, out _))
-            {
-                return true;
-            }
-
-            int remaining = timeout.Remaining;
-            if (remaining == 0)
-            {
-                return false;
-            }
-
-            if (waiter.Wait(remaining, cancellationToken) > 0 && !TryPeek(out _, out _, out _))
-            {
-                // Data is there but the first record is still being written: let the producer finish.
-                Thread.Yield();
-            }
-        }
-    }
+    private bool HasRecord() => TryPeek(out _, out _, out _);
 
     /// <summary>Finds the next committed record, consuming discarded ones on the way.</summary>
     private bool TryPeek(out byte* sample, out int length, out long next)
@@ -488,23 +441,4 @@ public sealed unsafe class RingBufferReader : IDisposable
     }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(disposed, this);
-
-    private void ReleaseMemory()
-    {
-        if (producerPage != 0)
-        {
-            sys.Munmap(producerPage, pageSize + (2 * (nuint)Size));
-        }
-
-        if (consumerPage != 0)
-        {
-            sys.Munmap(consumerPage, pageSize);
-        }
-
-        if (mapReferenced)
-        {
-            mapReferenced = false;
-            map.DangerousRelease();
-        }
-    }
 }
