@@ -41,7 +41,7 @@ public sealed record LinkInfo(uint Id, BpfLinkType Type, uint ProgramId)
     /// <summary>The offset of the probe in the function or file (kprobe and uprobe perf event links).</summary>
     public uint? Offset { get; init; }
 
-    /// <summary>The BPF cookie (perf event links).</summary>
+    /// <summary>The BPF cookie (perf event links; raw tracepoint links on Linux 6.17+, else 0).</summary>
     public ulong? Cookie { get; init; }
 
     /// <summary>The number of attach points (kprobe_multi and uprobe_multi links).</summary>

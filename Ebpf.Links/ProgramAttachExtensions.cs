@@ -12,9 +12,9 @@ public static class ProgramAttachExtensions
     public static PerfEventLink AttachTracepoint(this Program program, string group, string name, ulong cookie = 0) =>
         TracepointLink.Attach(Fd(program), group, name, cookie);
 
-    /// <summary>Attaches to a raw tracepoint (<see cref="RawTracepointLink"/>).</summary>
-    public static Link AttachRawTracepoint(this Program program, string name) =>
-        RawTracepointLink.Attach(Fd(program), name);
+    /// <summary>Attaches to a raw tracepoint (<see cref="RawTracepointLink"/>), with a BPF cookie on Linux 6.10+.</summary>
+    public static Link AttachRawTracepoint(this Program program, string name, ulong cookie = 0) =>
+        RawTracepointLink.Attach(Fd(program), name, cookie);
 
     /// <summary>Attaches a tp_btf, fentry, fexit, fmod_ret or lsm program to the target it was loaded for (<see cref="TracingLink"/>).</summary>
     public static Link AttachTracing(this Program program, Ebpf.Specs.BpfAttachType attachType, ulong cookie = 0) =>

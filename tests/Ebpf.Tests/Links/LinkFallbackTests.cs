@@ -39,6 +39,24 @@ public sealed class LinkFallbackTests
     }
 
     [Test]
+    public void RawTracepointCookieOnOldKernelIsNotSupported()
+    {
+        var sys = new Mock<IBpfSyscalls>(MockBehavior.Strict);
+        sys.Setup(s => s.ProgLoad(ref It.Ref<ProgLoadAttr>.IsAny)).Returns(() => new BpfFileDescriptor(66, ownsHandle: false));
+        var cookies = new List<ulong>();
+        sys.Setup(s => s.RawTracepointOpen(in It.Ref<RawTracepointOpenAttr>.IsAny))
+            .Returns(new RawTracepointOpenReturn((in RawTracepointOpenAttr a) =>
+            {
+                cookies.Add(a.Cookie);
+                throw new EbpfException(BpfCommand.RawTracepointOpen, Errno.EINVAL);
+            }));
+
+        var e = Assert.Throws<EbpfNotSupportedException>(() => RawTracepointLink.Attach(Program, "sys_enter", cookie: 7, syscalls: sys.Object))!;
+        Assert.That(e.MinimumKernelVersion, Is.EqualTo("6.10"));
+        Assert.That(cookies, Is.EqualTo(new ulong[] { 7, 1 }), "the attach, then the feature probe");
+    }
+
+    [Test]
     public void FreplacePassesTargetProgramAndFunction()
     {
         var sys = new Mock<IBpfSyscalls>(MockBehavior.Strict);
