@@ -87,6 +87,7 @@ internal static unsafe class LinkInfoReader
             PerfEventLinkKind.Uprobe or PerfEventLinkKind.Uretprobe => result with
             {
                 PerfEventKind = kind, Offset = info.PerfEventOffset, Cookie = info.PerfEventCookie,
+                ReferenceCounterOffset = info.PerfEventUprobeRefCtrOffset,
             },
             PerfEventLinkKind.Kprobe or PerfEventLinkKind.Kretprobe => result with
             {

@@ -25,8 +25,9 @@ public static class ProgramAttachExtensions
         IterLink.Attach(Fd(program), map?.FileDescriptor);
 
     /// <summary>Attaches a uprobe or uretprobe to <paramref name="symbol"/> of <paramref name="binaryPath"/> (<see cref="UprobeLink"/>).</summary>
-    public static PerfEventLink AttachUprobe(this Program program, string binaryPath, string symbol, bool retprobe = false, int pid = -1, ulong cookie = 0) =>
-        UprobeLink.Attach(Fd(program), binaryPath, symbol, retprobe, pid, cookie);
+    public static PerfEventLink AttachUprobe(this Program program, string binaryPath, string symbol, bool retprobe = false, int pid = -1, ulong cookie = 0,
+        ulong referenceCounterOffset = 0) =>
+        UprobeLink.Attach(Fd(program), binaryPath, symbol, retprobe, pid, cookie, referenceCounterOffset);
 
     /// <summary>Attaches to a cgroup directory (<see cref="CgroupLink"/>), falling back to <c>BPF_PROG_ATTACH</c> on old kernels.</summary>
     public static Link AttachCgroup(this Program program, string cgroupPath, Ebpf.Specs.BpfAttachType attachType) =>
