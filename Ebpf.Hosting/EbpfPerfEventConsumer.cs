@@ -51,7 +51,7 @@ public sealed partial class EbpfPerfEventConsumer : BackgroundService
         }
 
         string source = $"{_collection.Name}/{_map}";
-        using var reader = new PerfEventReader(map.FileDescriptor, _options, _syscalls);
+        using var reader = new PerfEventReader(map, _options, _syscalls);
         LogReading(_logger, source, reader.Cpus.Count);
         try
         {

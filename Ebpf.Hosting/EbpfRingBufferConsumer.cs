@@ -45,7 +45,7 @@ public sealed partial class EbpfRingBufferConsumer : BackgroundService
         }
 
         string source = $"{_collection.Name}/{_map}";
-        using var reader = new RingBufferReader(map.FileDescriptor, _syscalls);
+        using var reader = new RingBufferReader(map, _syscalls);
         LogReading(_logger, source);
         try
         {

@@ -59,6 +59,9 @@ public sealed partial class Map : IDisposable
     /// </summary>
     public int ValueStride { get; }
 
+    /// <summary>The kernel interface the map was created or opened with.</summary>
+    internal IBpfSyscalls Syscalls => _syscalls;
+
     /// <summary>The map's descriptor, owned by this object.</summary>
     public BpfFileDescriptor FileDescriptor => _fd;
 

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Ebpf.Kernel.Interop;
 
 namespace Ebpf.Kernel;
@@ -13,16 +12,15 @@ namespace Ebpf.Kernel;
 /// is not thread-safe, except that cancelling a token wakes a blocked wait.
 /// </para>
 /// </summary>
-public sealed unsafe class PerfEventReader : IDisposable
+public sealed unsafe class PerfEventReader : IDisposable, IEventSource<PerfEventRecord>
 {
     private const int MaxRecordSize = ushort.MaxValue + 1;
 
     private readonly IBpfSyscalls sys;
     private readonly BpfFileDescriptor map;
+    private readonly EventChannel channel;
     private readonly PerfEventRing[] rings;
-    private readonly EpollWaitSet waiter;
     private readonly byte[] scratch = new byte[MaxRecordSize];
-    private bool mapReferenced;
     private bool disposed;
     private int next;
     private PerfEventRing? leased;
@@ -35,6 +33,17 @@ public sealed unsafe class PerfEventReader : IDisposable
     /// <exception cref="EbpfException">perf_event_open, mmap, the map update or epoll failed.</exception>
     public PerfEventReader(BpfFileDescriptor perfEventArray, PerfEventReaderOptions? options = null, IBpfSyscalls? syscalls = null)
         : this(perfEventArray, options, syscalls, null)
+    {
+    }
+
+    /// <summary>Opens a ring per online CPU and stores them in <paramref name="perfEventArray"/>.</summary>
+    /// <param name="perfEventArray">The map; the reader keeps its descriptor open (adds a reference) until disposed.</param>
+    /// <param name="options">Ring size, wake-up and overwrite settings; defaults when null.</param>
+    /// <param name="syscalls">The kernel interface; the map's when null.</param>
+    /// <exception cref="ArgumentException">The map is not a perf event array, or the options are invalid.</exception>
+    /// <exception cref="EbpfException">perf_event_open, mmap, the map update or epoll failed.</exception>
+    public PerfEventReader(Map perfEventArray, PerfEventReaderOptions? options = null, IBpfSyscalls? syscalls = null)
+        : this(EventChannel.Expect(perfEventArray, BpfMapType.PerfEventArray, nameof(perfEventArray)), options, syscalls ?? perfEventArray.Syscalls, null)
     {
     }
 
@@ -51,10 +60,10 @@ public sealed unsafe class PerfEventReader : IDisposable
         sys = syscalls ?? LinuxBpfSyscalls.Instance;
         map = perfEventArray;
         Options = options;
-        var info = ObjectInfo.OfMap(sys, perfEventArray, BpfMapType.PerfEventArray, nameof(perfEventArray));
+        channel = EventChannel.OpenPerfEventArray(sys, perfEventArray, nameof(perfEventArray));
+        var info = channel.Info;
         cpus ??= CpuList.Online();
         var opened = new List<PerfEventRing>();
-        map.DangerousAddRef(ref mapReferenced);
         try
         {
             foreach (int cpu in cpus)
@@ -83,7 +92,7 @@ public sealed unsafe class PerfEventReader : IDisposable
             }
 
             rings = [.. opened];
-            waiter = new EpollWaitSet(sys, rings.Length);
+            var waiter = channel.Watch(rings.Length);
             for (int i = 0; i < rings.Length; i++)
             {
                 waiter.Add(rings[i].Fd, EpollEvents.In, (ulong)i);
@@ -98,8 +107,7 @@ public sealed unsafe class PerfEventReader : IDisposable
                 ring.Dispose();
             }
 
-            waiter?.Dispose();
-            ReleaseMap();
+            channel.Abort();
             throw;
         }
     }
@@ -183,7 +191,7 @@ public sealed unsafe class PerfEventReader : IDisposable
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public bool TryRead(TimeSpan timeout, out PerfEventRecord record, CancellationToken cancellationToken = default)
     {
-        if (WaitForRecord(WaitTimeout.Start(timeout), cancellationToken))
+        if (channel.WaitUntil(this, static reader => reader.HasRecord(), WaitTimeout.Start(timeout), cancellationToken))
         {
             return TryRead(out record);
         }
@@ -233,7 +241,7 @@ public sealed unsafe class PerfEventReader : IDisposable
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public int ReadInto(Span<byte> destination, out int cpu, out ulong lostSamples, CancellationToken cancellationToken = default)
     {
-        WaitForRecord(WaitTimeout.Start(Timeout.InfiniteTimeSpan), cancellationToken);
+        Wait(Timeout.InfiniteTimeSpan, cancellationToken);
         TryReadInto(destination, out int length, out cpu, out lostSamples);
         return length;
     }
@@ -294,7 +302,7 @@ public sealed unsafe class PerfEventReader : IDisposable
     /// <returns>False when the timeout expired first.</returns>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public bool Wait(TimeSpan timeout, CancellationToken cancellationToken = default) =>
-        WaitForRecord(WaitTimeout.Start(timeout), cancellationToken);
+        channel.WaitUntil(this, static reader => reader.HasRecord(), WaitTimeout.Start(timeout), cancellationToken);
 
     /// <summary>Drops every record available now.</summary>
     /// <returns>The number of records dropped (lost records included; their counts still add to <see cref="LostSamples"/>).</returns>
@@ -312,18 +320,8 @@ public sealed unsafe class PerfEventReader : IDisposable
 
     /// <summary>Reads records as they arrive until <paramref name="cancellationToken"/> is cancelled. Waits run on the thread pool.</summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public async IAsyncEnumerable<PerfEventRecord> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        while (true)
-        {
-            while (TryRead(out var record))
-            {
-                yield return record;
-            }
-
-            await Task.Run(() => Wait(Timeout.InfiniteTimeSpan, cancellationToken), cancellationToken).ConfigureAwait(false);
-        }
-    }
+    public IAsyncEnumerable<PerfEventRecord> ReadAllAsync(CancellationToken cancellationToken = default) =>
+        EventChannel.ReadAllAsync(this, cancellationToken);
 
     /// <summary>
     /// Removes the rings from the map, closes the events and unmaps the rings. A wait blocked on another thread wakes
@@ -344,7 +342,7 @@ public sealed unsafe class PerfEventReader : IDisposable
             sys.TryMapDeleteElem(new MapElemAttr { MapFd = (uint)map.DangerousGetFd(), Key = (ulong)&key });
         }
 
-        waiter.Close(ReleaseRings);
+        channel.Close(ReleaseRings);
     }
 
     /// <summary>Finds the next record, visiting the rings in turn from the one after the last record.</summary>
@@ -398,26 +396,6 @@ public sealed unsafe class PerfEventReader : IDisposable
         return false;
     }
 
-    private bool WaitForRecord(WaitTimeout timeout, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (HasRecord())
-            {
-                return true;
-            }
-
-            int remaining = timeout.Remaining;
-            if (remaining == 0)
-            {
-                return false;
-            }
-
-            waiter.Wait(remaining, cancellationToken);
-        }
-    }
-
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(disposed, this);
 
     private void ReleaseRings()
@@ -425,17 +403,6 @@ public sealed unsafe class PerfEventReader : IDisposable
         foreach (var ring in rings)
         {
             ring.Dispose();
-        }
-
-        ReleaseMap();
-    }
-
-    private void ReleaseMap()
-    {
-        if (mapReferenced)
-        {
-            mapReferenced = false;
-            map.DangerousRelease();
         }
     }
 }

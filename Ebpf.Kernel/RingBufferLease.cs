@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Ebpf.Kernel;
 
 /// <summary>
@@ -5,21 +7,25 @@ namespace Ebpf.Kernel;
 /// <see cref="Data"/>, then dispose the lease to hand the space back to the kernel; until then the same record is
 /// acquired again. <c>using (lease) { ... }</c>.
 /// </summary>
-public readonly ref struct RingBufferLease
+public readonly unsafe ref struct RingBufferLease
 {
     private readonly RingBufferReader? reader;
+    private readonly byte* sample;
+    private readonly int length;
     private readonly long next;
 
-    internal RingBufferLease(RingBufferReader reader, ReadOnlySpan<byte> data, long next)
+    internal RingBufferLease(RingBufferReader reader, byte* sample, int length, long next)
     {
         this.reader = reader;
-        Data = data;
+        this.sample = sample;
+        this.length = length;
         this.next = next;
     }
 
     /// <summary>The sample bytes, in the ring's memory; valid until the lease is disposed.</summary>
-    public ReadOnlySpan<byte> Data { get; }
+    public ReadOnlySpan<byte> Data => new(sample, length);
 
     /// <summary>Consumes the record. Disposing again (or a copy) does nothing.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Dispose() => reader?.Release(next);
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using Ebpf.Kernel.Interop;
 
@@ -10,27 +11,28 @@ namespace Ebpf.Kernel;
 /// <para>
 /// Records come in submission order. A record still being written (busy bit) stops reading until it is committed;
 /// discarded records are skipped. The consumer position is published (release) after each record, so the kernel can
-/// reuse its space. One consumer at a time: the reader is not thread-safe, except that cancelling a token wakes a
+/// reuse its space. <see cref="Consume{THandler}(ref THandler, int)"/> with a struct handler and
+/// <see cref="TryAcquire"/> leases are the fastest ways to read (zero copy, no allocation). One consumer at a time: the reader is not thread-safe, except that cancelling a token wakes a
 /// blocked wait.
 /// </para>
 /// </summary>
-public sealed unsafe class RingBufferReader : IDisposable
+public sealed unsafe class RingBufferReader : IDisposable, IEventSource<RingBufferRecord>
 {
     /// <summary>Size of the record header: a 32-bit length with the busy and discard bits, and a 32-bit page offset.</summary>
     public const int HeaderSize = 8;
 
-    private const uint BusyBit = 1u << 31;
-    private const uint DiscardBit = 1u << 30;
+    /// <summary>The header bit of a record still being written.</summary>
+    internal const uint BusyBit = 1u << 31;
 
-    private readonly IBpfSyscalls sys;
-    private readonly BpfFileDescriptor map;
-    private readonly EpollWaitSet waiter;
-    private readonly nuint pageSize;
-    private readonly nint consumerPage;
-    private readonly nint producerPage;
+    /// <summary>The header bit of a record the program discarded.</summary>
+    internal const uint DiscardBit = 1u << 30;
+
+    private readonly EventChannel channel;
+    private readonly long* consumerPosition;
+    private readonly long* producerPosition;
     private readonly byte* data;
     private readonly long mask;
-    private bool mapReferenced;
+    private readonly uint maxSample;
     private bool disposed;
 
     /// <summary>Maps the ring buffer <paramref name="ringBuffer"/> for reading.</summary>
@@ -41,28 +43,23 @@ public sealed unsafe class RingBufferReader : IDisposable
     public RingBufferReader(BpfFileDescriptor ringBuffer, IBpfSyscalls? syscalls = null)
     {
         ArgumentNullException.ThrowIfNull(ringBuffer);
-        sys = syscalls ?? LinuxBpfSyscalls.Instance;
-        map = ringBuffer;
-        var info = ObjectInfo.OfMap(sys, ringBuffer, BpfMapType.Ringbuf, nameof(ringBuffer));
-        Size = checked((int)info.MaxEntries);
+        channel = EventChannel.OpenRing(syscalls ?? LinuxBpfSyscalls.Instance, ringBuffer, BpfMapType.Ringbuf, nameof(ringBuffer), userProducer: false);
+        Size = channel.Size;
         mask = Size - 1;
-        pageSize = (nuint)Environment.SystemPageSize;
+        maxSample = (uint)(Size - HeaderSize);
+        consumerPosition = channel.ConsumerPosition;
+        producerPosition = channel.ProducerPosition;
+        data = channel.Data;
+    }
 
-        map.DangerousAddRef(ref mapReferenced);
-        try
-        {
-            consumerPage = sys.Mmap(0, pageSize, MmapProtection.Read | MmapProtection.Write, MmapFlags.Shared, map, 0);
-            producerPage = sys.Mmap(0, pageSize + (2 * (nuint)Size), MmapProtection.Read, MmapFlags.Shared, map, (long)pageSize);
-            data = (byte*)producerPage + pageSize;
-            waiter = new EpollWaitSet(sys, 1);
-            waiter.Add(map, EpollEvents.In, 0);
-        }
-        catch
-        {
-            waiter?.Dispose();
-            ReleaseMemory();
-            throw;
-        }
+    /// <summary>Maps the ring buffer <paramref name="ringBuffer"/> for reading.</summary>
+    /// <param name="ringBuffer">The map; the reader keeps its descriptor open (adds a reference) until disposed.</param>
+    /// <param name="syscalls">The kernel interface; the map's when null.</param>
+    /// <exception cref="ArgumentException">The map is not a <c>BPF_MAP_TYPE_RINGBUF</c>.</exception>
+    /// <exception cref="EbpfException">mmap or epoll failed.</exception>
+    public RingBufferReader(Map ringBuffer, IBpfSyscalls? syscalls = null)
+        : this(EventChannel.Expect(ringBuffer, BpfMapType.Ringbuf, nameof(ringBuffer)), syscalls ?? ringBuffer.Syscalls)
+    {
     }
 
     /// <summary>The size of the data area in bytes (the map's max_entries).</summary>
@@ -80,11 +77,11 @@ public sealed unsafe class RingBufferReader : IDisposable
 
     private long ConsumerPosition
     {
-        get => Volatile.Read(ref *(long*)consumerPage);
-        set => Volatile.Write(ref *(long*)consumerPage, value);
+        get => Volatile.Read(ref *consumerPosition);
+        set => Volatile.Write(ref *consumerPosition, value);
     }
 
-    private long ProducerPosition => Volatile.Read(ref *(long*)producerPage);
+    private long ProducerPosition => Volatile.Read(ref *producerPosition);
 
     /// <summary>Reads the next record without waiting.</summary>
     /// <returns>False when no committed record is available.</returns>
@@ -107,7 +104,7 @@ public sealed unsafe class RingBufferReader : IDisposable
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public bool TryRead(TimeSpan timeout, out RingBufferRecord record, CancellationToken cancellationToken = default)
     {
-        if (WaitForRecord(WaitTimeout.Start(timeout), cancellationToken))
+        if (channel.WaitUntil(this, static reader => reader.HasRecord(), WaitTimeout.Start(timeout), cancellationToken))
         {
             return TryRead(out record);
         }
@@ -151,23 +148,43 @@ public sealed unsafe class RingBufferReader : IDisposable
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public int ReadInto(Span<byte> destination, CancellationToken cancellationToken = default)
     {
-        WaitForRecord(WaitTimeout.Start(Timeout.InfiniteTimeSpan), cancellationToken);
+        Wait(Timeout.InfiniteTimeSpan, cancellationToken);
         TryReadInto(destination, out int length);
         return length;
     }
 
     /// <summary>Lends the next record in place (zero copy) without waiting; disposing the lease consumes it.</summary>
     /// <returns>False when no committed record is available.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryAcquire(out RingBufferLease lease)
     {
-        if (!TryPeek(out byte* sample, out int length, out long next))
+        // Fast path, inlined into the caller: a committed record (no busy or discard bit, a possible length) is next.
+        if (!disposed)
         {
-            lease = default;
-            return false;
+            long consumer = Volatile.Read(ref *consumerPosition);
+            if (consumer < Volatile.Read(ref *producerPosition))
+            {
+                byte* header = data + (consumer & mask);
+                uint word = Volatile.Read(ref *(uint*)header);
+                if (word <= maxSample)
+                {
+                    lease = new RingBufferLease(this, header + HeaderSize, (int)word, consumer + ((word + HeaderSize + 7) & ~7L));
+                    return true;
+                }
+            }
         }
 
-        lease = new RingBufferLease(this, new ReadOnlySpan<byte>(sample, length), next);
-        return true;
+        return TryAcquireSlow(out lease);
+    }
+
+    /// <summary>
+    /// Walks the committed records available now in place (zero copy, no delegate): <c>foreach (var data in
+    /// reader.EnumerateRecords())</c>. Each record is consumed when the loop moves past it, ends, breaks or throws.
+    /// </summary>
+    public RingBufferRecordEnumerator EnumerateRecords()
+    {
+        ThrowIfDisposed();
+        return new RingBufferRecordEnumerator(this);
     }
 
     /// <summary>Hands the next record to <paramref name="handler"/> in place (zero copy), then consumes it; does not wait.</summary>
@@ -199,55 +216,37 @@ public sealed unsafe class RingBufferReader : IDisposable
     public int Consume(RingBufferRecordHandler handler, int maxRecords = int.MaxValue)
     {
         ArgumentNullException.ThrowIfNull(handler);
+        var adapter = new RingBufferDelegateHandler(handler);
+        return Consume(ref adapter, maxRecords);
+    }
+
+    /// <summary>
+    /// Hands every available record (at most <paramref name="maxRecords"/>) to <paramref name="handler"/> in place; does
+    /// not wait. The loop is compiled for <typeparamref name="THandler"/>, so its <see cref="IRingBufferRecordHandler.Handle"/>
+    /// is inlined; state the handler keeps stays in <paramref name="handler"/>.
+    /// </summary>
+    /// <returns>The number of records handled.</returns>
+    /// <remarks>Each record is consumed when the handler returns, or throws (the exception then ends the call).</remarks>
+    public int Consume<THandler>(ref THandler handler, int maxRecords = int.MaxValue)
+        where THandler : struct, IRingBufferRecordHandler
+    {
         ThrowIfDisposed();
-        long consumer = ConsumerPosition;
-        long producer = ProducerPosition;
-        int count = 0;
-        bool handing = false;
+        int count;
+        bool corrupt;
         try
         {
-            while (count < maxRecords)
-            {
-                if (consumer >= producer)
-                {
-                    producer = ProducerPosition;
-                    if (consumer >= producer)
-                    {
-                        break;
-                    }
-                }
-
-                byte* header = data + (consumer & mask);
-                uint word = Volatile.Read(ref *(uint*)header);
-                if ((word & BusyBit) != 0)
-                {
-                    break;
-                }
-
-                uint size = word & ~(BusyBit | DiscardBit);
-                if (size > (uint)Size)
-                {
-                    throw new EbpfException($"ring buffer record at position {consumer} claims {size} bytes, more than the {Size}-byte ring");
-                }
-
-                consumer += (size + HeaderSize + 7) & ~7L;
-                if ((word & DiscardBit) == 0)
-                {
-                    handing = true;
-                    handler(new ReadOnlySpan<byte>(header + HeaderSize, (int)size));
-                    handing = false;
-                    count++;
-                }
-
-                ConsumerPosition = consumer;
-            }
+            count = ConsumeRecords(ref handler, maxRecords, out corrupt);
         }
-        finally
+        catch
         {
-            if (handing)
-            {
-                ConsumerPosition = consumer;
-            }
+            // The loop publishes the position after each record, so the one whose handler threw starts there.
+            SkipCommittedRecord();
+            throw;
+        }
+
+        if (corrupt)
+        {
+            ThrowCorrupt(ConsumerPosition);
         }
 
         return count;
@@ -257,16 +256,15 @@ public sealed unsafe class RingBufferReader : IDisposable
     /// <returns>False when the timeout expired first.</returns>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public bool Wait(TimeSpan timeout, CancellationToken cancellationToken = default) =>
-        WaitForRecord(WaitTimeout.Start(timeout), cancellationToken);
+        channel.WaitUntil(this, static reader => reader.HasRecord(), WaitTimeout.Start(timeout), cancellationToken);
 
     /// <summary>Drops every committed record available now (stopping at a record still being written).</summary>
     /// <returns>The number of records dropped, discarded ones not counted.</returns>
     public int Flush()
     {
         int count = 0;
-        while (TryPeek(out _, out _, out long next))
+        foreach (var record in EnumerateRecords())
         {
-            ConsumerPosition = next;
             count++;
         }
 
@@ -275,18 +273,8 @@ public sealed unsafe class RingBufferReader : IDisposable
 
     /// <summary>Reads records as they arrive until <paramref name="cancellationToken"/> is cancelled. Waits run on the thread pool.</summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public async IAsyncEnumerable<RingBufferRecord> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        while (true)
-        {
-            while (TryRead(out var record))
-            {
-                yield return record;
-            }
-
-            await Task.Run(() => Wait(Timeout.InfiniteTimeSpan, cancellationToken), cancellationToken).ConfigureAwait(false);
-        }
-    }
+    public IAsyncEnumerable<RingBufferRecord> ReadAllAsync(CancellationToken cancellationToken = default) =>
+        EventChannel.ReadAllAsync(this, cancellationToken);
 
     /// <summary>
     /// Unmaps the ring, closes the epoll set and releases the map. A wait blocked on another thread wakes and throws
@@ -301,41 +289,115 @@ public sealed unsafe class RingBufferReader : IDisposable
         }
 
         disposed = true;
-        waiter.Close(ReleaseMemory);
+        channel.Close();
     }
 
     /// <summary>Consumes up to <paramref name="next"/> for a lease, unless that is done already.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void Release(long next)
     {
-        if (!disposed && ConsumerPosition < next)
+        if (!disposed && Volatile.Read(ref *consumerPosition) < next)
+        {
+            Volatile.Write(ref *consumerPosition, next);
+        }
+    }
+
+    /// <summary>True once disposed (the ring memory may be unmapped).</summary>
+    internal bool IsDisposed => disposed;
+
+    /// <summary>The consumer position in the consumer page.</summary>
+    internal long* ConsumerPositionAddress => consumerPosition;
+
+    /// <summary>The producer position in the producer page.</summary>
+    internal long* ProducerPositionAddress => producerPosition;
+
+    /// <summary>The data area (mapped twice, so a record never wraps).</summary>
+    internal byte* Ring => data;
+
+    /// <summary>The data area size less one, to turn a position into an offset.</summary>
+    internal long Mask => mask;
+
+    /// <summary>The largest possible sample: the ring size less one header.</summary>
+    internal uint MaxSample => maxSample;
+
+    [DoesNotReturn]
+    internal static void ThrowCorrupt(long position) =>
+        throw new EbpfException($"ring buffer record at position {position} claims more bytes than the ring holds");
+
+    /// <summary>
+    /// The loop of <see cref="Consume{THandler}(ref THandler, int)"/>: no exception handling here, so the positions stay
+    /// in registers; the position is published (release) after each record, as the kernel's producer only waits for it.
+    /// </summary>
+    private int ConsumeRecords<THandler>(ref THandler handler, int maxRecords, out bool corrupt)
+        where THandler : struct, IRingBufferRecordHandler
+    {
+        // Few locals live across the handler call (the fields are reloaded, off the critical path), so that the
+        // position stays in a register even around a delegate call.
+        long consumer = Volatile.Read(ref *consumerPosition);
+        long producer = Volatile.Read(ref *producerPosition);
+        int remaining = maxRecords;
+        while (remaining > 0)
+        {
+            if (consumer >= producer)
+            {
+                producer = Volatile.Read(ref *producerPosition);
+                if (consumer >= producer)
+                {
+                    break;
+                }
+            }
+
+            byte* header = data + (consumer & mask);
+            uint word = Volatile.Read(ref *(uint*)header);
+            if (word <= maxSample)
+            {
+                consumer += (word + HeaderSize + 7) & ~7L;
+                handler.Handle(new ReadOnlySpan<byte>(header + HeaderSize, (int)word));
+                remaining--;
+            }
+            else if ((word & BusyBit) != 0)
+            {
+                break;
+            }
+            else if ((word & ~DiscardBit) <= maxSample)
+            {
+                consumer += ((word & ~DiscardBit) + HeaderSize + 7) & ~7L;
+            }
+            else
+            {
+                corrupt = true;
+                return maxRecords - remaining;
+            }
+
+            Volatile.Write(ref *consumerPosition, consumer);
+        }
+
+        corrupt = false;
+        return maxRecords - remaining;
+    }
+
+    /// <summary>Consumes the committed record at the consumer position, if there is one.</summary>
+    private void SkipCommittedRecord()
+    {
+        if (!disposed && TryPeek(out _, out _, out long next))
         {
             ConsumerPosition = next;
         }
     }
 
-    private bool WaitForRecord(WaitTimeout timeout, CancellationToken cancellationToken)
+    private bool TryAcquireSlow(out RingBufferLease lease)
     {
-        while (true)
+        if (!TryPeek(out byte* sample, out int length, out long next))
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (TryPeek(out _, out _, out _))
-            {
-                return true;
-            }
-
-            int remaining = timeout.Remaining;
-            if (remaining == 0)
-            {
-                return false;
-            }
-
-            if (waiter.Wait(remaining, cancellationToken) > 0 && !TryPeek(out _, out _, out _))
-            {
-                // Data is there but the first record is still being written: let the producer finish.
-                Thread.Yield();
-            }
+            lease = default;
+            return false;
         }
+
+        lease = new RingBufferLease(this, sample, length, next);
+        return true;
     }
+
+    private bool HasRecord() => TryPeek(out _, out _, out _);
 
     /// <summary>Finds the next committed record, consuming discarded ones on the way.</summary>
     private bool TryPeek(out byte* sample, out int length, out long next)
@@ -353,9 +415,9 @@ public sealed unsafe class RingBufferReader : IDisposable
             }
 
             uint size = word & ~(BusyBit | DiscardBit);
-            if (size > (uint)Size)
+            if (size > maxSample)
             {
-                throw new EbpfException($"ring buffer record at position {consumer} claims {size} bytes, more than the {Size}-byte ring");
+                ThrowCorrupt(consumer);
             }
 
             long end = consumer + ((size + HeaderSize + 7) & ~7L);
@@ -379,23 +441,4 @@ public sealed unsafe class RingBufferReader : IDisposable
     }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(disposed, this);
-
-    private void ReleaseMemory()
-    {
-        if (producerPage != 0)
-        {
-            sys.Munmap(producerPage, pageSize + (2 * (nuint)Size));
-        }
-
-        if (consumerPage != 0)
-        {
-            sys.Munmap(consumerPage, pageSize);
-        }
-
-        if (mapReferenced)
-        {
-            mapReferenced = false;
-            map.DangerousRelease();
-        }
-    }
 }

@@ -21,15 +21,11 @@ public sealed unsafe class UserRingBuffer : IDisposable
     private const uint BusyBit = 1u << 31;
     private const uint DiscardBit = 1u << 30;
 
-    private readonly IBpfSyscalls sys;
-    private readonly BpfFileDescriptor map;
-    private readonly EpollWaitSet waiter;
-    private readonly nuint pageSize;
-    private readonly nint consumerPage;
-    private readonly nint producerPage;
+    private readonly EventChannel channel;
+    private readonly long* consumerPosition;
+    private readonly long* producerPosition;
     private readonly byte* data;
     private readonly long mask;
-    private bool mapReferenced;
     private bool disposed;
 
     /// <summary>Maps the user ring buffer <paramref name="userRingBuffer"/> for writing.</summary>
@@ -40,28 +36,22 @@ public sealed unsafe class UserRingBuffer : IDisposable
     public UserRingBuffer(BpfFileDescriptor userRingBuffer, IBpfSyscalls? syscalls = null)
     {
         ArgumentNullException.ThrowIfNull(userRingBuffer);
-        sys = syscalls ?? LinuxBpfSyscalls.Instance;
-        map = userRingBuffer;
-        var info = ObjectInfo.OfMap(sys, userRingBuffer, BpfMapType.UserRingbuf, nameof(userRingBuffer));
-        Size = checked((int)info.MaxEntries);
+        channel = EventChannel.OpenRing(syscalls ?? LinuxBpfSyscalls.Instance, userRingBuffer, BpfMapType.UserRingbuf, nameof(userRingBuffer), userProducer: true);
+        Size = channel.Size;
         mask = Size - 1;
-        pageSize = (nuint)Environment.SystemPageSize;
+        consumerPosition = channel.ConsumerPosition;
+        producerPosition = channel.ProducerPosition;
+        data = channel.Data;
+    }
 
-        map.DangerousAddRef(ref mapReferenced);
-        try
-        {
-            consumerPage = sys.Mmap(0, pageSize, MmapProtection.Read, MmapFlags.Shared, map, 0);
-            producerPage = sys.Mmap(0, pageSize + (2 * (nuint)Size), MmapProtection.Read | MmapProtection.Write, MmapFlags.Shared, map, (long)pageSize);
-            data = (byte*)producerPage + pageSize;
-            waiter = new EpollWaitSet(sys, 1);
-            waiter.Add(map, EpollEvents.Out, 0);
-        }
-        catch
-        {
-            waiter?.Dispose();
-            ReleaseMemory();
-            throw;
-        }
+    /// <summary>Maps the user ring buffer <paramref name="userRingBuffer"/> for writing.</summary>
+    /// <param name="userRingBuffer">The map; the writer keeps its descriptor open (adds a reference) until disposed.</param>
+    /// <param name="syscalls">The kernel interface; the map's when null.</param>
+    /// <exception cref="ArgumentException">The map is not a <c>BPF_MAP_TYPE_USER_RINGBUF</c>.</exception>
+    /// <exception cref="EbpfException">mmap or epoll failed (the kernel allows one writable mapping at a time).</exception>
+    public UserRingBuffer(Map userRingBuffer, IBpfSyscalls? syscalls = null)
+        : this(EventChannel.Expect(userRingBuffer, BpfMapType.UserRingbuf, nameof(userRingBuffer)), syscalls ?? userRingBuffer.Syscalls)
+    {
     }
 
     /// <summary>The size of the data area in bytes (the map's max_entries).</summary>
@@ -80,12 +70,12 @@ public sealed unsafe class UserRingBuffer : IDisposable
         }
     }
 
-    private long ConsumerPosition => Volatile.Read(ref *(long*)consumerPage);
+    private long ConsumerPosition => Volatile.Read(ref *consumerPosition);
 
     private long ProducerPosition
     {
-        get => Volatile.Read(ref *(long*)producerPage);
-        set => Volatile.Write(ref *(long*)producerPage, value);
+        get => Volatile.Read(ref *producerPosition);
+        set => Volatile.Write(ref *producerPosition, value);
     }
 
     /// <summary>Reserves <paramref name="size"/> bytes without waiting.</summary>
@@ -118,27 +108,18 @@ public sealed unsafe class UserRingBuffer : IDisposable
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public bool TryReserve(int size, TimeSpan timeout, out UserRingBufferReservation reservation, CancellationToken cancellationToken = default)
     {
-        var deadline = WaitTimeout.Start(timeout);
-        while (true)
+        ThrowIfDisposed();
+        ArgumentOutOfRangeException.ThrowIfNegative(size);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(size, MaxSampleSize);
+
+        // The kernel reports "writable" whenever the ring is not full, which may still be too little room: sleep then.
+        if (channel.WaitUntil((Ring: this, Size: size), static s => s.Ring.HasRoom(s.Size), WaitTimeout.Start(timeout), cancellationToken, backoffMilliseconds: 1))
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (TryReserve(size, out reservation))
-            {
-                return true;
-            }
-
-            int remaining = deadline.Remaining;
-            if (remaining == 0)
-            {
-                return false;
-            }
-
-            // The kernel reports "writable" whenever the ring is not full, which may still be too little room.
-            if (waiter.Wait(remaining, cancellationToken) > 0 && !HasRoom(size))
-            {
-                Thread.Sleep(1);
-            }
+            return TryReserve(size, out reservation);
         }
+
+        reservation = default;
+        return false;
     }
 
     /// <summary>Copies <paramref name="sample"/> into the ring and submits it, without waiting.</summary>
@@ -175,10 +156,14 @@ public sealed unsafe class UserRingBuffer : IDisposable
         }
 
         disposed = true;
-        waiter.Close(ReleaseMemory);
+        channel.Close();
     }
 
-    private bool HasRoom(int size) => Size - (ProducerPosition - ConsumerPosition) >= ((size + HeaderSize + 7) & ~7L);
+    private bool HasRoom(int size)
+    {
+        ThrowIfDisposed();
+        return Size - (ProducerPosition - ConsumerPosition) >= ((size + HeaderSize + 7) & ~7L);
+    }
 
     private void Commit(in UserRingBufferReservation reservation, uint flags)
     {
@@ -199,23 +184,4 @@ public sealed unsafe class UserRingBuffer : IDisposable
     }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(disposed, this);
-
-    private void ReleaseMemory()
-    {
-        if (producerPage != 0)
-        {
-            sys.Munmap(producerPage, pageSize + (2 * (nuint)Size));
-        }
-
-        if (consumerPage != 0)
-        {
-            sys.Munmap(consumerPage, pageSize);
-        }
-
-        if (mapReferenced)
-        {
-            mapReferenced = false;
-            map.DangerousRelease();
-        }
-    }
 }

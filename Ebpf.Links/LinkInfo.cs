@@ -41,8 +41,11 @@ public sealed record LinkInfo(uint Id, BpfLinkType Type, uint ProgramId)
     /// <summary>The offset of the probe in the function or file (kprobe and uprobe perf event links).</summary>
     public uint? Offset { get; init; }
 
-    /// <summary>The BPF cookie (perf event links).</summary>
+    /// <summary>The BPF cookie (perf event links; raw tracepoint links on Linux 6.17+, else 0).</summary>
     public ulong? Cookie { get; init; }
+
+    /// <summary>The file offset of the reference counter, USDT semaphore (uprobe perf event links on Linux 6.13+; 0 for none or before).</summary>
+    public ulong? ReferenceCounterOffset { get; init; }
 
     /// <summary>The number of attach points (kprobe_multi and uprobe_multi links).</summary>
     public uint? Count { get; init; }

@@ -61,6 +61,7 @@ internal static unsafe class LinkInfoReader
                 AttachType = info.TracingAttachType, TargetObjectId = info.TracingTargetObjId, TargetBtfId = info.TracingTargetBtfId,
             },
             BpfLinkType.Cgroup => result with { CgroupId = info.CgroupId, AttachType = info.CgroupAttachType },
+            BpfLinkType.RawTracepoint => result with { Cookie = info.RawTracepointCookie },
             BpfLinkType.Iter => result with { MapId = info.IterMapId == 0 ? null : info.IterMapId },
             BpfLinkType.Netns => result with { NetnsInode = info.NetnsIno, AttachType = info.NetnsAttachType },
             BpfLinkType.Xdp => result with { IfIndex = (int)info.IfIndex },
@@ -86,6 +87,7 @@ internal static unsafe class LinkInfoReader
             PerfEventLinkKind.Uprobe or PerfEventLinkKind.Uretprobe => result with
             {
                 PerfEventKind = kind, Offset = info.PerfEventOffset, Cookie = info.PerfEventCookie,
+                ReferenceCounterOffset = info.PerfEventUprobeRefCtrOffset,
             },
             PerfEventLinkKind.Kprobe or PerfEventLinkKind.Kretprobe => result with
             {

@@ -13,6 +13,12 @@ internal sealed record ProbePmu(string Name, uint Type, int RetprobeBit)
 {
     private const string Devices = "/sys/bus/event_source/devices";
 
+    /// <summary>
+    /// The first bit of the <c>config</c> field that holds a uprobe's reference counter offset (USDT semaphore), from
+    /// <c>format/ref_ctr_offset</c> (<c>config:32-63</c>, Linux 4.20+); null when the PMU has none.
+    /// </summary>
+    public int? RefCtrOffsetShift { get; init; }
+
     /// <summary>Reads the PMU named <paramref name="name"/>, or null when the kernel has none.</summary>
     public static ProbePmu? TryRead(string name)
     {
@@ -24,19 +30,25 @@ internal sealed record ProbePmu(string Name, uint Type, int RetprobeBit)
         }
 
         uint type = uint.Parse(File.ReadAllText(typeFile).Trim(), NumberStyles.None, CultureInfo.InvariantCulture);
-        int bit = 0;
-        string format = Path.Combine(dir, "format", "retprobe");
-        if (File.Exists(format))
+        return new ProbePmu(name, type, FirstConfigBit(Path.Combine(dir, "format", "retprobe")) ?? 0)
         {
-            // "config:0"
-            string text = File.ReadAllText(format).Trim();
-            int colon = text.IndexOf(':', StringComparison.Ordinal);
-            if (colon < 0 || !int.TryParse(text.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out bit) || bit > 63)
-            {
-                bit = 0;
-            }
+            RefCtrOffsetShift = FirstConfigBit(Path.Combine(dir, "format", "ref_ctr_offset")),
+        };
+    }
+
+    /// <summary>The first bit a PMU format file names (<c>config:0</c>, <c>config:32-63</c>), or null when it is missing or unreadable.</summary>
+    internal static int? ParseFirstConfigBit(string format)
+    {
+        string text = format.Trim();
+        if (!text.StartsWith("config:", StringComparison.Ordinal))
+        {
+            return null;
         }
 
-        return new ProbePmu(name, type, bit);
+        var bits = text.AsSpan("config:".Length);
+        int dash = bits.IndexOf('-');
+        return int.TryParse(dash < 0 ? bits : bits[..dash], NumberStyles.None, CultureInfo.InvariantCulture, out int bit) && bit <= 63 ? bit : null;
     }
+
+    private static int? FirstConfigBit(string formatFile) => File.Exists(formatFile) ? ParseFirstConfigBit(File.ReadAllText(formatFile)) : null;
 }

@@ -12,9 +12,9 @@ public static class ProgramAttachExtensions
     public static PerfEventLink AttachTracepoint(this Program program, string group, string name, ulong cookie = 0) =>
         TracepointLink.Attach(Fd(program), group, name, cookie);
 
-    /// <summary>Attaches to a raw tracepoint (<see cref="RawTracepointLink"/>).</summary>
-    public static Link AttachRawTracepoint(this Program program, string name) =>
-        RawTracepointLink.Attach(Fd(program), name);
+    /// <summary>Attaches to a raw tracepoint (<see cref="RawTracepointLink"/>), with a BPF cookie on Linux 6.10+.</summary>
+    public static Link AttachRawTracepoint(this Program program, string name, ulong cookie = 0) =>
+        RawTracepointLink.Attach(Fd(program), name, cookie);
 
     /// <summary>Attaches a tp_btf, fentry, fexit, fmod_ret or lsm program to the target it was loaded for (<see cref="TracingLink"/>).</summary>
     public static Link AttachTracing(this Program program, Ebpf.Specs.BpfAttachType attachType, ulong cookie = 0) =>
@@ -25,8 +25,9 @@ public static class ProgramAttachExtensions
         IterLink.Attach(Fd(program), map?.FileDescriptor);
 
     /// <summary>Attaches a uprobe or uretprobe to <paramref name="symbol"/> of <paramref name="binaryPath"/> (<see cref="UprobeLink"/>).</summary>
-    public static PerfEventLink AttachUprobe(this Program program, string binaryPath, string symbol, bool retprobe = false, int pid = -1, ulong cookie = 0) =>
-        UprobeLink.Attach(Fd(program), binaryPath, symbol, retprobe, pid, cookie);
+    public static PerfEventLink AttachUprobe(this Program program, string binaryPath, string symbol, bool retprobe = false, int pid = -1, ulong cookie = 0,
+        ulong referenceCounterOffset = 0) =>
+        UprobeLink.Attach(Fd(program), binaryPath, symbol, retprobe, pid, cookie, referenceCounterOffset);
 
     /// <summary>Attaches to a cgroup directory (<see cref="CgroupLink"/>), falling back to <c>BPF_PROG_ATTACH</c> on old kernels.</summary>
     public static Link AttachCgroup(this Program program, string cgroupPath, Ebpf.Specs.BpfAttachType attachType) =>

@@ -112,7 +112,8 @@ int main(void)
 	F(ProgAttachFlags, A, query.prog_attach_flags);
 	end();
 
-	begin("RawTracepointOpenAttr", sizeof(((A *)0)->raw_tracepoint));
+	/* raw_tracepoint grew a cookie after 6.1 (6.10: u32 padding, then u64 cookie at 16): 24 bytes. */
+	begin("RawTracepointOpenAttr", sizeof(((A *)0)->raw_tracepoint) > 24 ? sizeof(((A *)0)->raw_tracepoint) : 24);
 	F(Name, A, raw_tracepoint.name); F(ProgFd, A, raw_tracepoint.prog_fd);
 	end();
 

@@ -23,6 +23,8 @@ public struct BpfLinkInfo
     [FieldOffset(24)] public uint NameBufferLen;
     /// <summary><c>iter.map.map_id</c>.</summary>
     [FieldOffset(28)] public uint IterMapId;
+    /// <summary><c>raw_tracepoint.cookie</c> (Linux 6.17+; 0 before).</summary>
+    [FieldOffset(32)] public ulong RawTracepointCookie;
 
     /// <summary><c>tracing.attach_type</c>.</summary>
     [FieldOffset(16)] public BpfAttachType TracingAttachType;
@@ -92,6 +94,8 @@ public struct BpfLinkInfo
     [FieldOffset(40)] public ulong PerfEventCookie;
     /// <summary><c>perf_event.kprobe.addr</c> (same slot as <see cref="PerfEventCookie"/>).</summary>
     [FieldOffset(40)] public ulong PerfEventKprobeAddr;
+    /// <summary><c>perf_event.uprobe.ref_ctr_offset</c> (Linux 6.13+; 0 before): the file offset of the reference counter (USDT semaphore).</summary>
+    [FieldOffset(48)] public ulong PerfEventUprobeRefCtrOffset;
     /// <summary><c>perf_event.kprobe.missed</c>.</summary>
     [FieldOffset(48)] public ulong PerfEventKprobeMissed;
     /// <summary><c>perf_event.kprobe.cookie</c>.</summary>

@@ -14,7 +14,7 @@ internal sealed partial class ExecWorker(IBpfSyscalls syscalls, ILogger<ExecWork
         string objectPath = Path.Combine(AppContext.BaseDirectory, "bpf", BitConverter.IsLittleEndian ? "execsnoop.bpfel.o" : "execsnoop.bpfeb.o");
         using var collection = Collection.Load(CollectionSpec.Load(objectPath), syscalls: syscalls);
         using var link = TracepointLink.Attach(collection.Programs["trace_execve"].FileDescriptor, "syscalls", "sys_enter_execve", syscalls: syscalls);
-        using var events = new RingBufferReader(collection.Maps["events"].FileDescriptor, syscalls);
+        using var events = new RingBufferReader(collection.Maps["events"], syscalls);
         LogStarted(logger);
         try
         {

@@ -78,6 +78,16 @@ public unsafe class RingBufferBenchmarks
         return reader.Consume(static data => sink += data[0]);
     }
 
+    /// <summary>Zero-copy with a struct handler: <see cref="RingBufferReader.Consume{THandler}(ref THandler, int)"/>, the call inlined.</summary>
+    [Benchmark(OperationsPerInvoke = Records)]
+    public long ConsumeStruct()
+    {
+        Rewind();
+        var handler = default(FirstByteSum);
+        reader.Consume(ref handler);
+        return handler.Total;
+    }
+
     /// <summary>Zero-copy without a delegate: <see cref="RingBufferReader.TryAcquire"/> leases, disposed after reading.</summary>
     [Benchmark(OperationsPerInvoke = Records)]
     public long AcquireInPlace()
@@ -90,6 +100,20 @@ public unsafe class RingBufferBenchmarks
             {
                 total += lease.Data[0];
             }
+        }
+
+        return total;
+    }
+
+    /// <summary>Zero-copy without a delegate: <see cref="RingBufferReader.EnumerateRecords"/> in a foreach.</summary>
+    [Benchmark(OperationsPerInvoke = Records)]
+    public long EnumerateInPlace()
+    {
+        Rewind();
+        long total = 0;
+        foreach (var data in reader.EnumerateRecords())
+        {
+            total += data[0];
         }
 
         return total;
@@ -121,6 +145,14 @@ public unsafe class RingBufferBenchmarks
         }
 
         return total;
+    }
+
+    /// <summary>Adds up the first byte of each record, like the delegate of <see cref="ConsumeInPlace"/>.</summary>
+    private struct FirstByteSum : IRingBufferRecordHandler
+    {
+        public long Total;
+
+        public void Handle(ReadOnlySpan<byte> data) => Total += data[0];
     }
 
     private void Rewind() => Volatile.Write(ref *(long*)consumerPage, 0);

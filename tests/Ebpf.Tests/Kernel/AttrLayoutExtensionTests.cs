@@ -50,4 +50,12 @@ public sealed class AttrLayoutExtensionTests
     {
         Assert.That(sizeof(ResourceLimit), Is.EqualTo(16));
     }
+
+    [Test]
+    public unsafe void RawTracepointOpenCookieFollowsPadding()
+    {
+        RawTracepointOpenAttr a = default;
+        byte* b = (byte*)&a;
+        Assert.That((byte*)&a.Cookie - b, Is.EqualTo(16));
+    }
 }

@@ -204,7 +204,7 @@ public sealed class AttrLayoutTests
         RawTracepointOpenAttr a = default;
         byte* b = (byte*)&a;
         using var scope = Assert.EnterMultipleScope();
-        Assert.That(sizeof(RawTracepointOpenAttr), Is.EqualTo(16), "sizeof");
+        Assert.That(sizeof(RawTracepointOpenAttr), Is.EqualTo(24), "sizeof");
         Assert.That((byte*)&a.Name - b, Is.EqualTo(0), "Name");
         Assert.That((byte*)&a.ProgFd - b, Is.EqualTo(8), "ProgFd");
     }

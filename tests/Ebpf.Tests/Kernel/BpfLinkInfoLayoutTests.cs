@@ -19,6 +19,7 @@ public sealed class BpfLinkInfoLayoutTests
         Assert.That((byte*)&a.NameBuffer - b, Is.EqualTo(16));
         Assert.That((byte*)&a.NameBufferLen - b, Is.EqualTo(24));
         Assert.That((byte*)&a.IterMapId - b, Is.EqualTo(28));
+        Assert.That((byte*)&a.RawTracepointCookie - b, Is.EqualTo(32));
         Assert.That((byte*)&a.TracingTargetBtfId - b, Is.EqualTo(24));
         Assert.That((byte*)&a.CgroupAttachType - b, Is.EqualTo(24));
         Assert.That((byte*)&a.NetnsAttachType - b, Is.EqualTo(20));
@@ -31,6 +32,7 @@ public sealed class BpfLinkInfoLayoutTests
         Assert.That((byte*)&a.PerfEventNameLen - b, Is.EqualTo(32));
         Assert.That((byte*)&a.PerfEventOffset - b, Is.EqualTo(36));
         Assert.That((byte*)&a.PerfEventCookie - b, Is.EqualTo(40));
+        Assert.That((byte*)&a.PerfEventUprobeRefCtrOffset - b, Is.EqualTo(48));
         Assert.That((byte*)&a.PerfEventKprobeMissed - b, Is.EqualTo(48));
         Assert.That((byte*)&a.PerfEventKprobeCookie - b, Is.EqualTo(56));
         Assert.That((byte*)&a.DeviceAttachType - b, Is.EqualTo(20));

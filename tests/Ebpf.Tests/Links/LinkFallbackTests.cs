@@ -39,6 +39,52 @@ public sealed class LinkFallbackTests
     }
 
     [Test]
+    public void RawTracepointCookieOnOldKernelIsNotSupported()
+    {
+        var sys = new Mock<IBpfSyscalls>(MockBehavior.Strict);
+        sys.Setup(s => s.ProgLoad(ref It.Ref<ProgLoadAttr>.IsAny)).Returns(() => new BpfFileDescriptor(66, ownsHandle: false));
+        var cookies = new List<ulong>();
+        sys.Setup(s => s.RawTracepointOpen(in It.Ref<RawTracepointOpenAttr>.IsAny))
+            .Returns(new RawTracepointOpenReturn((in RawTracepointOpenAttr a) =>
+            {
+                cookies.Add(a.Cookie);
+                throw new EbpfException(BpfCommand.RawTracepointOpen, Errno.EINVAL);
+            }));
+
+        var e = Assert.Throws<EbpfNotSupportedException>(() => RawTracepointLink.Attach(Program, "sys_enter", cookie: 7, syscalls: sys.Object))!;
+        Assert.That(e.MinimumKernelVersion, Is.EqualTo("6.10"));
+        Assert.That(cookies, Is.EqualTo(new ulong[] { 7, 1 }), "the attach, then the feature probe");
+    }
+
+    [TestCase("config:32-63\n", 32)]
+    [TestCase("config:0", 0)]
+    [TestCase("config1:0-63", null)]
+    [TestCase("config:x", null)]
+    [TestCase("config:64", null)]
+    public void ProbePmuFormatGivesTheFirstConfigBit(string format, int? bit) => Assert.That(ProbePmu.ParseFirstConfigBit(format), Is.EqualTo(bit));
+
+    [Test]
+    public void UprobeReferenceCounterGoesAboveItsShiftAndNeedsThePmuFormat()
+    {
+        var sys = new Mock<IBpfSyscalls>(MockBehavior.Strict);
+        PerfEventAttr seen = default;
+        sys.Setup(s => s.PerfEventOpen(in It.Ref<PerfEventAttr>.IsAny, It.IsAny<int>(), It.IsAny<int>(), It.IsAny<int>(), It.IsAny<ulong>()))
+            .Returns(new PerfEventOpenReturn((in PerfEventAttr a, int _, int _, int _, ulong _) =>
+            {
+                seen = a;
+                throw new EbpfException("perf_event_open", Errno.EACCES);
+            }));
+        var pmu = new ProbePmu("uprobe", 7, 0) { RefCtrOffsetShift = 32 };
+        Assert.Throws<EbpfException>(() => UprobeLink.AttachCore(Program, "/bin/true", 0x1000, retprobe: true, pid: -1, cookie: 0, sys.Object, pmu, 0x4010));
+        Assert.That((seen.Type, seen.Config, seen.Config2), Is.EqualTo((7u, (0x4010UL << 32) | 1, 0x1000UL)));
+
+        var old = new ProbePmu("uprobe", 7, 0);
+        var e = Assert.Throws<EbpfNotSupportedException>(() => UprobeLink.AttachCore(Program, "/bin/true", 0x1000, false, -1, 0, sys.Object, old, 0x4010))!;
+        Assert.That(e.MinimumKernelVersion, Is.EqualTo("4.20"));
+        Assert.Throws<ArgumentOutOfRangeException>(() => UprobeLink.AttachCore(Program, "/bin/true", 0x1000, false, -1, 0, sys.Object, pmu, 1UL << 32));
+    }
+
+    [Test]
     public void FreplacePassesTargetProgramAndFunction()
     {
         var sys = new Mock<IBpfSyscalls>(MockBehavior.Strict);
@@ -95,6 +141,8 @@ public sealed class LinkFallbackTests
     private delegate BpfFileDescriptor LinkCreateReturn(in LinkCreateAttr attr);
 
     private delegate BpfFileDescriptor RawTracepointOpenReturn(in RawTracepointOpenAttr attr);
+
+    private delegate BpfFileDescriptor PerfEventOpenReturn(in PerfEventAttr attr, int pid, int cpu, int group, ulong flags);
 
     private delegate void ProgAttachCallback(in ProgAttachAttr attr);
 }

@@ -38,6 +38,43 @@ public sealed class TracingLinkTests
     }
 
     [Test]
+    public void RawTracepointCookieReachesTheProgramAndLinkInfo()
+    {
+        const ulong Cookie = 0xC0FFEE_0000_1234;
+        if (!Features.IsSupported(Features.Default.HaveRawTracepointCookie))
+        {
+            using var plain = _loader.Load(BpfProgramType.RawTracepoint);
+            Assert.That(() => RawTracepointLink.Attach(plain, "sys_enter", Cookie), Throws.InstanceOf<EbpfNotSupportedException>());
+            Assert.Ignore("raw tracepoint BPF cookie: the kernel is older than 6.10 (feature probe)");
+        }
+
+        // Stores bpf_get_attach_cookie(ctx) in the counter instead of counting.
+        Instructions code =
+        [
+            AsmOps.Call(Helper.GetAttachCookie),
+            AsmOps.Mov.Reg(Register.R7, Register.R0),
+            AsmOps.StoreImm(Register.R10, -4, 0, AccessSize.Word),
+            AsmOps.LoadMapPtr(Register.R1, _loader.Counter.DangerousGetFd()),
+            AsmOps.Mov.Reg(Register.R2, Register.R10),
+            AsmOps.Add.Imm(Register.R2, -4),
+            AsmOps.Call(Helper.MapLookupElem),
+            AsmOps.JEq.Imm(Register.R0, 0, "out"),
+            AsmOps.StoreMem(Register.R0, 0, Register.R7, AccessSize.DWord),
+            AsmOps.Mov.Imm(Register.R0, 0).WithSymbol("out"),
+            AsmOps.Exit(),
+        ];
+        using var program = TestProgramLoader.LoadCode(BpfProgramType.RawTracepoint, code, name: "cookie");
+        using var link = RawTracepointLink.Attach(program, "sys_enter", Cookie);
+        Assert.That(_loader.WaitAbove(0, () => LinkTestNative.GetPid()), Is.EqualTo(Cookie));
+        var info = link.Info();
+        Assert.That(info.Name, Is.EqualTo("sys_enter"));
+        if (Environment.OSVersion.Version >= new Version(6, 17))
+        {
+            Assert.That(info.Cookie, Is.EqualTo(Cookie), "bpf_link_info.raw_tracepoint.cookie (Linux 6.17+)");
+        }
+    }
+
+    [Test]
     public void TpBtfFires()
     {
         uint btfId = VmlinuxId("btf_trace_sys_enter", BtfKind.Typedef);

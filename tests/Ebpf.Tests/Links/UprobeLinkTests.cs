@@ -7,12 +7,17 @@ namespace Ebpf.Tests.Links;
 [Category("Link")]
 public sealed class UprobeLinkTests
 {
+    // ebpf_semaphore is a USDT-style semaphore: initialised data in .probes (file-backed, unlike .bss), which the
+    // kernel raises while a uprobe with that reference counter is attached; main prints it and how many calls saw it set.
     private const string Source = """
+        #include <stdio.h>
         #include <stdlib.h>
+        volatile unsigned short ebpf_semaphore __attribute__((section(".probes"))) = 0;
         __attribute__((noinline)) int ebpf_probe_target(int x) { __asm__ volatile(""); return x + 1; }
         int main(int argc, char **argv) {
-            int n = argc > 1 ? atoi(argv[1]) : 1, s = 0;
-            for (int i = 0; i < n; i++) s += ebpf_probe_target(i);
+            int n = argc > 1 ? atoi(argv[1]) : 1, s = 0, active = 0;
+            for (int i = 0; i < n; i++) { if (ebpf_semaphore) active++; s += ebpf_probe_target(i); }
+            printf("%d %d\n", ebpf_semaphore, active);
             return s < 0;
         }
         """;
@@ -105,6 +110,48 @@ public sealed class UprobeLinkTests
         Assert.That(info.Type, Is.EqualTo(BpfLinkType.UprobeMulti));
         Assert.That(info.Count, Is.EqualTo(2u));
         Assert.That(info.Name, Is.EqualTo(_binary));
+    }
+
+    [Test]
+    public void ReferenceCounterIsRaisedWhileAttached()
+    {
+        ulong semaphore = UprobeSymbols.VariableOffset(_binary, "ebpf_semaphore");
+        Assert.That(() => UprobeSymbols.VariableOffset(_binary, "ebpf_probe_target"), Throws.ArgumentException, "a function is no variable");
+        Assert.That(ExternalTool.Run(_binary, "4").Trim(), Is.EqualTo("0 0"));
+        using var program = _loader.Load(BpfProgramType.Kprobe);
+        using (var link = UprobeLink.Attach(program, _binary, "ebpf_probe_target", referenceCounterOffset: semaphore))
+        {
+            Assert.That(ExternalTool.Run(_binary, "4").Trim(), Is.EqualTo("1 4"), "the kernel raised the semaphore in the new process");
+            Assert.That(_loader.Count, Is.EqualTo(4UL));
+            if (Environment.OSVersion.Version >= new Version(6, 13))
+            {
+                Assert.That(link.Info().ReferenceCounterOffset, Is.EqualTo(semaphore), "bpf_link_info uprobe.ref_ctr_offset (Linux 6.13+)");
+            }
+        }
+
+        Assert.That(ExternalTool.Run(_binary, "4").Trim(), Is.EqualTo("0 0"), "detached: the semaphore stays down");
+    }
+
+    [Test]
+    public void ReferenceCounterThroughTracefs()
+    {
+        if (!File.Exists(Path.Combine(Tracefs.GetPath(), "uprobe_events")))
+        {
+            Assert.Ignore("uprobe_events: this kernel has no tracefs uprobe events");
+        }
+
+        using var program = _loader.Load(BpfProgramType.Kprobe);
+        ulong offset = UprobeSymbols.Offset(_binary, "ebpf_probe_target");
+        ulong semaphore = UprobeSymbols.VariableOffset(_binary, "ebpf_semaphore");
+        using (var link = UprobeLink.AttachCore(program, _binary, offset, retprobe: false, pid: -1, cookie: 0, TestProgramLoader.Sys, pmu: null,
+            referenceCounterOffset: semaphore))
+        {
+            string events = File.ReadAllText(Path.Combine(Tracefs.GetPath(), "uprobe_events"));
+            Assert.That(events, Does.Contain($"(0x{semaphore:x})"));
+            Assert.That(ExternalTool.Run(_binary, "3").Trim(), Is.EqualTo("1 3"));
+        }
+
+        Assert.That(ExternalTool.Run(_binary, "3").Trim(), Is.EqualTo("0 0"));
     }
 
     [Test]

@@ -268,4 +268,43 @@ public sealed class RingBufferReaderKernelTests
         reader.Dispose();
         Assert.Throws<ObjectDisposedException>(() => reader.TryRead(out _));
     }
+
+    [Test]
+    public void StructHandlersAndEnumerationReadWrappingRecordsInPlace()
+    {
+        const int RingSize = 16 * 1024;
+        using var producer = new RingBufferProducer(Sys, RingSize);
+        using var reader = new RingBufferReader(producer.Ring);
+        ulong sequence = 0;
+        for (int round = 0; round < 30; round++)
+        {
+            int size = 900 + (round * 131 % 3000);
+            Assert.That(producer.Output(size, repeat: 3), Is.EqualTo(2u));
+            if (round % 2 == 0)
+            {
+                var check = new SequenceCheck { Next = sequence, Size = size };
+                Assert.That(reader.Consume(ref check), Is.EqualTo(3));
+                sequence = check.Next;
+            }
+            else
+            {
+                foreach (var data in reader.EnumerateRecords())
+                {
+                    RingBufferProducer.CheckRecord(data, sequence++, size);
+                }
+            }
+
+            Assert.That(reader.AvailableBytes, Is.Zero);
+        }
+
+        Assert.That(sequence, Is.EqualTo(90));
+    }
+
+    private struct SequenceCheck : IRingBufferRecordHandler
+    {
+        public ulong Next;
+        public int Size;
+
+        public void Handle(ReadOnlySpan<byte> data) => RingBufferProducer.CheckRecord(data, Next++, Size);
+    }
 }

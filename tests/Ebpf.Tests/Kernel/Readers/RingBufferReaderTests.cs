@@ -122,6 +122,139 @@ public sealed unsafe class RingBufferReaderTests
         Assert.That(reader.Consume(data => Assert.That(data.Length, Is.EqualTo(16)), maxRecords: 5), Is.EqualTo(1));
     }
 
+    [Test]
+    public void StructHandlerConsumeSkipsDiscardedStopsAtBusyAndKeepsState()
+    {
+        using var reader = NewReader();
+        long position = Write(0, 8, busy: false, discard: false);
+        position = Write(position, 9, busy: false, discard: true);
+        position = Write(position, 10, busy: false, discard: false);
+        long busyAt = position;
+        position = Write(position, 11, busy: true, discard: false);
+        Publish(position);
+        var handler = default(LengthSum);
+        Assert.That(reader.Consume(ref handler), Is.EqualTo(2));
+        Assert.That(handler.Total, Is.EqualTo(18));
+        Assert.That(*(long*)consumer, Is.EqualTo(busyAt));
+    }
+
+    [Test]
+    public void StructHandlerConsumeStopsAtMaxRecordsAndReportsImpossibleLengths()
+    {
+        using var reader = NewReader();
+        long position = Write(0, 8, busy: false, discard: false);
+        position = Write(position, 8, busy: false, discard: false);
+        long badAt = position;
+        *(uint*)(Data + position) = RingSize;
+        Publish(position + 64);
+        var handler = default(LengthSum);
+        Assert.That(reader.Consume(ref handler, maxRecords: 1), Is.EqualTo(1));
+        Assert.That(*(long*)consumer, Is.EqualTo(16));
+        Assert.Throws<EbpfException>(() => reader.Consume(ref handler));
+        Assert.That(handler.Total, Is.EqualTo(16));
+        Assert.That(*(long*)consumer, Is.EqualTo(badAt));
+    }
+
+    [Test]
+    public void ConsumeWithoutRecordsReturnsZeroAndNonPositiveMaxReadsNothing()
+    {
+        using var reader = NewReader();
+        Assert.That(reader.Consume(_ => Assert.Fail("no record")), Is.Zero);
+        Publish(Write(0, 8, busy: false, discard: false));
+        Assert.That(reader.Consume(_ => Assert.Fail("no record"), maxRecords: 0), Is.Zero);
+        Assert.That(*(long*)consumer, Is.Zero);
+    }
+
+    [Test]
+    public void EnumerateRecordsWalksInPlaceAndConsumesAsItMoves()
+    {
+        using var reader = NewReader();
+        long position = Write(0, 8, busy: false, discard: false);
+        position = Write(position, 9, busy: false, discard: true);
+        long third = position;
+        position = Write(position, 10, busy: false, discard: false);
+        long busyAt = position;
+        position = Write(position, 11, busy: true, discard: false);
+        Publish(position);
+        var lengths = new List<int>();
+        foreach (var data in reader.EnumerateRecords())
+        {
+            lengths.Add(data.Length);
+            Assert.That(data.ToArray(), Is.All.EqualTo(data.Length));
+            Assert.That(*(long*)consumer, Is.EqualTo(lengths.Count == 1 ? 0 : third), "a record is consumed only once the loop moves past it");
+        }
+
+        Assert.That(lengths, Is.EqualTo(new[] { 8, 10 }));
+        Assert.That(*(long*)consumer, Is.EqualTo(busyAt));
+    }
+
+    [Test]
+    public void EnumerateRecordsConsumesTheRecordItBrokeOrThrewOn()
+    {
+        using var reader = NewReader();
+        long position = Write(0, 8, busy: false, discard: false);
+        position = Write(position, 16, busy: false, discard: false);
+        position = Write(position, 24, busy: false, discard: false);
+        Publish(position);
+        foreach (var data in reader.EnumerateRecords())
+        {
+            Assert.That(data.Length, Is.EqualTo(8));
+            break;
+        }
+
+        Assert.That(*(long*)consumer, Is.EqualTo(16));
+        Assert.Throws<InvalidOperationException>(() =>
+        {
+            foreach (var data in reader.EnumerateRecords())
+            {
+                throw new InvalidOperationException($"{data.Length}");
+            }
+        });
+        Assert.That(*(long*)consumer, Is.EqualTo(40));
+        Assert.That(reader.TryRead(out var last), Is.True);
+        Assert.That(last.Length, Is.EqualTo(24));
+    }
+
+    [Test]
+    public void EnumerateRecordsStopsWhenTheReaderIsDisposedInTheLoop()
+    {
+        var reader = NewReader();
+        long position = Write(0, 8, busy: false, discard: false);
+        Publish(Write(position, 8, busy: false, discard: false));
+        int seen = 0;
+        foreach (var data in reader.EnumerateRecords())
+        {
+            seen++;
+            reader.Dispose();
+        }
+
+        Assert.That(seen, Is.EqualTo(1));
+        Assert.That(*(long*)consumer, Is.Zero, "nothing is written to the ring after Dispose");
+        Assert.Throws<ObjectDisposedException>(() => reader.EnumerateRecords());
+    }
+
+    [Test]
+    public void LeasesConsumeOnDisposeOnceAndSkipDiscarded()
+    {
+        using var reader = NewReader();
+        long position = Write(0, 8, busy: false, discard: true);
+        long second = position;
+        position = Write(position, 12, busy: false, discard: false);
+        Publish(position);
+        Assert.That(reader.TryAcquire(out var lease), Is.True);
+        Assert.That(lease.Data.Length, Is.EqualTo(12));
+        Assert.That(*(long*)consumer, Is.EqualTo(second), "the discarded record is consumed, the leased one not yet");
+        Assert.That(reader.TryAcquire(out var again), Is.True, "until disposed the same record is acquired again");
+        Assert.That(again.Data.Length, Is.EqualTo(12));
+        lease.Dispose();
+        Assert.That(*(long*)consumer, Is.EqualTo(position));
+        *(long*)consumer = 0;
+        again.Dispose();
+        Assert.That(*(long*)consumer, Is.EqualTo(position));
+        lease.Dispose();
+        Assert.That(reader.TryAcquire(out _), Is.False);
+    }
+
     /// <summary>Writes a record of <paramref name="length"/> bytes valued <paramref name="length"/> at <paramref name="position"/> in both mappings; returns the next position.</summary>
     private long Write(long position, int length, bool busy, bool discard)
     {
@@ -140,6 +273,13 @@ public sealed unsafe class RingBufferReaderTests
     }
 
     private void Publish(long position) => *(long*)producer = position;
+
+    private struct LengthSum : IRingBufferRecordHandler
+    {
+        public long Total;
+
+        public void Handle(ReadOnlySpan<byte> data) => Total += data.Length;
+    }
 
     private RingBufferReader NewReader()
     {

@@ -1,0 +1,54 @@
+using Ebpf.Asm;
+using Ebpf.Kernel.Interop;
+
+namespace Ebpf.Kernel;
+
+/// <summary>Attach probes of <see cref="Features"/>: options of the attach commands that older kernels refuse.</summary>
+public sealed unsafe partial class Features
+{
+    /// <summary>The raw tracepoint the cookie probe attaches to for a moment (present wherever syscalls are traced).</summary>
+    private const string CookieProbeTracepoint = "sys_enter";
+
+    /// <summary>
+    /// Checks that <c>BPF_RAW_TRACEPOINT_OPEN</c> takes a BPF cookie (Linux 6.10), by attaching an empty raw tracepoint
+    /// program to <c>sys_enter</c> with cookie 1 and closing it again.
+    /// </summary>
+    /// <exception cref="EbpfNotSupportedException">The kernel lacks raw tracepoint programs or their cookie.</exception>
+    public void HaveRawTracepointCookie()
+    {
+        HaveProgramType(BpfProgramType.RawTracepoint);
+        Check(new ProbeKey("raw_tp_cookie", 0), static self => self.ProbeRawTracepointCookie(), this);
+    }
+
+    private EbpfNotSupportedException? ProbeRawTracepointCookie()
+    {
+        var order = BitConverter.IsLittleEndian ? ByteOrder.LittleEndian : ByteOrder.BigEndian;
+        var code = new byte[2 * Instruction.SlotSize];
+        new Instruction(OpCode.Alu(InstructionClass.Alu64, AluOp.Mov, OperandSource.Constant), Register.R0, Register.R0, 0, 0).Encode(code, order);
+        new Instruction(OpCode.Jump(InstructionClass.Jmp, JumpOp.Exit, OperandSource.Constant), Register.R0, Register.R0, 0, 0)
+            .Encode(code.AsSpan(Instruction.SlotSize), order);
+        fixed (byte* insns = code)
+        fixed (byte* license = "GPL\0"u8)
+        fixed (byte* name = "sys_enter\0"u8)
+        {
+            var load = new ProgLoadAttr
+            {
+                ProgType = BpfProgramType.RawTracepoint,
+                InsnCnt = 2,
+                Insns = (ulong)insns,
+                License = (ulong)license,
+            };
+            using var program = _syscalls.ProgLoad(ref load);
+            try
+            {
+                using var link = _syscalls.RawTracepointOpen(new RawTracepointOpenAttr { Name = (ulong)name, ProgFd = (uint)program.DangerousGetFd(), Cookie = 1 });
+                return null;
+            }
+            catch (EbpfException e) when (e.Errno == Errno.EINVAL)
+            {
+                // Kernels before 6.10 refuse a non-zero byte after prog_fd.
+                return new EbpfNotSupportedException($"BPF cookie on raw tracepoints (BPF_RAW_TRACEPOINT_OPEN, {CookieProbeTracepoint})", "6.10", e.Errno, e);
+            }
+        }
+    }
+}
