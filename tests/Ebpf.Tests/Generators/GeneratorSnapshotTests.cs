@@ -44,6 +44,19 @@ public class GeneratorSnapshotTests
         Assert.That(compilation.GetTypeByMetadataName("TypedObjects+TypedValue"), Is.Not.Null, "default class name from the file name");
     }
 
+    private static IEnumerable<string> LittleEndianObjects() =>
+        TestPrograms.All.Where(p => p.EndsWith(".bpfel.o", StringComparison.Ordinal));
+
+    [TestCaseSource(nameof(LittleEndianObjects))]
+    public void EveryTestObjectGivesAClassThatCompilesWithoutWarnings(string path)
+    {
+        var (result, compilation) = Run(path, new Dictionary<string, string>());
+        Assert.That(result.Results.Single().Exception, Is.Null);
+        Assert.That(result.Diagnostics, Is.Empty);
+        var problems = compilation.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).Select(d => d.ToString()).ToList();
+        Assert.That(problems, Is.Empty);
+    }
+
     [Test]
     public void ABrokenObjectIsADiagnosticNotACrash()
     {
