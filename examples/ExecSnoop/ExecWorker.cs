@@ -1,6 +1,7 @@
+using System.Runtime.InteropServices;
+using System.Text;
 using Ebpf.Kernel;
 using Ebpf.Links;
-using Ebpf.Specs;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -11,17 +12,17 @@ internal sealed partial class ExecWorker(IBpfSyscalls syscalls, ILogger<ExecWork
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        string objectPath = Path.Combine(AppContext.BaseDirectory, "bpf", BitConverter.IsLittleEndian ? "execsnoop.bpfel.o" : "execsnoop.bpfeb.o");
-        using var collection = Collection.Load(CollectionSpec.Load(objectPath), syscalls: syscalls);
-        using var link = TracepointLink.Attach(collection.Programs["trace_execve"].FileDescriptor, "syscalls", "sys_enter_execve", syscalls: syscalls);
-        using var events = new RingBufferReader(collection.Maps["events"], syscalls);
+        // ExecsnoopObjects is generated from execsnoop.bpf.c at build time (<BpfProgram> in ExecSnoop.csproj).
+        using var objects = ExecsnoopObjects.Load(syscalls: syscalls);
+        using var link = TracepointLink.Attach(objects.TraceExecve.FileDescriptor, "syscalls", "sys_enter_execve", syscalls: syscalls);
+        using var events = new RingBufferReader(objects.Events, syscalls);
         LogStarted(logger);
         try
         {
             await foreach (var record in events.ReadAllAsync(stoppingToken))
             {
-                var exec = ExecEvent.Read(record.Data.Span);
-                LogExec(logger, exec.Pid, exec.ParentPid, exec.Command, exec.FileName);
+                var exec = MemoryMarshal.Read<ExecsnoopObjects.ExecEvent>(record.Data.Span);
+                LogExec(logger, exec.Pid, exec.Ppid, CString(exec.Comm), CString(exec.Filename));
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -29,6 +30,12 @@ internal sealed partial class ExecWorker(IBpfSyscalls syscalls, ILogger<ExecWork
         }
 
         LogStopped(logger);
+    }
+
+    private static string CString(ReadOnlySpan<byte> bytes)
+    {
+        int end = bytes.IndexOf((byte)0);
+        return Encoding.UTF8.GetString(end < 0 ? bytes : bytes[..end]);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Tracing execve: attached to syscalls/sys_enter_execve")]

@@ -26,6 +26,10 @@ struct exec_event {
 	char filename[256];
 };
 
+// Keeps struct exec_event in the BTF (clang writes types only for globals, maps and function signatures), so
+// the build generates ExecsnoopObjects.ExecEvent from it.
+struct exec_event *unused_exec_event __attribute__((unused));
+
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 256 * 1024);

@@ -13,6 +13,7 @@ public static class LayerRules
         ["Ebpf.Kernel"] = ["Ebpf.Asm", "Ebpf.Elf", "Ebpf.Btf", "Ebpf.Specs"],
         ["Ebpf.Links"] = ["Ebpf.Asm", "Ebpf.Elf", "Ebpf.Btf", "Ebpf.Specs", "Ebpf.Kernel"],
         ["Ebpf.Hosting"] = ["Ebpf.Asm", "Ebpf.Elf", "Ebpf.Btf", "Ebpf.Specs", "Ebpf.Kernel", "Ebpf.Links"],
+        ["Ebpf.Generators"] = ["Ebpf.Asm", "Ebpf.Elf", "Ebpf.Btf", "Ebpf.Specs"],
     };
 
     /// <summary>Every edge of <paramref name="graph"/> (project -> referenced projects) that breaks the table.</summary>

@@ -1,0 +1,152 @@
+using System.Collections.Immutable;
+using Ebpf.Generators;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Text;
+
+namespace Ebpf.Tests.Generators;
+
+/// <summary>
+/// Runs the generator over tests/bpf/typed.bpf.c and compares its output with Snapshots/TypedObjects.g.cs.txt.
+/// After an intended change, run the tests with EBPF_UPDATE_SNAPSHOTS=1 to rewrite the snapshot, and review its diff.
+/// </summary>
+public class GeneratorSnapshotTests
+{
+    private static string SnapshotPath => Path.Combine(TestPrograms.RepoRoot, "tests", "Ebpf.Tests", "Generators", "Snapshots", "TypedObjects.g.cs.txt");
+
+    [Test]
+    public void TheTypedObjectMatchesItsSnapshot()
+    {
+        var (result, _) = Run(TestPrograms.Path("typed"), new Dictionary<string, string>
+        {
+            ["EbpfClassName"] = "TypedObjects",
+            ["EbpfNamespace"] = "Ebpf.Tests.Generators",
+            ["EbpfTypes"] = "typed_event",
+        });
+        Assert.That(result.Diagnostics, Is.Empty);
+        string source = result.Results.Single().GeneratedSources.Single().SourceText.ToString().ReplaceLineEndings("\n");
+        if (Environment.GetEnvironmentVariable("EBPF_UPDATE_SNAPSHOTS") == "1")
+        {
+            File.WriteAllText(SnapshotPath, source);
+        }
+
+        string expected = File.ReadAllText(SnapshotPath).ReplaceLineEndings("\n");
+        Assert.That(FirstDifference(expected, source), Is.Null, "generated source differs from " + SnapshotPath + " (EBPF_UPDATE_SNAPSHOTS=1 rewrites it)");
+    }
+
+    [Test]
+    public void TheGeneratedSourceCompilesWithoutWarnings()
+    {
+        var (_, compilation) = Run(TestPrograms.Path("typed"), new Dictionary<string, string> { ["EbpfTypes"] = "typed_event" });
+        var problems = compilation.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).Select(d => d.ToString()).ToList();
+        Assert.That(problems, Is.Empty);
+        Assert.That(compilation.GetTypeByMetadataName("TypedObjects+TypedValue"), Is.Not.Null, "default class name from the file name");
+    }
+
+    private static IEnumerable<string> LittleEndianObjects() =>
+        TestPrograms.All.Where(p => p.EndsWith(".bpfel.o", StringComparison.Ordinal));
+
+    [TestCaseSource(nameof(LittleEndianObjects))]
+    public void EveryTestObjectGivesAClassThatCompilesWithoutWarnings(string path)
+    {
+        var (result, compilation) = Run(path, new Dictionary<string, string>());
+        Assert.That(result.Results.Single().Exception, Is.Null);
+        Assert.That(result.Diagnostics, Is.Empty);
+        var problems = compilation.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).Select(d => d.ToString()).ToList();
+        Assert.That(problems, Is.Empty);
+    }
+
+    [Test]
+    public void ABrokenObjectIsADiagnosticNotACrash()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"broken-{Guid.NewGuid():N}.bpfel.o");
+        File.WriteAllBytes(path, [0x7f, (byte)'E', (byte)'L', (byte)'F', 1, 2, 3]);
+        try
+        {
+            var (result, _) = Run(path, new Dictionary<string, string>());
+            var diagnostic = result.Diagnostics.Single();
+            Assert.That(diagnostic.Id, Is.EqualTo("EBPF001"));
+            Assert.That(diagnostic.GetMessage(), Does.StartWith("cannot read " + Path.GetFileName(path) + ": "));
+            Assert.That(result.Results.Single().Exception, Is.Null);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Test]
+    public void AnUnknownTypeNameIsAWarning()
+    {
+        var (result, _) = Run(TestPrograms.Path("typed"), new Dictionary<string, string> { ["EbpfTypes"] = "no_such_type" });
+        Assert.That(result.Diagnostics.Select(d => d.Id), Is.EqualTo(new[] { "EBPF002" }));
+        Assert.That(result.Diagnostics[0].GetMessage(), Does.Contain("no_such_type"));
+    }
+
+    [Test]
+    public void AProjectWithoutEbpfKernelGetsNoClass()
+    {
+        var (result, _) = Run(TestPrograms.Path("typed"), new Dictionary<string, string>(), withKernel: false);
+        Assert.That(result.Results.Single().GeneratedSources, Is.Empty);
+    }
+
+    private static (GeneratorDriverRunResult Result, Compilation Compilation) Run(string objectPath, Dictionary<string, string> metadata, bool withKernel = true)
+    {
+        var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
+            .Where(p => withKernel || !Path.GetFileName(p).StartsWith("Ebpf.Kernel", StringComparison.Ordinal))
+            .Select(p => MetadataReference.CreateFromFile(p));
+        var compilation = CSharpCompilation.Create(
+            "Consumer",
+            [CSharpSyntaxTree.ParseText("namespace Consumer { internal static class Empty { } }")],
+            references,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+        var options = new Dictionary<string, string>(metadata) { ["EbpfObject"] = "true" };
+        GeneratorDriver driver = CSharpGeneratorDriver.Create(
+            [new BpfObjectGenerator().AsSourceGenerator()],
+            [new ObjectFile(objectPath)],
+            optionsProvider: new Options(options));
+        driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out var output, out _);
+        return (driver.GetRunResult(), output);
+    }
+
+    private static string? FirstDifference(string expected, string actual)
+    {
+        var want = expected.Split('\n');
+        var got = actual.Split('\n');
+        for (int i = 0; i < Math.Max(want.Length, got.Length); i++)
+        {
+            string w = i < want.Length ? want[i] : "<end of file>";
+            string g = i < got.Length ? got[i] : "<end of file>";
+            if (w != g)
+            {
+                return $"line {i + 1}:\n  snapshot:  {w}\n  generated: {g}";
+            }
+        }
+
+        return null;
+    }
+
+    private sealed class ObjectFile(string path) : AdditionalText
+    {
+        public override string Path { get; } = path;
+
+        public override SourceText? GetText(CancellationToken cancellationToken = default) => null;
+    }
+
+    private sealed class Options(Dictionary<string, string> metadata) : AnalyzerConfigOptionsProvider
+    {
+        public override AnalyzerConfigOptions GlobalOptions { get; } = new Values([]);
+
+        public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => new Values([]);
+
+        public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) =>
+            new Values(metadata.ToDictionary(kv => "build_metadata.AdditionalFiles." + kv.Key, kv => kv.Value));
+    }
+
+    private sealed class Values(Dictionary<string, string> values) : AnalyzerConfigOptions
+    {
+        public override bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? value) =>
+            values.TryGetValue(key, out value);
+    }
+}

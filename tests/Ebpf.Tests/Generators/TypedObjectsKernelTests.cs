@@ -1,0 +1,77 @@
+using System.Runtime.InteropServices;
+using Ebpf.Links;
+
+namespace Ebpf.Tests.Generators;
+
+/// <summary>The generated TypedObjects class (tests/bpf/typed.bpf.c) against the real kernel.</summary>
+[Category("Kernel")]
+[Category("Link")]
+[NonParallelizable]
+public class TypedObjectsKernelTests
+{
+    [Test]
+    public void AGeneratedStructRoundTripsThroughARealMap()
+    {
+        using var objects = TypedObjects.Load();
+        var key = new TypedObjects.TypedKey { Id = 9, Color = TypedObjects.Color.ColorBlue };
+        key.Tag[0] = (byte)'a';
+        key.Tag[2] = (byte)'z';
+        var value = new TypedObjects.TypedValue
+        {
+            Origin = new TypedObjects.Point { X = -1, Y = 2 },
+            Low = 1,
+            High = 2,
+            Mood = TypedObjects.Mood.MoodHappy,
+            Pointer = 0xdead_beef_0000_0001,
+            Ok = true,
+        };
+        value.Corners[1].Y = 77;
+        value.Grid[1][2] = 42;
+        value.Raw.AsU32 = 7;
+        value.Flag = 1;
+        value.Level = 6;
+        value.Delta = -9;
+        value.Wide = 12345;
+
+        objects.Values.Update(key, value);
+        var back = objects.Values.Lookup<TypedObjects.TypedKey, TypedObjects.TypedValue>(key);
+
+        Assert.That(Bytes(ref back), Is.EqualTo(Bytes(ref value)));
+        Assert.That((back.Delta, back.Level, back.Wide, back.Grid[1][2], back.Corners[1].Y), Is.EqualTo((-9, 6u, 12345u, 42ul, 77)));
+    }
+
+    [Test]
+    public void VariablesSetBeforeLoadReachTheProgram()
+    {
+        var spec = TypedObjects.LoadSpec();
+        var variables = new TypedObjects.Variables(spec);
+        Assert.That((variables.Limit, variables.Home.X, variables.Home.Y, variables.Seen), Is.EqualTo((7u, 1, 2, 3ul)));
+        variables.Limit = 11;
+        variables.Home = new TypedObjects.Point { X = 5, Y = 6 };
+
+        using var objects = TypedObjects.Load(spec);
+        var key = new TypedObjects.TypedKey { Id = 11, Color = TypedObjects.Color.ColorGreen };
+        var value = new TypedObjects.TypedValue { Origin = new TypedObjects.Point { X = 100 }, Delta = -3 };
+        objects.Values.Update(key, value);
+        using (RawTracepointLink.Attach(objects.RecordTyped.FileDescriptor, "sys_enter"))
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (objects.Values.Lookup<TypedObjects.TypedKey, TypedObjects.TypedValue>(key).Origin.X == 100 && DateTime.UtcNow < deadline)
+            {
+                _ = File.Exists("/nonexistent"); // a syscall
+            }
+        }
+
+        int x = objects.Values.Lookup<TypedObjects.TypedKey, TypedObjects.TypedValue>(key).Origin.X;
+        Assert.That(x, Is.GreaterThanOrEqualTo(105), "the program added home.x (5) with limit 11 as its key");
+        Assert.That((x - 100) % 5, Is.Zero);
+
+        var bss = new byte[objects.Bss.ValueSize];
+        objects.Bss.Lookup(BitConverter.GetBytes(0u), bss);
+        var lastDelta = spec.Variables["last_delta"];
+        Assert.That(BitConverter.ToInt16(bss, lastDelta.Offset), Is.EqualTo(-3), "the C program read the bitfield the C# setter wrote");
+    }
+
+    private static byte[] Bytes(ref TypedObjects.TypedValue value) =>
+        MemoryMarshal.AsBytes(new Span<TypedObjects.TypedValue>(ref value)).ToArray();
+}
