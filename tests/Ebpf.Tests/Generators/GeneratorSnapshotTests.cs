@@ -58,6 +58,16 @@ public class GeneratorSnapshotTests
     }
 
     [Test]
+    public void WithoutEmbeddingTheSpecIsReadFromBpfBesideTheApplication()
+    {
+        var (result, compilation) = Run(TestPrograms.Path("typed"), new Dictionary<string, string> { ["EbpfEmbed"] = "false" });
+        string source = result.Results.Single().GeneratedSources.Single().SourceText.ToString();
+        Assert.That(source, Does.Contain("Load(global::System.IO.Path.Combine(global::System.AppContext.BaseDirectory, \"bpf\""));
+        Assert.That(source, Does.Not.Contain("GetManifestResourceStream"));
+        Assert.That(compilation.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning), Is.Empty);
+    }
+
+    [Test]
     public void ABrokenObjectIsADiagnosticNotACrash()
     {
         string path = Path.Combine(Path.GetTempPath(), $"broken-{Guid.NewGuid():N}.bpfel.o");
