@@ -159,9 +159,9 @@ internal sealed class BindingsWriter
         try
         {
             string type = _types.TypeName(variable.Type.Id, CSharpNames.PascalCase(variable.Name) + "Value");
-            return _spec.Types!.GetSize(variable.Type.Id) == variable.Size ? type : null;
+            return _spec.Types!.TryGetSize(variable.Type.Id, out long size) && size == variable.Size ? type : null;
         }
-        catch (NotSupportedException)
+        catch (Exception e) when (e is NotSupportedException or BtfFormatException)
         {
             return null;
         }
@@ -179,7 +179,7 @@ internal sealed class BindingsWriter
             string name = _types.TypeName(type.Id);
             return $" (<see cref=\"{name.Replace("global::", "", StringComparison.Ordinal)}\"/>)";
         }
-        catch (NotSupportedException)
+        catch (Exception e) when (e is NotSupportedException or BtfFormatException)
         {
             return string.Empty;
         }
@@ -206,7 +206,7 @@ internal sealed class BindingsWriter
             {
                 _types!.TypeName(found.Id);
             }
-            catch (NotSupportedException e)
+            catch (Exception e) when (e is NotSupportedException or BtfFormatException)
             {
                 _skipped.Add((name, e.Message));
             }

@@ -87,6 +87,34 @@ public class GeneratorSnapshotTests
     }
 
     [Test]
+    public void CorruptedObjectsAreDiagnosticsNeverGeneratorExceptions()
+    {
+        var original = File.ReadAllBytes(TestPrograms.Path("typed"));
+        var random = new Random(7);
+        string path = Path.Combine(Path.GetTempPath(), $"corrupt-{Guid.NewGuid():N}.bpfel.o");
+        try
+        {
+            for (int i = 0; i < 60; i++)
+            {
+                var bytes = (byte[])original.Clone();
+                for (int j = 0; j < 8; j++)
+                {
+                    bytes[random.Next(bytes.Length)] = (byte)random.Next(256);
+                }
+
+                File.WriteAllBytes(path, bytes);
+                var (result, _) = Run(path, new Dictionary<string, string> { ["EbpfTypes"] = "typed_event" });
+                Assert.That(result.Results.Single().Exception, Is.Null, $"mutation {i}");
+                Assert.That(result.Diagnostics.Select(d => d.Id), Is.SubsetOf(new[] { "EBPF001", "EBPF002", "EBPF003" }), $"mutation {i}");
+            }
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Test]
     public void AnUnknownTypeNameIsAWarning()
     {
         var (result, _) = Run(TestPrograms.Path("typed"), new Dictionary<string, string> { ["EbpfTypes"] = "no_such_type" });
