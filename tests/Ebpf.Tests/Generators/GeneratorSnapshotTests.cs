@@ -13,6 +13,9 @@ namespace Ebpf.Tests.Generators;
 /// </summary>
 public class GeneratorSnapshotTests
 {
+    private static readonly Lazy<PortableExecutableReference[]> AllReferences = new(() =>
+        ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator).Select(p => MetadataReference.CreateFromFile(p)).ToArray());
+
     private static string SnapshotPath => Path.Combine(TestPrograms.RepoRoot, "tests", "Ebpf.Tests", "Generators", "Snapshots", "TypedObjects.g.cs.txt");
 
     [Test]
@@ -131,9 +134,7 @@ public class GeneratorSnapshotTests
 
     private static (GeneratorDriverRunResult Result, Compilation Compilation) Run(string objectPath, Dictionary<string, string> metadata, bool withKernel = true)
     {
-        var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
-            .Where(p => withKernel || !Path.GetFileName(p).StartsWith("Ebpf.Kernel", StringComparison.Ordinal))
-            .Select(p => MetadataReference.CreateFromFile(p));
+        var references = withKernel ? AllReferences.Value : AllReferences.Value.Where(r => !Path.GetFileName(r.FilePath!).StartsWith("Ebpf.Kernel", StringComparison.Ordinal));
         var compilation = CSharpCompilation.Create(
             "Consumer",
             [CSharpSyntaxTree.ParseText("namespace Consumer { internal static class Empty { } }")],
