@@ -74,6 +74,18 @@ public class GeneratedLayoutTests
     }
 
     [Test]
+    public void BitfieldsReadWhatClangInitialized()
+    {
+        var spec = CollectionSpec.Load(TestPrograms.Path("typed"));
+        var flags = new TypedObjects.Variables(spec).InitialFlags;
+        Assert.That((flags.A, flags.B, flags.C, flags.D, flags.E), Is.EqualTo((5u, -3, 12345u, (ushort)9, (byte)200)));
+
+        var written = default(TypedObjects.Flags);
+        (written.A, written.B, written.C, written.D, written.E) = (5u, -3, 12345u, (ushort)9, (byte)200);
+        Assert.That(MemoryMarshal.AsBytes(new Span<TypedObjects.Flags>(ref written)).ToArray(), Is.EqualTo(spec.Variables["initial_flags"].Bytes.ToArray()));
+    }
+
+    [Test]
     public void EnumsHaveTheBtfSizeAndValues()
     {
         Assert.That(Enum.GetUnderlyingType(typeof(TypedObjects.Color)), Is.EqualTo(typeof(byte)));
