@@ -23,7 +23,7 @@ internal sealed class BindingsWriter
         _request = request;
         _spec = spec;
         _types = spec.Types is { } btf ? new CSharpStructWriter(btf) : null;
-        foreach (var reserved in new[] { request.ClassName, "Collection", "LoadSpec", "Load", "Dispose", "Variables", "LittleEndianResource", "BigEndianResource", "ObjectName" })
+        foreach (var reserved in new[] { request.ClassName, "Collection", "LoadSpec", "Load", "Dispose", "Variables", "LittleEndianResource", "BigEndianResource", "ObjectName", "FromCollection" })
         {
             _members.Add(reserved);
             _types?.Reserve(reserved);
@@ -112,6 +112,9 @@ internal sealed class BindingsWriter
         text.Append(CultureInfo.InvariantCulture, $"    public static {cls} Load({Kernel}CollectionLoadOptions? options = null, {Kernel}IBpfSyscalls? syscalls = null) =>\n        Load(LoadSpec(), options, syscalls);\n\n");
         text.Append("    /// <summary>Loads <paramref name=\"spec\"/> (from <see cref=\"LoadSpec\"/>, variables set) into the kernel.</summary>\n");
         text.Append(CultureInfo.InvariantCulture, $"    public static {cls} Load({Specs}CollectionSpec spec, {Kernel}CollectionLoadOptions? options = null, {Kernel}IBpfSyscalls? syscalls = null) =>\n        new({Kernel}Collection.Load(spec, options, syscalls));\n\n");
+        text.Append("    /// <summary>\n    /// Wraps a collection loaded from this object elsewhere, for example by hosting's\n");
+        text.Append(CultureInfo.InvariantCulture, $"    /// <c>services.AddEbpfCollection(name, {cls}.FromCollection, b => b.FromSpec({cls}.LoadSpec))</c>. Dispose closes it.\n    /// </summary>\n");
+        text.Append(CultureInfo.InvariantCulture, $"    public static {cls} FromCollection({Kernel}Collection collection) =>\n        new(collection ?? throw new global::System.ArgumentNullException(nameof(collection)));\n\n");
         text.Append("    /// <summary>Closes the collection's maps and programs.</summary>\n    public void Dispose() => Collection.Dispose();\n");
     }
 
@@ -156,9 +159,9 @@ internal sealed class BindingsWriter
         try
         {
             string type = _types.TypeName(variable.Type.Id, CSharpNames.PascalCase(variable.Name) + "Value");
-            return _spec.Types!.GetSize(variable.Type.Id) == variable.Size ? type : null;
+            return _spec.Types!.TryGetSize(variable.Type.Id, out long size) && size == variable.Size ? type : null;
         }
-        catch (NotSupportedException)
+        catch (Exception e) when (e is NotSupportedException or BtfFormatException)
         {
             return null;
         }
@@ -176,7 +179,7 @@ internal sealed class BindingsWriter
             string name = _types.TypeName(type.Id);
             return $" (<see cref=\"{name.Replace("global::", "", StringComparison.Ordinal)}\"/>)";
         }
-        catch (NotSupportedException)
+        catch (Exception e) when (e is NotSupportedException or BtfFormatException)
         {
             return string.Empty;
         }
@@ -203,7 +206,7 @@ internal sealed class BindingsWriter
             {
                 _types!.TypeName(found.Id);
             }
-            catch (NotSupportedException e)
+            catch (Exception e) when (e is NotSupportedException or BtfFormatException)
             {
                 _skipped.Add((name, e.Message));
             }

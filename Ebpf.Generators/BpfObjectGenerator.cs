@@ -44,8 +44,21 @@ public sealed class BpfObjectGenerator : IIncrementalGenerator
             return;
         }
 
-        var writer = new BindingsWriter(request, spec);
-        string source = writer.Write();
+        string source;
+        BindingsWriter writer;
+        try
+        {
+            writer = new BindingsWriter(request, spec);
+            source = writer.Write();
+        }
+#pragma warning disable CA1031 // an object the writer cannot handle is reported, never a compiler crash
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            output.ReportDiagnostic(Diagnostic.Create(GeneratorDiagnostics.UnwritableObject, Location.None, System.IO.Path.GetFileName(request.Path), e.Message));
+            return;
+        }
+
         foreach (var (type, reason) in writer.Skipped)
         {
             output.ReportDiagnostic(Diagnostic.Create(GeneratorDiagnostics.TypeNotWritten, Location.None, type, System.IO.Path.GetFileName(request.Path), reason));

@@ -22,4 +22,13 @@ internal static class GeneratorDiagnostics
         "Ebpf.Generators",
         DiagnosticSeverity.Warning,
         isEnabledByDefault: true);
+
+    /// <summary>EBPF003: the object was read but its class could not be written.</summary>
+    public static readonly DiagnosticDescriptor UnwritableObject = new(
+        "EBPF003",
+        "BPF object bindings not written",
+        "cannot write the class for {0}: {1}",
+        "Ebpf.Generators",
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
 }

@@ -10,7 +10,10 @@ namespace Ebpf.Btf.CSharp;
 /// <see cref="ulong"/>, typedefs and qualifiers are resolved, anonymous members are flattened into their parent and
 /// bitfields become properties over a backing field. Every type a root needs is written once.
 /// </summary>
-/// <remarks>Bitfield accessors follow the little-endian bit numbering of <c>bpfel</c> objects.</remarks>
+/// <remarks>
+/// Bitfield accessors pick the bit numbering of the host's byte order at run time (<c>bpfel</c> numbering on
+/// little-endian hosts, <c>bpfeb</c> on big-endian ones); both objects carry the same BTF offsets.
+/// </remarks>
 public sealed class CSharpStructWriter
 {
     private const string Layout = "global::System.Runtime.InteropServices.";
@@ -245,6 +248,55 @@ public sealed class CSharpStructWriter
     private void AddBitfield(BtfMember member, BtfType memberType, uint bits, string property, HashSet<string> names, StringBuilder body, uint structSize)
     {
         uint size = member.BitfieldSize != 0 ? member.BitfieldSize : (uint)(_spec.GetSize(member.TypeId) * 8);
+        long declared = _spec.TryGetSize(member.TypeId, out long s) ? s : 0;
+        if (BitfieldStorage(bits, size, declared, structSize) is not { } layout)
+        {
+            body.Append(CultureInfo.InvariantCulture, $"    // C bitfield '{member.Name}' ({size} bits at bit {bits}): no C# storage fits.\n\n");
+            return;
+        }
+
+        string storageType = IntName(layout.Width, signed: false);
+        string storage = "_" + char.ToLowerInvariant(property[0]) + property[1..] + "Bits";
+        while (!names.Add(storage))
+        {
+            storage += "_";
+        }
+
+        string shift = ByHostOrder(layout.LittleEndianShift, layout.BigEndianShift);
+        string signShift = ByHostOrder(64 - layout.LittleEndianShift - (int)size, 64 - layout.BigEndianShift - (int)size);
+        string mask = size >= 64 ? "ulong.MaxValue" : $"0x{(1UL << (int)size) - 1:X}UL";
+        string typeName = TypeName(member.TypeId, null);
+        bool signed = memberType is BtfInt { IsSigned: true } || memberType is BtfEnumeration { IsSigned: true };
+        string raw = $"(((ulong){storage} >> {shift}) & {mask})";
+        string get = typeName switch
+        {
+            "bool" => $"{raw} != 0",
+            _ when signed => $"unchecked(({typeName})((long)((ulong){storage} << {signShift}) >> {64 - (int)size}))",
+            _ => $"unchecked(({typeName}){raw})",
+        };
+        string value = typeName == "bool" ? "(value ? 1UL : 0UL)" : "(ulong)value";
+        body.Append(CultureInfo.InvariantCulture, $"    [{Layout}FieldOffset({layout.Start})]\n");
+        body.Append(CultureInfo.InvariantCulture, $"    private {storageType} {storage};\n\n");
+        body.Append(CultureInfo.InvariantCulture, $"    /// <summary>C bitfield <c>{CSharpNames.XmlText(member.Name)}</c>: {size} bits at bit {bits}.</summary>\n");
+        body.Append(CultureInfo.InvariantCulture, $"    public {typeName} {CSharpNames.Escape(property)}\n    {{\n");
+        body.Append(CultureInfo.InvariantCulture, $"        readonly get => {get};\n");
+        body.Append(CultureInfo.InvariantCulture, $"        set => {storage} = unchecked(({storageType})(((ulong){storage} & ~({mask} << {shift})) | (({value} & {mask}) << {shift})));\n");
+        body.Append("    }\n\n");
+    }
+
+    private static string ByHostOrder(int littleEndian, int bigEndian) =>
+        littleEndian == bigEndian
+            ? littleEndian.ToString(CultureInfo.InvariantCulture)
+            : $"(global::System.BitConverter.IsLittleEndian ? {littleEndian} : {bigEndian})";
+
+    /// <summary>
+    /// Where a bitfield's bits live: an integer of <c>Width</c> bytes at byte <c>Start</c> (the declared type's aligned
+    /// unit when the bits fit in it), and the shift of the bits in that integer as a little- and a big-endian host
+    /// reads it (BTF numbers bits from the first byte's low bit on little-endian targets, from its high bit on big-endian).
+    /// </summary>
+    /// <returns>The storage, or null when no 1, 2, 4 or 8 byte integer inside the struct holds the bits.</returns>
+    internal static (uint Start, uint Width, int LittleEndianShift, int BigEndianShift)? BitfieldStorage(uint bits, uint size, long declaredSize, uint structSize)
+    {
         uint first = bits / 8;
         uint last = (bits + size - 1) / 8;
         uint width = 1;
@@ -254,9 +306,9 @@ public sealed class CSharpStructWriter
         }
 
         uint start = first;
-        if (_spec.TryGetSize(member.TypeId, out long declared) && declared is 1 or 2 or 4 or 8)
+        if (declaredSize is 1 or 2 or 4 or 8)
         {
-            uint unit = (uint)declared; // the C storage unit: the declared type, aligned, when the bits fit in one
+            uint unit = (uint)declaredSize; // the C storage unit: the declared type, aligned, when the bits fit in one
             uint unitStart = bits / 8 / unit * unit;
             if (unitStart + unit <= structSize && bits + size <= (unitStart + unit) * 8)
             {
@@ -272,35 +324,10 @@ public sealed class CSharpStructWriter
 
         if (width > 8 || start + width > structSize)
         {
-            body.Append(CultureInfo.InvariantCulture, $"    // C bitfield '{member.Name}' ({size} bits at bit {bits}): no C# storage fits.\n\n");
-            return;
+            return null;
         }
 
-        string storageType = IntName(width, signed: false);
-        string storage = "_" + char.ToLowerInvariant(property[0]) + property[1..] + "Bits";
-        while (!names.Add(storage))
-        {
-            storage += "_";
-        }
-
-        int shift = (int)(bits - (start * 8));
-        string mask = size >= 64 ? "ulong.MaxValue" : $"0x{(1UL << (int)size) - 1:X}UL";
-        string typeName = TypeName(member.TypeId, null);
-        bool signed = memberType is BtfInt { IsSigned: true } || memberType is BtfEnumeration { IsSigned: true };
-        string raw = $"(((ulong){storage} >> {shift}) & {mask})";
-        string get = typeName switch
-        {
-            "bool" => $"{raw} != 0",
-            _ when signed => $"unchecked(({typeName})((long)((ulong){storage} << {64 - shift - (int)size}) >> {64 - (int)size}))",
-            _ => $"unchecked(({typeName}){raw})",
-        };
-        string value = typeName == "bool" ? "(value ? 1UL : 0UL)" : "(ulong)value";
-        body.Append(CultureInfo.InvariantCulture, $"    [{Layout}FieldOffset({start})]\n");
-        body.Append(CultureInfo.InvariantCulture, $"    private {storageType} {storage};\n\n");
-        body.Append(CultureInfo.InvariantCulture, $"    /// <summary>C bitfield <c>{CSharpNames.XmlText(member.Name)}</c>: {size} bits at bit {bits}.</summary>\n");
-        body.Append(CultureInfo.InvariantCulture, $"    public {typeName} {CSharpNames.Escape(property)}\n    {{\n");
-        body.Append(CultureInfo.InvariantCulture, $"        readonly get => {get};\n");
-        body.Append(CultureInfo.InvariantCulture, $"        set => {storage} = unchecked(({storageType})(((ulong){storage} & ~({mask} << {shift})) | (({value} & {mask}) << {shift})));\n");
-        body.Append("    }\n\n");
+        int within = (int)(bits - (start * 8));
+        return (start, width, within, (int)(width * 8) - within - (int)size);
     }
 }

@@ -64,6 +64,16 @@ struct {
 const volatile __u32 limit = 7;
 const volatile struct point home = { 1, 2 };
 __u64 seen = 3;
+
+// Bitfields initialized by clang: the generated getters must read back these values.
+struct flags {
+	unsigned int a : 3;
+	int b : 5;
+	unsigned int c : 20;
+	unsigned short d : 4;
+	unsigned char e;
+};
+struct flags initial_flags = { 5, -3, 12345, 9, 200 };
 __s16 last_delta;
 
 SEC("raw_tp/sys_enter")

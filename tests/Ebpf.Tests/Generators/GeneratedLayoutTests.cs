@@ -74,6 +74,45 @@ public class GeneratedLayoutTests
     }
 
     [Test]
+    public void BitfieldsReadWhatClangInitialized()
+    {
+        var spec = CollectionSpec.Load(TestPrograms.Path("typed"));
+        var flags = new TypedObjects.Variables(spec).InitialFlags;
+        Assert.That((flags.A, flags.B, flags.C, flags.D, flags.E), Is.EqualTo((5u, -3, 12345u, (ushort)9, (byte)200)));
+
+        var written = default(TypedObjects.Flags);
+        (written.A, written.B, written.C, written.D, written.E) = (5u, -3, 12345u, (ushort)9, (byte)200);
+        Assert.That(MemoryMarshal.AsBytes(new Span<TypedObjects.Flags>(ref written)).ToArray(), Is.EqualTo(spec.Variables["initial_flags"].Bytes.ToArray()));
+    }
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public void BitfieldStorageReadsClangsBitsInEitherByteOrder(bool bigEndian)
+    {
+        // What the generated accessors do on a host of that byte order, over the object clang built for it.
+        var spec = CollectionSpec.Load(TestPrograms.Path("typed", bigEndian));
+        var flags = (BtfComposite)spec.Types!.FindTypes("flags", BtfKind.Struct).Single();
+        var bytes = spec.Variables["initial_flags"].Bytes.ToArray();
+        var values = new List<long>();
+        foreach (var member in flags.Members.Where(m => m.BitfieldSize != 0))
+        {
+            var (start, width, le, be) = CSharpStructWriter.BitfieldStorage(member.BitOffset, member.BitfieldSize, spec.Types.GetSize(member.TypeId), flags.Size)!.Value;
+            ulong storage = 0;
+            for (int i = 0; i < width; i++)
+            {
+                storage |= (ulong)bytes[start + i] << (bigEndian ? (int)(width - 1 - i) * 8 : i * 8);
+            }
+
+            int shift = bigEndian ? be : le;
+            long value = (long)((storage >> shift) & ((1UL << (int)member.BitfieldSize) - 1));
+            bool signed = spec.Types.ResolveUnderlying(member.TypeId) is BtfInt { IsSigned: true };
+            values.Add(signed && (value >> ((int)member.BitfieldSize - 1)) != 0 ? value - (1L << (int)member.BitfieldSize) : value);
+        }
+
+        Assert.That(values, Is.EqualTo(new long[] { 5, -3, 12345, 9 }));
+    }
+
+    [Test]
     public void EnumsHaveTheBtfSizeAndValues()
     {
         Assert.That(Enum.GetUnderlyingType(typeof(TypedObjects.Color)), Is.EqualTo(typeof(byte)));

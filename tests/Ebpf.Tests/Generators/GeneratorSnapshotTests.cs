@@ -13,6 +13,9 @@ namespace Ebpf.Tests.Generators;
 /// </summary>
 public class GeneratorSnapshotTests
 {
+    private static readonly Lazy<PortableExecutableReference[]> AllReferences = new(() =>
+        ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator).Select(p => MetadataReference.CreateFromFile(p)).ToArray());
+
     private static string SnapshotPath => Path.Combine(TestPrograms.RepoRoot, "tests", "Ebpf.Tests", "Generators", "Snapshots", "TypedObjects.g.cs.txt");
 
     [Test]
@@ -58,6 +61,16 @@ public class GeneratorSnapshotTests
     }
 
     [Test]
+    public void WithoutEmbeddingTheSpecIsReadFromBpfBesideTheApplication()
+    {
+        var (result, compilation) = Run(TestPrograms.Path("typed"), new Dictionary<string, string> { ["EbpfEmbed"] = "false" });
+        string source = result.Results.Single().GeneratedSources.Single().SourceText.ToString();
+        Assert.That(source, Does.Contain("Load(global::System.IO.Path.Combine(global::System.AppContext.BaseDirectory, \"bpf\""));
+        Assert.That(source, Does.Not.Contain("GetManifestResourceStream"));
+        Assert.That(compilation.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning), Is.Empty);
+    }
+
+    [Test]
     public void ABrokenObjectIsADiagnosticNotACrash()
     {
         string path = Path.Combine(Path.GetTempPath(), $"broken-{Guid.NewGuid():N}.bpfel.o");
@@ -69,6 +82,34 @@ public class GeneratorSnapshotTests
             Assert.That(diagnostic.Id, Is.EqualTo("EBPF001"));
             Assert.That(diagnostic.GetMessage(), Does.StartWith("cannot read " + Path.GetFileName(path) + ": "));
             Assert.That(result.Results.Single().Exception, Is.Null);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Test]
+    public void CorruptedObjectsAreDiagnosticsNeverGeneratorExceptions()
+    {
+        var original = File.ReadAllBytes(TestPrograms.Path("typed"));
+        var random = new Random(7);
+        string path = Path.Combine(Path.GetTempPath(), $"corrupt-{Guid.NewGuid():N}.bpfel.o");
+        try
+        {
+            for (int i = 0; i < 60; i++)
+            {
+                var bytes = (byte[])original.Clone();
+                for (int j = 0; j < 8; j++)
+                {
+                    bytes[random.Next(bytes.Length)] = (byte)random.Next(256);
+                }
+
+                File.WriteAllBytes(path, bytes);
+                var (result, _) = Run(path, new Dictionary<string, string> { ["EbpfTypes"] = "typed_event" });
+                Assert.That(result.Results.Single().Exception, Is.Null, $"mutation {i}");
+                Assert.That(result.Diagnostics.Select(d => d.Id), Is.SubsetOf(new[] { "EBPF001", "EBPF002", "EBPF003" }), $"mutation {i}");
+            }
         }
         finally
         {
@@ -93,9 +134,7 @@ public class GeneratorSnapshotTests
 
     private static (GeneratorDriverRunResult Result, Compilation Compilation) Run(string objectPath, Dictionary<string, string> metadata, bool withKernel = true)
     {
-        var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
-            .Where(p => withKernel || !Path.GetFileName(p).StartsWith("Ebpf.Kernel", StringComparison.Ordinal))
-            .Select(p => MetadataReference.CreateFromFile(p));
+        var references = withKernel ? AllReferences.Value : AllReferences.Value.Where(r => !Path.GetFileName(r.FilePath!).StartsWith("Ebpf.Kernel", StringComparison.Ordinal));
         var compilation = CSharpCompilation.Create(
             "Consumer",
             [CSharpSyntaxTree.ParseText("namespace Consumer { internal static class Empty { } }")],

@@ -1,5 +1,8 @@
 using System.Runtime.InteropServices;
+using Ebpf.Hosting;
 using Ebpf.Links;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Ebpf.Tests.Generators;
 
@@ -70,6 +73,22 @@ public class TypedObjectsKernelTests
         objects.Bss.Lookup(BitConverter.GetBytes(0u), bss);
         var lastDelta = spec.Variables["last_delta"];
         Assert.That(BitConverter.ToInt16(bss, lastDelta.Offset), Is.EqualTo(-3), "the C program read the bitfield the C# setter wrote");
+    }
+
+    [Test]
+    public async Task AHostServesTheGeneratedClassOverItsCollection()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.AddEbpf(o => o.PinPath = string.Empty);
+        builder.Services.AddEbpfCollection("typed", TypedObjects.FromCollection, b => b.FromSpec(TypedObjects.LoadSpec));
+        using var host = builder.Build();
+        await host.StartAsync();
+        var objects = host.Services.GetRequiredService<TypedObjects>();
+        var key = new TypedObjects.TypedKey { Id = 1 };
+        objects.Values.Update(key, new TypedObjects.TypedValue { Wide = 99 });
+        Assert.That(objects.Values.Lookup<TypedObjects.TypedKey, TypedObjects.TypedValue>(key).Wide, Is.EqualTo(99u));
+        Assert.That(objects.Collection, Is.SameAs(host.Services.GetRequiredKeyedService<EbpfCollectionHandle>("typed").Collection));
+        await host.StopAsync();
     }
 
     private static byte[] Bytes(ref TypedObjects.TypedValue value) =>
