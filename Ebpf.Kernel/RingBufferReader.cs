@@ -362,6 +362,10 @@ public sealed unsafe class RingBufferReader : IDisposable, IEventSource<RingBuff
                 consumer += (word + HeaderSize + 7) & ~7L;
                 handler.Handle(new ReadOnlySpan<byte>(header + HeaderSize, (int)word));
                 remaining--;
+                if (disposed)
+                {
+                    break; // the handler disposed the reader: the ring is gone
+                }
             }
             else if ((word & BusyBit) != 0)
             {

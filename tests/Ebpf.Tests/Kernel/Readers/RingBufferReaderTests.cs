@@ -156,6 +156,16 @@ public sealed unsafe class RingBufferReaderTests
     }
 
     [Test]
+    public void ConsumeStopsWhenTheHandlerDisposesTheReader()
+    {
+        var reader = NewReader();
+        long position = Write(0, 8, busy: false, discard: false);
+        Publish(Write(position, 8, busy: false, discard: false));
+        Assert.That(reader.Consume(_ => reader.Dispose()), Is.EqualTo(1));
+        Assert.That(*(long*)consumer, Is.Zero, "nothing is written to the ring after Dispose");
+    }
+
+    [Test]
     public void EnumerateRecordsWalksInPlaceAndConsumesAsItMoves()
     {
         using var reader = NewReader();
