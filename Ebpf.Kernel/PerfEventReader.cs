@@ -60,9 +60,9 @@ public sealed unsafe class PerfEventReader : IDisposable, IEventSource<PerfEvent
         sys = syscalls ?? LinuxBpfSyscalls.Instance;
         map = perfEventArray;
         Options = options;
+        cpus ??= CpuList.Online();
         channel = EventChannel.OpenPerfEventArray(sys, perfEventArray, nameof(perfEventArray));
         var info = channel.Info;
-        cpus ??= CpuList.Online();
         var opened = new List<PerfEventRing>();
         try
         {

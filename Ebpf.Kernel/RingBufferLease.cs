@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Ebpf.Kernel;
 
@@ -23,7 +24,7 @@ public readonly unsafe ref struct RingBufferLease
     }
 
     /// <summary>The sample bytes, in the ring's memory; valid until the lease is disposed.</summary>
-    public ReadOnlySpan<byte> Data => new(sample, length);
+    public ReadOnlySpan<byte> Data => MemoryMarshal.CreateReadOnlySpan(ref *sample, length);
 
     /// <summary>Consumes the record. Disposing again (or a copy) does nothing.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

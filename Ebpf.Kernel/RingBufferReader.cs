@@ -159,14 +159,21 @@ public sealed unsafe class RingBufferReader : IDisposable, IEventSource<RingBuff
     public bool TryAcquire(out RingBufferLease lease)
     {
         // Fast path, inlined into the caller: a committed record (no busy or discard bit, a possible length) is next.
+        // The fields are read before the acquiring loads, so the JIT reads each once; only this reader writes the
+        // consumer position, so a plain load reads it.
         if (!disposed)
         {
-            long consumer = Volatile.Read(ref *consumerPosition);
-            if (consumer < Volatile.Read(ref *producerPosition))
+            long* published = consumerPosition;
+            long* produced = producerPosition;
+            byte* ring = data;
+            long ringMask = mask;
+            uint largest = maxSample;
+            long consumer = *published;
+            if (consumer < Volatile.Read(ref *produced))
             {
-                byte* header = data + (consumer & mask);
+                byte* header = ring + (consumer & ringMask);
                 uint word = Volatile.Read(ref *(uint*)header);
-                if (word <= maxSample)
+                if (word <= largest)
                 {
                     lease = new RingBufferLease(this, header + HeaderSize, (int)word, consumer + ((word + HeaderSize + 7) & ~7L));
                     return true;
@@ -296,9 +303,10 @@ public sealed unsafe class RingBufferReader : IDisposable, IEventSource<RingBuff
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void Release(long next)
     {
-        if (!disposed && Volatile.Read(ref *consumerPosition) < next)
+        long* published = consumerPosition;
+        if (!disposed && *published < next)
         {
-            Volatile.Write(ref *consumerPosition, next);
+            Volatile.Write(ref *published, next);
         }
     }
 
@@ -354,6 +362,10 @@ public sealed unsafe class RingBufferReader : IDisposable, IEventSource<RingBuff
                 consumer += (word + HeaderSize + 7) & ~7L;
                 handler.Handle(new ReadOnlySpan<byte>(header + HeaderSize, (int)word));
                 remaining--;
+                if (disposed)
+                {
+                    break; // the handler disposed the reader: the ring is gone
+                }
             }
             else if ((word & BusyBit) != 0)
             {

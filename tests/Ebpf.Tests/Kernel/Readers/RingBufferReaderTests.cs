@@ -98,12 +98,7 @@ public sealed unsafe class RingBufferReaderTests
     public void ConsumeSkipsDiscardedAndStopsAtBusy()
     {
         using var reader = NewReader();
-        long position = Write(0, 8, busy: false, discard: false);
-        position = Write(position, 9, busy: false, discard: true);
-        position = Write(position, 10, busy: false, discard: false);
-        long busyAt = position;
-        position = Write(position, 11, busy: true, discard: false);
-        Publish(position);
+        long busyAt = WriteMixed(out _);
         var lengths = new List<int>();
         Assert.That(reader.Consume(data => lengths.Add(data.Length)), Is.EqualTo(2));
         Assert.That(lengths, Is.EqualTo(new[] { 8, 10 }));
@@ -126,12 +121,7 @@ public sealed unsafe class RingBufferReaderTests
     public void StructHandlerConsumeSkipsDiscardedStopsAtBusyAndKeepsState()
     {
         using var reader = NewReader();
-        long position = Write(0, 8, busy: false, discard: false);
-        position = Write(position, 9, busy: false, discard: true);
-        position = Write(position, 10, busy: false, discard: false);
-        long busyAt = position;
-        position = Write(position, 11, busy: true, discard: false);
-        Publish(position);
+        long busyAt = WriteMixed(out _);
         var handler = default(LengthSum);
         Assert.That(reader.Consume(ref handler), Is.EqualTo(2));
         Assert.That(handler.Total, Is.EqualTo(18));
@@ -166,16 +156,20 @@ public sealed unsafe class RingBufferReaderTests
     }
 
     [Test]
+    public void ConsumeStopsWhenTheHandlerDisposesTheReader()
+    {
+        var reader = NewReader();
+        long position = Write(0, 8, busy: false, discard: false);
+        Publish(Write(position, 8, busy: false, discard: false));
+        Assert.That(reader.Consume(_ => reader.Dispose()), Is.EqualTo(1));
+        Assert.That(*(long*)consumer, Is.Zero, "nothing is written to the ring after Dispose");
+    }
+
+    [Test]
     public void EnumerateRecordsWalksInPlaceAndConsumesAsItMoves()
     {
         using var reader = NewReader();
-        long position = Write(0, 8, busy: false, discard: false);
-        position = Write(position, 9, busy: false, discard: true);
-        long third = position;
-        position = Write(position, 10, busy: false, discard: false);
-        long busyAt = position;
-        position = Write(position, 11, busy: true, discard: false);
-        Publish(position);
+        long busyAt = WriteMixed(out long third);
         var lengths = new List<int>();
         foreach (var data in reader.EnumerateRecords())
         {
@@ -270,6 +264,18 @@ public sealed unsafe class RingBufferReaderTests
         }
 
         return position + ((8 + length + 7) & ~7);
+    }
+
+    /// <summary>Writes and publishes records of 8 bytes, 9 discarded, 10, and 11 still busy; returns where the busy one starts.</summary>
+    private long WriteMixed(out long third)
+    {
+        long position = Write(0, 8, busy: false, discard: false);
+        position = Write(position, 9, busy: false, discard: true);
+        third = position;
+        position = Write(position, 10, busy: false, discard: false);
+        long busyAt = position;
+        Publish(Write(position, 11, busy: true, discard: false));
+        return busyAt;
     }
 
     private void Publish(long position) => *(long*)producer = position;
