@@ -43,6 +43,13 @@ public sealed partial class EbpfCollectionService : IHostedService
         var options = new CollectionLoadOptions
         {
             PinPath = string.IsNullOrEmpty(_options.PinPath) ? null : _options.PinPath,
+
+            // EbpfOptions.FeatureFallback: go on without a debug aid the kernel rejects (logged), or fail.
+            Fallbacks = new FeatureFallbacks
+            {
+                Allowed = _options.FeatureFallback == FeatureFallbackPolicy.Fallback,
+                Report = message => LogFallback(_logger, _builder.Name, message),
+            },
             Programs = ProgramLoadOptions.Default with
             {
                 KernelBtf = _kernelBtf,
@@ -168,4 +175,7 @@ public sealed partial class EbpfCollectionService : IHostedService
 
     [LoggerMessage(7, LogLevel.Warning, "eBPF collection {Name}: closing {Link} failed")]
     private static partial void LogCloseFailed(ILogger logger, Exception exception, string name, string? link);
+
+    [LoggerMessage(8, LogLevel.Warning, "eBPF collection {Name}: {Fallback}")]
+    private static partial void LogFallback(ILogger logger, string name, string fallback);
 }

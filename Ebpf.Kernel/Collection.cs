@@ -63,6 +63,7 @@ public sealed class Collection : IDisposable
         var kernelBtf = options.Programs.KernelBtf ?? KernelBtf.Shared;
         try
         {
+            var mapOptions = new MapCreateOptions { Fallbacks = options.Fallbacks };
             var deferred = new List<(Map Map, MapSpec Spec)>();
             var structOps = new List<(Map Map, StructOpsTarget Target)>();
             foreach (var mapSpec in OrderMaps(spec.Maps.Values))
@@ -98,7 +99,7 @@ public sealed class Collection : IDisposable
                 if (mapSpec.Type == BpfMapType.StructOps)
                 {
                     var target = StructOpsTarget.Resolve(mapSpec, kernelBtf.Vmlinux);
-                    var structOpsMap = Map.CreateStructOps(mapSpec, target.ValueSize, target.WrapperId, syscalls);
+                    var structOpsMap = Map.CreateStructOps(mapSpec, target.ValueSize, target.WrapperId, syscalls, options.Fallbacks);
                     maps[mapSpec.Name] = structOpsMap;
                     structOps.Add((structOpsMap, target));
                     if (pinPath is not null)
@@ -112,7 +113,7 @@ public sealed class Collection : IDisposable
 
                 bool hasReferences = mapSpec.Contents.Any(e => e.ValueReference is not null);
                 var toCreate = hasReferences ? mapSpec with { Contents = [], Freeze = false } : mapSpec;
-                var map = Map.Create(toCreate, syscalls);
+                var map = Map.Create(toCreate, syscalls, mapOptions);
                 maps[mapSpec.Name] = map;
                 if (hasReferences)
                 {
@@ -127,7 +128,7 @@ public sealed class Collection : IDisposable
             }
 
             var mapFds = maps.ToDictionary(kv => kv.Key, kv => kv.Value.FileDescriptor, StringComparer.Ordinal);
-            var programOptions = options.Programs with { Maps = mapFds };
+            var programOptions = options.Programs with { Maps = mapFds, Fallbacks = options.Fallbacks };
             var structOpsMembers = StructOpsMembers(structOps);
             var relocators = new Dictionary<BtfSpec, CoreRelocator>(ReferenceEqualityComparer.Instance);
             foreach (var programSpec in spec.Programs.Values)

@@ -21,6 +21,13 @@ public sealed record CollectionLoadOptions
     /// <summary>Verifier log, BTF and attach options applied to every program (its <c>Maps</c> are filled in by the collection).</summary>
     public ProgramLoadOptions Programs { get; init; } = ProgramLoadOptions.Default;
 
+    /// <summary>
+    /// Whether maps and programs may be created without a debug aid the kernel rejects (object names, BTF, function
+    /// and line info), and where such fallbacks are reported. Applies to every map and program of the collection,
+    /// replacing <see cref="ProgramLoadOptions.Fallbacks"/> of <see cref="Programs"/>.
+    /// </summary>
+    public FeatureFallbacks Fallbacks { get; init; } = FeatureFallbacks.Default;
+
     /// <summary>Whether CO-RE relocations are applied against the kernel BTF before loading (default true).</summary>
     public bool ApplyCoreRelocations { get; init; } = true;
 

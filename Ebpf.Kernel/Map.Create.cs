@@ -57,7 +57,8 @@ public sealed partial class Map
                 attr.InnerMapFd = (uint)inner.FileDescriptor.DangerousGetFd();
             }
 
-            btf = MapBtf.TryLoad(syscalls, spec, out uint keyTypeId, out uint valueTypeId);
+            var fallbacks = options?.Fallbacks ?? FeatureFallbacks.Default;
+            btf = MapBtf.TryLoad(syscalls, spec, fallbacks, out uint keyTypeId, out uint valueTypeId);
             if (btf is not null)
             {
                 attr.BtfFd = (uint)btf.DangerousGetFd();
@@ -71,7 +72,7 @@ public sealed partial class Map
                 attr.MapName = name;
             }
 
-            fd = CreateWithFallbacks(syscalls, attr, named, btf is not null);
+            fd = CreateWithFallbacks(syscalls, attr, named, btf is not null, fallbacks, spec.Name);
             var map = new Map(syscalls, fd, spec.Type, spec.KeySize, spec.ValueSize, spec.MaxEntries, spec.Flags, spec.Name);
             fd = null;
             try
@@ -170,16 +171,32 @@ public sealed partial class Map
 
     /// <summary>
     /// <c>BPF_MAP_CREATE</c>, retried without the name and then without BTF when the kernel rejects the attributes
-    /// (EINVAL, E2BIG, EOPNOTSUPP). When every attempt fails, the first attempt's error is thrown.
+    /// (EINVAL, E2BIG, EOPNOTSUPP). When every attempt fails, the first attempt's error is thrown. A retry that
+    /// succeeds is reported to <paramref name="fallbacks"/>, which throws (closing the map) when fallbacks are disabled.
     /// </summary>
-    private static BpfFileDescriptor CreateWithFallbacks(IBpfSyscalls syscalls, MapCreateAttr attr, bool named, bool withBtf)
+    private static BpfFileDescriptor CreateWithFallbacks(IBpfSyscalls syscalls, MapCreateAttr attr, bool named, bool withBtf, FeatureFallbacks fallbacks, string name)
     {
         Exception? first = null;
+        var dropped = new List<(string Feature, string Kernel)>();
         while (true)
         {
             try
             {
-                return syscalls.MapCreate(attr);
+                var fd = syscalls.MapCreate(attr);
+                try
+                {
+                    foreach (var (feature, kernel) in Enumerable.Reverse(dropped)) // the last one left out is the one that surely mattered
+                    {
+                        fallbacks.Take(feature, kernel, $"map '{name}'", first!);
+                    }
+                }
+                catch
+                {
+                    fd.Dispose();
+                    throw;
+                }
+
+                return fd;
             }
             catch (Exception e) when (IsAttributeRejection(e) && (named || withBtf))
             {
@@ -188,6 +205,7 @@ public sealed partial class Map
                 {
                     attr.MapName = default;
                     named = false;
+                    dropped.Add(("object names", "4.15"));
                 }
                 else
                 {
@@ -195,6 +213,7 @@ public sealed partial class Map
                     attr.BtfKeyTypeId = 0;
                     attr.BtfValueTypeId = 0;
                     withBtf = false;
+                    dropped.Add(("map key/value BTF", "4.18"));
                 }
             }
             catch (Exception e) when (first is not null && IsAttributeRejection(e))

@@ -10,7 +10,7 @@ public sealed partial class Map
     /// <c>bpf_struct_ops_&lt;type&gt;</c> wrapper as value (<c>btf_vmlinux_value_type_id</c>, no key/value type ids,
     /// but a <c>btf_fd</c> the kernel insists on).
     /// </summary>
-    internal static Map CreateStructOps(MapSpec spec, uint valueSize, uint vmlinuxValueTypeId, IBpfSyscalls syscalls)
+    internal static Map CreateStructOps(MapSpec spec, uint valueSize, uint vmlinuxValueTypeId, IBpfSyscalls syscalls, FeatureFallbacks? fallbacks = null)
     {
         using var btf = MapBtf.LoadStructOpsValue(syscalls, spec);
         string name = spec.Name;
@@ -31,7 +31,7 @@ public sealed partial class Map
             attr.MapName = kernelName;
         }
 
-        var fd = CreateWithFallbacks(syscalls, attr, named, withBtf: false);
+        var fd = CreateWithFallbacks(syscalls, attr, named, withBtf: false, fallbacks ?? FeatureFallbacks.Default, name);
         return new Map(syscalls, fd, BpfMapType.StructOps, 4, valueSize, 1, flags, name);
     }
 }

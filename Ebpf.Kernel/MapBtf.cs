@@ -14,7 +14,8 @@ internal static class MapBtf
     /// Loads the key and value types of <paramref name="spec"/>; null when the spec has no BTF or the kernel rejects
     /// it (BTF only describes the map, so the map is created without it).
     /// </summary>
-    public static unsafe BpfFileDescriptor? TryLoad(IBpfSyscalls syscalls, MapSpec spec, out uint keyTypeId, out uint valueTypeId)
+    /// <exception cref="EbpfNotSupportedException">The kernel rejected the BTF and <paramref name="fallbacks"/> allows no fallback.</exception>
+    public static unsafe BpfFileDescriptor? TryLoad(IBpfSyscalls syscalls, MapSpec spec, FeatureFallbacks fallbacks, out uint keyTypeId, out uint valueTypeId)
     {
         keyTypeId = 0;
         valueTypeId = 0;
@@ -42,24 +43,44 @@ internal static class MapBtf
             BtfDataSec section when section.Size != spec.ValueSize => AddSizedDataSec(builder, source, section, spec.ValueSize),
             { } v => builder.Add(source, v.Id),
         };
-        byte[] blob = builder.Marshal(BitConverter.IsLittleEndian ? ByteOrder.LittleEndian : ByteOrder.BigEndian);
+        var order = BitConverter.IsLittleEndian ? ByteOrder.LittleEndian : ByteOrder.BigEndian;
+        if (TryLoadBlob(syscalls, builder.Marshal(order), out var rejection) is not { } fd)
+        {
+            // An older kernel may lack newer kinds: try again with every kind of Linux 4.18, then go on without BTF.
+            fd = TryLoadBlob(syscalls, builder.Marshal(order, BtfMarshalOptions.Oldest), out _);
+            if (fd is null)
+            {
+                fallbacks.Take("map key/value BTF", "4.18", $"map '{spec.Name}'", rejection!);
+                return null;
+            }
+
+            fallbacks.Report?.Invoke($"map '{spec.Name}': the kernel rejected the BTF as built ({rejection!.Message}); sent it with the kinds of Linux 4.18");
+        }
+
+        keyTypeId = key;
+        valueTypeId = value;
+        return fd;
+    }
+
+    private static unsafe BpfFileDescriptor? TryLoadBlob(IBpfSyscalls syscalls, byte[] blob, out Exception? rejection)
+    {
+        rejection = null;
         try
         {
             fixed (byte* p = blob)
             {
                 var attr = new BtfLoadAttr { Btf = (ulong)p, BtfSize = (uint)blob.Length };
-                var fd = syscalls.BtfLoad(ref attr);
-                keyTypeId = key;
-                valueTypeId = value;
-                return fd;
+                return syscalls.BtfLoad(ref attr);
             }
         }
-        catch (EbpfException)
+        catch (EbpfException e)
         {
+            rejection = e;
             return null;
         }
-        catch (EbpfNotSupportedException)
+        catch (EbpfNotSupportedException e)
         {
+            rejection = e;
             return null;
         }
     }

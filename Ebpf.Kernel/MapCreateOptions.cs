@@ -17,4 +17,10 @@ public sealed record MapCreateOptions
     /// otherwise the map is created and pinned there. Null to ignore <see cref="Ebpf.Specs.MapSpec.Pinning"/>.
     /// </summary>
     public string? PinDirectory { get; init; }
+
+    /// <summary>
+    /// Whether the map may be created without a debug aid the kernel rejects (its name, its key/value BTF), and where
+    /// such fallbacks are reported.
+    /// </summary>
+    public FeatureFallbacks Fallbacks { get; init; } = FeatureFallbacks.Default;
 }

@@ -95,9 +95,10 @@ public sealed unsafe partial class Program
     /// <summary>The <c>memlock:</c> line of <c>/proc/self/fdinfo/FD</c>, as bpftool's <c>bytes_memlock</c>.</summary>
     private static ulong? ReadMemlock(BpfFileDescriptor fd)
     {
+        using var use = new FdUse(fd); // the number must stay this program's while the file is read
         try
         {
-            foreach (var line in File.ReadLines($"/proc/self/fdinfo/{fd.DangerousGetFd()}"))
+            foreach (var line in File.ReadLines($"/proc/self/fdinfo/{use.Fd}"))
             {
                 if (line.StartsWith("memlock:", StringComparison.Ordinal)
                     && ulong.TryParse(line.AsSpan(8).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out ulong bytes))

@@ -11,6 +11,13 @@ namespace Ebpf.Kernel;
 /// </summary>
 internal sealed class ProgramBtf
 {
+    /// <summary>
+    /// The rewrites tried when the kernel rejects the BTF as built: every kind newer than Linux 5.2 (floats, tags,
+    /// enum64, <c>?</c> section names, function linkage) replaced, while functions and data sections, which function
+    /// info and global data need, stay.
+    /// </summary>
+    public static BtfMarshalOptions CompatibleMarshal { get; } = BtfMarshalOptions.Oldest with { ReplaceFunctions = false, ReplaceDataSections = false };
+
     /// <summary>Size of <c>struct bpf_func_info</c>.</summary>
     public const int FuncInfoSize = 8;
 
@@ -38,7 +45,8 @@ internal sealed class ProgramBtf
     /// </summary>
     /// <param name="instructions">The program's instructions with calls resolved.</param>
     /// <param name="btf">The object's BTF.</param>
-    public static ProgramBtf? Build(Instructions instructions, BtfSpec btf)
+    /// <param name="marshal">Rewrites for kernels that lack newer BTF kinds; null for none.</param>
+    public static ProgramBtf? Build(Instructions instructions, BtfSpec btf, BtfMarshalOptions? marshal = null)
     {
         var starts = FunctionStarts(instructions);
         var builder = new BtfBuilder();
@@ -72,7 +80,7 @@ internal sealed class ProgramBtf
             lines.Clear();
         }
 
-        return new ProgramBtf(builder.Marshal(BitConverter.IsLittleEndian ? ByteOrder.LittleEndian : ByteOrder.BigEndian), [.. funcs], [.. lines]);
+        return new ProgramBtf(builder.Marshal(BitConverter.IsLittleEndian ? ByteOrder.LittleEndian : ByteOrder.BigEndian, marshal), [.. funcs], [.. lines]);
     }
 
     /// <summary>Slot offsets where functions start: 0 and the targets of BPF-to-BPF calls and function pointers.</summary>

@@ -48,6 +48,12 @@ public sealed record ProgramLoadOptions
     /// <summary>Whether to load the program's BTF with function and line info (default true; skipped when the kernel rejects it).</summary>
     public bool LoadProgramBtf { get; init; } = true;
 
+    /// <summary>
+    /// Whether the load may go on without a debug aid the kernel rejects (object name, BTF, function and line info),
+    /// and where such fallbacks are reported. <see cref="Collection.Load"/> sets it from <see cref="CollectionLoadOptions.Fallbacks"/>.
+    /// </summary>
+    public FeatureFallbacks Fallbacks { get; init; } = FeatureFallbacks.Default;
+
     /// <summary>Network device to offload the program to (<c>prog_ifindex</c>); 0 for none.</summary>
     public uint IfIndex { get; init; }
 

@@ -50,7 +50,24 @@ internal sealed unsafe class ProgramLoader : IDisposable
         if (_options.LoadProgramBtf && _spec.Btf is not null)
         {
             btf = ProgramBtf.Build(instructions, _spec.Btf);
-            btfFd = btf is null ? null : TryLoadBtf(btf.Blob);
+            Exception? rejection = null;
+            btfFd = btf is null ? null : TryLoadBtf(btf.Blob, out rejection);
+            if (btf is not null && btfFd is null)
+            {
+                // An older kernel may lack newer kinds: try again with them rewritten, then go on without BTF.
+                var compatible = ProgramBtf.Build(instructions, _spec.Btf, ProgramBtf.CompatibleMarshal);
+                btfFd = compatible is null ? null : TryLoadBtf(compatible.Blob, out _);
+                if (btfFd is not null)
+                {
+                    btf = compatible;
+                    _options.Fallbacks.Report?.Invoke($"program '{_spec.Name}': the kernel rejected the BTF as built ({rejection!.Message}); sent it with the kinds of Linux 5.2");
+                }
+                else
+                {
+                    _options.Fallbacks.Take("program BTF", "4.18", $"program '{_spec.Name}'", rejection!);
+                    btf = null;
+                }
+            }
         }
 
         try
@@ -131,6 +148,8 @@ internal sealed unsafe class ProgramLoader : IDisposable
     {
         string name = SanitizeName(_spec.Name);
         bool useName = name.Length > 0;
+        bool withBtf = attr.ProgBtfFd != 0;
+        var dropped = new List<(string Feature, string Kernel, Exception Cause)>();
         var level = _options.LogLevel;
         long logSize = Math.Clamp(_options.LogSize, 1024, ProgramLoadOptions.MaximumLogSize);
         while (true)
@@ -157,6 +176,7 @@ internal sealed unsafe class ProgramLoader : IDisposable
                 try
                 {
                     var fd = _syscalls.ProgLoad(ref attr);
+                    ConfirmFallbacks(dropped, fd);
                     return new Program(fd, _spec.Name, _spec.Type, _syscalls, log is null ? string.Empty : ReadLog(log));
                 }
                 catch (EbpfVerifierException e)
@@ -174,17 +194,54 @@ internal sealed unsafe class ProgramLoader : IDisposable
                     }
 
                     string text = e.Log.Length > 0 || log is null ? e.Log : ReadLog(log);
+                    if (withBtf && e.Errno is Errno.EINVAL or Errno.E2BIG && BlamesBtfInfo(text))
+                    {
+                        // The kernel refused the function or line info (before 5.0 it knows neither): retry without BTF.
+                        withBtf = false;
+                        dropped.Add(("BTF function and line info", "5.0", e));
+                        attr.ProgBtfFd = 0;
+                        attr.FuncInfoRecSize = 0;
+                        attr.FuncInfo = 0;
+                        attr.FuncInfoCnt = 0;
+                        attr.LineInfoRecSize = 0;
+                        attr.LineInfo = 0;
+                        attr.LineInfoCnt = 0;
+                        continue;
+                    }
+
                     if (string.IsNullOrWhiteSpace(text) && useName && e.Errno is Errno.EINVAL or Errno.E2BIG)
                     {
                         useName = false; // rejected before the verifier ran: an old kernel without object names
+                        dropped.Add(("object names", "4.15", e));
                         continue;
                     }
+
 
                     bool truncated = e.Errno == Errno.ENOSPC;
                     throw new EbpfVerifierException(
                         BpfCommand.ProgLoad, e.Errno, text, truncated, $"program '{_spec.Name}': " + VerifierLogSummary.Summarize(text, truncated));
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Reports the debug aids a successful load left out, or (fallbacks disabled) closes the program and throws: the
+    /// load without them succeeding is what shows the kernel lacks them.
+    /// </summary>
+    private void ConfirmFallbacks(List<(string Feature, string Kernel, Exception Cause)> dropped, BpfFileDescriptor fd)
+    {
+        try
+        {
+            foreach (var (feature, kernel, cause) in Enumerable.Reverse(dropped)) // the last one left out surely mattered
+            {
+                _options.Fallbacks.Take(feature, kernel, $"program '{_spec.Name}'", cause);
+            }
+        }
+        catch
+        {
+            fd.Dispose();
+            throw;
         }
     }
 
@@ -343,8 +400,9 @@ internal sealed unsafe class ProgramLoader : IDisposable
     }
 
     /// <summary>Loads the program's BTF; null when the kernel rejects it (the program then loads without func and line info).</summary>
-    private BpfFileDescriptor? TryLoadBtf(byte[] blob)
+    private BpfFileDescriptor? TryLoadBtf(byte[] blob, out Exception? rejection)
     {
+        rejection = null;
         fixed (byte* p = blob)
         {
             var attr = new BtfLoadAttr { Btf = (ulong)p, BtfSize = (uint)blob.Length };
@@ -354,10 +412,23 @@ internal sealed unsafe class ProgramLoader : IDisposable
             }
             catch (EbpfException e) when (e is not EbpfPermissionException)
             {
+                rejection = e;
+                return null;
+            }
+            catch (EbpfNotSupportedException e)
+            {
+                rejection = e;
                 return null;
             }
         }
     }
+
+    /// <summary>Whether a verifier log blames the program's function or line info (or is empty: rejected before the verifier ran).</summary>
+    private static bool BlamesBtfInfo(string log) =>
+        string.IsNullOrWhiteSpace(log)
+        || log.Contains("func_info", StringComparison.OrdinalIgnoreCase) || log.Contains("func info", StringComparison.OrdinalIgnoreCase)
+        || log.Contains("line_info", StringComparison.OrdinalIgnoreCase) || log.Contains("line info", StringComparison.OrdinalIgnoreCase)
+        || log.Contains("btf_info", StringComparison.OrdinalIgnoreCase) || log.Contains("Invalid BTF", StringComparison.Ordinal);
 
     private static string ReadLog(byte[] log)
     {

@@ -5,7 +5,7 @@
 #   batch     all entries with BPF_MAP_LOOKUP_BATCH (1024-entry buffers)
 #   iterate   all entries with BPF_MAP_GET_NEXT_KEY + BPF_MAP_LOOKUP_ELEM
 # Builds native/map_ops.c with gcc, runs MapBenchmarks with a short BenchmarkDotNet job, and prints times,
-# ratios (ours/C) and our allocated bytes per operation.
+# ratios (ours/C, medians on both sides) and our allocated bytes per operation.
 # Usage: map-vs-c.sh     Needs root (CAP_BPF), gcc, python3 and the .NET SDK; about 2 minutes.
 set -euo pipefail
 
@@ -20,6 +20,8 @@ gcc -O2 -o "$work/map_ops" "$here/native/map_ops.c"
 
 dotnet build "$here/Ebpf.Benchmarks.csproj" -c Release --nologo -v q > "$work/build.log" || { cat "$work/build.log"; exit 1; }
 dll="$here/bin/Release/net10.0/Ebpf.Benchmarks.dll"
+# BenchmarkDotNet finds the project from the current directory down: run it here, not where other checkouts are.
+cd "$here"
 dotnet "$dll" --job short --filter '*MapBenchmarks*' --exporters json \
     --artifacts "$work/artifacts" > "$work/bdn.log" 2>&1 || { tail -50 "$work/bdn.log"; exit 1; }
 
@@ -38,7 +40,7 @@ for path in glob.glob(os.path.join(sys.argv[3], "*.json")):
         if b.get("Statistics") is None:
             print(f"{b['Method']}: no result (the benchmark failed; see the BenchmarkDotNet log)")
             continue
-        ours[b["Method"]] = (b["Statistics"]["Mean"], b["Memory"]["BytesAllocatedPerOperation"])
+        ours[b["Method"]] = (b["Statistics"]["Median"], b["Memory"]["BytesAllocatedPerOperation"])
 for label, method, op in (("lookup", "Lookup", "lookup"), ("update", "Update", "update"),
                           ("batch lookup 10k", "BatchLookupAll", "batch"), ("per-key iteration 10k", "PerKeyIterationAll", "iterate")):
     if method not in ours:

@@ -4,9 +4,12 @@ using Ebpf.Specs;
 namespace Ebpf.Benchmarks.Kernel;
 
 /// <summary>
-/// Runs one map operation of <see cref="MapBenchmarks"/> a given number of times outside BenchmarkDotNet, so an
-/// instruction counter (<c>valgrind --tool=callgrind</c>) can compare runs of N and 2N operations: the difference
-/// divided by N is the user-space instructions of one operation, repeatable on a noisy machine.
+/// Runs one map operation of <see cref="MapBenchmarks"/> a given number of times outside BenchmarkDotNet (after a
+/// warm-up that lets tier-1 code in), so an instruction counter can compare runs of N and 2N operations: the
+/// difference divided by N is the user-space instructions of one operation, repeatable on a noisy machine
+/// (<c>perf stat -e instructions:u</c> where the machine has counters). Under <c>valgrind --tool=callgrind</c> the
+/// JIT falls back to minimal optimisation for these methods, so count the C side there and read the managed side
+/// from <c>DOTNET_JitDisasm="TryLookup"</c>.
 /// Usage: <c>Ebpf.Benchmarks --ops-loop lookup|update|iterate|batch N</c>.
 /// </summary>
 public static class MapOpsLoop

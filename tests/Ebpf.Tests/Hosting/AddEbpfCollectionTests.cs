@@ -140,6 +140,19 @@ public class AddEbpfCollectionTests
     }
 
     [Test]
+    public void FeatureFallbackPolicyBecomesTheCollectionsFallbacks()
+    {
+        using var lenient = BuildHost(_ => { }, [], o => o.FeatureFallback = FeatureFallbackPolicy.Fallback);
+        var fallback = lenient.Services.GetServices<IHostedService>().OfType<EbpfCollectionService>().Single().LoadOptions().Fallbacks;
+        Assert.That(fallback.Allowed, Is.True);
+        Assert.That(fallback.Report, Is.Not.Null, "fallbacks are logged");
+        Assert.DoesNotThrow(() => fallback.Report!("program 'x': the kernel rejected BTF (EINVAL); loading without it"));
+
+        using var strict = BuildHost(_ => { }, [], o => o.FeatureFallback = FeatureFallbackPolicy.Strict);
+        Assert.That(strict.Services.GetServices<IHostedService>().OfType<EbpfCollectionService>().Single().LoadOptions().Fallbacks.Allowed, Is.False);
+    }
+
+    [Test]
     public async Task ConsumersOfAFailedCollectionEndQuietly()
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
