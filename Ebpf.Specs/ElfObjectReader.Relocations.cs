@@ -104,6 +104,17 @@ internal sealed partial class ElfObjectReader
             return new Instruction(insn.OpCode, insn.Dst, (Register)PseudoSource.MapFd, insn.Offset, 0, insn.Metadata).WithReference(map);
         }
 
+        if (target.Name == ArenaSection && _arenaMap is not null)
+        {
+            if (byteOffset < 0 || (ulong)byteOffset > target.Size)
+            {
+                throw Unsupported(section, insn, label, $"byte {byteOffset} of the {target.Size}-byte section '{target.Name}'");
+            }
+
+            // An __arena global: an address in the arena map, at the variable's offset (libbpf's RELO_DATA on the arena).
+            return new Instruction(insn.OpCode, insn.Dst, (Register)PseudoSource.MapValue, insn.Offset, byteOffset << 32, insn.Metadata).WithReference(_arenaMap);
+        }
+
         if (IsDataSection(target))
         {
             if (byteOffset < 0 || (ulong)byteOffset > target.Size)

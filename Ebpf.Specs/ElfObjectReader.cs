@@ -80,6 +80,7 @@ internal sealed partial class ElfObjectReader
 
         var reader = new ElfObjectReader(elf);
         reader.ReadMaps();
+        reader.ReadArena();
         reader.ReadGlobalData();
         reader.ReadKconfig();
         reader.ReadPrograms();
