@@ -131,16 +131,16 @@ internal sealed partial class ElfObjectReader
     // libbpf: an extern VAR whose type is void (after modifiers and typedefs) is typeless; without BTF, every one is.
     private bool IsTypelessKsym(string name)
     {
-        if (_btf is null)
+        if (_externTypes is null)
         {
             return true;
         }
 
-        foreach (var type in _btf.FindTypes(name, BtfKind.Var))
+        foreach (var type in _externTypes.FindTypes(name, BtfKind.Var))
         {
             if (type is BtfVar var)
             {
-                return _btf.ResolveUnderlyingId(var.TypeId) == 0;
+                return _externTypes.ResolveUnderlyingId(var.TypeId) == 0;
             }
         }
 
