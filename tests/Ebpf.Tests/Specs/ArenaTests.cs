@@ -34,6 +34,24 @@ public sealed class ArenaTests
     }
 
     [Test]
+    public void ArenaGlobalsWithoutAnArenaMapAreRefused()
+    {
+        // Renaming .maps hides the arena map definition (and the section's BTF name with it).
+        byte[] bytes = File.ReadAllBytes(TestPrograms.Path("arena_noload"));
+        byte[] from = "\0.maps\0"u8.ToArray(), to = "\0.mapz\0"u8.ToArray();
+        int replaced = 0;
+        for (int i = bytes.AsSpan().IndexOf(from); i >= 0; i = bytes.AsSpan().IndexOf(from))
+        {
+            to.CopyTo(bytes, i);
+            replaced++;
+        }
+
+        Assert.That(replaced, Is.GreaterThan(0));
+        var e = Assert.Throws<ElfSpecException>(() => CollectionSpec.Load(bytes.AsMemory()));
+        Assert.That(e!.Message, Does.Contain("no arena map").And.Contain(".addr_space.1"));
+    }
+
+    [Test]
     public void ACopyHasItsOwnArenaData()
     {
         var spec = CollectionSpec.Load(TestPrograms.Path("arena_noload"));
