@@ -40,7 +40,7 @@ internal static class KsymsBtfFixer
 
         bool big = btf.ByteOrder == ByteOrder.BigEndian;
         var positions = RecordPositions(raw, btf, typeStart, typeEnd, big);
-        bool hasFunc = datasec.Variables.Any(v => btf.GetTypeById(v.TypeId) is BtfFunc);
+        bool hasFunc = datasec.Variables.Any(v => btf.TryGetTypeById(v.TypeId, out var t) && t is BtfFunc);
         uint intId = FirstInt32(btf);
         uint placeholderId = btf.LastTypeId + 1;
         uint placeholderName = header.StringLength;
@@ -68,12 +68,12 @@ internal static class KsymsBtfFixer
         {
             uint typeId = datasec.Variables[i].TypeId;
             int entry = sec + CommonSize + (12 * i);
-            switch (btf.GetTypeById(typeId))
+            switch (btf.TryGetTypeById(typeId, out var entryType) ? entryType : null)
             {
                 case BtfFunc func:
                     int f = positions[func.Id];
                     Write(fixedBtf, f + 4, (Read(fixedBtf, f + 4, big) & ~0xffffu) | FuncGlobal, big);
-                    if (btf.GetTypeById(func.PrototypeId) is BtfFuncProto proto)
+                    if (btf.TryGetTypeById(func.PrototypeId, out var prototype) && prototype is BtfFuncProto proto)
                     {
                         int p = positions[proto.Id];
                         for (int j = 0; j < proto.Parameters.Count; j++)
