@@ -11,7 +11,8 @@ public sealed partial class Map
     /// map's entry of <see cref="MapSpec.ValueSize"/> bytes goes to every CPU) and freezes it
     /// when <see cref="MapSpec.Freeze"/> is set. The key and value BTF is loaded and attached when the spec has it;
     /// a kernel that rejects it gets the map without BTF, and one that rejects the name (a debug aid) gets it
-    /// unnamed. A perf event array without max entries gets one per possible CPU. Map-in-map types get a temporary
+    /// unnamed. A perf event array without max entries gets one per possible CPU. An arena is mapped once to fix its
+    /// user-space address and receive its <see cref="MapSpec.ArenaData"/>. Map-in-map types get a temporary
     /// inner map made from <see cref="MapSpec.InnerMap"/>. On failure
     /// everything created is closed.
     /// </summary>
@@ -78,6 +79,11 @@ public sealed partial class Map
             try
             {
                 map.WriteContents(spec, options);
+                if (spec.Type == BpfMapType.Arena && (spec.MapExtra == 0 || !spec.ArenaData.IsEmpty))
+                {
+                    map.InitializeArena(spec);
+                }
+
                 if (spec.Freeze)
                 {
                     map.Freeze();

@@ -53,6 +53,12 @@ public sealed partial class CollectionSpec
             }
 
             copy.Maps[name] = map with { Contents = contents };
+            if (!map.ArenaData.IsEmpty)
+            {
+                var arena = map.ArenaData.ToArray();
+                buffers[name] = arena;
+                copy.Maps[name] = copy.Maps[name] with { ArenaData = arena };
+            }
         }
 
         foreach (var (name, program) in Programs)

@@ -104,6 +104,17 @@ internal sealed partial class ElfObjectReader
             return new Instruction(insn.OpCode, insn.Dst, (Register)PseudoSource.MapFd, insn.Offset, 0, insn.Metadata).WithReference(map);
         }
 
+        if (target.Name == ArenaSection && _arenaMap is not null)
+        {
+            if (byteOffset < 0 || (ulong)byteOffset > target.Size)
+            {
+                throw Unsupported(section, insn, label, $"byte {byteOffset} of the {target.Size}-byte section '{target.Name}'");
+            }
+
+            // An __arena global: an address in the arena map, at the variable's offset (libbpf's RELO_DATA on the arena).
+            return new Instruction(insn.OpCode, insn.Dst, (Register)PseudoSource.MapValue, insn.Offset, byteOffset << 32, insn.Metadata).WithReference(_arenaMap);
+        }
+
         if (IsDataSection(target))
         {
             if (byteOffset < 0 || (ulong)byteOffset > target.Size)
@@ -120,16 +131,16 @@ internal sealed partial class ElfObjectReader
     // libbpf: an extern VAR whose type is void (after modifiers and typedefs) is typeless; without BTF, every one is.
     private bool IsTypelessKsym(string name)
     {
-        if (_btf is null)
+        if (_externTypes is null)
         {
             return true;
         }
 
-        foreach (var type in _btf.FindTypes(name, BtfKind.Var))
+        foreach (var type in _externTypes.FindTypes(name, BtfKind.Var))
         {
             if (type is BtfVar var)
             {
-                return _btf.ResolveUnderlyingId(var.TypeId) == 0;
+                return _externTypes.ResolveUnderlyingId(var.TypeId) == 0;
             }
         }
 

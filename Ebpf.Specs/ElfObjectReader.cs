@@ -20,6 +20,9 @@ internal sealed partial class ElfObjectReader
     private readonly ElfFile _elf;
     private readonly ByteOrder _order;
     private readonly BtfSpec? _btf;
+
+    // The BTF before the .ksyms fix-up turned extern VARs into int variables: it still says which ksyms are typeless.
+    private readonly BtfSpec? _externTypes;
     private readonly BtfExtInfo? _ext;
     private readonly CollectionSpec _spec;
     private readonly Dictionary<int, ElfRelocationTable> _relocations = [];
@@ -56,7 +59,11 @@ internal sealed partial class ElfObjectReader
             var raw = BtfSpec.FromElf(elf);
             LayOutKconfig(raw);
             var patched = DataSecFixer.Fix(section.Data.Span, raw, datasec => DataSecLayout(raw, datasec));
-            _btf = patched is null ? raw : BtfSpec.Parse(patched);
+            var laidOut = patched is null ? raw : BtfSpec.Parse(patched);
+            ReadOnlySpan<byte> bytes = patched is null ? section.Data.Span : patched;
+            var ksyms = KsymsBtfFixer.Fix(bytes, laidOut);
+            _btf = ksyms is null ? laidOut : BtfSpec.Parse(ksyms);
+            _externTypes = laidOut;
             _ext = BtfExtInfo.FromElf(elf, _btf);
         }
 
@@ -80,6 +87,7 @@ internal sealed partial class ElfObjectReader
 
         var reader = new ElfObjectReader(elf);
         reader.ReadMaps();
+        reader.ReadArena();
         reader.ReadGlobalData();
         reader.ReadKconfig();
         reader.ReadPrograms();

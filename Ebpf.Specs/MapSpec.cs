@@ -44,6 +44,13 @@ public sealed record MapSpec
     /// <summary>Entries written after creation (and, for global data, before freezing).</summary>
     public IReadOnlyList<MapEntry> Contents { get; init; } = [];
 
+    /// <summary>
+    /// For an arena (<see cref="BpfMapType.Arena"/>): the initial bytes of the object's <c>__arena</c> globals
+    /// (section <c>.addr_space.1</c>), which the loader writes at the start of the arena; their
+    /// <see cref="VariableSpec"/>s name this map. Empty otherwise.
+    /// </summary>
+    public ReadOnlyMemory<byte> ArenaData { get; init; }
+
     /// <summary>Whether the map is frozen after its contents are written (<c>.rodata</c>, <c>.kconfig</c>).</summary>
     public bool Freeze { get; init; }
 

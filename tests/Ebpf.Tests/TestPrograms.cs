@@ -41,7 +41,7 @@ public static class TestPrograms
     };
 
     /// <summary>Objects libbpf 1.1's <c>bpf_object__open</c> refuses (legacy and static maps and programs), by name.</summary>
-    public static IReadOnlySet<string> NotOpenableByLibbpf { get; } = new HashSet<string> { "maps_legacy", "maps_iproute2", "maps_static", "legacy_maps_noload" };
+    public static IReadOnlySet<string> NotOpenableByLibbpf { get; } = new HashSet<string> { "maps_legacy", "maps_iproute2", "maps_static", "legacy_maps_noload", "arena_noload" };
 
     /// <summary>Whether libbpf 1.1 can open the object.</summary>
     public static bool IsOpenableByLibbpf(string path) => !NotOpenableByLibbpf.Contains(System.IO.Path.GetFileName(path).Split('.')[0]);

@@ -265,6 +265,54 @@ public sealed class ProgramLoadTests
     }
 
     [Test]
+    public unsafe void TypelessKsymsGetKallsymsAddressesAndAbsentWeakSymbolsZero()
+    {
+        string kallsyms = Path.GetTempFileName();
+        File.WriteAllText(kallsyms, "ffffffff81000000 T _stext\nffffffffc0001000 t module_thing\t[some_module]\n");
+        try
+        {
+            var spec = Spec("weak_refs") with
+            {
+                Instructions = new Instructions(
+                [
+                    new Instruction(OpCode.LoadImm64, Register.R1, 0, 0, 0).WithReference("module_thing"),
+                    new Instruction(OpCode.LoadImm64, Register.R2, 0, 0, 0).WithReference("absent_typeless"),
+                    Asm.LoadKernelVariable(Register.R3, 0).WithReference("absent_typed"),
+                    Asm.CallKfunc("absent_kfunc"),
+                    Asm.Mov.Imm(Register.R0, 0),
+                    Asm.Exit(),
+                ]),
+                WeakKernelSymbols = new HashSet<string> { "absent_typeless", "absent_typed", "absent_kfunc" },
+            };
+            byte[] code = [];
+            var sys = new Mock<IBpfSyscalls>();
+            sys.Setup(s => s.ProgLoad(ref It.Ref<ProgLoadAttr>.IsAny)).Returns(new ProgLoadReturn((ref ProgLoadAttr a) =>
+            {
+                code = new ReadOnlySpan<byte>((void*)a.Insns, (int)a.InsnCnt * 8).ToArray();
+                return NoFd();
+            }));
+
+            using var program = Program.Load(spec, new ProgramLoadOptions { KernelSymbolsPath = kallsyms }, sys.Object);
+            var insns = Instructions.Decode(code, ByteOrder.LittleEndian);
+            using (Assert.EnterMultipleScope())
+            {
+                Assert.That(((byte)insns[0].Src, (ulong)insns[0].Constant), Is.EqualTo(((byte)0, 0xffffffffc0001000UL)), "module symbols count too");
+                Assert.That(((byte)insns[1].Src, insns[1].Constant), Is.EqualTo(((byte)0, 0L)), "absent weak typeless ksym");
+                Assert.That(((byte)insns[2].Src, insns[2].Constant), Is.EqualTo(((byte)0, 0L)), "absent weak typed ksym: a plain 0, as libbpf");
+                Assert.That((insns[3].IsKfuncCall, insns[3].Immediate, insns[3].Offset), Is.EqualTo((true, 0, (short)0)), "absent weak kfunc: id 0, left to dead code elimination");
+            }
+
+            var strong = spec with { WeakKernelSymbols = new HashSet<string> { "absent_typeless", "absent_typed" } };
+            Assert.That(() => Program.Load(strong, new ProgramLoadOptions { KernelSymbolsPath = kallsyms }, sys.Object),
+                Throws.InstanceOf<EbpfException>().With.Message.Contains("absent_kfunc"));
+        }
+        finally
+        {
+            File.Delete(kallsyms);
+        }
+    }
+
+    [Test]
     public unsafe void ExtensionTargetIsFoundInTheTargetProgramsBtf()
     {
         // freplace and fentry loads fail with EPERM on the test machine, so the resolution is checked here.
