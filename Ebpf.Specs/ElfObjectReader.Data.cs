@@ -22,6 +22,11 @@ internal sealed partial class ElfObjectReader
                 throw new ElfSpecException($"global data of {section.Size} bytes is larger than an array map value may be ({MaxArrayValueSize} bytes)", section.Name);
             }
 
+            if (section.Type == ElfSectionType.NoBits && section.Size > MaxZeroFilledSize)
+            {
+                throw new ElfSpecException($"zero-filled global data of {section.Size} bytes is more than we allocate ({MaxZeroFilledSize} bytes)", section.Name);
+            }
+
             byte[] data = section.Type == ElfSectionType.NoBits ? new byte[section.Size] : section.Data.ToArray();
             bool readOnly = HasPrefix(section.Name, ".rodata");
             var datasec = FindDataSec(section.Name);

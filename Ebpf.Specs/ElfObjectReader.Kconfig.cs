@@ -58,9 +58,9 @@ internal sealed partial class ElfObjectReader
             end = offset + size;
         }
 
-        if (end > MaxArrayValueSize)
+        if (end > MaxZeroFilledSize)
         {
-            throw new ElfSpecException($"kconfig externs need {end} bytes, more than an array map value may be ({MaxArrayValueSize} bytes)", KconfigSection);
+            throw new ElfSpecException($"kconfig externs need {end} bytes, more than we allocate for them ({MaxZeroFilledSize} bytes)", KconfigSection);
         }
 
         _kconfigSize = (int)end;

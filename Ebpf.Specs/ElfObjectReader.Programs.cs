@@ -16,7 +16,7 @@ internal sealed partial class ElfObjectReader
 
     // Every executable section is decoded, annotated with its .BTF.ext records, relocated and cut into functions.
     // Each function outside .text is a program; .text functions are subprograms, linked into every program
-    // that reaches them.
+    // that reaches them (unless one .text function is all the object holds).
     private void ReadPrograms()
     {
         var sections = _elf.Sections.Where(IsProgramSection).ToList();
@@ -56,6 +56,12 @@ internal sealed partial class ElfObjectReader
                     entries.Add((name, section));
                 }
             }
+        }
+
+        // libbpf's legacy rule: the only function of an object is a program even in .text (of unknown type).
+        if (functions.Count == 1 && entries.Count == 0)
+        {
+            entries.Add((functions.Keys.Single(), sections.Single(s => s.Name == TextSection)));
         }
 
         string license = License;

@@ -71,10 +71,17 @@ internal sealed partial class ElfObjectReader
     }
 
     /// <summary>
-    /// The largest array map value the kernel accepts (<c>KMALLOC_MAX_SIZE</c>: 4 MiB with 4 KiB pages); global data
-    /// sections are single-value arrays, so a larger one could never load, and a forged size cannot make us allocate more.
+    /// The largest array map value the kernel accepts (<c>INT_MAX</c>, kernel/bpf/arraymap.c); global data sections
+    /// are single-value arrays, so a larger one could never load.
     /// </summary>
-    internal const long MaxArrayValueSize = 4L << 20;
+    internal const long MaxArrayValueSize = int.MaxValue;
+
+    /// <summary>
+    /// The largest zero-filled value we allocate for a section without file data (<c>.bss</c>) or for kconfig
+    /// externs, so a forged size cannot make us allocate more than a few MiB beyond the input. libbpf takes any size
+    /// (the kernel selftests' test_skeleton has a 16 MiB <c>.bss</c>, which we refuse).
+    /// </summary>
+    internal const long MaxZeroFilledSize = 4L << 20;
 
     /// <summary>Reads the object.</summary>
     /// <exception cref="ElfSpecException">The object cannot be turned into a spec.</exception>

@@ -157,7 +157,7 @@ internal static partial class MapDefinitionReader
             Type = resolvedType,
             KeySize = keySize,
             ValueSize = valueSize,
-            MaxEntries = maxEntries,
+            MaxEntries = resolvedType is BpfMapType.Ringbuf or BpfMapType.UserRingbuf ? RingBufferSize(maxEntries) : maxEntries,
             Flags = flags,
             MapExtra = mapExtra,
             NumaNode = numaNode,

@@ -1,0 +1,65 @@
+namespace Ebpf.Tests.RealWorld;
+
+/// <summary>
+/// The real-world objects the comparison tests read and load, from the Debian packages <c>.ci/run</c> installs:
+/// <see cref="LibbpfToolsObjects"/> and <see cref="KernelSelftestObjects"/>. An object is named <c>SOURCE/FILE</c>.
+/// </summary>
+public static class RealWorldObjects
+{
+    /// <summary>The sources by name: why each is unavailable (null when it is) and its object files.</summary>
+    public static IReadOnlyDictionary<string, (Func<string?> Missing, Func<IReadOnlyList<string>> All)> Sources { get; } =
+        new Dictionary<string, (Func<string?>, Func<IReadOnlyList<string>>)>(StringComparer.Ordinal)
+        {
+            [LibbpfToolsObjects.Package] = (() => LibbpfToolsObjects.Missing, () => LibbpfToolsObjects.All),
+            [KernelSelftestObjects.Name] = (() => KernelSelftestObjects.Missing, () => KernelSelftestObjects.All),
+        };
+
+    /// <summary>
+    /// Objects libbpf opens and we refuse, by id, and why. Their tests check that we still refuse them (so fixing one
+    /// means removing it here).
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> Refused { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        [KernelSelftestObjects.Name + "/test_skeleton.bpf.o"] =
+            "a 16 MiB .bss: we allocate zero-filled data eagerly and stop at 4 MiB (ElfObjectReader.MaxZeroFilledSize)",
+    };
+
+    /// <summary>
+    /// Objects libbpf loads and we do not yet, by id, and why. Their tests check that we still fail (so fixing one
+    /// means removing it here).
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> NotLoaded { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        [KernelSelftestObjects.Name + "/bpf_dctcp.bpf.o"] = StructOpsAtLoad,
+        [KernelSelftestObjects.Name + "/dummy_st_ops.bpf.o"] = StructOpsAtLoad,
+        [KernelSelftestObjects.Name + "/tcp_ca_incompl_cong_ops.bpf.o"] = StructOpsAtLoad,
+        [KernelSelftestObjects.Name + "/test_snprintf.bpf.o"] =
+            "the untyped ksym 'schedule' (extern const void __ksym): libbpf takes its address from /proc/kallsyms, we look only in BTF",
+        [KernelSelftestObjects.Name + "/test_usdt.bpf.o"] = UsdtCookie,
+        [KernelSelftestObjects.Name + "/test_urandom_usdt.bpf.o"] = UsdtCookie,
+    };
+
+    private const string StructOpsAtLoad =
+        "Collection.Load registers .struct_ops maps (BPF_MAP_UPDATE_ELEM), which the kernel refuses for this one; libbpf registers only in bpf_map__attach_struct_ops";
+
+    private const string UsdtCookie =
+        "usdt.bpf.h's LINUX_HAS_BPF_COOKIE kconfig extern: libbpf sets it from a feature probe, KernelConfig leaves it zero and the verifier rejects the other branch";
+
+    /// <summary>One test case per object, or one per missing source (which fails with the install hint).</summary>
+    public static IEnumerable<TestCaseData> Cases() => Sources.SelectMany(source => source.Value.Missing() is not null
+        ? [new TestCaseData($"{source.Key}/(missing)").SetArgDisplayNames($"{source.Key}: missing")]
+        : source.Value.All().Select(p => $"{source.Key}/{System.IO.Path.GetFileName(p)}").Select(id => new TestCaseData(id).SetArgDisplayNames(id)));
+
+    /// <summary>The file of the object <paramref name="id"/> (<c>SOURCE/FILE</c>); fails the test when its source is missing.</summary>
+    public static string Path(string id)
+    {
+        int slash = id.IndexOf('/');
+        var source = Sources[id[..slash]];
+        if (source.Missing() is { } missing)
+        {
+            Assert.Fail(missing);
+        }
+
+        return source.All().Single(p => System.IO.Path.GetFileName(p) == id[(slash + 1)..]);
+    }
+}
