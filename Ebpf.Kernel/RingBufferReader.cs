@@ -34,6 +34,8 @@ public sealed unsafe class RingBufferReader : IDisposable, IEventSource<RingBuff
     private readonly long mask;
     private readonly uint maxSample;
     private bool disposed;
+    private int consuming;
+    private bool closePending;
 
     /// <summary>Maps the ring buffer <paramref name="ringBuffer"/> for reading.</summary>
     /// <param name="ringBuffer">The map; the reader keeps it open (adds a reference) until disposed.</param>
@@ -197,25 +199,7 @@ public sealed unsafe class RingBufferReader : IDisposable, IEventSource<RingBuff
     /// <summary>Hands the next record to <paramref name="handler"/> in place (zero copy), then consumes it; does not wait.</summary>
     /// <returns>False when no committed record is available.</returns>
     /// <remarks>The record is consumed even when the handler throws.</remarks>
-    public bool TryConsume(RingBufferRecordHandler handler)
-    {
-        ArgumentNullException.ThrowIfNull(handler);
-        if (!TryPeek(out byte* sample, out int length, out long next))
-        {
-            return false;
-        }
-
-        try
-        {
-            handler(new ReadOnlySpan<byte>(sample, length));
-        }
-        finally
-        {
-            ConsumerPosition = next;
-        }
-
-        return true;
-    }
+    public bool TryConsume(RingBufferRecordHandler handler) => Consume(handler, maxRecords: 1) == 1;
 
     /// <summary>Hands every available record (at most <paramref name="maxRecords"/>) to <paramref name="handler"/> in place; does not wait.</summary>
     /// <returns>The number of records handled.</returns>
@@ -240,20 +224,33 @@ public sealed unsafe class RingBufferReader : IDisposable, IEventSource<RingBuff
         ThrowIfDisposed();
         int count;
         bool corrupt;
+        consuming++;
         try
         {
-            count = ConsumeRecords(ref handler, maxRecords, out corrupt);
-        }
-        catch
-        {
-            // The loop publishes the position after each record, so the one whose handler threw starts there.
-            SkipCommittedRecord();
-            throw;
-        }
+            try
+            {
+                count = ConsumeRecords(ref handler, maxRecords, out corrupt);
+            }
+            catch
+            {
+                // The loop publishes the position after each record, so the one whose handler threw starts there.
+                SkipCommittedRecord();
+                throw;
+            }
 
-        if (corrupt)
+            if (corrupt)
+            {
+                ThrowCorrupt(ConsumerPosition);
+            }
+        }
+        finally
         {
-            ThrowCorrupt(ConsumerPosition);
+            // A handler that disposed the reader left the ring mapped until here.
+            if (--consuming == 0 && closePending)
+            {
+                closePending = false;
+                channel.Close();
+            }
         }
 
         return count;
@@ -296,6 +293,12 @@ public sealed unsafe class RingBufferReader : IDisposable, IEventSource<RingBuff
         }
 
         disposed = true;
+        if (consuming > 0)
+        {
+            closePending = true; // called by a Consume handler: Consume closes the channel when it returns
+            return;
+        }
+
         channel.Close();
     }
 
@@ -344,7 +347,7 @@ public sealed unsafe class RingBufferReader : IDisposable, IEventSource<RingBuff
         long consumer = Volatile.Read(ref *consumerPosition);
         long producer = Volatile.Read(ref *producerPosition);
         int remaining = maxRecords;
-        while (remaining > 0)
+        while (remaining > 0 && !disposed)
         {
             if (consumer >= producer)
             {
@@ -362,10 +365,6 @@ public sealed unsafe class RingBufferReader : IDisposable, IEventSource<RingBuff
                 consumer += (word + HeaderSize + 7) & ~7L;
                 handler.Handle(new ReadOnlySpan<byte>(header + HeaderSize, (int)word));
                 remaining--;
-                if (disposed)
-                {
-                    break; // the handler disposed the reader: the ring is gone
-                }
             }
             else if ((word & BusyBit) != 0)
             {

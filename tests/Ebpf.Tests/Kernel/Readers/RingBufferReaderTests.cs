@@ -162,7 +162,12 @@ public sealed unsafe class RingBufferReaderTests
         long position = Write(0, 8, busy: false, discard: false);
         Publish(Write(position, 8, busy: false, discard: false));
         Assert.That(reader.Consume(_ => reader.Dispose()), Is.EqualTo(1));
-        Assert.That(*(long*)consumer, Is.Zero, "nothing is written to the ring after Dispose");
+        Assert.That(*(long*)consumer, Is.EqualTo(16), "the handled record is consumed before the ring is released, the next is not handed out");
+        Assert.Throws<ObjectDisposedException>(() => reader.Consume(_ => { }));
+
+        var again = NewReader();
+        Assert.That(again.TryConsume(_ => again.Dispose()), Is.True);
+        Assert.That(*(long*)consumer, Is.EqualTo(32));
     }
 
     [Test]
