@@ -216,7 +216,6 @@ internal sealed unsafe class ProgramLoader : IDisposable
                         continue;
                     }
 
-
                     bool truncated = e.Errno == Errno.ENOSPC;
                     throw new EbpfVerifierException(
                         BpfCommand.ProgLoad, e.Errno, text, truncated, $"program '{_spec.Name}': " + VerifierLogSummary.Summarize(text, truncated));

@@ -49,6 +49,19 @@ public class MapBenchmarks
         return _map!.TryLookup(key, out ulong value) ? value : 0;
     }
 
+    /// <summary>
+    /// The floor for <see cref="Lookup"/> in the same process, so both see the same load: one
+    /// <c>BPF_MAP_LOOKUP_ELEM</c> straight through <c>syscall(2)</c>, without checks, descriptor reference or errno.
+    /// </summary>
+    [Benchmark]
+    public unsafe ulong RawSyscallLookup()
+    {
+        uint key = _next++ % Entries;
+        ulong value = 0;
+        var attr = new Ebpf.Kernel.Interop.MapElemAttr { MapFd = (uint)_map!.FileDescriptor.DangerousGetFd(), Key = (ulong)&key, Value = (ulong)&value };
+        return Ebpf.Kernel.Interop.LibC.Syscall4(Ebpf.Kernel.Interop.SyscallNumbers.Bpf, (long)BpfCommand.MapLookupElem, &attr, sizeof(Ebpf.Kernel.Interop.MapElemAttr)) == 0 ? value : 0;
+    }
+
     /// <summary>One <c>BPF_MAP_UPDATE_ELEM</c> of an existing key.</summary>
     [Benchmark]
     public void Update()
