@@ -43,6 +43,12 @@ struct {
 	__uint(max_entries, 8192);
 } ring SEC(".maps");
 
+/* A ring buffer of no whole power-of-two pages: rounded up when opened, as libbpf does. */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 5000);
+} ring_rounded SEC(".maps");
+
 /* Explicit pinning none, value by type with key by size. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

@@ -15,6 +15,9 @@ public static class KernelSelftestObjects
     public const string Package = "linux-source-6.1";
 
     private const string Tarball = "/usr/src/" + Package + ".tar.xz";
+
+    // Part of the cache key: change it when the compile command changes.
+    private const string Recipe = "clang14-v1";
     private const string Progs = Package + "/tools/testing/selftests/bpf";
     private static readonly Lazy<IReadOnlyList<string>> Compiled = new(Compile);
 
@@ -35,7 +38,7 @@ public static class KernelSelftestObjects
 
         var tarball = new FileInfo(Tarball);
         string release = File.ReadAllText("/proc/sys/kernel/osrelease").Trim();
-        string key = $"{tarball.Length:x}-{tarball.LastWriteTimeUtc.Ticks:x}-{release}";
+        string key = $"{Recipe}-{tarball.Length:x}-{tarball.LastWriteTimeUtc.Ticks:x}-{release}";
         string cache = Path.Combine(Path.GetTempPath(), $"ebpf-selftests-{key}");
         if (!Directory.Exists(cache))
         {

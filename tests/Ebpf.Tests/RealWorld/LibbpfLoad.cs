@@ -34,19 +34,41 @@ public static class LibbpfLoad
                 bpf_object__close(obj);
                 return 3;
             }
-            bpf_object__for_each_program(p, obj)
-                if (bpf_program__fd(p) >= 0)
-                    printf("%s\n", bpf_program__name(p));
+            bpf_object__for_each_program(p, obj) {
+                const unsigned char *bytes = (const unsigned char *)bpf_program__insns(p);
+                size_t count = bpf_program__insn_cnt(p);
+                if (bpf_program__fd(p) < 0)
+                    continue;
+                printf("%s ", bpf_program__name(p));
+                for (size_t i = 0; bytes && i < count * 8; i++)
+                    printf("%02x", bytes[i]);
+                printf("\n");
+            }
             bpf_object__close(obj);
             return 0;
         }
         """;
 
-    /// <summary>The names of the programs libbpf loaded, or null when it could not load the object (why in <paramref name="error"/>).</summary>
-    public static IReadOnlyList<string>? TryLoad(string path, out string error)
+    /// <summary>
+    /// The programs libbpf loaded with their final instructions (linked and relocated, as <c>bpf_program__insns</c>
+    /// gives them), or null when it could not load the object (why in <paramref name="error"/>).
+    /// </summary>
+    public static IReadOnlyDictionary<string, byte[]>? TryLoad(string path, out string error)
     {
         var (exitCode, output, stderr) = ExternalTool.Execute(LibbpfHarness.Build(HarnessSource), path);
         error = stderr.Trim();
-        return exitCode == 0 ? output.Split('\n', StringSplitOptions.RemoveEmptyEntries) : null;
+        if (exitCode != 0)
+        {
+            return null;
+        }
+
+        var programs = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var fields = line.Split(' ');
+            programs[fields[0]] = Convert.FromHexString(fields.Length > 1 ? fields[1] : "");
+        }
+
+        return programs;
     }
 }

@@ -21,6 +21,11 @@ public sealed class CollectionSpecLoadTests
     [TestCaseSource(nameof(Objects))]
     public void EveryObjectLoads(string file)
     {
+        if (file.StartsWith("lone_text_noload.", StringComparison.Ordinal))
+        {
+            Assert.Pass("its program has no type on purpose: LoneTextFunctionTests");
+        }
+
         var spec = CollectionSpec.Load(Path.Combine(TestPrograms.Directory, file));
         Assert.That(spec.Programs, Is.Not.Empty);
         Assert.That(spec.ByteOrder, Is.EqualTo(file.Contains(".bpfeb.") ? ByteOrder.BigEndian : ByteOrder.LittleEndian));
@@ -62,6 +67,11 @@ public sealed class CollectionSpecLoadTests
     [TestCaseSource(nameof(Objects))]
     public void ProgramsAreTheGlobalFunctionsOfCodeSections(string file)
     {
+        if (file.StartsWith("lone_text_noload.", StringComparison.Ordinal))
+        {
+            Assert.Pass("its only function is in .text: LoneTextFunctionTests");
+        }
+
         string path = Path.Combine(TestPrograms.Directory, file);
         var spec = CollectionSpec.Load(path);
         var expected = ObjdumpSymbols(path)

@@ -142,6 +142,8 @@ public class MapDefinitionReaderTests
             Assert.That(maps["bloom"].MapExtra, Is.EqualTo(3UL));
             Assert.That(maps["bloom"].KeySize, Is.Zero);
             Assert.That((maps["ring"].KeySize, maps["ring"].ValueSize, maps["ring"].MaxEntries), Is.EqualTo((0u, 0u, 8192u)));
+            uint page = (uint)Environment.SystemPageSize;
+            Assert.That(maps["ring_rounded"].MaxEntries, Is.EqualTo(page > 5000 ? page : 8192u), "5000 rounded up to a power-of-two number of pages");
         });
     }
 
