@@ -67,7 +67,15 @@ internal sealed class BindingsWriter
         foreach (var (map, name) in maps)
         {
             text.Append(CultureInfo.InvariantCulture, $"    /// <summary>Map <c>{CSharpNames.XmlText(map.Name)}</c>: {map.Type}, key {map.KeySize} bytes{KeyValueDoc(map.Key, map.IsGlobalData)}, value {map.ValueSize} bytes{KeyValueDoc(map.Value, map.IsGlobalData)}, {map.MaxEntries} entries.</summary>\n");
-            text.Append(CultureInfo.InvariantCulture, $"    public {Kernel}Map {name} => Collection.Maps[\"{map.Name}\"];\n\n");
+            if (MapView(map) is { } view)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"    /// <remarks>A typed view; the untyped map is its <c>Map</c> (or an implicit conversion).</remarks>\n");
+                text.Append(CultureInfo.InvariantCulture, $"    public {view} {name} => new(Collection.Maps[\"{map.Name}\"]);\n\n");
+            }
+            else
+            {
+                text.Append(CultureInfo.InvariantCulture, $"    public {Kernel}Map {name} => Collection.Maps[\"{map.Name}\"];\n\n");
+            }
         }
 
         foreach (var (program, name) in programs)
@@ -182,6 +190,42 @@ internal sealed class BindingsWriter
         catch (Exception e) when (e is NotSupportedException or BtfFormatException)
         {
             return string.Empty;
+        }
+    }
+
+    /// <summary>
+    /// The typed view of a map whose BTF key and value have C# types of the map's sizes: <c>TypedMap&lt;K, V&gt;</c>
+    /// for hashes, arrays and tries, <c>PerCpuMap&lt;K, V&gt;</c> for their per-CPU kinds; null for other maps.
+    /// </summary>
+    private string? MapView(MapSpec map)
+    {
+        string kind;
+        switch (map.Type)
+        {
+            case BpfMapType.Hash or BpfMapType.Array or BpfMapType.LruHash or BpfMapType.LpmTrie:
+                kind = "TypedMap";
+                break;
+            case BpfMapType.PercpuHash or BpfMapType.PercpuArray or BpfMapType.LruPercpuHash:
+                kind = "PerCpuMap";
+                break;
+            default:
+                return null;
+        }
+
+        if (map.IsGlobalData || _types is null || map.Key is not { Id: > 0 } key || map.Value is not { Id: > 0 } value
+            || !_spec.Types!.TryGetSize(key.Id, out long keySize) || keySize != map.KeySize
+            || !_spec.Types.TryGetSize(value.Id, out long valueSize) || valueSize != map.ValueSize)
+        {
+            return null;
+        }
+
+        try
+        {
+            return $"{Kernel}{kind}<{_types.TypeName(key.Id)}, {_types.TypeName(value.Id)}>";
+        }
+        catch (Exception e) when (e is NotSupportedException or BtfFormatException)
+        {
+            return null;
         }
     }
 
