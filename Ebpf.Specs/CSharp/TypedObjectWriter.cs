@@ -2,28 +2,33 @@ using System.Globalization;
 using System.Text;
 using Ebpf.Btf;
 using Ebpf.Btf.CSharp;
-using Ebpf.Specs;
+namespace Ebpf.Specs.CSharp;
 
-namespace Ebpf.Generators;
-
-/// <summary>Writes the C# source of one object's typed class.</summary>
-internal sealed class BindingsWriter
+/// <summary>
+/// Writes the C# source of one object's typed class: a property per map (typed views where BTF allows) and program,
+/// loading from resources or bpf/, typed variables, and C# structs for map keys, values and requested types. The
+/// source generator (Ebpf.Generators) and <c>ebpf gen csharp</c> both write with it. The class uses Ebpf.Kernel.
+/// </summary>
+public sealed class TypedObjectWriter
 {
     private const string Kernel = "global::Ebpf.Kernel.";
     private const string Specs = "global::Ebpf.Specs.";
 
-    private readonly BindingRequest _request;
+    private readonly TypedObjectOptions _request;
     private readonly CollectionSpec _spec;
     private readonly CSharpStructWriter? _types;
     private readonly HashSet<string> _members = new(StringComparer.Ordinal);
     private readonly List<(string Type, string Reason)> _skipped = [];
 
-    public BindingsWriter(BindingRequest request, CollectionSpec spec)
+    /// <summary>Prepares to write the class of <paramref name="spec"/> as <paramref name="options"/> say.</summary>
+    public TypedObjectWriter(CollectionSpec spec, TypedObjectOptions options)
     {
-        _request = request;
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(options);
+        _request = options;
         _spec = spec;
         _types = spec.Types is { } btf ? new CSharpStructWriter(btf) : null;
-        foreach (var reserved in new[] { request.ClassName, "Collection", "LoadSpec", "Load", "Dispose", "Variables", "LittleEndianResource", "BigEndianResource", "ObjectName", "FromCollection" })
+        foreach (var reserved in new[] { options.ResolvedClassName, "Collection", "LoadSpec", "Load", "Dispose", "Variables", "LittleEndianResource", "BigEndianResource", "ObjectName", "FromCollection" })
         {
             _members.Add(reserved);
             _types?.Reserve(reserved);
@@ -33,6 +38,8 @@ internal sealed class BindingsWriter
     /// <summary>Types named in the request's Types metadata that were not written, and why.</summary>
     public IReadOnlyList<(string Type, string Reason)> Skipped => _skipped;
 
+    /// <summary>The class's source text (with <c>\n</c> line ends).</summary>
+    /// <exception cref="BtfFormatException">The object's BTF is malformed where the class needs it.</exception>
     public string Write()
     {
         var maps = _spec.Maps.Values.OrderBy(m => m.Name, StringComparer.Ordinal).Select(m => (Spec: m, Name: Member(m.Name))).ToList();
@@ -55,7 +62,7 @@ internal sealed class BindingsWriter
             text.Append(CultureInfo.InvariantCulture, $"namespace {_request.Namespace};\n\n");
         }
 
-        string cls = _request.ClassName;
+        string cls = _request.ResolvedClassName;
         text.Append(CultureInfo.InvariantCulture, $"/// <summary>The BPF object <c>{_request.ObjectName}.bpf.o</c>: its maps and programs once loaded, its variables and types before.</summary>\n");
         text.Append(CultureInfo.InvariantCulture, $"public sealed partial class {cls} : global::System.IDisposable\n{{\n");
         text.Append(CultureInfo.InvariantCulture, $"    /// <summary>The object's base name.</summary>\n    public const string ObjectName = \"{_request.ObjectName}\";\n\n");
@@ -231,7 +238,7 @@ internal sealed class BindingsWriter
 
     private void WriteRequestedTypes()
     {
-        foreach (var name in _request.TypeNames())
+        foreach (var name in _request.Types)
         {
             if (_spec.Types is not { } btf)
             {
