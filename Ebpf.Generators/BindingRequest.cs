@@ -55,6 +55,16 @@ internal sealed record BindingRequest(string Path, string ObjectName, string Cla
     public IReadOnlyList<string> TypeNames() =>
         Types.Split([';', ',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
+    /// <summary>The writer's options for this request.</summary>
+    public Ebpf.Specs.CSharp.TypedObjectOptions ToOptions() => new()
+    {
+        ObjectName = ObjectName,
+        ClassName = ClassName,
+        Namespace = Namespace,
+        Types = TypeNames(),
+        Embedded = Embedded,
+    };
+
     private static string Value(AnalyzerConfigOptions options, string name) =>
         options.TryGetValue(Prefix + name, out var value) ? value.Trim() : string.Empty;
 }

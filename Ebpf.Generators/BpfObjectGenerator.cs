@@ -45,10 +45,10 @@ public sealed class BpfObjectGenerator : IIncrementalGenerator
         }
 
         string source;
-        BindingsWriter writer;
+        Ebpf.Specs.CSharp.TypedObjectWriter writer;
         try
         {
-            writer = new BindingsWriter(request, spec);
+            writer = new Ebpf.Specs.CSharp.TypedObjectWriter(spec, request.ToOptions());
             source = writer.Write();
         }
 #pragma warning disable CA1031 // an object the writer cannot handle is reported, never a compiler crash

@@ -6,7 +6,6 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using Ebpf.Kernel;
 using Ebpf.Links;
-using Ebpf.Specs;
 using PacketCounter;
 
 const uint NotIp = 256;
@@ -42,10 +41,11 @@ using var cancellation = new CancellationTokenSource();
 using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 
-string objectPath = Path.Combine(AppContext.BaseDirectory, "bpf", BitConverter.IsLittleEndian ? "packets.bpfel.o" : "packets.bpfeb.o");
-using var collection = Collection.Load(CollectionSpec.Load(objectPath));
-var counts = collection.Maps["packet_counts"];
-using var link = XdpLink.Attach(collection.Programs["count_packets"].FileDescriptor, interfaceName);
+// PacketsObjects is generated from packets.bpf.c at build time (<BpfProgram> in PacketCounter.csproj), with
+// PacketsObjects.Counter for struct counter, the map's value.
+using var objects = PacketsObjects.Load();
+var counts = objects.PacketCounts;
+using var link = XdpLink.Attach(objects.CountPackets.FileDescriptor, interfaceName);
 Console.WriteLine($"Counting packets arriving on {interfaceName} (XDP); Ctrl+C to stop.");
 
 if (duration is { } d)
@@ -53,7 +53,7 @@ if (duration is { } d)
     cancellation.CancelAfter(d + TimeSpan.FromMilliseconds(100));
 }
 
-var perCpu = new Counter[PossibleCpus.Count];
+var perCpu = new PacketsObjects.Counter[PossibleCpus.Count];
 using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
 int second = 0;
 try
@@ -65,7 +65,7 @@ try
         bool any = false;
         for (uint protocol = 0; protocol <= NotIp; protocol++)
         {
-            counts.LookupPerCpu(protocol, perCpu.AsSpan());
+            counts.Lookup(protocol, perCpu);
             ulong packets = 0, bytes = 0;
             foreach (var counter in perCpu)
             {

@@ -5,9 +5,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
-using Ebpf.Kernel;
 using Ebpf.Links;
-using Ebpf.Specs;
 using SyscallCounter;
 
 var options = CommandLine.Parse(args);
@@ -27,10 +25,10 @@ using var cancellation = new CancellationTokenSource();
 // Ctrl+C (SIGINT) and SIGTERM end the loop below; the links and the collection are then disposed.
 using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-string objectPath = Path.Combine(AppContext.BaseDirectory, "bpf", BitConverter.IsLittleEndian ? "syscalls.bpfel.o" : "syscalls.bpfeb.o");
-using var collection = Collection.Load(CollectionSpec.Load(objectPath));
-var counts = collection.Maps["syscall_counts"];
-using var link = TracepointLink.Attach(collection.Programs["count_syscalls"].FileDescriptor, "raw_syscalls", "sys_enter");
+// SyscallsObjects is generated from syscalls.bpf.c at build time (<BpfProgram> in SyscallCounter.csproj).
+using var objects = SyscallsObjects.Load();
+var counts = objects.SyscallCounts;
+using var link = TracepointLink.Attach(objects.CountSyscalls.FileDescriptor, "raw_syscalls", "sys_enter");
 
 var table = new SyscallTable(options.Top, options.Duration, Console.IsOutputRedirected ? null : Console.Out);
 var clock = Stopwatch.StartNew();
@@ -48,7 +46,7 @@ try
     while (await timer.WaitForNextTickAsync(cancellation.Token))
     {
         var current = new Dictionary<uint, ulong>();
-        foreach (var (pid, count) in counts.Entries<uint, ulong>())
+        foreach (var (pid, count) in counts.Entries())
         {
             current[pid] = count;
         }

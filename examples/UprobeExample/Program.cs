@@ -4,9 +4,7 @@
 //   sudo dotnet run --project examples/UprobeExample -c Release [-- --function getpid] [--pid PID] [--duration 10]
 using System.Globalization;
 using System.Runtime.InteropServices;
-using Ebpf.Kernel;
 using Ebpf.Links;
-using Ebpf.Specs;
 using UprobeExample;
 
 string function = "getpid";
@@ -50,10 +48,10 @@ using var cancellation = new CancellationTokenSource();
 using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 
-string objectPath = Path.Combine(AppContext.BaseDirectory, "bpf", BitConverter.IsLittleEndian ? "calls.bpfel.o" : "calls.bpfeb.o");
-using var collection = Collection.Load(CollectionSpec.Load(objectPath));
-var calls = collection.Maps["call_count"];
-using var link = UprobeLink.Attach(collection.Programs["count_calls"].FileDescriptor, libc, function, pid: pidToProbe);
+// CallsObjects is generated from calls.bpf.c at build time (<BpfProgram> in UprobeExample.csproj).
+using var objects = CallsObjects.Load();
+var calls = objects.CallCount;
+using var link = UprobeLink.Attach(objects.CountCalls.FileDescriptor, libc, function, pid: pidToProbe);
 Console.WriteLine($"Counting calls of {function} in {libc}, process {pidToProbe}; Ctrl+C to stop.");
 
 if (duration is { } d)
@@ -83,7 +81,7 @@ try
 {
     while (await timer.WaitForNextTickAsync(cancellation.Token))
     {
-        ulong total = calls.Lookup<uint, ulong>(0);
+        ulong total = calls.Lookup(0);
         second++;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{second,3} s]  {function}: {total - previous} calls/s, {total} in total"));
         previous = total;

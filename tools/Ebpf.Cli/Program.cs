@@ -2,6 +2,7 @@ using System.CommandLine;
 using Ebpf.Cli.Btf;
 using Ebpf.Cli.Disasm;
 using Ebpf.Cli.Feature;
+using Ebpf.Cli.Gen;
 using Ebpf.Cli.Inspect;
 using Ebpf.Cli.Load;
 using Ebpf.Cli.Map;
@@ -12,6 +13,7 @@ var root = new RootCommand("ebpf: inspect, disassemble and load eBPF objects.")
     DisasmCommand.Create(),
     BtfCommand.Create(),
     FeatureCommand.Create(),
+    GenCommand.Create(),
     InspectCommand.Create(),
     LoadCommand.Create(),
     MapCommand.Create(),

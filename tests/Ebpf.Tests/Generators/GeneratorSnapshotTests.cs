@@ -13,7 +13,7 @@ namespace Ebpf.Tests.Generators;
 /// </summary>
 public class GeneratorSnapshotTests
 {
-    private static readonly Lazy<PortableExecutableReference[]> AllReferences = new(() =>
+    internal static readonly Lazy<PortableExecutableReference[]> AllReferences = new(() =>
         ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator).Select(p => MetadataReference.CreateFromFile(p)).ToArray());
 
     private static string SnapshotPath => Path.Combine(TestPrograms.RepoRoot, "tests", "Ebpf.Tests", "Generators", "Snapshots", "TypedObjects.g.cs.txt");
@@ -132,7 +132,7 @@ public class GeneratorSnapshotTests
         Assert.That(result.Results.Single().GeneratedSources, Is.Empty);
     }
 
-    private static (GeneratorDriverRunResult Result, Compilation Compilation) Run(string objectPath, Dictionary<string, string> metadata, bool withKernel = true)
+    internal static (GeneratorDriverRunResult Result, Compilation Compilation) Run(string objectPath, Dictionary<string, string> metadata, bool withKernel = true)
     {
         var references = withKernel ? AllReferences.Value : AllReferences.Value.Where(r => !Path.GetFileName(r.FilePath!).StartsWith("Ebpf.Kernel", StringComparison.Ordinal));
         var compilation = CSharpCompilation.Create(

@@ -37,7 +37,10 @@ public class TypedObjectsKernelTests
         value.Wide = 12345;
 
         objects.Values.Update(key, value);
-        var back = objects.Values.Lookup<TypedObjects.TypedKey, TypedObjects.TypedValue>(key);
+        var back = objects.Values.Lookup(key);
+        Ebpf.Kernel.TypedMap<TypedObjects.TypedKey, TypedObjects.TypedValue> typed = objects.Values;
+        Assert.That(typed.Map, Is.SameAs(objects.Collection.Maps["values"]), "the raw map stays reachable");
+        Assert.That(typed.Entries().Single().Key.Id, Is.EqualTo(9u));
 
         Assert.That(Bytes(ref back), Is.EqualTo(Bytes(ref value)));
         Assert.That((back.Delta, back.Level, back.Wide, back.Grid[1][2], back.Corners[1].Y), Is.EqualTo((-9, 6u, 12345u, 42ul, 77)));
@@ -59,13 +62,13 @@ public class TypedObjectsKernelTests
         using (RawTracepointLink.Attach(objects.RecordTyped.FileDescriptor, "sys_enter"))
         {
             var deadline = DateTime.UtcNow.AddSeconds(10);
-            while (objects.Values.Lookup<TypedObjects.TypedKey, TypedObjects.TypedValue>(key).Origin.X == 100 && DateTime.UtcNow < deadline)
+            while (objects.Values.Lookup(key).Origin.X == 100 && DateTime.UtcNow < deadline)
             {
                 _ = File.Exists("/nonexistent"); // a syscall
             }
         }
 
-        int x = objects.Values.Lookup<TypedObjects.TypedKey, TypedObjects.TypedValue>(key).Origin.X;
+        int x = objects.Values.Lookup(key).Origin.X;
         Assert.That(x, Is.GreaterThanOrEqualTo(105), "the program added home.x (5) with limit 11 as its key");
         Assert.That((x - 100) % 5, Is.Zero);
 
@@ -86,7 +89,7 @@ public class TypedObjectsKernelTests
         var objects = host.Services.GetRequiredService<TypedObjects>();
         var key = new TypedObjects.TypedKey { Id = 1 };
         objects.Values.Update(key, new TypedObjects.TypedValue { Wide = 99 });
-        Assert.That(objects.Values.Lookup<TypedObjects.TypedKey, TypedObjects.TypedValue>(key).Wide, Is.EqualTo(99u));
+        Assert.That(objects.Values.Lookup(key).Wide, Is.EqualTo(99u));
         Assert.That(objects.Collection, Is.SameAs(host.Services.GetRequiredKeyedService<EbpfCollectionHandle>("typed").Collection));
         await host.StopAsync();
     }

@@ -2,28 +2,33 @@ using System.Globalization;
 using System.Text;
 using Ebpf.Btf;
 using Ebpf.Btf.CSharp;
-using Ebpf.Specs;
+namespace Ebpf.Specs.CSharp;
 
-namespace Ebpf.Generators;
-
-/// <summary>Writes the C# source of one object's typed class.</summary>
-internal sealed class BindingsWriter
+/// <summary>
+/// Writes the C# source of one object's typed class: a property per map (typed views where BTF allows) and program,
+/// loading from resources or bpf/, typed variables, and C# structs for map keys, values and requested types. The
+/// source generator (Ebpf.Generators) and <c>ebpf gen csharp</c> both write with it. The class uses Ebpf.Kernel.
+/// </summary>
+public sealed class TypedObjectWriter
 {
     private const string Kernel = "global::Ebpf.Kernel.";
     private const string Specs = "global::Ebpf.Specs.";
 
-    private readonly BindingRequest _request;
+    private readonly TypedObjectOptions _request;
     private readonly CollectionSpec _spec;
     private readonly CSharpStructWriter? _types;
     private readonly HashSet<string> _members = new(StringComparer.Ordinal);
     private readonly List<(string Type, string Reason)> _skipped = [];
 
-    public BindingsWriter(BindingRequest request, CollectionSpec spec)
+    /// <summary>Prepares to write the class of <paramref name="spec"/> as <paramref name="options"/> say.</summary>
+    public TypedObjectWriter(CollectionSpec spec, TypedObjectOptions options)
     {
-        _request = request;
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(options);
+        _request = options;
         _spec = spec;
         _types = spec.Types is { } btf ? new CSharpStructWriter(btf) : null;
-        foreach (var reserved in new[] { request.ClassName, "Collection", "LoadSpec", "Load", "Dispose", "Variables", "LittleEndianResource", "BigEndianResource", "ObjectName", "FromCollection" })
+        foreach (var reserved in new[] { options.ResolvedClassName, "Collection", "LoadSpec", "Load", "Dispose", "Variables", "LittleEndianResource", "BigEndianResource", "ObjectName", "FromCollection" })
         {
             _members.Add(reserved);
             _types?.Reserve(reserved);
@@ -33,6 +38,8 @@ internal sealed class BindingsWriter
     /// <summary>Types named in the request's Types metadata that were not written, and why.</summary>
     public IReadOnlyList<(string Type, string Reason)> Skipped => _skipped;
 
+    /// <summary>The class's source text (with <c>\n</c> line ends).</summary>
+    /// <exception cref="BtfFormatException">The object's BTF is malformed where the class needs it.</exception>
     public string Write()
     {
         var maps = _spec.Maps.Values.OrderBy(m => m.Name, StringComparer.Ordinal).Select(m => (Spec: m, Name: Member(m.Name))).ToList();
@@ -55,7 +62,7 @@ internal sealed class BindingsWriter
             text.Append(CultureInfo.InvariantCulture, $"namespace {_request.Namespace};\n\n");
         }
 
-        string cls = _request.ClassName;
+        string cls = _request.ResolvedClassName;
         text.Append(CultureInfo.InvariantCulture, $"/// <summary>The BPF object <c>{_request.ObjectName}.bpf.o</c>: its maps and programs once loaded, its variables and types before.</summary>\n");
         text.Append(CultureInfo.InvariantCulture, $"public sealed partial class {cls} : global::System.IDisposable\n{{\n");
         text.Append(CultureInfo.InvariantCulture, $"    /// <summary>The object's base name.</summary>\n    public const string ObjectName = \"{_request.ObjectName}\";\n\n");
@@ -67,7 +74,15 @@ internal sealed class BindingsWriter
         foreach (var (map, name) in maps)
         {
             text.Append(CultureInfo.InvariantCulture, $"    /// <summary>Map <c>{CSharpNames.XmlText(map.Name)}</c>: {map.Type}, key {map.KeySize} bytes{KeyValueDoc(map.Key, map.IsGlobalData)}, value {map.ValueSize} bytes{KeyValueDoc(map.Value, map.IsGlobalData)}, {map.MaxEntries} entries.</summary>\n");
-            text.Append(CultureInfo.InvariantCulture, $"    public {Kernel}Map {name} => Collection.Maps[\"{map.Name}\"];\n\n");
+            if (MapView(map) is { } view)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"    /// <remarks>A typed view; the untyped map is its <c>Map</c> (or an implicit conversion).</remarks>\n");
+                text.Append(CultureInfo.InvariantCulture, $"    public {view} {name} => new(Collection.Maps[\"{map.Name}\"]);\n\n");
+            }
+            else
+            {
+                text.Append(CultureInfo.InvariantCulture, $"    public {Kernel}Map {name} => Collection.Maps[\"{map.Name}\"];\n\n");
+            }
         }
 
         foreach (var (program, name) in programs)
@@ -185,9 +200,45 @@ internal sealed class BindingsWriter
         }
     }
 
+    /// <summary>
+    /// The typed view of a map whose BTF key and value have C# types of the map's sizes: <c>TypedMap&lt;K, V&gt;</c>
+    /// for hashes, arrays and tries, <c>PerCpuMap&lt;K, V&gt;</c> for their per-CPU kinds; null for other maps.
+    /// </summary>
+    private string? MapView(MapSpec map)
+    {
+        string kind;
+        switch (map.Type)
+        {
+            case BpfMapType.Hash or BpfMapType.Array or BpfMapType.LruHash or BpfMapType.LpmTrie:
+                kind = "TypedMap";
+                break;
+            case BpfMapType.PercpuHash or BpfMapType.PercpuArray or BpfMapType.LruPercpuHash:
+                kind = "PerCpuMap";
+                break;
+            default:
+                return null;
+        }
+
+        if (map.IsGlobalData || _types is null || map.Key is not { Id: > 0 } key || map.Value is not { Id: > 0 } value
+            || !_spec.Types!.TryGetSize(key.Id, out long keySize) || keySize != map.KeySize
+            || !_spec.Types.TryGetSize(value.Id, out long valueSize) || valueSize != map.ValueSize)
+        {
+            return null;
+        }
+
+        try
+        {
+            return $"{Kernel}{kind}<{_types.TypeName(key.Id)}, {_types.TypeName(value.Id)}>";
+        }
+        catch (Exception e) when (e is NotSupportedException or BtfFormatException)
+        {
+            return null;
+        }
+    }
+
     private void WriteRequestedTypes()
     {
-        foreach (var name in _request.TypeNames())
+        foreach (var name in _request.Types)
         {
             if (_spec.Types is not { } btf)
             {

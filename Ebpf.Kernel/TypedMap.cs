@@ -1,0 +1,76 @@
+namespace Ebpf.Kernel;
+
+/// <summary>
+/// A <see cref="Kernel.Map"/> viewed with fixed key and value types: every operation delegates to the map's generic,
+/// allocation-free element methods (<see cref="Map.TryLookup{TKey, TValue}(in TKey, out TValue)"/> and the others).
+/// Generated typed classes return it for maps whose BTF key and value types are known.
+/// </summary>
+/// <typeparam name="TKey">The key type, <see cref="Map.KeySize"/> bytes.</typeparam>
+/// <typeparam name="TValue">The value type, <see cref="Map.ValueSize"/> bytes.</typeparam>
+public readonly struct TypedMap<TKey, TValue> : IEquatable<TypedMap<TKey, TValue>>
+    where TKey : unmanaged
+    where TValue : unmanaged
+{
+    /// <summary>Views <paramref name="map"/>; sizes are checked by each operation.</summary>
+    public TypedMap(Map map)
+    {
+        Map = map ?? throw new ArgumentNullException(nameof(map));
+    }
+
+    /// <summary>The untyped map (for pinning, info, batch or byte-span operations).</summary>
+    public Map Map { get; }
+
+    /// <summary>The untyped map.</summary>
+    public static implicit operator Map(TypedMap<TKey, TValue> typed) => typed.Map;
+
+    /// <summary>Compares the underlying maps.</summary>
+    public static bool operator ==(TypedMap<TKey, TValue> left, TypedMap<TKey, TValue> right) => left.Equals(right);
+
+    /// <summary>Compares the underlying maps.</summary>
+    public static bool operator !=(TypedMap<TKey, TValue> left, TypedMap<TKey, TValue> right) => !left.Equals(right);
+
+    /// <summary>The untyped map (the named form of the implicit conversion).</summary>
+    public Map ToMap() => Map;
+
+    /// <summary>Reads the value of <paramref name="key"/>; false when no element has it.</summary>
+    public bool TryLookup(in TKey key, out TValue value) => Map.TryLookup(in key, out value);
+
+    /// <summary>Reads the value of <paramref name="key"/>.</summary>
+    /// <exception cref="EbpfKeyNotFoundException">No element has the key.</exception>
+    public TValue Lookup(in TKey key) => Map.Lookup<TKey, TValue>(in key);
+
+    /// <summary>Writes <paramref name="value"/> for <paramref name="key"/>; false when <paramref name="flags"/> forbade it or the map is full.</summary>
+    public bool TryUpdate(in TKey key, in TValue value, MapUpdateFlags flags = MapUpdateFlags.Any) => Map.TryUpdate(in key, in value, flags);
+
+    /// <summary>Writes <paramref name="value"/> for <paramref name="key"/>.</summary>
+    /// <exception cref="EbpfException">The kernel refused (EEXIST, ENOENT per <paramref name="flags"/>, E2BIG when full, ...).</exception>
+    public void Update(in TKey key, in TValue value, MapUpdateFlags flags = MapUpdateFlags.Any) => Map.Update(in key, in value, flags);
+
+    /// <summary>Deletes the element of <paramref name="key"/>; false when there is none.</summary>
+    public bool TryDelete(in TKey key) => Map.TryDelete(in key);
+
+    /// <summary>Deletes the element of <paramref name="key"/>.</summary>
+    /// <exception cref="EbpfKeyNotFoundException">No element has the key.</exception>
+    public void Delete(in TKey key) => Map.Delete(in key);
+
+    /// <summary>Reads and deletes the value of <paramref name="key"/>; false when no element has it.</summary>
+    public bool TryLookupAndDelete(in TKey key, out TValue value) => Map.TryLookupAndDelete(in key, out value);
+
+    /// <summary>The map's keys, read lazily (see <see cref="Map.Keys{TKey}"/>).</summary>
+    public IEnumerable<TKey> Keys() => Map.Keys<TKey>();
+
+    /// <summary>The map's entries, read lazily (see <see cref="Map.Entries{TKey, TValue}"/>).</summary>
+    public IEnumerable<KeyValuePair<TKey, TValue>> Entries() => Map.Entries<TKey, TValue>();
+
+    /// <inheritdoc />
+    public bool Equals(TypedMap<TKey, TValue> other) => ReferenceEquals(Map, other.Map);
+
+    /// <inheritdoc />
+    public override bool Equals(object? obj) => obj is TypedMap<TKey, TValue> other && Equals(other);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => Map is null ? 0 : System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(Map);
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Map} as <{typeof(TKey).Name}, {typeof(TValue).Name}>";
+}
