@@ -246,6 +246,11 @@ public sealed partial class Map
         {
             if (entry.ValueReference is not { } reference)
             {
+                if (Type == BpfMapType.Array && entry.IsUntouchedZeros)
+                {
+                    continue; // a new array is already zeroed: an untouched .bss needs no write (nor allocation)
+                }
+
                 if (IsPerCpu && entry.Value.Length == ValueSize)
                 {
                     UpdateEveryCpu(entry.Key.Span, entry.Value.Span);

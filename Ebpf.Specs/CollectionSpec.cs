@@ -36,14 +36,15 @@ public sealed partial class CollectionSpec
     public CollectionSpec Copy()
     {
         var copy = new CollectionSpec { Types = Types, ByteOrder = ByteOrder };
-        var buffers = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        var buffers = new Dictionary<string, Memory<byte>>(StringComparer.Ordinal);
         foreach (var (name, map) in Maps)
         {
             var contents = new MapEntry[map.Contents.Count];
             for (int i = 0; i < contents.Length; i++)
             {
                 var entry = map.Contents[i];
-                var value = entry.Value.ToArray();
+                // An untouched zero-filled value (.bss) stays unallocated in the copy.
+                Memory<byte> value = ZeroFilledMemory.IsUntouched(entry.Value) ? new ZeroFilledMemory(entry.Value.Length).Memory : entry.Value.ToArray();
                 if (i == 0 && map.IsGlobalData)
                 {
                     buffers[name] = value;

@@ -22,12 +22,8 @@ internal sealed partial class ElfObjectReader
                 throw new ElfSpecException($"global data of {section.Size} bytes is larger than an array map value may be ({MaxArrayValueSize} bytes)", section.Name);
             }
 
-            if (section.Type == ElfSectionType.NoBits && section.Size > MaxZeroFilledSize)
-            {
-                throw new ElfSpecException($"zero-filled global data of {section.Size} bytes is more than we allocate ({MaxZeroFilledSize} bytes)", section.Name);
-            }
-
-            byte[] data = section.Type == ElfSectionType.NoBits ? new byte[section.Size] : section.Data.ToArray();
+            // A .bss allocates nothing until a variable in it is read or written (a forged size costs nothing).
+            Memory<byte> data = section.Type == ElfSectionType.NoBits ? new ZeroFilledMemory((int)section.Size).Memory : section.Data.ToArray();
             bool readOnly = HasPrefix(section.Name, ".rodata");
             var datasec = FindDataSec(section.Name);
             AddMap(GlobalDataMap(section.Name, data, readOnly, datasec, HasGlobalVariable(datasec)));
@@ -42,7 +38,7 @@ internal sealed partial class ElfObjectReader
     private bool HasGlobalVariable(BtfDataSec? datasec) =>
         datasec is not null && _btf is not null && datasec.Variables.Any(v => _btf.TryGetTypeById(v.TypeId, out var t) && t is BtfVar { Linkage: not BtfLinkage.Static });
 
-    private MapSpec GlobalDataMap(string name, byte[] data, bool readOnly, BtfType? value, bool mmapable) => new()
+    private MapSpec GlobalDataMap(string name, Memory<byte> data, bool readOnly, BtfType? value, bool mmapable) => new()
     {
         Name = name,
         Type = BpfMapType.Array,
@@ -59,7 +55,7 @@ internal sealed partial class ElfObjectReader
 
     // Variables come from the section's DATASEC (clang leaves its offsets zero, so the ELF symbols give them),
     // or, without BTF, from the section's object symbols.
-    private IEnumerable<VariableSpec> SectionVariables(ElfSection section, byte[] data, bool readOnly)
+    private IEnumerable<VariableSpec> SectionVariables(ElfSection section, Memory<byte> data, bool readOnly)
     {
         var symbols = new Dictionary<string, ElfSymbol>(StringComparer.Ordinal);
         foreach (var symbol in SymbolsIn(section))
@@ -95,7 +91,7 @@ internal sealed partial class ElfObjectReader
         }
     }
 
-    private VariableSpec NewVariable(string name, ElfSection section, ulong offset, ulong size, byte[] data, BtfType? type, bool readOnly)
+    private VariableSpec NewVariable(string name, ElfSection section, ulong offset, ulong size, Memory<byte> data, BtfType? type, bool readOnly)
     {
         if (offset > (ulong)data.Length || size > (ulong)data.Length - offset)
         {

@@ -77,9 +77,9 @@ internal sealed partial class ElfObjectReader
     internal const long MaxArrayValueSize = int.MaxValue;
 
     /// <summary>
-    /// The largest zero-filled value we allocate for a section without file data (<c>.bss</c>) or for kconfig
-    /// externs, so a forged size cannot make us allocate more than a few MiB beyond the input. libbpf takes any size
-    /// (the kernel selftests' test_skeleton has a 16 MiB <c>.bss</c>, which we refuse).
+    /// The largest zero-filled value we allocate eagerly for kconfig externs, so a forged BTF cannot make us
+    /// allocate more than a few MiB beyond the input. A <c>.bss</c> has no such cap: its value is allocated only
+    /// when used (<see cref="ZeroFilledMemory"/>), so only the array value limit applies.
     /// </summary>
     internal const long MaxZeroFilledSize = 4L << 20;
 

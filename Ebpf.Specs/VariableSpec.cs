@@ -13,7 +13,7 @@ namespace Ebpf.Specs;
 /// </summary>
 public sealed class VariableSpec
 {
-    private readonly byte[] _data;
+    private readonly Memory<byte> _data;
 
     /// <summary>Creates a variable over a slice of a global data map's value buffer (shared, not copied).</summary>
     /// <param name="name">The variable's symbol name.</param>
@@ -25,10 +25,15 @@ public sealed class VariableSpec
     /// <param name="type">The variable's BTF type, or null.</param>
     /// <param name="isReadOnly">Whether the program sees the variable as constant (<c>.rodata</c>, <c>.kconfig</c>).</param>
     public VariableSpec(string name, string mapName, int offset, int size, byte[] data, ByteOrder byteOrder, BtfType? type = null, bool isReadOnly = false)
+        : this(name, mapName, offset, size, new Memory<byte>(data ?? throw new ArgumentNullException(nameof(data))), byteOrder, type, isReadOnly)
+    {
+    }
+
+    // Over any value buffer, including a lazily allocated zero-filled one (.bss).
+    internal VariableSpec(string name, string mapName, int offset, int size, Memory<byte> data, ByteOrder byteOrder, BtfType? type, bool isReadOnly)
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(mapName);
-        ArgumentNullException.ThrowIfNull(data);
         if (offset < 0 || size < 0 || offset > data.Length - size)
         {
             throw new ArgumentOutOfRangeException(nameof(offset), $"variable '{name}' at {offset}+{size} does not fit map '{mapName}' value of {data.Length} bytes");
@@ -66,7 +71,10 @@ public sealed class VariableSpec
     public bool IsReadOnly { get; }
 
     /// <summary>The variable's current bytes, in the object's byte order.</summary>
-    public ReadOnlySpan<byte> Bytes => _data.AsSpan(Offset, Size);
+    public ReadOnlySpan<byte> Bytes =>
+        MemoryMarshal.TryGetMemoryManager<byte, ZeroFilledMemory>(_data, out var zeros, out int start, out _)
+            ? zeros.Read(start + Offset, Size) // an untouched .bss stays unallocated when read
+            : _data.Span.Slice(Offset, Size);
 
     /// <summary>Overwrites the variable's bytes.</summary>
     /// <param name="value">Exactly <see cref="Size"/> bytes.</param>
@@ -78,7 +86,7 @@ public sealed class VariableSpec
             throw new ArgumentException($"variable '{Name}' is {Size} bytes, not {value.Length}", nameof(value));
         }
 
-        value.CopyTo(_data.AsSpan(Offset, Size));
+        value.CopyTo(_data.Span.Slice(Offset, Size));
     }
 
     /// <summary>Reads the variable as <typeparamref name="T"/>, swapping primitive integers and floats from the object's byte order.</summary>
@@ -102,11 +110,11 @@ public sealed class VariableSpec
             value = Swap(value);
         }
 
-        MemoryMarshal.Write(_data.AsSpan(Offset, Size), in value);
+        MemoryMarshal.Write(_data.Span.Slice(Offset, Size), in value);
     }
 
     /// <summary>A copy of this variable over another value buffer (for copying a collection spec).</summary>
-    internal VariableSpec WithData(byte[] data) => new(Name, MapName, Offset, Size, data, ByteOrder, Type, IsReadOnly);
+    internal VariableSpec WithData(Memory<byte> data) => new(Name, MapName, Offset, Size, data, ByteOrder, Type, IsReadOnly);
 
     /// <inheritdoc />
     public override string ToString() => $"{Name} ({MapName}+{Offset}, {Size} bytes)";

@@ -207,6 +207,27 @@ public sealed class MapCreateTests
     }
 
     [Test]
+    public void UntouchedBssIsNotWrittenAndWrittenOnceUsed()
+    {
+        var spec = CollectionSpec.Load(TestPrograms.Path("maps_and_globals"));
+        var bss = spec.Maps[".bss"];
+        var sys = new Mock<IBpfSyscalls>();
+        sys.Setup(s => s.MapCreate(in It.Ref<MapCreateAttr>.IsAny)).Returns(() => FakeFd(100));
+        sys.Setup(s => s.TryMapUpdateElem(in It.Ref<MapElemAttr>.IsAny)).Returns(Errno.None);
+        using (Map.Create(bss with { Btf = null, Value = null }, sys.Object))
+        {
+            sys.Verify(s => s.TryMapUpdateElem(in It.Ref<MapElemAttr>.IsAny), Times.Never, "a new array is already zeroed");
+        }
+
+        Assert.That(bss.Contents.Single().IsUntouchedZeros, Is.True, "creating the map allocated nothing");
+        spec.Variables["seen"].SetBytes(new byte[spec.Variables["seen"].Size]);
+        using (Map.Create(bss with { Btf = null, Value = null }, sys.Object))
+        {
+            sys.Verify(s => s.TryMapUpdateElem(in It.Ref<MapElemAttr>.IsAny), Times.Once);
+        }
+    }
+
+    [Test]
     public void SizeChecksNameTheExpectedSizes()
     {
         var sys = new Mock<IBpfSyscalls>();

@@ -20,8 +20,6 @@ public static class RealWorldObjects
     /// </summary>
     public static IReadOnlyDictionary<string, string> Refused { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        [KernelSelftestObjects.Name + "/test_skeleton.bpf.o"] =
-            "a 16 MiB .bss: we allocate zero-filled data eagerly and stop at 4 MiB (ElfObjectReader.MaxZeroFilledSize)",
     };
 
     /// <summary>
