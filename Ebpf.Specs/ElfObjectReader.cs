@@ -62,12 +62,36 @@ internal sealed partial class ElfObjectReader
             var laidOut = patched is null ? raw : BtfSpec.Parse(patched);
             ReadOnlySpan<byte> bytes = patched is null ? section.Data.Span : patched;
             var ksyms = KsymsBtfFixer.Fix(bytes, laidOut);
-            _btf = ksyms is null ? laidOut : BtfSpec.Parse(ksyms);
+            var withKsyms = ksyms is null ? laidOut : BtfSpec.Parse(ksyms);
+            var statics = HiddenFuncBtfFixer.Fix(ksyms is null ? bytes : ksyms, withKsyms, HiddenTextFunctions(elf));
+            _btf = statics is null ? withKsyms : BtfSpec.Parse(statics);
             _externTypes = laidOut;
             _ext = BtfExtInfo.FromElf(elf, _btf);
         }
 
         _spec = new CollectionSpec { Types = _btf, ByteOrder = _order };
+    }
+
+    /// <summary>The global or weak functions of <c>.text</c> with hidden or internal visibility (libbpf's <c>mark_btf_static</c>).</summary>
+    private static HashSet<string> HiddenTextFunctions(ElfFile elf)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        if (elf.FindSection(TextSection) is not { } text)
+        {
+            return names;
+        }
+
+        foreach (var symbol in elf.Symbols)
+        {
+            if (symbol.SectionIndex == (uint)text.Index && symbol.Type == ElfSymbolType.Function
+                && symbol.Binding is ElfSymbolBinding.Global or ElfSymbolBinding.Weak
+                && symbol.Visibility is ElfSymbolVisibility.Hidden or ElfSymbolVisibility.Internal)
+            {
+                names.Add(symbol.Name);
+            }
+        }
+
+        return names;
     }
 
     /// <summary>

@@ -116,7 +116,7 @@ internal static class KsymsBtfFixer
         return 0;
     }
 
-    private static Dictionary<uint, int> RecordPositions(ReadOnlySpan<byte> raw, BtfSpec btf, long start, long end, bool big)
+    internal static Dictionary<uint, int> RecordPositions(ReadOnlySpan<byte> raw, BtfSpec btf, long start, long end, bool big)
     {
         var positions = new Dictionary<uint, int>();
         long position = start;

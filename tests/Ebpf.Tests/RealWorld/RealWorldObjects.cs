@@ -31,15 +31,10 @@ public static class RealWorldObjects
         [KernelSelftestObjects.Name + "/bpf_dctcp.bpf.o"] = StructOpsAtLoad,
         [KernelSelftestObjects.Name + "/dummy_st_ops.bpf.o"] = StructOpsAtLoad,
         [KernelSelftestObjects.Name + "/tcp_ca_incompl_cong_ops.bpf.o"] = StructOpsAtLoad,
-        [KernelSelftestObjects.Name + "/test_usdt.bpf.o"] = UsdtCookie,
-        [KernelSelftestObjects.Name + "/test_urandom_usdt.bpf.o"] = UsdtCookie,
     };
 
     private const string StructOpsAtLoad =
         "Collection.Load registers .struct_ops maps (BPF_MAP_UPDATE_ELEM), which the kernel refuses for this one; libbpf registers only in bpf_map__attach_struct_ops";
-
-    private const string UsdtCookie =
-        "usdt.bpf.h programs: the verifier refuses our usdt0 ('R3 invalid mem access mem_or_null') though LINUX_HAS_BPF_COOKIE is now probed; cause not found yet";
 
     /// <summary>One test case per object, or one per missing source (which fails with the install hint).</summary>
     public static IEnumerable<TestCaseData> Cases() => Sources.SelectMany(source => source.Value.Missing() is not null
