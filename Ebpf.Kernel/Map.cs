@@ -99,32 +99,20 @@ public sealed partial class Map : IDisposable
 
     /// <summary>Opens the map pinned at <paramref name="path"/> on a bpffs.</summary>
     /// <exception cref="EbpfException">Nothing is pinned there (ENOENT), or the pinned object is not a map.</exception>
-    public static unsafe Map OpenPinned(string path, IBpfSyscalls? syscalls = null)
+    public static Map OpenPinned(string path, IBpfSyscalls? syscalls = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         syscalls ??= LinuxBpfSyscalls.Instance;
-        BpfFileDescriptor fd;
-        fixed (byte* p = PathBytes(path))
-        {
-            fd = syscalls.ObjGet(new ObjAttr { Pathname = (ulong)p });
-        }
-
-        var map = Open(fd, syscalls);
+        var map = Open(BpfPin.Open(path, syscalls), syscalls);
         map.PinnedPath = path;
         return map;
     }
 
     /// <summary>Pins the map at <paramref name="path"/> on a bpffs, so it outlives this process.</summary>
     /// <exception cref="EbpfException">The path exists (EEXIST) or is not on a bpffs.</exception>
-    public unsafe void Pin(string path)
+    public void Pin(string path)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        fixed (byte* p = PathBytes(path))
-        {
-            using var use = new FdUse(_fd);
-            _syscalls.ObjPin(new ObjAttr { Pathname = (ulong)p, BpfFd = use.Fd });
-        }
-
+        BpfPin.Pin(_fd, path, _syscalls);
         PinnedPath = path;
     }
 
@@ -195,7 +183,6 @@ public sealed partial class Map : IDisposable
         }
     }
 
-    private static byte[] PathBytes(string path) => System.Text.Encoding.UTF8.GetBytes(path + "\0");
 
     private static uint RoundUp8(uint size) => (size + 7) & ~7u;
 }

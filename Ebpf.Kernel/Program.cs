@@ -64,13 +64,7 @@ public sealed unsafe partial class Program : IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         syscalls ??= LinuxBpfSyscalls.Instance;
-        BpfFileDescriptor fd;
-        fixed (byte* p = PathBytes(path))
-        {
-            fd = syscalls.ObjGet(new ObjAttr { Pathname = (ulong)p });
-        }
-
-        var program = OpenOwned(fd, syscalls);
+        var program = OpenOwned(BpfPin.Open(path, syscalls), syscalls);
         program.PinnedPath = path;
         return program;
     }
@@ -82,12 +76,7 @@ public sealed unsafe partial class Program : IDisposable
     /// <exception cref="EbpfException">The path exists (EEXIST) or is not on a bpffs.</exception>
     public void Pin(string path)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        fixed (byte* p = PathBytes(path))
-        {
-            using var use = new FdUse(FileDescriptor);
-            _syscalls.ObjPin(new ObjAttr { Pathname = (ulong)p, BpfFd = use.Fd });
-        }
+        BpfPin.Pin(FileDescriptor, path, _syscalls);
         PinnedPath = path;
     }
 
@@ -120,5 +109,4 @@ public sealed unsafe partial class Program : IDisposable
         }
     }
 
-    private static byte[] PathBytes(string path) => Encoding.UTF8.GetBytes(path + "\0");
 }

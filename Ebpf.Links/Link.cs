@@ -45,14 +45,11 @@ public class Link : ILink
     /// <summary>Opens the link pinned at <paramref name="path"/> (<c>BPF_OBJ_GET</c>).</summary>
     /// <param name="path">The pin on a bpffs.</param>
     /// <param name="syscalls">The kernel interface; null for the running kernel.</param>
-    public static unsafe Link OpenPinned(string path, IBpfSyscalls? syscalls = null)
+    public static Link OpenPinned(string path, IBpfSyscalls? syscalls = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var sys = syscalls ?? LinuxBpfSyscalls.Instance;
-        fixed (byte* p = Encoding.UTF8.GetBytes(path + "\0"))
-        {
-            return new Link(sys.ObjGet(new ObjAttr { Pathname = (ulong)p }), sys) { PinnedPath = path };
-        }
+        return new Link(BpfPin.Open(path, sys), sys) { PinnedPath = path };
     }
 
     /// <summary>Opens the link with kernel id <paramref name="id"/> (<c>BPF_LINK_GET_FD_BY_ID</c>, Linux 5.8+).</summary>
@@ -115,16 +112,10 @@ public class Link : ILink
     }
 
     /// <inheritdoc />
-    public virtual unsafe void Pin(string path)
+    public virtual void Pin(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var fd = RequireLinkFd("pinning");
-        fixed (byte* p = Encoding.UTF8.GetBytes(path + "\0"))
-        {
-            using var fdUse = new FdUse(fd);
-            Syscalls.ObjPin(new ObjAttr { Pathname = (ulong)p, BpfFd = fdUse.Fd });
-        }
-
+        BpfPin.Pin(RequireLinkFd("pinning"), path, Syscalls);
         PinnedPath = path;
     }
 
