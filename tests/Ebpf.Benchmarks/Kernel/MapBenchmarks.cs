@@ -18,13 +18,24 @@ public class MapBenchmarks
     /// <summary>Entries per batch call, as in native/map_ops.c: as fast as one call for all entries, a tenth of the memory.</summary>
     public const int BatchSize = 1024;
 
+    /// <summary>Operations per call of the in-process C loops (<see cref="NativeLookup"/>, <see cref="NativeUpdate"/>).</summary>
+    public const int NativeOps = 1000;
+
     private readonly uint[] _keys = new uint[Entries];
     private readonly ulong[] _values = new ulong[Entries];
     private Map? _map;
     private uint _next;
 
+    /// <summary>For the C loops: checks their library was built, then <see cref="Setup"/>.</summary>
+    [GlobalSetup(Targets = [nameof(NativeLookup), nameof(NativeUpdate)])]
+    public void NativeSetup()
+    {
+        MapOpsNative.EnsureAvailable();
+        Setup();
+    }
+
     /// <summary>Creates and fills the map.</summary>
-    [GlobalSetup]
+    [GlobalSetup(Targets = [nameof(Lookup), nameof(RawSyscallLookup), nameof(Update), nameof(BatchLookupAll), nameof(PerKeyIterationAll)])]
     public void Setup()
     {
         _map = Map.Create(new MapSpec { Name = "bench_hash", Type = BpfMapType.Hash, KeySize = 4, ValueSize = 8, MaxEntries = Entries });
@@ -61,6 +72,17 @@ public class MapBenchmarks
         var attr = new Ebpf.Kernel.Interop.MapElemAttr { MapFd = (uint)_map!.FileDescriptor.DangerousGetFd(), Key = (ulong)&key, Value = (ulong)&value };
         return Ebpf.Kernel.Interop.LibC.Syscall4(Ebpf.Kernel.Interop.SyscallNumbers.Bpf, (long)BpfCommand.MapLookupElem, &attr, sizeof(Ebpf.Kernel.Interop.MapElemAttr)) == 0 ? value : 0;
     }
+
+    /// <summary>
+    /// The C loop of native/map_ops.c for <see cref="Lookup"/>, called in this process (<see cref="NativeOps"/> raw
+    /// <c>syscall(__NR_bpf)</c> lookups per call), so ours and C's are measured under the same load.
+    /// </summary>
+    [Benchmark(OperationsPerInvoke = NativeOps)]
+    public ulong NativeLookup() => MapOpsNative.Lookup(_map!.FileDescriptor.DangerousGetFd(), NativeOps);
+
+    /// <summary>The C loop of native/map_ops.c for <see cref="Update"/>, called in this process.</summary>
+    [Benchmark(OperationsPerInvoke = NativeOps)]
+    public ulong NativeUpdate() => MapOpsNative.Update(_map!.FileDescriptor.DangerousGetFd(), NativeOps);
 
     /// <summary>One <c>BPF_MAP_UPDATE_ELEM</c> of an existing key.</summary>
     [Benchmark]
