@@ -1,4 +1,5 @@
 using Ebpf.Links;
+using Ebpf.Specs;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Ebpf.Hosting;
@@ -69,6 +70,11 @@ public sealed class EbpfCollectionHealthCheck : IHealthCheck
         try
         {
             var info = link.Info();
+            if (info.Type == BpfLinkType.StructOps)
+            {
+                return info.MapId is null or 0 ? "no struct_ops map" : null; // a struct_ops link has a map, not a program
+            }
+
             if (info.ProgramId == 0)
             {
                 return "no program";

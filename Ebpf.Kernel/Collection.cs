@@ -13,14 +13,12 @@ public sealed class Collection : IDisposable
     private readonly Dictionary<string, Map> _maps;
     private readonly Dictionary<string, Program> _programs;
     private readonly HashSet<string> _borrowed;
-    private readonly List<Map> _registered;
 
-    private Collection(Dictionary<string, Map> maps, Dictionary<string, Program> programs, HashSet<string> borrowed, List<Map> registered)
+    private Collection(Dictionary<string, Map> maps, Dictionary<string, Program> programs, HashSet<string> borrowed)
     {
         _maps = maps;
         _programs = programs;
         _borrowed = borrowed;
-        _registered = registered;
     }
 
     /// <summary>The maps by name (global data maps under their section names, e.g. <c>.rodata</c>).</summary>
@@ -32,7 +30,10 @@ public sealed class Collection : IDisposable
     /// <summary>
     /// Loads a collection: maps first (reusing pins and replacements), then each program with its map references,
     /// kfuncs and ksyms resolved and CO-RE relocations applied against the kernel's BTF, then the map entries that
-    /// refer to programs or maps (program arrays, map-in-maps). All or nothing: on failure everything created is
+    /// refer to programs or maps (program arrays, map-in-maps). struct_ops maps get their value prepared but not
+    /// registered, as libbpf defers that to attach: a <c>.struct_ops</c> map registers with
+    /// <see cref="Map.RegisterStructOps"/> (<c>StructOpsLink.Attach</c> in Ebpf.Links), a <c>.struct_ops.link</c> map
+    /// gets its value written here (which registers nothing) and registers through a link. All or nothing: on failure everything created is
     /// closed and every pin made is removed. The feature externs <c>LINUX_HAS_BPF_COOKIE</c> and
     /// <c>LINUX_HAS_SYSCALL_WRAPPER</c> get what <see cref="Features.HaveBpfCookie"/> and
     /// <see cref="Features.HaveSyscallWrapper"/> find, in a copy: <paramref name="spec"/> is left alone.
@@ -59,7 +60,6 @@ public sealed class Collection : IDisposable
         var programs = new Dictionary<string, Program>(StringComparer.Ordinal);
         var borrowed = new HashSet<string>(StringComparer.Ordinal);
         var pinsMade = new List<Map>();
-        var registered = new List<Map>();
         var kernelBtf = options.Programs.KernelBtf ?? KernelBtf.Shared;
         try
         {
@@ -159,21 +159,15 @@ public sealed class Collection : IDisposable
                 WriteReferences(map, mapSpec, maps, programs);
             }
 
-            Span<byte> zero = stackalloc byte[4];
             foreach (var (map, target) in structOps)
             {
-                map.Update(zero, (ReadOnlySpan<byte>)target.BuildValue(programs));
-                if (!target.IsLink)
-                {
-                    registered.Add(map); // the update registered it; deleting the entry unregisters it
-                }
+                map.PrepareStructOps(target.Prepare(programs)); // writes BPF_F_LINK values only: nothing registers here
             }
 
-            return new Collection(maps, programs, borrowed, registered);
+            return new Collection(maps, programs, borrowed);
         }
         catch
         {
-            Unregister(registered);
             foreach (var program in programs.Values)
             {
                 program.Dispose();
@@ -196,11 +190,12 @@ public sealed class Collection : IDisposable
         }
     }
 
-    /// <summary>Closes every map and program the collection owns (not replacements it was given).</summary>
+    /// <summary>
+    /// Closes every map and program the collection owns (not replacements it was given); a struct_ops map registered
+    /// through its <see cref="Map.RegisterStructOps"/> is unregistered first.
+    /// </summary>
     public void Dispose()
     {
-        Unregister(_registered);
-        _registered.Clear();
         foreach (var program in _programs.Values)
         {
             program.Dispose();
@@ -211,23 +206,6 @@ public sealed class Collection : IDisposable
             if (!_borrowed.Contains(name))
             {
                 map.Dispose();
-            }
-        }
-    }
-
-    // A registered struct_ops map holds a kernel reference to itself until its entry is deleted.
-    private static void Unregister(List<Map> registered)
-    {
-        Span<byte> zero = stackalloc byte[4];
-        foreach (var map in registered)
-        {
-            try
-            {
-                map.TryDelete(zero);
-            }
-            catch (Exception e) when (e is EbpfException or ObjectDisposedException)
-            {
-                // already unregistered or closed: nothing left to undo
             }
         }
     }

@@ -2,7 +2,10 @@ using Ebpf.Kernel.Interop;
 
 namespace Ebpf.Kernel;
 
-/// <summary>Creating a <c>struct_ops</c> map, whose value is a kernel struct named by its vmlinux BTF id.</summary>
+/// <summary>
+/// <c>struct_ops</c> maps: creating one (its value is a kernel struct named by its vmlinux BTF id), and registering and
+/// unregistering the value <see cref="Collection.Load"/> prepared.
+/// </summary>
 public sealed partial class Map
 {
     /// <summary>
@@ -33,5 +36,185 @@ public sealed partial class Map
 
         var fd = CreateWithFallbacks(syscalls, attr, named, withBtf: false, fallbacks ?? FeatureFallbacks.Default, name);
         return new Map(syscalls, fd, BpfMapType.StructOps, 4, valueSize, 1, flags, name);
+    }
+
+    /// <summary>Offset of <c>state</c> in the wrapper's leading <c>bpf_struct_ops_common_value</c> (after <c>refcount_t refcnt</c>).</summary>
+    private const int StructOpsStateOffset = 4;
+
+    /// <summary>The value <see cref="Collection.Load"/> prepared for a struct_ops map it created, with this object's registration state.</summary>
+    private StructOpsValue? _structOps;
+
+    /// <summary>
+    /// Whether this map carries a struct_ops value <see cref="Collection.Load"/> prepared (it created the map from a
+    /// <c>.struct_ops</c> or <c>.struct_ops.link</c> section). Maps opened by id, pin or descriptor, and clones, carry none.
+    /// </summary>
+    public bool HasStructOpsValue => _structOps is not null;
+
+    /// <summary>Whether this object registered the struct_ops map with <see cref="RegisterStructOps"/> and has not unregistered it.</summary>
+    public bool IsStructOpsRegistered
+    {
+        get
+        {
+            var ops = _structOps;
+            if (ops is null)
+            {
+                return false;
+            }
+
+            lock (ops)
+            {
+                return ops.Registered;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Registers a struct_ops map created without <see cref="BpfMapFlags.Link"/> (a <c>.struct_ops</c> section): writes
+    /// the value <see cref="Collection.Load"/> prepared, and that write registers the ops with the kernel (a TCP
+    /// congestion control, for example, becomes available). It stays registered until <see cref="UnregisterStructOps"/>
+    /// or until this object is disposed, not longer: the kernel keeps a registered map alive by itself, even past the
+    /// process, so closing the last descriptor would not unregister it. A map registers once in its life (the kernel
+    /// takes one value); load the collection again to register anew. <c>StructOpsLink.Attach</c> (Ebpf.Links) calls
+    /// this and returns the registration as a link. Maps with <see cref="BpfMapFlags.Link"/> register through a
+    /// <c>BPF_LINK_CREATE</c> link instead; <see cref="Collection.Load"/> already wrote their value.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">
+    /// The map is not a struct_ops map, has <see cref="BpfMapFlags.Link"/>, has no prepared value (see
+    /// <see cref="HasStructOpsValue"/>), or this object registered it already.
+    /// </exception>
+    /// <exception cref="EbpfException">
+    /// The map is registered already (by another descriptor or process) or was registered once; or the kernel
+    /// refused the ops (for example EINVAL for a congestion control missing required members, EEXIST for a name
+    /// already taken).
+    /// </exception>
+    /// <exception cref="ObjectDisposedException">The map or one of its programs was disposed.</exception>
+    public void RegisterStructOps()
+    {
+        if (Type != BpfMapType.StructOps)
+        {
+            throw new InvalidOperationException($"map {Name} is a {Type} map, not a struct_ops map");
+        }
+
+        if ((Flags & BpfMapFlags.Link) != 0)
+        {
+            throw new InvalidOperationException(
+                $"struct_ops map {Name} was created with BPF_F_LINK (a .struct_ops.link section): it registers through a link (BPF_LINK_CREATE, StructOpsLink.Attach), not by its value");
+        }
+
+        var ops = _structOps;
+        if (ops is null)
+        {
+            throw StateError(BpfCommand.MapUpdateElem, ReadStructOpsState(), "has no prepared value (only a map Collection.Load created carries one; this one was opened by id, pin or descriptor, or cloned)");
+        }
+
+        lock (ops)
+        {
+            if (ops.Registered)
+            {
+                throw new InvalidOperationException($"struct_ops map {Name} is registered by this object already");
+            }
+
+            if (ops.Written)
+            {
+                throw new EbpfException(KernelNames.Of(BpfCommand.MapUpdateElem), Errno.EBUSY,
+                    $"struct_ops map {Name} was registered and unregistered: the kernel takes one value per struct_ops map, load the collection again to register anew");
+            }
+
+            try
+            {
+                ops.Write(this);
+            }
+            catch (EbpfException e) when (e.Errno == Errno.EBUSY)
+            {
+                throw StateError(BpfCommand.MapUpdateElem, ReadStructOpsState(), "cannot take a value", e);
+            }
+            catch (EbpfException e) when (e.Command == BpfCommand.MapUpdateElem)
+            {
+                throw new EbpfException(KernelNames.Of(BpfCommand.MapUpdateElem), e.Errno,
+                    $"the kernel refused to register struct_ops map {Name} (its struct_ops type's checks failed, or its name is taken)");
+            }
+
+            ops.Registered = true;
+        }
+    }
+
+    /// <summary>
+    /// Unregisters what <see cref="RegisterStructOps"/> registered (deletes key 0). Disposing this object does it too.
+    /// </summary>
+    /// <returns>False when this object has no registration to undo (never registered, or unregistered already).</returns>
+    /// <exception cref="EbpfException">The kernel refused (it was unregistered through another descriptor, for example).</exception>
+    /// <exception cref="ObjectDisposedException">The map was disposed (which unregistered it).</exception>
+    public bool UnregisterStructOps()
+    {
+        var ops = _structOps;
+        if (ops is null)
+        {
+            return false;
+        }
+
+        lock (ops)
+        {
+            if (!ops.Registered)
+            {
+                return false;
+            }
+
+            ops.Registered = false;
+            Span<byte> zero = stackalloc byte[4];
+            zero.Clear();
+            Delete(zero);
+            return true;
+        }
+    }
+
+    /// <summary>Keeps the value <see cref="Collection.Load"/> prepared; writes it now for a <see cref="BpfMapFlags.Link"/> map (which does not register it).</summary>
+    internal void PrepareStructOps(StructOpsValue value)
+    {
+        _structOps = value;
+        if ((Flags & BpfMapFlags.Link) != 0)
+        {
+            value.Write(this);
+        }
+    }
+
+    /// <summary>Unregisters on dispose; the descriptor may be closed already, and nothing is left to undo then.</summary>
+    private void ReleaseStructOps()
+    {
+        try
+        {
+            UnregisterStructOps();
+        }
+        catch (Exception e) when (e is EbpfException or ObjectDisposedException)
+        {
+            // unregistered through another descriptor, or closed: nothing left to undo
+        }
+    }
+
+    /// <summary>The kernel's <c>enum bpf_struct_ops_state</c> of the map (0 init, 1 in use, 2 to be freed, 3 ready), read with a lookup; -1 when unreadable.</summary>
+    private int ReadStructOpsState()
+    {
+        var value = new byte[ValueSize];
+        Span<byte> zero = stackalloc byte[4];
+        zero.Clear();
+        try
+        {
+            return TryLookup(zero, value) && value.Length >= StructOpsStateOffset + 4 ? BitConverter.ToInt32(value, StructOpsStateOffset) : -1;
+        }
+        catch (EbpfException)
+        {
+            return -1;
+        }
+    }
+
+    private Exception StateError(BpfCommand command, int state, string otherwise, Exception? inner = null)
+    {
+        string operation = KernelNames.Of(command);
+        return state switch
+        {
+            1 => new EbpfException(operation, Errno.EBUSY, $"struct_ops map {Name} is registered already (by another descriptor or process)"),
+            2 => new EbpfException(operation, Errno.EBUSY, $"struct_ops map {Name} was registered and unregistered: the kernel takes one value per struct_ops map"),
+            _ when inner is not null => new EbpfException($"struct_ops map {Name} {otherwise}", inner),
+            _ => new InvalidOperationException($"struct_ops map {Name} {otherwise}"),
+        };
     }
 }

@@ -142,8 +142,12 @@ public sealed partial class Map : IDisposable
         _syscalls.MapFreeze(new MapFreezeAttr { MapFd = use.Fd });
     }
 
-    /// <summary>Closes the descriptor. A pin stays.</summary>
-    public void Dispose() => _fd.Dispose();
+    /// <summary>Unregisters a struct_ops map this object registered (<see cref="RegisterStructOps"/>), then closes the descriptor. A pin stays.</summary>
+    public void Dispose()
+    {
+        ReleaseStructOps();
+        _fd.Dispose();
+    }
 
     /// <inheritdoc />
     public override string ToString() => $"Map {Name} ({Type}, key {KeySize}, value {ValueSize}, max {MaxEntries}, flags {Flags})";

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Ebpf.Btf;
 
 namespace Ebpf.Kernel;
@@ -87,16 +86,18 @@ internal sealed class StructOpsTarget
     }
 
     /// <summary>
-    /// The map value: the object's non-function members copied by name into the kernel layout, each function pointer
-    /// member that names a program set to that program's descriptor (a 64-bit number, as the kernel reads it).
+    /// The map value, prepared: the object's non-function members copied by name into the kernel layout, and the
+    /// offset of each function pointer member that names a program, where <see cref="StructOpsValue.Write"/> puts
+    /// that program's descriptor while it holds it open.
     /// </summary>
-    public byte[] BuildValue(IReadOnlyDictionary<string, Program> programs)
+    public StructOpsValue Prepare(IReadOnlyDictionary<string, Program> programs)
     {
         var local = _spec.Value as BtfStruct ?? throw new EbpfException($"struct_ops map {_spec.Name}: its value type is not a struct");
         var localBtf = _spec.Btf ?? throw new EbpfException($"struct_ops map {_spec.Name}: no object BTF");
         var source = _ops.Data.Span;
         var value = new byte[ValueSize];
         var data = value.AsSpan((int)_dataOffset);
+        var slots = new List<(int Offset, Program Program)>();
         foreach (var member in local.Members)
         {
             if (member.BitfieldSize != 0 || member.BitOffset % 8 != 0)
@@ -114,7 +115,7 @@ internal sealed class StructOpsTarget
                     throw new EbpfException($"struct_ops map {_spec.Name}: kernel member {_kernelStruct.Name}.{member.Name} is not a function pointer");
                 }
 
-                BinaryPrimitives.WriteUInt64LittleEndian(data[(int)(slot.BitOffset / 8)..], (ulong)program.FileDescriptor.DangerousGetFd());
+                slots.Add(((int)_dataOffset + (int)(slot.BitOffset / 8), program));
                 continue;
             }
 
@@ -135,7 +136,7 @@ internal sealed class StructOpsTarget
             bytes.CopyTo(data[(int)(target.BitOffset / 8)..]);
         }
 
-        return value;
+        return new StructOpsValue(_spec.Name, value, [.. slots]);
     }
 
     private BtfMember KernelMember(string name) =>

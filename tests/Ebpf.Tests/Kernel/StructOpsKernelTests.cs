@@ -3,7 +3,7 @@ using Ebpf.Links;
 
 namespace Ebpf.Tests.Kernel;
 
-/// <summary>struct_ops maps loaded by Collection.Load: TCP congestion controls implemented by BPF programs.</summary>
+/// <summary>struct_ops maps loaded by Collection.Load and registered by StructOpsLink.Attach: TCP congestion controls implemented by BPF programs.</summary>
 [Category("Kernel")]
 [NonParallelizable]
 public class StructOpsKernelTests
@@ -13,21 +13,120 @@ public class StructOpsKernelTests
     private static string[] CongestionControls() => File.ReadAllText(Available).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     [Test]
-    public void StructOpsMapsRegisterOnLoadAndUnregisterOnDispose()
+    [Category("Link")]
+    public void StructOpsMapsLoadUnregisteredAndRegisterOnAttachUntilTheAttachmentIsDisposed()
     {
         var spec = CollectionSpec.Load(TestPrograms.Path("struct_ops"));
-        using (var collection = Collection.Load(spec))
+        using var collection = Collection.Load(spec);
+        Assert.That(CongestionControls(), Does.Not.Contain("dotnet_cc").And.Not.Contain("dotnet_cc2"), "loading registers nothing, as libbpf");
+        Assert.That(collection.Maps["dotnet_cc"].Info().Type, Is.EqualTo(BpfMapType.StructOps));
+        Assert.That(collection.Maps["dotnet_cc"].HasStructOpsValue, Is.True);
+        Assert.That(collection.Programs.Keys, Is.EquivalentTo(new[] { "dotnet_ssthresh", "dotnet_cong_avoid", "dotnet_undo_cwnd" }));
+        foreach (var program in collection.Programs.Values)
         {
-            Assert.That(CongestionControls(), Does.Contain("dotnet_cc").And.Contain("dotnet_cc2"));
-            Assert.That(collection.Maps["dotnet_cc"].Info().Type, Is.EqualTo(BpfMapType.StructOps));
-            Assert.That(collection.Programs.Keys, Is.EquivalentTo(new[] { "dotnet_ssthresh", "dotnet_cong_avoid", "dotnet_undo_cwnd" }));
-            foreach (var program in collection.Programs.Values)
-            {
-                Assert.That(program.Info().Type, Is.EqualTo(BpfProgramType.StructOps));
-            }
+            Assert.That(program.Info().Type, Is.EqualTo(BpfProgramType.StructOps));
         }
 
-        Assert.That(CongestionControls(), Does.Not.Contain("dotnet_cc").And.Not.Contain("dotnet_cc2"));
+        using (var attachment = StructOpsLink.Attach(collection.Maps["dotnet_cc"]))
+        {
+            Assert.That(attachment, Is.InstanceOf<StructOpsAttachment>());
+            Assert.That(CongestionControls(), Does.Contain("dotnet_cc").And.Not.Contain("dotnet_cc2"));
+            Assert.That(collection.Maps["dotnet_cc"].IsStructOpsRegistered, Is.True);
+            Assert.Throws<EbpfNotSupportedException>(() => attachment.Info());
+            Assert.Throws<EbpfNotSupportedException>(() => attachment.Pin("/sys/fs/bpf/unused"));
+            var update = Assert.Throws<EbpfNotSupportedException>(() => attachment.Update(collection.Programs["dotnet_ssthresh"].FileDescriptor))!;
+            Assert.That(update.Message, Does.Contain("dotnet_cc").And.Contain("BPF_F_LINK"));
+            var twice = Assert.Throws<InvalidOperationException>(() => StructOpsLink.Attach(collection.Maps["dotnet_cc"]))!;
+            Assert.That(twice.Message, Does.Contain("registered by this object already"));
+        }
+
+        Assert.That(CongestionControls(), Does.Not.Contain("dotnet_cc"), "disposing the attachment unregisters");
+        Assert.That(collection.Maps["dotnet_cc"].IsStructOpsRegistered, Is.False);
+        var again = Assert.Throws<EbpfException>(() => StructOpsLink.Attach(collection.Maps["dotnet_cc"]))!;
+        Assert.That(again.Message, Does.Contain("registered and unregistered").And.Contain("load the collection again"));
+    }
+
+    [Test]
+    [Category("Link")]
+    public void DetachUnregistersAndDisposeAfterwardsIsHarmless()
+    {
+        using var collection = Collection.Load(CollectionSpec.Load(TestPrograms.Path("struct_ops")));
+        using var attachment = StructOpsLink.Attach(collection.Maps["dotnet_cc2"]);
+        Assert.That(CongestionControls(), Does.Contain("dotnet_cc2"));
+        attachment.Detach();
+        Assert.That(CongestionControls(), Does.Not.Contain("dotnet_cc2"));
+        attachment.Detach();
+        attachment.Dispose();
+    }
+
+    [Test]
+    [Category("Link")]
+    public void DisposingTheCollectionWhileAttachedUnregisters()
+    {
+        var collection = Collection.Load(CollectionSpec.Load(TestPrograms.Path("struct_ops")));
+        var attachment = StructOpsLink.Attach(collection.Maps["dotnet_cc"]);
+        Assert.That(CongestionControls(), Does.Contain("dotnet_cc"));
+        collection.Dispose();
+        Assert.That(CongestionControls(), Does.Not.Contain("dotnet_cc"));
+        Assert.DoesNotThrow(attachment.Dispose);
+    }
+
+    [Test]
+    public void TheKernelKeepsARegisteredMapAfterItsLastDescriptorCloses()
+    {
+        // Why Map.Dispose unregisters: a registered struct_ops map holds a reference to itself in the kernel.
+        using var collection = Collection.Load(CollectionSpec.Load(TestPrograms.Path("struct_ops")));
+        var map = collection.Maps["dotnet_cc"];
+        uint id = map.Info().Id;
+        map.RegisterStructOps();
+        map.FileDescriptor.Dispose(); // closes the only descriptor without Map.Dispose's unregistration
+        try
+        {
+            Assert.That(CongestionControls(), Does.Contain("dotnet_cc"), "closing the last descriptor does not unregister");
+        }
+        finally
+        {
+            using var reopened = Map.OpenById(id);
+            Assert.That(reopened.HasStructOpsValue, Is.False);
+            reopened.Delete(new byte[4]);
+        }
+
+        Assert.That(CongestionControls(), Does.Not.Contain("dotnet_cc"));
+    }
+
+    [Test]
+    [Category("Link")]
+    public void TheSameObjectLoadsTwiceAndTheKernelRefusesTheSecondRegistrationOfAName()
+    {
+        var spec = CollectionSpec.Load(TestPrograms.Path("struct_ops"));
+        using var first = Collection.Load(spec);
+        using var second = Collection.Load(spec);
+        using var attached = StructOpsLink.Attach(first.Maps["dotnet_cc"]);
+        var e = Assert.Throws<EbpfException>(() => StructOpsLink.Attach(second.Maps["dotnet_cc"]))!;
+        Assert.That(e.Errno, Is.EqualTo(Errno.EEXIST));
+        Assert.That(e.Message, Does.Contain("refused to register struct_ops map dotnet_cc"));
+        Assert.That(second.Maps["dotnet_cc"].IsStructOpsRegistered, Is.False);
+    }
+
+    [Test]
+    public void AMapWithoutAPreparedValueCannotRegister()
+    {
+        using var collection = Collection.Load(CollectionSpec.Load(TestPrograms.Path("struct_ops")));
+        using var opened = Map.OpenById(collection.Maps["dotnet_cc"].Info().Id);
+        var e = Assert.Throws<InvalidOperationException>(() => StructOpsLink.Attach(opened))!;
+        Assert.That(e.Message, Does.Contain("no prepared value"));
+        Assert.That(CongestionControls(), Does.Not.Contain("dotnet_cc"));
+    }
+
+    [Test]
+    public void ADisposedProgramFailsTheRegistrationInsteadOfWritingItsNumber()
+    {
+        using var collection = Collection.Load(CollectionSpec.Load(TestPrograms.Path("struct_ops")));
+        collection.Programs["dotnet_undo_cwnd"].Dispose();
+        var e = Assert.Throws<ObjectDisposedException>(() => StructOpsLink.Attach(collection.Maps["dotnet_cc"]))!;
+        Assert.That(e.Message, Does.Contain("dotnet_undo_cwnd"));
+        Assert.That(CongestionControls(), Does.Not.Contain("dotnet_cc"));
+        Assert.That(collection.Maps["dotnet_cc"].IsStructOpsRegistered, Is.False);
     }
 
     [Test]
@@ -37,6 +136,9 @@ public class StructOpsKernelTests
         using var collection = Collection.Load(spec);
         var map = collection.Maps["dotnet_cc"];
         var value = new byte[map.ValueSize];
+        Assert.That(map.TryLookup(new byte[4], value), Is.True);
+        Assert.That(value, Is.All.Zero, "an unregistered map reads as zeros");
+        map.RegisterStructOps();
         Assert.That(map.TryLookup(new byte[4], value), Is.True);
         var kernel = Ebpf.Btf.KernelBtf.SharedVmlinux;
         var wrapper = (Ebpf.Btf.BtfStruct)kernel.FindTypes("bpf_struct_ops_tcp_congestion_ops", Ebpf.Btf.BtfKind.Struct)[0];
@@ -58,15 +160,28 @@ public class StructOpsKernelTests
         var map = collection.Maps["dotnet_link_cc"];
         Assert.That(map.Flags & BpfMapFlags.Link, Is.EqualTo(BpfMapFlags.Link));
         Assert.That(CongestionControls(), Does.Not.Contain("dotnet_link_cc"), "a .struct_ops.link map is not registered by its update");
+        var value = new byte[map.ValueSize];
+        Assert.That(map.TryLookup(new byte[4], value), Is.True);
+        Assert.That(BitConverter.ToInt32(value, 4), Is.EqualTo(3), "Collection.Load wrote the value: the kernel's state is BPF_STRUCT_OPS_STATE_READY");
+        Assert.Throws<InvalidOperationException>(map.RegisterStructOps);
         using (StructOpsLink.Attach(map.FileDescriptor))
         {
             Assert.That(CongestionControls(), Does.Contain("dotnet_link_cc"));
         }
 
         Assert.That(CongestionControls(), Does.Not.Contain("dotnet_link_cc"));
+        using (var link = StructOpsLink.Attach(map))
+        {
+            Assert.That(link.Fd, Is.Not.Null, "a BPF_F_LINK map attaches with BPF_LINK_CREATE");
+            Assert.That(link.Info().MapId, Is.EqualTo(map.Info().Id));
+            Assert.That(CongestionControls(), Does.Contain("dotnet_link_cc"), "a link map registers again after its link closed");
+        }
+
+        Assert.That(CongestionControls(), Does.Not.Contain("dotnet_link_cc"));
     }
 
     [Test]
+    [Category("Link")]
     public void APinnedStructOpsMapIsReusedWhenItImplementsTheSameKernelType()
     {
         var spec = CollectionSpec.Load(TestPrograms.Path("struct_ops"));
@@ -76,16 +191,22 @@ public class StructOpsKernelTests
         string pin = Path.Combine(bpffs.Path, "dotnet_cc");
         try
         {
-            uint firstId;
             using (var first = Collection.Load(spec, options))
+            using (StructOpsLink.Attach(first.Maps["dotnet_cc"]))
             {
-                firstId = first.Maps["dotnet_cc"].Info().Id;
+                Assert.That(CongestionControls(), Does.Contain("dotnet_cc"));
+
+                // The spec's value size is the BPF object's struct; the kernel map's is the kernel wrapper's: the
+                // check compares against the kernel's, and the struct_ops type.
+                using var second = Collection.Load(spec, options);
+                Assert.That(second.Maps["dotnet_cc"].Info().Id, Is.EqualTo(first.Maps["dotnet_cc"].Info().Id));
+                Assert.That(second.Maps["dotnet_cc"].HasStructOpsValue, Is.False, "a reused map keeps the value it has");
+                var e = Assert.Throws<EbpfException>(() => StructOpsLink.Attach(second.Maps["dotnet_cc"]))!;
+                Assert.That(e.Message, Does.Contain("dotnet_cc is registered already"));
+                Assert.That(e.Errno, Is.EqualTo(Errno.EBUSY));
             }
 
-            // The spec's value size is the BPF object's struct; the kernel map's is the kernel wrapper's: the
-            // check compares against the kernel's, and the struct_ops type.
-            using var second = Collection.Load(spec, options);
-            Assert.That(second.Maps["dotnet_cc"].Info().Id, Is.EqualTo(firstId));
+            Assert.That(CongestionControls(), Does.Not.Contain("dotnet_cc"), "the pin does not keep it registered past its attachment");
         }
         finally
         {

@@ -28,13 +28,7 @@ public static class RealWorldObjects
     /// </summary>
     public static IReadOnlyDictionary<string, string> NotLoaded { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        [KernelSelftestObjects.Name + "/bpf_dctcp.bpf.o"] = StructOpsAtLoad,
-        [KernelSelftestObjects.Name + "/dummy_st_ops.bpf.o"] = StructOpsAtLoad,
-        [KernelSelftestObjects.Name + "/tcp_ca_incompl_cong_ops.bpf.o"] = StructOpsAtLoad,
     };
-
-    private const string StructOpsAtLoad =
-        "Collection.Load registers .struct_ops maps (BPF_MAP_UPDATE_ELEM), which the kernel refuses for this one; libbpf registers only in bpf_map__attach_struct_ops";
 
     /// <summary>One test case per object, or one per missing source (which fails with the install hint).</summary>
     public static IEnumerable<TestCaseData> Cases() => Sources.SelectMany(source => source.Value.Missing() is not null

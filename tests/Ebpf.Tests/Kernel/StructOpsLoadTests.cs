@@ -1,0 +1,195 @@
+using Ebpf.Btf;
+using Ebpf.Kernel;
+using Ebpf.Kernel.Interop;
+using Ebpf.Links;
+using Moq;
+
+namespace Ebpf.Tests.Kernel;
+
+/// <summary>
+/// struct_ops maps over a mocked <see cref="IBpfSyscalls"/> and a made-up vmlinux BTF: <see cref="Collection.Load"/>
+/// registers nothing (no update of a plain map), <see cref="StructOpsLink.Attach(Map, IBpfSyscalls?)"/> writes the
+/// prepared value with the program descriptors, and the attachment or the collection deletes it.
+/// </summary>
+public sealed class StructOpsLoadTests
+{
+    private const int DataOffset = 8;
+    private const int NameOffset = DataOffset + 36;
+
+    private delegate BpfFileDescriptor MapCreateReturn(in MapCreateAttr attr);
+
+    private delegate BpfFileDescriptor ProgLoadReturn(ref ProgLoadAttr attr);
+
+    private delegate Errno ElemReturn(in MapElemAttr attr);
+
+    private string _directory = "";
+    private KernelBtf _kernelBtf = null!;
+
+    [SetUp]
+    public void MakeKernelBtf()
+    {
+        // struct tcp_congestion_ops { 4 function pointers; u32 flags; char name[16]; } in a bpf_struct_ops_ wrapper
+        // after its 8-byte common value (refcnt, state).
+        var builder = new BtfBuilder();
+        uint u32 = builder.AddInt("unsigned int", 4);
+        uint chr = builder.AddInt("char", 1, BtfIntEncoding.Signed);
+        uint name = builder.AddArray(chr, u32, 16);
+        uint pointer = builder.AddPointer(0);
+        uint ops = builder.AddStruct("tcp_congestion_ops", 56,
+        [
+            new BtfMember("ssthresh", pointer, 0, 0), new BtfMember("cong_avoid", pointer, 64, 0),
+            new BtfMember("undo_cwnd", pointer, 128, 0), new BtfMember("init", pointer, 192, 0),
+            new BtfMember("flags", u32, 256, 0), new BtfMember("name", name, 288, 0),
+        ]);
+        builder.AddStruct("bpf_struct_ops_tcp_congestion_ops", 64,
+        [
+            new BtfMember("refcnt", u32, 0, 0), new BtfMember("state", u32, 32, 0), new BtfMember("data", ops, 64, 0),
+        ]);
+        _directory = Directory.CreateTempSubdirectory("structops-btf").FullName;
+        string vmlinux = Path.Combine(_directory, "vmlinux");
+        File.WriteAllBytes(vmlinux, builder.Marshal(Ebpf.Asm.ByteOrder.LittleEndian));
+        _kernelBtf = new KernelBtf(vmlinux, _directory);
+    }
+
+    [TearDown]
+    public void RemoveKernelBtf() => Directory.Delete(_directory, recursive: true);
+
+    private sealed class FakeKernel
+    {
+        public Mock<IBpfSyscalls> Sys { get; } = new();
+
+        public List<byte[]> Updates { get; } = [];
+
+        public int Deletes { get; set; }
+
+        public Dictionary<string, int> ProgramFds { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>The descriptor of a program, by its name as the kernel keeps it (at most 15 characters).</summary>
+        public ulong ProgramFd(string name) => (ulong)ProgramFds[name.Length > 15 ? name[..15] : name];
+
+        public FakeKernel()
+        {
+            int next = 100;
+            Sys.Setup(s => s.MapCreate(in It.Ref<MapCreateAttr>.IsAny)).Returns(new MapCreateReturn((in MapCreateAttr a) => new BpfFileDescriptor(next++, ownsHandle: false)));
+            Sys.Setup(s => s.BtfLoad(ref It.Ref<BtfLoadAttr>.IsAny)).Returns(() => new BpfFileDescriptor(next++, ownsHandle: false));
+            Sys.Setup(s => s.ProgLoad(ref It.Ref<ProgLoadAttr>.IsAny)).Returns(new ProgLoadReturn((ref ProgLoadAttr a) =>
+            {
+                int fd = next++;
+                ProgramFds[a.ProgName.ToString()] = fd;
+                return new BpfFileDescriptor(fd, ownsHandle: false);
+            }));
+            Sys.Setup(s => s.TryMapUpdateElem(in It.Ref<MapElemAttr>.IsAny)).Returns(new ElemReturn((in MapElemAttr a) =>
+            {
+                unsafe
+                {
+                    Updates.Add(new ReadOnlySpan<byte>((void*)a.Value, 64).ToArray());
+                }
+
+                return Errno.None;
+            }));
+            Sys.Setup(s => s.TryMapDeleteElem(in It.Ref<MapElemAttr>.IsAny)).Returns(new ElemReturn((in MapElemAttr a) =>
+            {
+                Deletes++;
+                return Errno.None;
+            }));
+        }
+    }
+
+    private Collection Load(string file, FakeKernel kernel) =>
+        Collection.Load(CollectionSpec.Load(TestPrograms.Path(file)),
+            new CollectionLoadOptions { Programs = new ProgramLoadOptions { KernelBtf = _kernelBtf } }, kernel.Sys.Object);
+
+    [Test]
+    public void LoadWritesNoPlainStructOpsMap()
+    {
+        var kernel = new FakeKernel();
+        using var collection = Load("struct_ops", kernel);
+        Assert.That(collection.Maps["dotnet_cc"].HasStructOpsValue, Is.True);
+        kernel.Sys.Verify(s => s.TryMapUpdateElem(in It.Ref<MapElemAttr>.IsAny), Times.Never);
+        kernel.Sys.Verify(s => s.MapUpdateElem(in It.Ref<MapElemAttr>.IsAny), Times.Never);
+    }
+
+    [Test]
+    public void AttachWritesThePreparedValueAndDisposeDeletesIt()
+    {
+        var kernel = new FakeKernel();
+        using var collection = Load("struct_ops", kernel);
+        using (var attachment = StructOpsLink.Attach(collection.Maps["dotnet_cc"], kernel.Sys.Object))
+        {
+            Assert.That(attachment, Is.InstanceOf<StructOpsAttachment>());
+            Assert.That(attachment.Fd, Is.Null);
+            var value = kernel.Updates.Single();
+            using (Assert.EnterMultipleScope())
+            {
+                Assert.That(BitConverter.ToUInt64(value, DataOffset), Is.EqualTo(kernel.ProgramFd("dotnet_ssthresh")));
+                Assert.That(BitConverter.ToUInt64(value, DataOffset + 8), Is.EqualTo(kernel.ProgramFd("dotnet_cong_avoid")));
+                Assert.That(BitConverter.ToUInt64(value, DataOffset + 16), Is.EqualTo(kernel.ProgramFd("dotnet_undo_cwnd")));
+                Assert.That(BitConverter.ToUInt64(value, DataOffset + 24), Is.Zero, "init has no program");
+                Assert.That(BitConverter.ToUInt32(value, DataOffset + 32), Is.EqualTo(1u), "flags");
+                Assert.That(System.Text.Encoding.ASCII.GetString(value, NameOffset, 16).TrimEnd('\0'), Is.EqualTo("dotnet_cc"));
+                Assert.That(BitConverter.ToUInt64(value, 0), Is.Zero, "the common value is the kernel's");
+            }
+
+            Assert.That(kernel.Deletes, Is.Zero);
+        }
+
+        Assert.That(kernel.Deletes, Is.EqualTo(1));
+        collection.Dispose();
+        Assert.That(kernel.Deletes, Is.EqualTo(1), "unregistered once");
+    }
+
+    [Test]
+    public void DisposingTheCollectionDeletesWhatIsStillRegistered()
+    {
+        var kernel = new FakeKernel();
+        var collection = Load("struct_ops", kernel);
+        var attachment = StructOpsLink.Attach(collection.Maps["dotnet_cc2"], kernel.Sys.Object);
+        collection.Dispose();
+        Assert.That(kernel.Deletes, Is.EqualTo(1));
+        attachment.Dispose();
+        Assert.That(kernel.Deletes, Is.EqualTo(1));
+    }
+
+    [Test]
+    public void AKernelRefusalLeavesTheMapUnregistered()
+    {
+        var kernel = new FakeKernel();
+        kernel.Sys.Setup(s => s.TryMapUpdateElem(in It.Ref<MapElemAttr>.IsAny)).Returns(Errno.EINVAL);
+        using var collection = Load("struct_ops", kernel);
+        var e = Assert.Throws<EbpfException>(() => StructOpsLink.Attach(collection.Maps["dotnet_cc"], kernel.Sys.Object))!;
+        Assert.That(e.Errno, Is.EqualTo(Errno.EINVAL));
+        Assert.That(e.Message, Does.Contain("refused to register struct_ops map dotnet_cc"));
+        Assert.That(collection.Maps["dotnet_cc"].IsStructOpsRegistered, Is.False);
+        collection.Dispose();
+        Assert.That(kernel.Deletes, Is.Zero);
+    }
+
+    [Test]
+    public void ALinkMapIsWrittenAtLoadAndAttachesWithALink()
+    {
+        var kernel = new FakeKernel();
+        var created = new LinkCreateAttr();
+        kernel.Sys.Setup(s => s.LinkCreate(in It.Ref<LinkCreateAttr>.IsAny))
+            .Callback(new LinkCreateCallback((in LinkCreateAttr a) => created = a))
+            .Returns(new BpfFileDescriptor(900, ownsHandle: false));
+        using var collection = Load("struct_ops_link", kernel);
+        var map = collection.Maps["dotnet_link_cc"];
+        Assert.That(kernel.Updates, Has.Count.EqualTo(1), "a BPF_F_LINK map's value is written at load: that registers nothing");
+        using var link = StructOpsLink.Attach(map, kernel.Sys.Object);
+        Assert.That(link.Fd, Is.Not.Null);
+        Assert.That((created.ProgFd, created.AttachType), Is.EqualTo(((uint)map.FileDescriptor.DangerousGetFd(), BpfAttachType.StructOps)));
+        Assert.That(kernel.Updates, Has.Count.EqualTo(1));
+    }
+
+    [Test]
+    public void ANonStructOpsMapIsRefused()
+    {
+        var kernel = new FakeKernel();
+        using var map = Map.Create(new MapSpec { Name = "plain", Type = BpfMapType.Array, KeySize = 4, ValueSize = 4, MaxEntries = 1 }, kernel.Sys.Object);
+        Assert.Throws<ArgumentException>(() => StructOpsLink.Attach(map, kernel.Sys.Object));
+        Assert.Throws<InvalidOperationException>(map.RegisterStructOps);
+        Assert.That(map.UnregisterStructOps(), Is.False);
+    }
+
+    private delegate void LinkCreateCallback(in LinkCreateAttr attr);
+}
