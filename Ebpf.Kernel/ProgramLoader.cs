@@ -8,8 +8,8 @@ namespace Ebpf.Kernel;
 /// <summary>
 /// Does the work of <see cref="Program.Load"/>: resolves what the spec left symbolic (maps, kfuncs, ksyms, the attach
 /// target), builds the program's BTF, and drives <c>BPF_PROG_LOAD</c> through its retries: a first attempt without a
-/// log, again with a growing log when it fails, without the object name when the kernel rejects it, without BTF when
-/// the kernel rejects that.
+/// log, again with a large log when it fails (see <see cref="LoadWithRetries"/>), without the object name or the
+/// function and line info when the kernel refuses them before the verifier runs.
 /// </summary>
 internal sealed unsafe class ProgramLoader : IDisposable
 {
@@ -143,7 +143,15 @@ internal sealed unsafe class ProgramLoader : IDisposable
         return kept.ToString();
     }
 
-    /// <summary>Loads, retrying as the type documents. The attributes' name and log fields are set here.</summary>
+    /// <summary>
+    /// Loads, retrying as the type documents. The attributes' name and log fields are set here. A rejected program
+    /// costs two verifier runs in the common case: the first without a log, the second with a log of at least
+    /// <see cref="ProgramLoadOptions.FailureLogSize"/>. Since Linux 6.4 a log that does not fit keeps its end (where
+    /// the error is) and the kernel reports the size it needed, so a rejection is never run a third time for the log;
+    /// a log asked for from the start that overflowed gets one retry of the exact size (the program may be fine).
+    /// Before 6.4 the log keeps its beginning and grows four-fold until it fits. Fallbacks (no name, no function and
+    /// line info) are tried only when the kernel refused the attributes before the verifier ran.
+    /// </summary>
     private Program LoadWithRetries(ProgLoadAttr attr)
     {
         string name = SanitizeName(_spec.Name);
@@ -152,6 +160,8 @@ internal sealed unsafe class ProgramLoader : IDisposable
         var dropped = new List<(string Feature, string Kernel, Exception Cause)>();
         var level = _options.LogLevel;
         long logSize = Math.Clamp(_options.LogSize, 1024, ProgramLoadOptions.MaximumLogSize);
+        EbpfVerifierException? unlogged = null; // the failure of the attempt without a log: the program is rejected
+        bool exactRetried = false;
         while (true)
         {
             attr.ProgName = useName ? BpfObjectName.From(name) : default;
@@ -183,18 +193,36 @@ internal sealed unsafe class ProgramLoader : IDisposable
                 {
                     if (level == VerifierLogLevel.None)
                     {
-                        level = VerifierLogLevel.Branch; // explain the failure
-                        continue;
-                    }
-
-                    if (e.Errno == Errno.ENOSPC && logSize < ProgramLoadOptions.MaximumLogSize)
-                    {
-                        logSize = Math.Min(ProgramLoadOptions.MaximumLogSize, Math.Max(logSize * 4, (long)attr.LogTrueSize + 1));
+                        // Explain the failure, with a log large enough for nearly every rejection (libbpf's size too).
+                        unlogged = e;
+                        level = VerifierLogLevel.Branch;
+                        logSize = Math.Clamp(Math.Max(logSize, ProgramLoadOptions.FailureLogSize), 1024, ProgramLoadOptions.MaximumLogSize);
                         continue;
                     }
 
                     string text = e.Log.Length > 0 || log is null ? e.Log : ReadLog(log);
-                    if (withBtf && e.Errno is Errno.EINVAL or Errno.E2BIG && BlamesBtfInfo(text))
+                    long trueSize = Math.Max(attr.LogTrueSize, e.LogTrueSize);
+                    if (e.Errno == Errno.ENOSPC)
+                    {
+                        if (trueSize == 0 && logSize < ProgramLoadOptions.MaximumLogSize)
+                        {
+                            // Before Linux 6.4: the log kept its beginning, the error at its end is lost. Grow it.
+                            logSize = Math.Min(ProgramLoadOptions.MaximumLogSize, logSize * 4);
+                            continue;
+                        }
+
+                        if (trueSize > logSize && unlogged is null && !exactRetried)
+                        {
+                            // A log asked for from the start overflowed, which fails even a good program: once more, exactly sized.
+                            exactRetried = true;
+                            logSize = Math.Min(ProgramLoadOptions.MaximumLogSize, trueSize);
+                            continue;
+                        }
+
+                        // The program is rejected and the rotated log kept its end, which names the error: no third run.
+                    }
+
+                    if (withBtf && e.Errno is Errno.EINVAL or Errno.E2BIG && BlamesBtfInfo(text) && !VerifierRan(text))
                     {
                         // The kernel refused the function or line info (before 5.0 it knows neither): retry without BTF.
                         withBtf = false;
@@ -217,12 +245,23 @@ internal sealed unsafe class ProgramLoader : IDisposable
                     }
 
                     bool truncated = e.Errno == Errno.ENOSPC;
+                    var errno = truncated && unlogged is not null ? unlogged.Errno : e.Errno; // ENOSPC hides the verdict
+                    string? note = truncated ? TruncationNote(text, trueSize, logSize) : null;
                     throw new EbpfVerifierException(
-                        BpfCommand.ProgLoad, e.Errno, text, truncated, $"program '{_spec.Name}': " + VerifierLogSummary.Summarize(text, truncated));
+                        BpfCommand.ProgLoad, errno, text, truncated, $"program '{_spec.Name}': " + VerifierLogSummary.Summarize(text, truncated, note))
+                    {
+                        LogTrueSize = trueSize,
+                    };
                 }
             }
         }
     }
+
+    /// <summary>Says which part of a truncated log <see cref="EbpfVerifierException.Log"/> holds.</summary>
+    private static string TruncationNote(string text, long trueSize, long logSize) =>
+        trueSize > 0
+            ? $"log truncated: it holds only its last {Encoding.UTF8.GetByteCount(text):N0} of {trueSize:N0} bytes; set ProgramLoadOptions.LogLevel and a LogSize of {trueSize:N0} to get all of it"
+            : $"log truncated: it holds only its first {logSize:N0} bytes, the most the kernel takes";
 
     /// <summary>
     /// Reports the debug aids a successful load left out, or (fallbacks disabled) closes the program and throws: the
@@ -420,6 +459,20 @@ internal sealed unsafe class ProgramLoader : IDisposable
                 return null;
             }
         }
+    }
+
+    /// <summary>Whether the verifier started on the instructions (the log shows one): attributes it refuses fail before that.</summary>
+    private static bool VerifierRan(string log)
+    {
+        foreach (var line in log.AsSpan().EnumerateLines())
+        {
+            if (VerifierLogSummary.IsInstructionLine(line))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Whether a verifier log blames the program's function or line info (or is empty: rejected before the verifier ran).</summary>
