@@ -54,7 +54,7 @@ public sealed class Collection : IDisposable
             (options.KernelConfig ?? RunningKernelConfig.Value).Apply(spec);
         }
 
-        spec = FeatureExterns.Apply(spec, syscalls == LinuxBpfSyscalls.Instance ? Features.Default : new Features(syscalls));
+        spec = FeatureExterns.Apply(spec, Features.For(syscalls));
         var maps = new Dictionary<string, Map>(StringComparer.Ordinal);
         var programs = new Dictionary<string, Program>(StringComparer.Ordinal);
         var borrowed = new HashSet<string>(StringComparer.Ordinal);

@@ -49,25 +49,7 @@ internal sealed unsafe class ProgramLoader : IDisposable
         BpfFileDescriptor? btfFd = null;
         if (_options.LoadProgramBtf && _spec.Btf is not null)
         {
-            btf = ProgramBtf.Build(instructions, _spec.Btf);
-            Exception? rejection = null;
-            btfFd = btf is null ? null : TryLoadBtf(btf.Blob, out rejection);
-            if (btf is not null && btfFd is null)
-            {
-                // An older kernel may lack newer kinds: try again with them rewritten, then go on without BTF.
-                var compatible = ProgramBtf.Build(instructions, _spec.Btf, ProgramBtf.CompatibleMarshal);
-                btfFd = compatible is null ? null : TryLoadBtf(compatible.Blob, out _);
-                if (btfFd is not null)
-                {
-                    btf = compatible;
-                    _options.Fallbacks.Report?.Invoke($"program '{_spec.Name}': the kernel rejected the BTF as built ({rejection!.Message}); sent it with the kinds of Linux 5.2");
-                }
-                else
-                {
-                    _options.Fallbacks.Take("program BTF", "4.18", $"program '{_spec.Name}'", rejection!);
-                    btf = null;
-                }
-            }
+            (btf, btfFd) = LoadProgramBtf(instructions, _spec.Btf);
         }
 
         try
@@ -435,6 +417,48 @@ internal sealed unsafe class ProgramLoader : IDisposable
         }
 
         return (id, 0);
+    }
+
+    /// <summary>
+    /// Builds and loads the program's BTF, with the kinds the kernel lacks (probed by <see cref="Features"/>) rewritten
+    /// first. Should the kernel still reject it, the BTF is sent once more with the kinds of Linux 5.2, then left out.
+    /// </summary>
+    private (ProgramBtf? Btf, BpfFileDescriptor? Fd) LoadProgramBtf(Instructions instructions, BtfSpec source)
+    {
+        var features = Features.For(_syscalls);
+        foreach (var (needed, feature, kernel) in new[] { (BtfFeature.Btf, "program BTF", "4.18"), (BtfFeature.Func, "BTF function and line info", "5.0") })
+        {
+            if (features.MissingBtfFeature(needed) is { } cause)
+            {
+                _options.Fallbacks.Take(feature, kernel, $"program '{_spec.Name}'", cause);
+                return (null, null);
+            }
+        }
+
+        var sanitizing = features.BtfSanitizing();
+        var btf = ProgramBtf.Build(instructions, source, sanitizing.Any ? sanitizing : null);
+        if (btf is null)
+        {
+            return (null, null);
+        }
+
+        var fd = TryLoadBtf(btf.Blob, out var rejection);
+        if (fd is not null)
+        {
+            return (btf, fd);
+        }
+
+        // The probes missed something: try the kinds of Linux 5.2, then go on without BTF.
+        var compatible = ProgramBtf.Build(instructions, source, ProgramBtf.CompatibleMarshal);
+        fd = compatible is null ? null : TryLoadBtf(compatible.Blob, out _);
+        if (fd is not null)
+        {
+            _options.Fallbacks.Report?.Invoke($"program '{_spec.Name}': the kernel rejected the BTF as built ({rejection!.Message}); sent it with the kinds of Linux 5.2");
+            return (compatible, fd);
+        }
+
+        _options.Fallbacks.Take("program BTF", "4.18", $"program '{_spec.Name}'", rejection!);
+        return (null, null);
     }
 
     /// <summary>Loads the program's BTF; null when the kernel rejects it (the program then loads without func and line info).</summary>
