@@ -293,7 +293,8 @@ public sealed class Collection : IDisposable
             BpfFileDescriptor fd = spec.Type == BpfMapType.ProgArray
                 ? programs.TryGetValue(reference, out var program) ? program.FileDescriptor : throw new EbpfException($"map {spec.Name}: program {reference} was not loaded")
                 : maps.TryGetValue(reference, out var target) ? target.FileDescriptor : throw new EbpfException($"map {spec.Name}: no map named {reference}");
-            BitConverter.TryWriteBytes(value, fd.DangerousGetFd()); // the kernel reads the fd in host order
+            using var use = new FdUse(fd); // held while the kernel reads the number
+            BitConverter.TryWriteBytes(value, use.Fd); // the kernel reads the fd in host order
             map.Update(entry.Key.Span, (ReadOnlySpan<byte>)value);
         }
 

@@ -16,7 +16,7 @@ internal sealed unsafe class ProgramLoader : IDisposable
     private readonly ProgramSpec _spec;
     private readonly ProgramLoadOptions _options;
     private readonly IBpfSyscalls _syscalls;
-    private readonly List<BpfFileDescriptor> _referenced = [];
+    private readonly FdUseList _uses = new(); // every descriptor number the instructions and attributes carry
     private KernelSymbolResolver? _kernel;
     private BpfFileDescriptor? _attachBtfObject;
 
@@ -54,7 +54,7 @@ internal sealed unsafe class ProgramLoader : IDisposable
 
         try
         {
-            int[] fdArray = _kernel?.HasFdArray == true ? _kernel.FdArray() : [];
+            int[] fdArray = _kernel?.HasFdArray == true ? _kernel.FdArray(_uses) : [];
             fixed (byte* insns = code)
             fixed (byte* license = Encoding.UTF8.GetBytes(_spec.License + "\0"))
             fixed (ProgramBtf.FuncRecord* funcs = btfFd is null ? null : btf!.FuncInfos)
@@ -77,7 +77,7 @@ internal sealed unsafe class ProgramLoader : IDisposable
                 };
                 if (btfFd is not null)
                 {
-                    attr.ProgBtfFd = (uint)btfFd.DangerousGetFd();
+                    attr.ProgBtfFd = _uses.Add(btfFd);
                     attr.FuncInfoRecSize = ProgramBtf.FuncInfoSize;
                     attr.FuncInfo = (ulong)funcs;
                     attr.FuncInfoCnt = (uint)btf!.FuncInfos.Length;
@@ -95,12 +95,12 @@ internal sealed unsafe class ProgramLoader : IDisposable
         finally
         {
             btfFd?.Dispose();
-            GC.KeepAlive(_referenced);
         }
     }
 
     public void Dispose()
     {
+        _uses.Dispose();
         _kernel?.Dispose();
         _attachBtfObject?.Dispose();
     }
@@ -282,7 +282,7 @@ internal sealed unsafe class ProgramLoader : IDisposable
             {
                 var fd = ResolveMap(reference);
                 long offset = src == PseudoSource.MapValue ? (long)((ulong)insn.Constant >> 32) : 0;
-                instructions[i] = insn.WithConstant((offset << 32) | (uint)fd.DangerousGetFd());
+                instructions[i] = insn.WithConstant((offset << 32) | _uses.Add(fd));
             }
             else if (insn.IsKfuncCall)
             {
@@ -306,7 +306,7 @@ internal sealed unsafe class ProgramLoader : IDisposable
                 var found = Kernel.TryFind(reference, BtfKind.Var) ?? Kernel.TryFind(reference, BtfKind.Func);
                 if (found is var (id, module))
                 {
-                    long btfFd = module is null ? 0 : Kernel.ModuleFd(module).DangerousGetFd();
+                    long btfFd = module is null ? 0 : _uses.Add(Kernel.ModuleFd(module));
                     instructions[i] = insn.WithConstant((btfFd << 32) | id);
                 }
                 else if (IsWeak(reference))
@@ -353,11 +353,9 @@ internal sealed unsafe class ProgramLoader : IDisposable
 
     private BpfFileDescriptor ResolveMap(string name)
     {
-        var fd = (_options.Maps is { } maps && maps.TryGetValue(name, out var found) ? found : null)
+        return (_options.Maps is { } maps && maps.TryGetValue(name, out var found) ? found : null)
             ?? _options.MapResolver?.Invoke(name)
             ?? throw new EbpfException($"program '{_spec.Name}' uses map '{name}', which the load options do not resolve (ProgramLoadOptions.Maps)");
-        _referenced.Add(fd);
-        return fd;
     }
 
     /// <summary>The <c>attach_btf_id</c> and <c>attach_prog_fd</c>/<c>attach_btf_obj_fd</c> of tracing, LSM and extension programs.</summary>
@@ -366,8 +364,7 @@ internal sealed unsafe class ProgramLoader : IDisposable
         uint targetFd = 0;
         if (_options.AttachProgram is { } target)
         {
-            _referenced.Add(target);
-            targetFd = (uint)target.DangerousGetFd();
+            targetFd = _uses.Add(target);
         }
 
         if (_options.AttachBtfId != 0)
@@ -413,7 +410,7 @@ internal sealed unsafe class ProgramLoader : IDisposable
         if (module is not null)
         {
             _attachBtfObject = KernelBtfObjects.OpenModule(_syscalls, module);
-            return (id, (uint)_attachBtfObject.DangerousGetFd());
+            return (id, _uses.Add(_attachBtfObject));
         }
 
         return (id, 0);

@@ -284,6 +284,26 @@ public sealed class ProgramLoadTests
     }
 
     [Test]
+    public void MapDescriptorDisposedDuringTheLoadStaysOpenUntilTheLoadEnds()
+    {
+        var spec = Spec() with { Instructions = new Instructions([Asm.LoadMapPtr(Register.R1, "data"), Asm.Mov.Imm(Register.R0, 0), Asm.Exit()]) };
+        var data = new BpfFileDescriptor(77, ownsHandle: false);
+        bool closedDuringLoad = true;
+        var sys = new Mock<IBpfSyscalls>();
+        sys.Setup(s => s.ProgLoad(ref It.Ref<ProgLoadAttr>.IsAny)).Returns(new ProgLoadReturn((ref ProgLoadAttr a) =>
+        {
+            data.Dispose(); // another thread closing the map while the kernel reads its number
+            closedDuringLoad = data.IsClosed;
+            return NoFd();
+        }));
+
+        using var program = Program.Load(spec, new ProgramLoadOptions { Maps = new Dictionary<string, BpfFileDescriptor> { ["data"] = data } }, sys.Object);
+        Assert.That(closedDuringLoad, Is.False);
+        Assert.That(data.IsClosed, Is.True, "released when the load ends");
+        Assert.Throws<ObjectDisposedException>(() => Program.Load(spec, new ProgramLoadOptions { Maps = new Dictionary<string, BpfFileDescriptor> { ["data"] = data } }, sys.Object));
+    }
+
+    [Test]
     public void FentryTargetIsFoundInVmlinux()
     {
         ProgLoadAttr seen = default;
