@@ -28,20 +28,12 @@ public sealed partial class Map
     /// <exception cref="ArgumentException">A type's size differs from the map's, or the buffers' sizes disagree.</exception>
     public int LookupBatch<TKey, TValue>(ref MapBatchCursor cursor, Span<TKey> keys, Span<TValue> values)
         where TKey : unmanaged
-        where TValue : unmanaged
-    {
-        CheckBatchTypes<TKey, TValue>();
-        return BatchRead(BpfCommand.MapLookupBatch, ref cursor, MemoryMarshal.AsBytes(keys), MemoryMarshal.AsBytes(values));
-    }
+        where TValue : unmanaged => BatchRead(BpfCommand.MapLookupBatch, ref cursor, keys, values);
 
     /// <summary>Reads and deletes the next elements of a walk; see <see cref="LookupBatch{TKey, TValue}(ref MapBatchCursor, Span{TKey}, Span{TValue})"/>.</summary>
     public int LookupAndDeleteBatch<TKey, TValue>(ref MapBatchCursor cursor, Span<TKey> keys, Span<TValue> values)
         where TKey : unmanaged
-        where TValue : unmanaged
-    {
-        CheckBatchTypes<TKey, TValue>();
-        return BatchRead(BpfCommand.MapLookupAndDeleteBatch, ref cursor, MemoryMarshal.AsBytes(keys), MemoryMarshal.AsBytes(values));
-    }
+        where TValue : unmanaged => BatchRead(BpfCommand.MapLookupAndDeleteBatch, ref cursor, keys, values);
 
     /// <summary>
     /// Writes the elements <paramref name="keys"/>[i] → <paramref name="values"/>[i]. <paramref name="flags"/> is
@@ -115,6 +107,14 @@ public sealed partial class Map
         {
             CheckValueType<TValue>();
         }
+    }
+
+    private int BatchRead<TKey, TValue>(BpfCommand command, ref MapBatchCursor cursor, Span<TKey> keys, Span<TValue> values)
+        where TKey : unmanaged
+        where TValue : unmanaged
+    {
+        CheckBatchTypes<TKey, TValue>();
+        return BatchRead(command, ref cursor, MemoryMarshal.AsBytes(keys), MemoryMarshal.AsBytes(values));
     }
 
     private unsafe int BatchRead(BpfCommand command, ref MapBatchCursor cursor, Span<byte> keys, Span<byte> values)

@@ -97,8 +97,7 @@ public sealed partial class Map
         where TKey : unmanaged
         where TValue : unmanaged
     {
-        CheckKeyType<TKey>();
-        int slot = CheckPerCpu<TValue>(values.Length, keys.Length);
+        int slot = CheckPerCpuBatch<TKey, TValue>(keys.Length, values.Length);
         if (slot == (int)ValueSize)
         {
             return UpdateBatch(MemoryMarshal.AsBytes(keys), MemoryMarshal.AsBytes(values), flags);
@@ -144,8 +143,7 @@ public sealed partial class Map
         where TKey : unmanaged
         where TValue : unmanaged
     {
-        CheckKeyType<TKey>();
-        int slot = CheckPerCpu<TValue>(values.Length, keys.Length);
+        int slot = CheckPerCpuBatch<TKey, TValue>(keys.Length, values.Length);
         if (slot == (int)ValueSize)
         {
             return BatchRead(command, ref cursor, MemoryMarshal.AsBytes(keys), MemoryMarshal.AsBytes(values));
@@ -177,6 +175,15 @@ public sealed partial class Map
         {
             slots.Slice(i * slot, size).CopyTo(packed.Slice(i * size, size));
         }
+    }
+
+    /// <summary>Checks a per-CPU batch of <paramref name="keys"/> keys and returns the bytes of one CPU's slot.</summary>
+    private int CheckPerCpuBatch<TKey, TValue>(int keys, int values)
+        where TKey : unmanaged
+        where TValue : unmanaged
+    {
+        CheckKeyType<TKey>();
+        return CheckPerCpu<TValue>(values, keys);
     }
 
     /// <summary>Checks a per-CPU call for <paramref name="entries"/> elements and returns the bytes of one CPU's slot.</summary>

@@ -64,24 +64,12 @@ public sealed class TypedMapKernelTests
         var values = keys.Select(k => k * 10UL).ToArray();
 
         Assert.That(typed.UpdateBatch(keys, values), Is.EqualTo(200));
-        Assert.That(ReadAll(typed), Is.EqualTo(keys.Zip(values).ToDictionary(p => p.First, p => p.Second)));
+        Assert.That(ReadAll(typed, delete: false), Is.EqualTo(keys.Zip(values).ToDictionary(p => p.First, p => p.Second)));
 
         Assert.That(typed.DeleteBatch(keys.AsSpan(0, 50)), Is.EqualTo(50));
         Assert.That(typed.TryLookup(10, out _), Is.False);
         Assert.That(typed.LookupAndDelete(60), Is.EqualTo(600UL));
-        var drained = new Dictionary<uint, ulong>();
-        var cursor = default(MapBatchCursor);
-        var outKeys = new uint[64];
-        var outValues = new ulong[64];
-        while (!cursor.IsDone)
-        {
-            int n = typed.LookupAndDeleteBatch(ref cursor, outKeys, outValues);
-            for (int i = 0; i < n; i++)
-            {
-                drained.Add(outKeys[i], outValues[i]);
-            }
-        }
-
+        var drained = ReadAll(typed, delete: true);
         Assert.That(drained, Has.Count.EqualTo(149));
         Assert.That(drained[150], Is.EqualTo(1500UL));
         Assert.That(typed.Keys(), Is.Empty);
@@ -188,7 +176,7 @@ public sealed class TypedMapKernelTests
         Assert.That(() => map.Entries<uint, uint>(), Throws.ArgumentException.With.Message.Contains("EntriesPerCpu"));
     }
 
-    private static Dictionary<uint, ulong> ReadAll(TypedMap<uint, ulong> typed)
+    private static Dictionary<uint, ulong> ReadAll(TypedMap<uint, ulong> typed, bool delete)
     {
         var read = new Dictionary<uint, ulong>();
         var cursor = default(MapBatchCursor);
@@ -196,7 +184,7 @@ public sealed class TypedMapKernelTests
         var values = new ulong[64];
         while (!cursor.IsDone)
         {
-            int n = typed.LookupBatch(ref cursor, keys, values);
+            int n = delete ? typed.LookupAndDeleteBatch(ref cursor, keys, values) : typed.LookupBatch(ref cursor, keys, values);
             for (int i = 0; i < n; i++)
             {
                 read.Add(keys[i], values[i]);
