@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Ebpf.Kernel;
 
 /// <summary>
@@ -58,8 +60,42 @@ public readonly struct PerCpuMap<TKey, TValue> : IEquatable<PerCpuMap<TKey, TVal
     /// <exception cref="EbpfKeyNotFoundException">No element has the key.</exception>
     public void Delete(in TKey key) => Map.Delete(in key);
 
+    /// <summary>
+    /// Reads the next elements of a walk (<c>BPF_MAP_LOOKUP_BATCH</c>, Linux 5.6): the i-th key into
+    /// <paramref name="keys"/>[i] and its <see cref="PossibleCpus.Count"/> values, one per CPU, into
+    /// <paramref name="values"/>[i × <see cref="PossibleCpus.Count"/> ..]; so <paramref name="values"/> is
+    /// <paramref name="keys"/>.Length × <see cref="PossibleCpus.Count"/> long. Start with a <c>default</c> cursor and
+    /// stop when it <see cref="MapBatchCursor.IsDone"/>. Allocates nothing when <typeparamref name="TValue"/> is a
+    /// multiple of 8 bytes (the kernel's per-CPU slot); other sizes are padded through a pooled buffer.
+    /// </summary>
+    /// <returns>The number of elements (keys) read.</returns>
+    /// <exception cref="ArgumentException">A length or type size is wrong, or the spans are smaller than one hash bucket.</exception>
+    /// <exception cref="EbpfNotSupportedException">The map type has no batch operations.</exception>
+    public int LookupBatch(ref MapBatchCursor cursor, Span<TKey> keys, Span<TValue> values) => Map.LookupBatchPerCpu(ref cursor, keys, values);
+
+    /// <summary>As <see cref="LookupBatch"/>, deleting what it reads (<c>BPF_MAP_LOOKUP_AND_DELETE_BATCH</c>; hash maps only).</summary>
+    public int LookupAndDeleteBatch(ref MapBatchCursor cursor, Span<TKey> keys, Span<TValue> values) => Map.LookupAndDeleteBatchPerCpu(ref cursor, keys, values);
+
+    /// <summary>
+    /// Writes <paramref name="keys"/>[i] → the <see cref="PossibleCpus.Count"/> values
+    /// <paramref name="values"/>[i × <see cref="PossibleCpus.Count"/> ..] in one call (<c>BPF_MAP_UPDATE_BATCH</c>),
+    /// laid out as <see cref="LookupBatch"/> reads them.
+    /// </summary>
+    /// <returns>The number written (all of them unless an exception says otherwise).</returns>
+    /// <exception cref="ArgumentException">A length or type size is wrong, or <paramref name="flags"/> is not Any or Lock (batches take no NoExist/Exist).</exception>
+    /// <exception cref="EbpfException">An element failed (E2BIG when full); the elements before it were written.</exception>
+    public int UpdateBatch(ReadOnlySpan<TKey> keys, ReadOnlySpan<TValue> values, MapUpdateFlags flags = MapUpdateFlags.Any) =>
+        Map.UpdateBatchPerCpu(keys, values, flags);
+
+    /// <summary>Deletes the elements of <paramref name="keys"/> in one call (<c>BPF_MAP_DELETE_BATCH</c>), stopping at the first missing key.</summary>
+    /// <returns>The number deleted: fewer than the keys when one was missing.</returns>
+    public int DeleteBatch(ReadOnlySpan<TKey> keys) => Map.DeleteBatch(keys);
+
     /// <summary>The map's keys, read lazily (see <see cref="Map.Keys{TKey}"/>).</summary>
     public IEnumerable<TKey> Keys() => Map.Keys<TKey>();
+
+    /// <summary>The map's entries, read lazily: each key with a new array of its <see cref="PossibleCpus.Count"/> values (see <see cref="Map.EntriesPerCpu{TKey, TValue}"/>).</summary>
+    public IEnumerable<KeyValuePair<TKey, TValue[]>> Entries() => Map.EntriesPerCpu<TKey, TValue>();
 
     /// <inheritdoc />
     public bool Equals(PerCpuMap<TKey, TValue> other) => ReferenceEquals(Map, other.Map);
@@ -68,7 +104,7 @@ public readonly struct PerCpuMap<TKey, TValue> : IEquatable<PerCpuMap<TKey, TVal
     public override bool Equals(object? obj) => obj is PerCpuMap<TKey, TValue> other && Equals(other);
 
     /// <inheritdoc />
-    public override int GetHashCode() => Map is null ? 0 : System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(Map);
+    public override int GetHashCode() => RuntimeHelpers.GetHashCode(Map);
 
     /// <inheritdoc />
     public override string ToString() => $"{Map} per CPU as <{typeof(TKey).Name}, {typeof(TValue).Name}>";

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Ebpf.Kernel;
 
 /// <summary>
@@ -56,6 +58,34 @@ public readonly struct TypedMap<TKey, TValue> : IEquatable<TypedMap<TKey, TValue
     /// <summary>Reads and deletes the value of <paramref name="key"/>; false when no element has it.</summary>
     public bool TryLookupAndDelete(in TKey key, out TValue value) => Map.TryLookupAndDelete(in key, out value);
 
+    /// <summary>Reads and deletes the value of <paramref name="key"/>.</summary>
+    /// <exception cref="EbpfKeyNotFoundException">No element has the key.</exception>
+    public TValue LookupAndDelete(in TKey key) => Map.LookupAndDelete<TKey, TValue>(in key);
+
+    /// <summary>
+    /// Reads the next elements of a walk (<c>BPF_MAP_LOOKUP_BATCH</c>, Linux 5.6) into <paramref name="keys"/> and
+    /// <paramref name="values"/> (as long as <paramref name="keys"/>); start with a <c>default</c> cursor and stop when
+    /// it <see cref="MapBatchCursor.IsDone"/>. Allocates nothing.
+    /// </summary>
+    /// <returns>The number of elements read.</returns>
+    /// <exception cref="ArgumentException">The spans' lengths differ, a type's size is wrong, or the spans are smaller than one hash bucket.</exception>
+    /// <exception cref="EbpfNotSupportedException">The map type has no batch operations.</exception>
+    public int LookupBatch(ref MapBatchCursor cursor, Span<TKey> keys, Span<TValue> values) => Map.LookupBatch(ref cursor, keys, values);
+
+    /// <summary>As <see cref="LookupBatch"/>, deleting what it reads (<c>BPF_MAP_LOOKUP_AND_DELETE_BATCH</c>; hash maps only).</summary>
+    public int LookupAndDeleteBatch(ref MapBatchCursor cursor, Span<TKey> keys, Span<TValue> values) => Map.LookupAndDeleteBatch(ref cursor, keys, values);
+
+    /// <summary>Writes <paramref name="keys"/>[i] → <paramref name="values"/>[i] in one call (<c>BPF_MAP_UPDATE_BATCH</c>).</summary>
+    /// <returns>The number written (all of them unless an exception says otherwise).</returns>
+    /// <exception cref="ArgumentException">A length or type size is wrong, or <paramref name="flags"/> is not Any or Lock (batches take no NoExist/Exist).</exception>
+    /// <exception cref="EbpfException">An element failed (E2BIG when full); the elements before it were written.</exception>
+    public int UpdateBatch(ReadOnlySpan<TKey> keys, ReadOnlySpan<TValue> values, MapUpdateFlags flags = MapUpdateFlags.Any) =>
+        Map.UpdateBatch(keys, values, flags);
+
+    /// <summary>Deletes the elements of <paramref name="keys"/> in one call (<c>BPF_MAP_DELETE_BATCH</c>), stopping at the first missing key.</summary>
+    /// <returns>The number deleted: fewer than the keys when one was missing.</returns>
+    public int DeleteBatch(ReadOnlySpan<TKey> keys) => Map.DeleteBatch(keys);
+
     /// <summary>The map's keys, read lazily (see <see cref="Map.Keys{TKey}"/>).</summary>
     public IEnumerable<TKey> Keys() => Map.Keys<TKey>();
 
@@ -69,7 +99,7 @@ public readonly struct TypedMap<TKey, TValue> : IEquatable<TypedMap<TKey, TValue
     public override bool Equals(object? obj) => obj is TypedMap<TKey, TValue> other && Equals(other);
 
     /// <inheritdoc />
-    public override int GetHashCode() => Map is null ? 0 : System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(Map);
+    public override int GetHashCode() => RuntimeHelpers.GetHashCode(Map);
 
     /// <inheritdoc />
     public override string ToString() => $"{Map} as <{typeof(TKey).Name}, {typeof(TValue).Name}>";
