@@ -16,23 +16,14 @@ public sealed partial class Map
     /// <exception cref="ArgumentException">The map is not per-CPU, or a size is wrong.</exception>
     public bool TryLookupPerCpu<TKey, TValue>(in TKey key, Span<TValue> values)
         where TKey : unmanaged
-        where TValue : unmanaged
-    {
-        int slot = CheckPerCpu<TValue>(values.Length, 1);
-        if (slot == (int)ValueSize)
-        {
-            return TryLookup(Bytes(in key), MemoryMarshal.AsBytes(values));
-        }
+        where TValue : unmanaged => TryReadPerCpu(in key, values, delete: false);
 
-        using var scratch = new ScratchBytes(ValueStride <= StackBufferLimit ? stackalloc byte[ValueStride] : Span<byte>.Empty, ValueStride);
-        if (!TryLookup(Bytes(in key), scratch.Span))
-        {
-            return false;
-        }
-
-        UnpadPerCpu(scratch.Span, MemoryMarshal.AsBytes(values), slot);
-        return true;
-    }
+    /// <summary>Reads every CPU's value of <paramref name="key"/> into <paramref name="values"/> (<see cref="PossibleCpus.Count"/> long) and deletes the element (Linux 5.14).</summary>
+    /// <returns>False when no element has the key.</returns>
+    /// <exception cref="ArgumentException">The map is not per-CPU, or a size is wrong.</exception>
+    public bool TryLookupAndDeletePerCpu<TKey, TValue>(in TKey key, Span<TValue> values)
+        where TKey : unmanaged
+        where TValue : unmanaged => TryReadPerCpu(in key, values, delete: true);
 
     /// <summary>Reads every CPU's value of <paramref name="key"/> into <paramref name="values"/> (<see cref="PossibleCpus.Count"/> long).</summary>
     /// <exception cref="EbpfKeyNotFoundException">No element has the key.</exception>
@@ -137,6 +128,25 @@ public sealed partial class Map
                 values = null;
             }
         }
+    }
+
+    private bool TryReadPerCpu<TKey, TValue>(in TKey key, Span<TValue> values, bool delete)
+        where TKey : unmanaged
+        where TValue : unmanaged
+    {
+        int slot = CheckPerCpu<TValue>(values.Length, 1);
+
+        // Values of a multiple of 8 bytes are the kernel's layout: the kernel writes straight into them.
+        bool padded = slot != (int)ValueSize;
+        var direct = padded ? Span<byte>.Empty : MemoryMarshal.AsBytes(values);
+        using var scratch = new ScratchBytes(padded && ValueStride <= StackBufferLimit ? stackalloc byte[ValueStride] : direct, ValueStride);
+        bool found = delete ? TryLookupAndDelete(Bytes(in key), scratch.Span) : TryLookup(Bytes(in key), scratch.Span);
+        if (found && padded)
+        {
+            UnpadPerCpu(scratch.Span, MemoryMarshal.AsBytes(values), slot);
+        }
+
+        return found;
     }
 
     private int BatchReadPerCpu<TKey, TValue>(BpfCommand command, ref MapBatchCursor cursor, Span<TKey> keys, Span<TValue> values)

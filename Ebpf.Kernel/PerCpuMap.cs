@@ -1,15 +1,14 @@
-using System.Runtime.CompilerServices;
-
 namespace Ebpf.Kernel;
 
 /// <summary>
 /// A per-CPU <see cref="Kernel.Map"/> (per-CPU hash, array, LRU hash) viewed with fixed key and value types: a value
 /// is one <typeparamref name="TValue"/> per possible CPU (<see cref="PossibleCpus.Count"/>). Operations delegate to
 /// the map's allocation-free per-CPU methods. Generated typed classes return it for per-CPU maps with BTF types.
+/// Two views are equal when they view the same <see cref="Kernel.Map"/> object.
 /// </summary>
 /// <typeparam name="TKey">The key type, <see cref="Map.KeySize"/> bytes.</typeparam>
 /// <typeparam name="TValue">One CPU's value type, <see cref="Map.ValueSize"/> bytes.</typeparam>
-public readonly struct PerCpuMap<TKey, TValue> : IEquatable<PerCpuMap<TKey, TValue>>
+public readonly record struct PerCpuMap<TKey, TValue>
     where TKey : unmanaged
     where TValue : unmanaged
 {
@@ -19,25 +18,19 @@ public readonly struct PerCpuMap<TKey, TValue> : IEquatable<PerCpuMap<TKey, TVal
         Map = map ?? throw new ArgumentNullException(nameof(map));
     }
 
-    /// <summary>The untyped map (for pinning, info, batch or byte-span operations).</summary>
+    /// <summary>The untyped map (for pinning, info or byte-span operations).</summary>
     public Map Map { get; }
 
     /// <summary>The untyped map.</summary>
     public static implicit operator Map(PerCpuMap<TKey, TValue> typed) => typed.Map;
 
-    /// <summary>Compares the underlying maps.</summary>
-    public static bool operator ==(PerCpuMap<TKey, TValue> left, PerCpuMap<TKey, TValue> right) => left.Equals(right);
-
-    /// <summary>Compares the underlying maps.</summary>
-    public static bool operator !=(PerCpuMap<TKey, TValue> left, PerCpuMap<TKey, TValue> right) => !left.Equals(right);
-
     /// <summary>The untyped map (the named form of the implicit conversion).</summary>
     public Map ToMap() => Map;
 
-    /// <summary>Reads every CPU's value of <paramref name="key"/> into <paramref name="values"/> (at least <see cref="PossibleCpus.Count"/> long); false when no element has it.</summary>
+    /// <summary>Reads every CPU's value of <paramref name="key"/> into <paramref name="values"/> (<see cref="PossibleCpus.Count"/> long); false when no element has it.</summary>
     public bool TryLookup(in TKey key, Span<TValue> values) => Map.TryLookupPerCpu(in key, values);
 
-    /// <summary>Reads every CPU's value of <paramref name="key"/> into <paramref name="values"/> (at least <see cref="PossibleCpus.Count"/> long).</summary>
+    /// <summary>Reads every CPU's value of <paramref name="key"/> into <paramref name="values"/> (<see cref="PossibleCpus.Count"/> long).</summary>
     /// <exception cref="EbpfKeyNotFoundException">No element has the key.</exception>
     public void Lookup(in TKey key, Span<TValue> values) => Map.LookupPerCpu(in key, values);
 
@@ -49,6 +42,9 @@ public readonly struct PerCpuMap<TKey, TValue> : IEquatable<PerCpuMap<TKey, TVal
         Map.LookupPerCpu(in key, values.AsSpan());
         return values;
     }
+
+    /// <summary>Reads every CPU's value of <paramref name="key"/> into <paramref name="values"/> (<see cref="PossibleCpus.Count"/> long) and deletes the element (Linux 5.14); false when there is none.</summary>
+    public bool TryLookupAndDelete(in TKey key, Span<TValue> values) => Map.TryLookupAndDeletePerCpu(in key, values);
 
     /// <summary>Writes one value per possible CPU (<paramref name="values"/>, <see cref="PossibleCpus.Count"/> long) for <paramref name="key"/>.</summary>
     public void Update(in TKey key, ReadOnlySpan<TValue> values, MapUpdateFlags flags = MapUpdateFlags.Any) => Map.UpdatePerCpu(in key, values, flags);
@@ -96,15 +92,6 @@ public readonly struct PerCpuMap<TKey, TValue> : IEquatable<PerCpuMap<TKey, TVal
 
     /// <summary>The map's entries, read lazily: each key with a new array of its <see cref="PossibleCpus.Count"/> values (see <see cref="Map.EntriesPerCpu{TKey, TValue}"/>).</summary>
     public IEnumerable<KeyValuePair<TKey, TValue[]>> Entries() => Map.EntriesPerCpu<TKey, TValue>();
-
-    /// <inheritdoc />
-    public bool Equals(PerCpuMap<TKey, TValue> other) => ReferenceEquals(Map, other.Map);
-
-    /// <inheritdoc />
-    public override bool Equals(object? obj) => obj is PerCpuMap<TKey, TValue> other && Equals(other);
-
-    /// <inheritdoc />
-    public override int GetHashCode() => RuntimeHelpers.GetHashCode(Map);
 
     /// <inheritdoc />
     public override string ToString() => $"{Map} per CPU as <{typeof(TKey).Name}, {typeof(TValue).Name}>";

@@ -1,15 +1,14 @@
-using System.Runtime.CompilerServices;
-
 namespace Ebpf.Kernel;
 
 /// <summary>
 /// A <see cref="Kernel.Map"/> viewed with fixed key and value types: every operation delegates to the map's generic,
 /// allocation-free element methods (<see cref="Map.TryLookup{TKey, TValue}(in TKey, out TValue)"/> and the others).
 /// Generated typed classes return it for maps whose BTF key and value types are known.
+/// Two views are equal when they view the same <see cref="Kernel.Map"/> object.
 /// </summary>
 /// <typeparam name="TKey">The key type, <see cref="Map.KeySize"/> bytes.</typeparam>
 /// <typeparam name="TValue">The value type, <see cref="Map.ValueSize"/> bytes.</typeparam>
-public readonly struct TypedMap<TKey, TValue> : IEquatable<TypedMap<TKey, TValue>>
+public readonly record struct TypedMap<TKey, TValue>
     where TKey : unmanaged
     where TValue : unmanaged
 {
@@ -19,17 +18,11 @@ public readonly struct TypedMap<TKey, TValue> : IEquatable<TypedMap<TKey, TValue
         Map = map ?? throw new ArgumentNullException(nameof(map));
     }
 
-    /// <summary>The untyped map (for pinning, info, batch or byte-span operations).</summary>
+    /// <summary>The untyped map (for pinning, info or byte-span operations).</summary>
     public Map Map { get; }
 
     /// <summary>The untyped map.</summary>
     public static implicit operator Map(TypedMap<TKey, TValue> typed) => typed.Map;
-
-    /// <summary>Compares the underlying maps.</summary>
-    public static bool operator ==(TypedMap<TKey, TValue> left, TypedMap<TKey, TValue> right) => left.Equals(right);
-
-    /// <summary>Compares the underlying maps.</summary>
-    public static bool operator !=(TypedMap<TKey, TValue> left, TypedMap<TKey, TValue> right) => !left.Equals(right);
 
     /// <summary>The untyped map (the named form of the implicit conversion).</summary>
     public Map ToMap() => Map;
@@ -91,15 +84,6 @@ public readonly struct TypedMap<TKey, TValue> : IEquatable<TypedMap<TKey, TValue
 
     /// <summary>The map's entries, read lazily (see <see cref="Map.Entries{TKey, TValue}"/>).</summary>
     public IEnumerable<KeyValuePair<TKey, TValue>> Entries() => Map.Entries<TKey, TValue>();
-
-    /// <inheritdoc />
-    public bool Equals(TypedMap<TKey, TValue> other) => ReferenceEquals(Map, other.Map);
-
-    /// <inheritdoc />
-    public override bool Equals(object? obj) => obj is TypedMap<TKey, TValue> other && Equals(other);
-
-    /// <inheritdoc />
-    public override int GetHashCode() => RuntimeHelpers.GetHashCode(Map);
 
     /// <inheritdoc />
     public override string ToString() => $"{Map} as <{typeof(TKey).Name}, {typeof(TValue).Name}>";

@@ -28,6 +28,11 @@ public sealed class TypedMapKernelTests
         Assert.That(raw, Is.SameAs(map));
         Assert.That(typed.ToMap(), Is.SameAs(map));
         Assert.That(typed == new TypedMap<uint, ulong>(map), Is.True);
+        using var other = Map.Create(new MapSpec { Name = "typed_other", Type = BpfMapType.Hash, KeySize = 4, ValueSize = 8, MaxEntries = 8 });
+        Assert.That(typed != new TypedMap<uint, ulong>(other), Is.True);
+        Assert.That(typed.GetHashCode(), Is.EqualTo(new TypedMap<uint, ulong>(map).GetHashCode()));
+        Assert.That(default(TypedMap<uint, ulong>).Equals(default), Is.True);
+        Assert.That(new PerCpuMap<uint, ulong>(map).Equals((object)new PerCpuMap<uint, ulong>(map)), Is.True);
     }
 
     [Test]
@@ -172,6 +177,10 @@ public sealed class TypedMapKernelTests
         }
 
         Assert.That(entries.Select(e => e.Value).Distinct().Count(), Is.EqualTo(3), "each entry has its own array");
+        var taken = new uint[cpus];
+        Assert.That(perCpu.TryLookupAndDelete(2, taken), Is.True);
+        Assert.That(taken, Is.EqualTo(Enumerable.Range(0, cpus).Select(cpu => 200u + (uint)cpu)));
+        Assert.That(perCpu.TryLookupAndDelete(2, taken), Is.False);
         Assert.That(() => new PerCpuMap<uint, ulong>(map).Entries(), Throws.ArgumentException);
         Assert.That(() => map.Entries<uint, uint>(), Throws.ArgumentException.With.Message.Contains("EntriesPerCpu"));
     }
