@@ -49,7 +49,7 @@ public readonly record struct PerCpuMap<TKey, TValue>
     /// <summary>Writes one value per possible CPU (<paramref name="values"/>, <see cref="PossibleCpus.Count"/> long) for <paramref name="key"/>.</summary>
     public void Update(in TKey key, ReadOnlySpan<TValue> values, MapUpdateFlags flags = MapUpdateFlags.Any) => Map.UpdatePerCpu(in key, values, flags);
 
-    /// <summary>Deletes the element of <paramref name="key"/>; false when there is none (arrays cannot delete).</summary>
+    /// <summary>Deletes the element of <paramref name="key"/>; false when there is none. Per-CPU arrays cannot delete: the kernel answers EINVAL, thrown as <see cref="EbpfException"/>.</summary>
     public bool TryDelete(in TKey key) => Map.TryDelete(in key);
 
     /// <summary>Deletes the element of <paramref name="key"/>.</summary>
