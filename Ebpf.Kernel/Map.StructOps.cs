@@ -8,6 +8,12 @@ namespace Ebpf.Kernel;
 /// </summary>
 public sealed partial class Map
 {
+    /// <summary>Offset of <c>state</c> in the wrapper's leading <c>bpf_struct_ops_common_value</c> (after <c>refcount_t refcnt</c>).</summary>
+    private const int StructOpsStateOffset = 4;
+
+    /// <summary>The value <see cref="Collection.Load"/> prepared for a struct_ops map it created, with this object's registration state.</summary>
+    private StructOpsValue? _structOps;
+
     /// <summary>
     /// Creates a <see cref="BpfMapType.StructOps"/> map: a 4-byte key, one entry and the kernel's
     /// <c>bpf_struct_ops_&lt;type&gt;</c> wrapper as value (<c>btf_vmlinux_value_type_id</c>, no key/value type ids,
@@ -37,12 +43,6 @@ public sealed partial class Map
         var fd = CreateWithFallbacks(syscalls, attr, named, withBtf: false, fallbacks ?? FeatureFallbacks.Default, name);
         return new Map(syscalls, fd, BpfMapType.StructOps, 4, valueSize, 1, flags, name);
     }
-
-    /// <summary>Offset of <c>state</c> in the wrapper's leading <c>bpf_struct_ops_common_value</c> (after <c>refcount_t refcnt</c>).</summary>
-    private const int StructOpsStateOffset = 4;
-
-    /// <summary>The value <see cref="Collection.Load"/> prepared for a struct_ops map it created, with this object's registration state.</summary>
-    private StructOpsValue? _structOps;
 
     /// <summary>
     /// Whether this map carries a struct_ops value <see cref="Collection.Load"/> prepared (it created the map from a
