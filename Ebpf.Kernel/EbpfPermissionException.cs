@@ -36,6 +36,12 @@ public class EbpfPermissionException : EbpfException
     {
     }
 
+    /// <summary>Creates an exception whose <paramref name="detail"/> replaces the capability hint (it names the real cause).</summary>
+    internal EbpfPermissionException(BpfCommand command, Errno errno, string detail, Exception innerException)
+        : base(command, errno, detail, innerException)
+    {
+    }
+
     /// <summary>Creates an exception for a call named <paramref name="operation"/> refused with <paramref name="errno"/>.</summary>
     public EbpfPermissionException(string operation, Errno errno, string? detail = null)
         : base(operation, errno, string.IsNullOrEmpty(detail) ? Hint : $"{detail}; {Hint}")
