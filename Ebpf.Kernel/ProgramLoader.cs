@@ -171,9 +171,9 @@ internal sealed unsafe class ProgramLoader : IDisposable
                     ConfirmFallbacks(dropped, fd);
                     return new Program(fd, _spec.Name, _spec.Type, _syscalls, log is null ? string.Empty : ReadLog(log));
                 }
-                catch (EbpfPermissionException e) when (e.Errno == Errno.EPERM && ExplainTracingRefusal() is { } hint)
+                catch (EbpfPermissionException e) when (ExplainTracingRefusal(e) is var explained && explained != e)
                 {
-                    throw new EbpfPermissionException(BpfCommand.ProgLoad, e.Errno, $"program '{_spec.Name}': {hint}", e);
+                    throw explained;
                 }
                 catch (EbpfVerifierException e)
                 {
@@ -244,17 +244,12 @@ internal sealed unsafe class ProgramLoader : IDisposable
     }
 
     /// <summary>
-    /// For an EPERM of a trampoline or LSM program while the process has the capabilities: what else refused it
-    /// (null otherwise, keeping the capability hint).
+    /// For an EPERM of a trampoline or LSM program while the process has the capabilities: an exception naming what
+    /// else refused it (the refusal itself otherwise, keeping the capability hint).
     /// </summary>
-    private string? ExplainTracingRefusal() =>
-        TracingPermissionHint.Applies(_spec.Type, _spec.AttachType)
-            ? TracingPermissionHint.Explain(
-                _spec.Type,
-                _options.KernelConfig ?? RunningKernelConfig.Value,
-                ProcessCapabilities.Effective(_options.ProcessStatusPath),
-                _options.SecurityDirectory ?? "/sys/kernel/security")
-            : null;
+    private EbpfPermissionException ExplainTracingRefusal(EbpfPermissionException refusal) =>
+        EbpfPermissionException.ExplainTracingRefusal(
+            refusal, _spec.Type, _spec.AttachType, $"program '{_spec.Name}'", _options.KernelConfig, _options.ProcessStatusPath, _options.SecurityDirectory);
 
     /// <summary>Says which part of a truncated log <see cref="EbpfVerifierException.Log"/> holds.</summary>
     private static string TruncationNote(string text, long trueSize, long logSize) =>

@@ -9,6 +9,9 @@ namespace Ebpf.Kernel;
 /// </summary>
 internal static class TracingPermissionHint
 {
+    /// <summary>Where securityfs is usually mounted.</summary>
+    public const string SecurityDirectory = "/sys/kernel/security";
+
     /// <summary>Whether a program of this type and attach type runs through a BPF trampoline (or is an LSM program).</summary>
     public static bool Applies(BpfProgramType type, BpfAttachType? attachType) =>
         type is BpfProgramType.Lsm or BpfProgramType.Ext
@@ -23,7 +26,7 @@ internal static class TracingPermissionHint
     /// <param name="config">The running kernel's configuration, when known.</param>
     /// <param name="capabilities">The effective capabilities, null when unknown.</param>
     /// <param name="securityDirectory">The securityfs directory with <c>lsm</c> and <c>lockdown</c> (tests give their own).</param>
-    public static string? Explain(BpfProgramType type, KernelConfig? config, ulong? capabilities, string securityDirectory = "/sys/kernel/security")
+    public static string? Explain(BpfProgramType type, KernelConfig? config, ulong? capabilities, string securityDirectory = SecurityDirectory)
     {
         if (capabilities is not { } mask || !ProcessCapabilities.MayTrace(mask))
         {
