@@ -223,7 +223,7 @@ internal sealed unsafe class ProgramLoader : IDisposable
                         continue;
                     }
 
-                    if (string.IsNullOrWhiteSpace(text) && useName && e.Errno is Errno.EINVAL or Errno.E2BIG)
+                    if (string.IsNullOrWhiteSpace(text) && useName && e.Errno is Errno.EINVAL or Errno.E2BIG && !ObjectNamesSupported())
                     {
                         useName = false; // rejected before the verifier ran: an old kernel without object names
                         dropped.Add(("object names", "4.15", e));
@@ -250,6 +250,24 @@ internal sealed unsafe class ProgramLoader : IDisposable
     private EbpfPermissionException ExplainTracingRefusal(EbpfPermissionException refusal) =>
         EbpfPermissionException.ExplainTracingRefusal(
             refusal, _spec.Type, _spec.AttachType, $"program '{_spec.Name}'", _options.KernelConfig, _options.ProcessStatusPath, _options.SecurityDirectory);
+
+    /// <summary>Whether the object-name probe (cached) finds names supported, so leaving the name out cannot help.</summary>
+    private bool ObjectNamesSupported()
+    {
+        try
+        {
+            Features.For(_syscalls).HaveObjectName();
+            return true;
+        }
+        catch (EbpfNotSupportedException)
+        {
+            return false;
+        }
+        catch (EbpfException)
+        {
+            return false; // the probe cannot tell: try without the name
+        }
+    }
 
     /// <summary>Says which part of a truncated log <see cref="EbpfVerifierException.Log"/> holds.</summary>
     private static string TruncationNote(string text, long trueSize, long logSize) =>
