@@ -1,4 +1,5 @@
 using Ebpf.Btf;
+using Ebpf.Specs;
 
 namespace Ebpf.Kernel;
 
@@ -68,4 +69,13 @@ public sealed record ProgramLoadOptions
 
     /// <summary>The kallsyms file typeless ksyms are looked up in; null for <c>/proc/kallsyms</c> (tests give their own).</summary>
     internal string? KernelSymbolsPath { get; init; }
+
+    /// <summary>The kernel configuration EPERM explanations consult; null for the running kernel's (tests give their own).</summary>
+    internal KernelConfig? KernelConfig { get; init; }
+
+    /// <summary>The status file the effective capabilities are read from; null for <c>/proc/self/status</c> (tests give their own).</summary>
+    internal string? ProcessStatusPath { get; init; }
+
+    /// <summary>The securityfs directory (<c>lsm</c>, <c>lockdown</c>); null for <c>/sys/kernel/security</c> (tests give their own).</summary>
+    internal string? SecurityDirectory { get; init; }
 }

@@ -171,6 +171,10 @@ internal sealed unsafe class ProgramLoader : IDisposable
                     ConfirmFallbacks(dropped, fd);
                     return new Program(fd, _spec.Name, _spec.Type, _syscalls, log is null ? string.Empty : ReadLog(log));
                 }
+                catch (EbpfPermissionException e) when (ExplainTracingRefusal(e) is var explained && explained != e)
+                {
+                    throw explained;
+                }
                 catch (EbpfVerifierException e)
                 {
                     if (level == VerifierLogLevel.None)
@@ -219,7 +223,7 @@ internal sealed unsafe class ProgramLoader : IDisposable
                         continue;
                     }
 
-                    if (string.IsNullOrWhiteSpace(text) && useName && e.Errno is Errno.EINVAL or Errno.E2BIG)
+                    if (string.IsNullOrWhiteSpace(text) && useName && e.Errno is Errno.EINVAL or Errno.E2BIG && !ObjectNamesSupported())
                     {
                         useName = false; // rejected before the verifier ran: an old kernel without object names
                         dropped.Add(("object names", "4.15", e));
@@ -236,6 +240,32 @@ internal sealed unsafe class ProgramLoader : IDisposable
                     };
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// For an EPERM of a trampoline or LSM program while the process has the capabilities: an exception naming what
+    /// else refused it (the refusal itself otherwise, keeping the capability hint).
+    /// </summary>
+    private EbpfPermissionException ExplainTracingRefusal(EbpfPermissionException refusal) =>
+        EbpfPermissionException.ExplainTracingRefusal(
+            refusal, _spec.Type, _spec.AttachType, $"program '{_spec.Name}'", _options.KernelConfig, _options.ProcessStatusPath, _options.SecurityDirectory);
+
+    /// <summary>Whether the object-name probe (cached) finds names supported, so leaving the name out cannot help.</summary>
+    private bool ObjectNamesSupported()
+    {
+        try
+        {
+            Features.For(_syscalls).HaveObjectName();
+            return true;
+        }
+        catch (EbpfNotSupportedException)
+        {
+            return false;
+        }
+        catch (EbpfException)
+        {
+            return false; // the probe cannot tell: try without the name
         }
     }
 

@@ -189,6 +189,7 @@ public sealed class ProgramLoadTests
     {
         var names = new List<string>();
         var sys = new Mock<IBpfSyscalls>();
+        sys.Setup(s => s.MapCreate(in It.Ref<MapCreateAttr>.IsAny)).Throws(() => new EbpfException(BpfCommand.MapCreate, Errno.EINVAL)); // the name probe: no names
         sys.Setup(s => s.ProgLoad(ref It.Ref<ProgLoadAttr>.IsAny)).Returns(new ProgLoadReturn((ref ProgLoadAttr a) =>
         {
             names.Add(a.ProgName.ToString());
@@ -198,6 +199,22 @@ public sealed class ProgramLoadTests
         using var program = Program.Load(Spec("named"), syscalls: sys.Object);
         Assert.That(names, Is.EqualTo(new[] { "named", "named", string.Empty }));
         Assert.That(program.Name, Is.EqualTo("named"));
+    }
+
+    [Test]
+    public void RejectionBeforeTheVerifierKeepsTheNameWhenTheKernelHasNames()
+    {
+        var names = new List<string>();
+        var sys = new Mock<IBpfSyscalls>();
+        sys.Setup(s => s.MapCreate(in It.Ref<MapCreateAttr>.IsAny)).Returns(() => NoFd()); // the name probe: names work
+        sys.Setup(s => s.ProgLoad(ref It.Ref<ProgLoadAttr>.IsAny)).Returns(new ProgLoadReturn((ref ProgLoadAttr a) =>
+        {
+            names.Add(a.ProgName.ToString());
+            throw new EbpfVerifierException(BpfCommand.ProgLoad, Errno.EINVAL, string.Empty, false);
+        }));
+
+        Assert.Throws<EbpfVerifierException>(() => Program.Load(Spec("named"), syscalls: sys.Object));
+        Assert.That(names, Is.EqualTo(new[] { "named", "named" }), "two runs: leaving the name out cannot help");
     }
 
     [Test]
