@@ -182,6 +182,20 @@ public class StructOpsKernelTests
 
     [Test]
     [Category("Link")]
+    public void AStructOpsLinkUpdatesToAnotherLoadedLinkMap()
+    {
+        // Collection.Load writes a BPF_F_LINK map's value, so a map from another collection is ready to replace it.
+        var spec = CollectionSpec.Load(TestPrograms.Path("struct_ops_link"));
+        using var first = Collection.Load(spec);
+        using var second = Collection.Load(spec);
+        using var link = StructOpsLink.Attach(first.Maps["dotnet_link_cc"]);
+        link.Update(second.Maps["dotnet_link_cc"].FileDescriptor);
+        Assert.That(link.Info().MapId, Is.EqualTo(second.Maps["dotnet_link_cc"].Info().Id));
+        Assert.That(CongestionControls(), Does.Contain("dotnet_link_cc"));
+    }
+
+    [Test]
+    [Category("Link")]
     public void APinnedStructOpsMapIsReusedWhenItImplementsTheSameKernelType()
     {
         var spec = CollectionSpec.Load(TestPrograms.Path("struct_ops"));
