@@ -55,7 +55,7 @@ public sealed class Collection : IDisposable
             (options.KernelConfig ?? RunningKernelConfig.Value).Apply(spec);
         }
 
-        spec = FeatureExterns.Apply(spec, syscalls == LinuxBpfSyscalls.Instance ? Features.Default : new Features(syscalls));
+        spec = FeatureExterns.Apply(spec, Features.For(syscalls));
         var maps = new Dictionary<string, Map>(StringComparer.Ordinal);
         var programs = new Dictionary<string, Program>(StringComparer.Ordinal);
         var borrowed = new HashSet<string>(StringComparer.Ordinal);
@@ -272,7 +272,8 @@ public sealed class Collection : IDisposable
             BpfFileDescriptor fd = spec.Type == BpfMapType.ProgArray
                 ? programs.TryGetValue(reference, out var program) ? program.FileDescriptor : throw new EbpfException($"map {spec.Name}: program {reference} was not loaded")
                 : maps.TryGetValue(reference, out var target) ? target.FileDescriptor : throw new EbpfException($"map {spec.Name}: no map named {reference}");
-            BitConverter.TryWriteBytes(value, fd.DangerousGetFd()); // the kernel reads the fd in host order
+            using var use = new FdUse(fd); // held while the kernel reads the number
+            BitConverter.TryWriteBytes(value, use.Fd); // the kernel reads the fd in host order
             map.Update(entry.Key.Span, (ReadOnlySpan<byte>)value);
         }
 

@@ -35,6 +35,15 @@ public class EbpfException : Exception
         Command = command;
     }
 
+    /// <summary>Creates an exception for a failed bpf(2) command that explains another exception.</summary>
+    internal EbpfException(BpfCommand command, Errno errno, string? detail, Exception? innerException)
+        : base(Describe(KernelNames.Of(command), errno, detail), innerException)
+    {
+        Operation = KernelNames.Of(command);
+        Command = command;
+        Errno = errno;
+    }
+
     /// <summary>Creates an exception for a failed call named <paramref name="operation"/>.</summary>
     public EbpfException(string operation, Errno errno, string? detail = null)
         : base(Describe(operation, errno, detail))

@@ -61,8 +61,14 @@ public class EbpfVerifierException : EbpfException
     /// <summary>The verifier (or BTF checker) log; empty when none was requested.</summary>
     public string Log { get; }
 
-    /// <summary>True when the log did not fit the buffer; load again with a larger one to see all of it.</summary>
+    /// <summary>
+    /// True when <see cref="Log"/> is not the whole log. Since Linux 6.4 the kernel keeps the log's end (where the error
+    /// is) and <see cref="LogTrueSize"/> says how large all of it is; before, it kept the beginning.
+    /// </summary>
     public bool LogTruncated { get; }
+
+    /// <summary>The size in bytes (with the final NUL) of the whole log the kernel produced (Linux 6.4+); 0 when unknown.</summary>
+    public long LogTrueSize { get; init; }
 
     private static string Summarize(string log, bool truncated)
     {

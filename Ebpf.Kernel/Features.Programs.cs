@@ -130,6 +130,9 @@ public sealed unsafe partial class Features
                 case BpfProgramType.Ext or BpfProgramType.StructOps:
                     attr.AttachBtfId = 1;
                     break;
+                case BpfProgramType.Syscall:
+                    attr.ProgFlags = (uint)ProgramFlags.Sleepable; // the verifier refuses syscall programs that may not sleep
+                    break;
             }
 
             try

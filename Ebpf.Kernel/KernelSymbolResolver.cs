@@ -96,8 +96,8 @@ internal sealed class KernelSymbolResolver : IDisposable
         return index;
     }
 
-    /// <summary>The <c>fd_array</c> as descriptor numbers (0 for the unused slot 0).</summary>
-    public int[] FdArray() => _fdArray.Select(fd => fd?.DangerousGetFd() ?? 0).ToArray();
+    /// <summary>The <c>fd_array</c> as descriptor numbers (0 for the unused slot 0), each held by <paramref name="uses"/> for the load.</summary>
+    public int[] FdArray(FdUseList uses) => _fdArray.Select(fd => fd is null ? 0 : (int)uses.Add(fd)).ToArray();
 
     /// <summary>Closes the module BTF descriptors.</summary>
     public void Dispose()

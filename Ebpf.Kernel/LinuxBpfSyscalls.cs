@@ -76,7 +76,7 @@ public sealed unsafe class LinuxBpfSyscalls : IBpfSyscalls
             return NewFd(fd);
         }
 
-        throw LoadFailure(BpfCommand.ProgLoad, errno, attr.LogBuf, attr.LogSize, attr.LogLevel);
+        throw LoadFailure(BpfCommand.ProgLoad, errno, attr.LogBuf, attr.LogSize, attr.LogLevel, attr.LogTrueSize);
     }
 
     /// <inheritdoc />
@@ -127,7 +127,7 @@ public sealed unsafe class LinuxBpfSyscalls : IBpfSyscalls
             return NewFd(fd);
         }
 
-        throw LoadFailure(BpfCommand.BtfLoad, errno, attr.BtfLogBuf, attr.BtfLogSize, attr.BtfLogLevel);
+        throw LoadFailure(BpfCommand.BtfLoad, errno, attr.BtfLogBuf, attr.BtfLogSize, attr.BtfLogLevel, attr.BtfLogTrueSize);
     }
 
     /// <inheritdoc />
@@ -470,7 +470,7 @@ public sealed unsafe class LinuxBpfSyscalls : IBpfSyscalls
         return new BpfFileDescriptor(checked((int)fd));
     }
 
-    private static Exception LoadFailure(BpfCommand command, Errno errno, ulong logBuf, uint logSize, uint logLevel)
+    private static Exception LoadFailure(BpfCommand command, Errno errno, ulong logBuf, uint logSize, uint logLevel, uint logTrueSize)
     {
         string log = logBuf != 0 && logSize != 0 && logLevel != 0 ? ReadLog((byte*)logBuf, (int)logSize) : string.Empty;
         if (errno == Errno.EPERM)
@@ -480,7 +480,7 @@ public sealed unsafe class LinuxBpfSyscalls : IBpfSyscalls
 
         if (log.Length > 0 || errno is Errno.EACCES or Errno.EINVAL or Errno.ENOSPC or Errno.E2BIG) // E2BIG: too complex
         {
-            return new EbpfVerifierException(command, errno, log, errno == Errno.ENOSPC);
+            return new EbpfVerifierException(command, errno, log, errno == Errno.ENOSPC) { LogTrueSize = logTrueSize };
         }
 
         return errno.ToException(command);

@@ -20,21 +20,37 @@ public sealed partial class Map
     public int LookupAndDeleteBatch(ref MapBatchCursor cursor, Span<byte> keys, Span<byte> values) =>
         BatchRead(BpfCommand.MapLookupAndDeleteBatch, ref cursor, keys, values);
 
-    /// <summary>Reads the next elements of a walk; see <see cref="LookupBatch(ref MapBatchCursor, Span{byte}, Span{byte})"/>.</summary>
+    /// <summary>
+    /// Reads the next elements of a walk; see <see cref="LookupBatch(ref MapBatchCursor, Span{byte}, Span{byte})"/>.
+    /// For per-CPU maps <paramref name="values"/> holds <see cref="ValueStride"/> bytes an element (padded slots);
+    /// <see cref="LookupBatchPerCpu{TKey, TValue}"/> takes one <typeparamref name="TValue"/> per CPU instead.
+    /// </summary>
+    /// <exception cref="ArgumentException">A type's size differs from the map's, or the buffers' sizes disagree.</exception>
     public int LookupBatch<TKey, TValue>(ref MapBatchCursor cursor, Span<TKey> keys, Span<TValue> values)
         where TKey : unmanaged
-        where TValue : unmanaged => BatchRead(BpfCommand.MapLookupBatch, ref cursor, MemoryMarshal.AsBytes(keys), MemoryMarshal.AsBytes(values));
+        where TValue : unmanaged => BatchRead(BpfCommand.MapLookupBatch, ref cursor, keys, values);
 
-    /// <summary>Reads and deletes the next elements of a walk; see <see cref="LookupBatch(ref MapBatchCursor, Span{byte}, Span{byte})"/>.</summary>
+    /// <summary>Reads and deletes the next elements of a walk; see <see cref="LookupBatch{TKey, TValue}(ref MapBatchCursor, Span{TKey}, Span{TValue})"/>.</summary>
     public int LookupAndDeleteBatch<TKey, TValue>(ref MapBatchCursor cursor, Span<TKey> keys, Span<TValue> values)
         where TKey : unmanaged
-        where TValue : unmanaged => BatchRead(BpfCommand.MapLookupAndDeleteBatch, ref cursor, MemoryMarshal.AsBytes(keys), MemoryMarshal.AsBytes(values));
+        where TValue : unmanaged => BatchRead(BpfCommand.MapLookupAndDeleteBatch, ref cursor, keys, values);
 
-    /// <summary>Writes the elements <paramref name="keys"/>[i] → <paramref name="values"/>[i].</summary>
+    /// <summary>
+    /// Writes the elements <paramref name="keys"/>[i] → <paramref name="values"/>[i]. <paramref name="flags"/> is
+    /// <see cref="MapUpdateFlags.Any"/> or <see cref="MapUpdateFlags.Lock"/>: the kernel takes no
+    /// <see cref="MapUpdateFlags.NoExist"/> or <see cref="MapUpdateFlags.Exist"/> for batches.
+    /// </summary>
     /// <returns>The number written (all of them unless an exception says otherwise).</returns>
-    /// <exception cref="EbpfException">An element failed (E2BIG when full, EEXIST/ENOENT per <paramref name="flags"/>); the elements before it were written.</exception>
+    /// <exception cref="ArgumentException">The buffers' sizes disagree, or <paramref name="flags"/> has NoExist or Exist.</exception>
+    /// <exception cref="EbpfException">An element failed (E2BIG when full); the elements before it were written.</exception>
     public unsafe int UpdateBatch(ReadOnlySpan<byte> keys, ReadOnlySpan<byte> values, MapUpdateFlags flags = MapUpdateFlags.Any)
     {
+        if ((flags & ~MapUpdateFlags.Lock) != 0)
+        {
+            throw new ArgumentException(
+                $"batch updates take MapUpdateFlags.Any or Lock, not {flags}: the kernel applies NoExist and Exist to single updates only", nameof(flags));
+        }
+
         int count = BatchCount(keys.Length, values.Length);
         fixed (byte* k = keys)
         fixed (byte* v = values)
@@ -49,7 +65,11 @@ public sealed partial class Map
     /// <summary>Writes the elements <paramref name="keys"/>[i] → <paramref name="values"/>[i]; see <see cref="UpdateBatch(ReadOnlySpan{byte}, ReadOnlySpan{byte}, MapUpdateFlags)"/>.</summary>
     public int UpdateBatch<TKey, TValue>(ReadOnlySpan<TKey> keys, ReadOnlySpan<TValue> values, MapUpdateFlags flags = MapUpdateFlags.Any)
         where TKey : unmanaged
-        where TValue : unmanaged => UpdateBatch(MemoryMarshal.AsBytes(keys), MemoryMarshal.AsBytes(values), flags);
+        where TValue : unmanaged
+    {
+        CheckBatchTypes<TKey, TValue>();
+        return UpdateBatch(MemoryMarshal.AsBytes(keys), MemoryMarshal.AsBytes(values), flags);
+    }
 
     /// <summary>Deletes the elements of <paramref name="keys"/>, stopping at the first key that has none.</summary>
     /// <returns>The number deleted: fewer than the keys when one was missing.</returns>
@@ -71,7 +91,31 @@ public sealed partial class Map
 
     /// <summary>Deletes the elements of <paramref name="keys"/>; see <see cref="DeleteBatch(ReadOnlySpan{byte})"/>.</summary>
     public int DeleteBatch<TKey>(ReadOnlySpan<TKey> keys)
-        where TKey : unmanaged => DeleteBatch(MemoryMarshal.AsBytes(keys));
+        where TKey : unmanaged
+    {
+        CheckKeyType<TKey>();
+        return DeleteBatch(MemoryMarshal.AsBytes(keys));
+    }
+
+    /// <summary>Checks the key type, and the value type unless values are per-CPU bytes (<see cref="ValueStride"/> an element).</summary>
+    private void CheckBatchTypes<TKey, TValue>()
+        where TKey : unmanaged
+        where TValue : unmanaged
+    {
+        CheckKeyType<TKey>();
+        if (!IsPerCpu)
+        {
+            CheckValueType<TValue>();
+        }
+    }
+
+    private int BatchRead<TKey, TValue>(BpfCommand command, ref MapBatchCursor cursor, Span<TKey> keys, Span<TValue> values)
+        where TKey : unmanaged
+        where TValue : unmanaged
+    {
+        CheckBatchTypes<TKey, TValue>();
+        return BatchRead(command, ref cursor, MemoryMarshal.AsBytes(keys), MemoryMarshal.AsBytes(values));
+    }
 
     private unsafe int BatchRead(BpfCommand command, ref MapBatchCursor cursor, Span<byte> keys, Span<byte> values)
     {

@@ -55,14 +55,16 @@ public sealed partial class Map
             {
                 var template = spec.InnerMap ?? throw new ArgumentException($"map-in-map {spec.Name} has no inner map template", nameof(spec));
                 inner = Create(template with { Contents = [], Freeze = false }, syscalls);
-                attr.InnerMapFd = (uint)inner.FileDescriptor.DangerousGetFd();
             }
 
+            using var innerUse = FdUse.Optional(inner?.FileDescriptor);
+            attr.InnerMapFd = innerUse.Fd;
             var fallbacks = options?.Fallbacks ?? FeatureFallbacks.Default;
             btf = MapBtf.TryLoad(syscalls, spec, fallbacks, out uint keyTypeId, out uint valueTypeId);
+            using var btfUse = FdUse.Optional(btf);
             if (btf is not null)
             {
-                attr.BtfFd = (uint)btf.DangerousGetFd();
+                attr.BtfFd = btfUse.Fd;
                 attr.BtfKeyTypeId = keyTypeId;
                 attr.BtfValueTypeId = valueTypeId;
             }

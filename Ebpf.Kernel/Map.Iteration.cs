@@ -21,7 +21,7 @@ public sealed partial class Map
     /// The map's entries, read lazily: keys as <see cref="Keys{TKey}"/> walks them, each with its value read when
     /// reached; a key deleted between the two steps is left out.
     /// </summary>
-    /// <exception cref="ArgumentException">A type's size differs from the map's key or value size (per-CPU maps: use <see cref="Keys{TKey}"/> and <see cref="LookupPerCpu{TKey, TValue}"/>).</exception>
+    /// <exception cref="ArgumentException">A type's size differs from the map's key or value size (per-CPU maps: use <see cref="EntriesPerCpu{TKey, TValue}"/>).</exception>
     public IEnumerable<KeyValuePair<TKey, TValue>> Entries<TKey, TValue>()
         where TKey : unmanaged
         where TValue : unmanaged
@@ -103,7 +103,7 @@ public sealed partial class Map
         {
             throw new ArgumentException(
                 IsPerCpu
-                    ? $"per-CPU map {Name} has one value per CPU; walk Keys and read values with LookupPerCpu"
+                    ? $"per-CPU map {Name} has one value per CPU; use EntriesPerCpu"
                     : $"map {Name} has {ValueSize}-byte values, {typeof(TValue).Name} is {sizeof(TValue)} bytes",
                 nameof(TValue));
         }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Ebpf.Kernel;
@@ -34,35 +35,20 @@ public sealed partial class Map
 
     /// <summary>Writes <paramref name="value"/> as the value of <paramref name="key"/>.</summary>
     /// <returns>False when <paramref name="flags"/> forbade it or the map is full; see <see cref="TryUpdate(ReadOnlySpan{byte}, ReadOnlySpan{byte}, MapUpdateFlags)"/>.</returns>
-    public unsafe bool TryUpdate<TKey, TValue>(in TKey key, in TValue value, MapUpdateFlags flags = MapUpdateFlags.Any)
+    public bool TryUpdate<TKey, TValue>(in TKey key, in TValue value, MapUpdateFlags flags = MapUpdateFlags.Any)
         where TKey : unmanaged
-        where TValue : unmanaged
-    {
-        CheckKey(sizeof(TKey));
-        CheckValue(sizeof(TValue));
-        fixed (TKey* k = &key)
-        fixed (TValue* v = &value)
-        {
-            return UpdateResult(Elem(BpfCommand.MapUpdateElem, k, v, (BpfElemFlags)flags));
-        }
-    }
+        where TValue : unmanaged => UpdateResult(UpdateElem(in key, in value, flags));
 
     /// <summary>Writes <paramref name="value"/> as the value of <paramref name="key"/>.</summary>
     /// <exception cref="EbpfException">The kernel refused (EEXIST, ENOENT per <paramref name="flags"/>, E2BIG when full, ...).</exception>
-    public unsafe void Update<TKey, TValue>(in TKey key, in TValue value, MapUpdateFlags flags = MapUpdateFlags.Any)
+    public void Update<TKey, TValue>(in TKey key, in TValue value, MapUpdateFlags flags = MapUpdateFlags.Any)
         where TKey : unmanaged
         where TValue : unmanaged
     {
-        CheckKey(sizeof(TKey));
-        CheckValue(sizeof(TValue));
-        fixed (TKey* k = &key)
-        fixed (TValue* v = &value)
+        var errno = UpdateElem(in key, in value, flags);
+        if (errno != Errno.None)
         {
-            var errno = Elem(BpfCommand.MapUpdateElem, k, v, (BpfElemFlags)flags);
-            if (errno != Errno.None)
-            {
-                Throw(errno, BpfCommand.MapUpdateElem);
-            }
+            Throw(errno, BpfCommand.MapUpdateElem);
         }
     }
 
@@ -136,6 +122,20 @@ public sealed partial class Map
         TKey next = default;
         NextKey(Bytes(in key), WritableBytes(ref next));
         return next;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private unsafe Errno UpdateElem<TKey, TValue>(in TKey key, in TValue value, MapUpdateFlags flags)
+        where TKey : unmanaged
+        where TValue : unmanaged
+    {
+        CheckKey(sizeof(TKey));
+        CheckValue(sizeof(TValue));
+        fixed (TKey* k = &key)
+        fixed (TValue* v = &value)
+        {
+            return Elem(BpfCommand.MapUpdateElem, k, v, (BpfElemFlags)flags);
+        }
     }
 
     private static ReadOnlySpan<byte> Bytes<T>(in T value)

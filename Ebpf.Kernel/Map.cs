@@ -170,7 +170,8 @@ public sealed partial class Map : IDisposable
         string text;
         try
         {
-            text = File.ReadAllText($"/proc/self/fdinfo/{fd.DangerousGetFd()}");
+            using var use = new FdUse(fd);
+            text = File.ReadAllText($"/proc/self/fdinfo/{use.Fd}");
         }
         catch (IOException)
         {

@@ -44,9 +44,10 @@ internal static class MapBtf
             { } v => builder.Add(source, v.Id),
         };
         var order = BitConverter.IsLittleEndian ? ByteOrder.LittleEndian : ByteOrder.BigEndian;
-        if (TryLoadBlob(syscalls, builder.Marshal(order), out var rejection) is not { } fd)
+        var sanitizing = Features.For(syscalls).BtfSanitizing(); // the kinds the kernel lacks, rewritten
+        if (TryLoadBlob(syscalls, builder.Marshal(order, sanitizing), out var rejection) is not { } fd)
         {
-            // An older kernel may lack newer kinds: try again with every kind of Linux 4.18, then go on without BTF.
+            // The probes missed something: try again with every kind of Linux 4.18, then go on without BTF.
             fd = TryLoadBlob(syscalls, builder.Marshal(order, BtfMarshalOptions.Oldest), out _);
             if (fd is null)
             {

@@ -147,7 +147,8 @@ public sealed unsafe class PerfEventReader : IDisposable, IEventSource<PerfEvent
         foreach (var ring in rings)
         {
             uint key = (uint)ring.Cpu;
-            var errno = sys.TryMapDeleteElem(new MapElemAttr { MapFd = (uint)map.DangerousGetFd(), Key = (ulong)&key });
+            using var mapUse = new FdUse(map);
+            var errno = sys.TryMapDeleteElem(new MapElemAttr { MapFd = mapUse.Fd, Key = (ulong)&key });
             if (errno is not Errno.None and not Errno.ENOENT)
             {
                 throw errno.ToException(BpfCommand.MapDeleteElem);
@@ -164,8 +165,10 @@ public sealed unsafe class PerfEventReader : IDisposable, IEventSource<PerfEvent
         foreach (var ring in rings)
         {
             uint key = (uint)ring.Cpu;
-            uint value = (uint)ring.Fd.DangerousGetFd();
-            sys.MapUpdateElem(new MapElemAttr { MapFd = (uint)map.DangerousGetFd(), Key = (ulong)&key, Value = (ulong)&value });
+            using var mapUse = new FdUse(map);
+            using var ringUse = new FdUse(ring.Fd);
+            uint value = ringUse.Fd;
+            sys.MapUpdateElem(new MapElemAttr { MapFd = mapUse.Fd, Key = (ulong)&key, Value = (ulong)&value });
         }
 
         IsPaused = false;
@@ -336,10 +339,21 @@ public sealed unsafe class PerfEventReader : IDisposable, IEventSource<PerfEvent
         }
 
         disposed = true;
-        foreach (var ring in rings)
+        if (!map.IsClosed && !map.IsDisposeRequested) // a map closed first cannot be reached to clear its entries
         {
-            uint key = (uint)ring.Cpu;
-            sys.TryMapDeleteElem(new MapElemAttr { MapFd = (uint)map.DangerousGetFd(), Key = (ulong)&key });
+            try
+            {
+                using var mapUse = new FdUse(map);
+                foreach (var ring in rings)
+                {
+                    uint key = (uint)ring.Cpu;
+                    sys.TryMapDeleteElem(new MapElemAttr { MapFd = mapUse.Fd, Key = (ulong)&key });
+                }
+            }
+            catch (ObjectDisposedException)
+            {
+                // closed concurrently: nothing left to clear
+            }
         }
 
         channel.Close(ReleaseRings);

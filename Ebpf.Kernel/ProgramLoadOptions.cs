@@ -1,4 +1,5 @@
 using Ebpf.Btf;
+using Ebpf.Specs;
 
 namespace Ebpf.Kernel;
 
@@ -10,6 +11,12 @@ public sealed record ProgramLoadOptions
 
     /// <summary>The smallest verifier log buffer tried after a failure (64 KiB).</summary>
     public const int MinimumLogSize = 64 * 1024;
+
+    /// <summary>
+    /// The smallest log buffer of the retry that explains a failed load (16 MiB, as libbpf): large enough for nearly
+    /// every rejection, so the verifier runs twice. A larger log keeps its end (Linux 6.4+), which names the error.
+    /// </summary>
+    public const int FailureLogSize = 16 * 1024 * 1024;
 
     /// <summary>The largest verifier log buffer the kernel accepts (<c>UINT_MAX &gt;&gt; 2</c>, 1 GiB - 1).</summary>
     public const int MaximumLogSize = (int)(uint.MaxValue >> 2);
@@ -29,11 +36,14 @@ public sealed record ProgramLoadOptions
     /// <summary>
     /// The verifier log to request on the first attempt, kept in <see cref="Program.VerifierLog"/>. With
     /// <see cref="VerifierLogLevel.None"/> (the default) the first attempt has no log and a failed load is repeated
-    /// with <see cref="VerifierLogLevel.Branch"/> to explain the failure.
+    /// once with <see cref="VerifierLogLevel.Branch"/> and a buffer of at least <see cref="FailureLogSize"/> to explain the failure.
     /// </summary>
     public VerifierLogLevel LogLevel { get; init; }
 
-    /// <summary>The first log buffer size; it grows four-fold (up to <see cref="MaximumLogSize"/>) while the log does not fit.</summary>
+    /// <summary>
+    /// The log buffer size of a first attempt with a log. When the log does not fit, Linux 6.4+ reports the size it
+    /// needs and the load is repeated once with exactly that; older kernels grow it four-fold up to <see cref="MaximumLogSize"/>.
+    /// </summary>
     public int LogSize { get; init; } = MinimumLogSize;
 
     /// <summary>
@@ -59,4 +69,13 @@ public sealed record ProgramLoadOptions
 
     /// <summary>The kallsyms file typeless ksyms are looked up in; null for <c>/proc/kallsyms</c> (tests give their own).</summary>
     internal string? KernelSymbolsPath { get; init; }
+
+    /// <summary>The kernel configuration EPERM explanations consult; null for the running kernel's (tests give their own).</summary>
+    internal KernelConfig? KernelConfig { get; init; }
+
+    /// <summary>The status file the effective capabilities are read from; null for <c>/proc/self/status</c> (tests give their own).</summary>
+    internal string? ProcessStatusPath { get; init; }
+
+    /// <summary>The securityfs directory (<c>lsm</c>, <c>lockdown</c>); null for <c>/sys/kernel/security</c> (tests give their own).</summary>
+    internal string? SecurityDirectory { get; init; }
 }

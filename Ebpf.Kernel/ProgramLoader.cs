@@ -8,15 +8,15 @@ namespace Ebpf.Kernel;
 /// <summary>
 /// Does the work of <see cref="Program.Load"/>: resolves what the spec left symbolic (maps, kfuncs, ksyms, the attach
 /// target), builds the program's BTF, and drives <c>BPF_PROG_LOAD</c> through its retries: a first attempt without a
-/// log, again with a growing log when it fails, without the object name when the kernel rejects it, without BTF when
-/// the kernel rejects that.
+/// log, again with a large log when it fails (see <see cref="LoadWithRetries"/>), without the object name or the
+/// function and line info when the kernel refuses them before the verifier runs.
 /// </summary>
 internal sealed unsafe class ProgramLoader : IDisposable
 {
     private readonly ProgramSpec _spec;
     private readonly ProgramLoadOptions _options;
     private readonly IBpfSyscalls _syscalls;
-    private readonly List<BpfFileDescriptor> _referenced = [];
+    private readonly FdUseList _uses = new(); // every descriptor number the instructions and attributes carry
     private KernelSymbolResolver? _kernel;
     private BpfFileDescriptor? _attachBtfObject;
 
@@ -49,30 +49,12 @@ internal sealed unsafe class ProgramLoader : IDisposable
         BpfFileDescriptor? btfFd = null;
         if (_options.LoadProgramBtf && _spec.Btf is not null)
         {
-            btf = ProgramBtf.Build(instructions, _spec.Btf);
-            Exception? rejection = null;
-            btfFd = btf is null ? null : TryLoadBtf(btf.Blob, out rejection);
-            if (btf is not null && btfFd is null)
-            {
-                // An older kernel may lack newer kinds: try again with them rewritten, then go on without BTF.
-                var compatible = ProgramBtf.Build(instructions, _spec.Btf, ProgramBtf.CompatibleMarshal);
-                btfFd = compatible is null ? null : TryLoadBtf(compatible.Blob, out _);
-                if (btfFd is not null)
-                {
-                    btf = compatible;
-                    _options.Fallbacks.Report?.Invoke($"program '{_spec.Name}': the kernel rejected the BTF as built ({rejection!.Message}); sent it with the kinds of Linux 5.2");
-                }
-                else
-                {
-                    _options.Fallbacks.Take("program BTF", "4.18", $"program '{_spec.Name}'", rejection!);
-                    btf = null;
-                }
-            }
+            (btf, btfFd) = LoadProgramBtf(instructions, _spec.Btf);
         }
 
         try
         {
-            int[] fdArray = _kernel?.HasFdArray == true ? _kernel.FdArray() : [];
+            int[] fdArray = _kernel?.HasFdArray == true ? _kernel.FdArray(_uses) : [];
             fixed (byte* insns = code)
             fixed (byte* license = Encoding.UTF8.GetBytes(_spec.License + "\0"))
             fixed (ProgramBtf.FuncRecord* funcs = btfFd is null ? null : btf!.FuncInfos)
@@ -95,7 +77,7 @@ internal sealed unsafe class ProgramLoader : IDisposable
                 };
                 if (btfFd is not null)
                 {
-                    attr.ProgBtfFd = (uint)btfFd.DangerousGetFd();
+                    attr.ProgBtfFd = _uses.Add(btfFd);
                     attr.FuncInfoRecSize = ProgramBtf.FuncInfoSize;
                     attr.FuncInfo = (ulong)funcs;
                     attr.FuncInfoCnt = (uint)btf!.FuncInfos.Length;
@@ -113,12 +95,12 @@ internal sealed unsafe class ProgramLoader : IDisposable
         finally
         {
             btfFd?.Dispose();
-            GC.KeepAlive(_referenced);
         }
     }
 
     public void Dispose()
     {
+        _uses.Dispose();
         _kernel?.Dispose();
         _attachBtfObject?.Dispose();
     }
@@ -143,7 +125,15 @@ internal sealed unsafe class ProgramLoader : IDisposable
         return kept.ToString();
     }
 
-    /// <summary>Loads, retrying as the type documents. The attributes' name and log fields are set here.</summary>
+    /// <summary>
+    /// Loads, retrying as the type documents. The attributes' name and log fields are set here. A rejected program
+    /// costs two verifier runs in the common case: the first without a log, the second with a log of at least
+    /// <see cref="ProgramLoadOptions.FailureLogSize"/>. Since Linux 6.4 a log that does not fit keeps its end (where
+    /// the error is) and the kernel reports the size it needed, so a rejection is never run a third time for the log;
+    /// a log asked for from the start that overflowed gets one retry of the exact size (the program may be fine).
+    /// Before 6.4 the log keeps its beginning and grows four-fold until it fits. Fallbacks (no name, no function and
+    /// line info) are tried only when the kernel refused the attributes before the verifier ran.
+    /// </summary>
     private Program LoadWithRetries(ProgLoadAttr attr)
     {
         string name = SanitizeName(_spec.Name);
@@ -152,6 +142,8 @@ internal sealed unsafe class ProgramLoader : IDisposable
         var dropped = new List<(string Feature, string Kernel, Exception Cause)>();
         var level = _options.LogLevel;
         long logSize = Math.Clamp(_options.LogSize, 1024, ProgramLoadOptions.MaximumLogSize);
+        EbpfVerifierException? unlogged = null; // the failure of the attempt without a log: the program is rejected
+        bool exactRetried = false;
         while (true)
         {
             attr.ProgName = useName ? BpfObjectName.From(name) : default;
@@ -179,22 +171,44 @@ internal sealed unsafe class ProgramLoader : IDisposable
                     ConfirmFallbacks(dropped, fd);
                     return new Program(fd, _spec.Name, _spec.Type, _syscalls, log is null ? string.Empty : ReadLog(log));
                 }
+                catch (EbpfPermissionException e) when (ExplainTracingRefusal(e) is var explained && explained != e)
+                {
+                    throw explained;
+                }
                 catch (EbpfVerifierException e)
                 {
                     if (level == VerifierLogLevel.None)
                     {
-                        level = VerifierLogLevel.Branch; // explain the failure
-                        continue;
-                    }
-
-                    if (e.Errno == Errno.ENOSPC && logSize < ProgramLoadOptions.MaximumLogSize)
-                    {
-                        logSize = Math.Min(ProgramLoadOptions.MaximumLogSize, Math.Max(logSize * 4, (long)attr.LogTrueSize + 1));
+                        // Explain the failure, with a log large enough for nearly every rejection (libbpf's size too).
+                        unlogged = e;
+                        level = VerifierLogLevel.Branch;
+                        logSize = Math.Clamp(Math.Max(logSize, ProgramLoadOptions.FailureLogSize), 1024, ProgramLoadOptions.MaximumLogSize);
                         continue;
                     }
 
                     string text = e.Log.Length > 0 || log is null ? e.Log : ReadLog(log);
-                    if (withBtf && e.Errno is Errno.EINVAL or Errno.E2BIG && BlamesBtfInfo(text))
+                    long trueSize = Math.Max(attr.LogTrueSize, e.LogTrueSize);
+                    if (e.Errno == Errno.ENOSPC)
+                    {
+                        if (trueSize == 0 && logSize < ProgramLoadOptions.MaximumLogSize)
+                        {
+                            // Before Linux 6.4: the log kept its beginning, the error at its end is lost. Grow it.
+                            logSize = Math.Min(ProgramLoadOptions.MaximumLogSize, logSize * 4);
+                            continue;
+                        }
+
+                        if (trueSize > logSize && unlogged is null && !exactRetried)
+                        {
+                            // A log asked for from the start overflowed, which fails even a good program: once more, exactly sized.
+                            exactRetried = true;
+                            logSize = Math.Min(ProgramLoadOptions.MaximumLogSize, trueSize);
+                            continue;
+                        }
+
+                        // The program is rejected and the rotated log kept its end, which names the error: no third run.
+                    }
+
+                    if (withBtf && e.Errno is Errno.EINVAL or Errno.E2BIG && BlamesBtfInfo(text) && !VerifierRan(text))
                     {
                         // The kernel refused the function or line info (before 5.0 it knows neither): retry without BTF.
                         withBtf = false;
@@ -209,7 +223,7 @@ internal sealed unsafe class ProgramLoader : IDisposable
                         continue;
                     }
 
-                    if (string.IsNullOrWhiteSpace(text) && useName && e.Errno is Errno.EINVAL or Errno.E2BIG)
+                    if (string.IsNullOrWhiteSpace(text) && useName && e.Errno is Errno.EINVAL or Errno.E2BIG && !ObjectNamesSupported())
                     {
                         useName = false; // rejected before the verifier ran: an old kernel without object names
                         dropped.Add(("object names", "4.15", e));
@@ -217,12 +231,49 @@ internal sealed unsafe class ProgramLoader : IDisposable
                     }
 
                     bool truncated = e.Errno == Errno.ENOSPC;
+                    var errno = truncated && unlogged is not null ? unlogged.Errno : e.Errno; // ENOSPC hides the verdict
+                    string? note = truncated ? TruncationNote(text, trueSize, logSize) : null;
                     throw new EbpfVerifierException(
-                        BpfCommand.ProgLoad, e.Errno, text, truncated, $"program '{_spec.Name}': " + VerifierLogSummary.Summarize(text, truncated));
+                        BpfCommand.ProgLoad, errno, text, truncated, $"program '{_spec.Name}': " + VerifierLogSummary.Summarize(text, truncated, note))
+                    {
+                        LogTrueSize = trueSize,
+                    };
                 }
             }
         }
     }
+
+    /// <summary>
+    /// For an EPERM of a trampoline or LSM program while the process has the capabilities: an exception naming what
+    /// else refused it (the refusal itself otherwise, keeping the capability hint).
+    /// </summary>
+    private EbpfPermissionException ExplainTracingRefusal(EbpfPermissionException refusal) =>
+        EbpfPermissionException.ExplainTracingRefusal(
+            refusal, _spec.Type, _spec.AttachType, $"program '{_spec.Name}'", _options.KernelConfig, _options.ProcessStatusPath, _options.SecurityDirectory);
+
+    /// <summary>Whether the object-name probe (cached) finds names supported, so leaving the name out cannot help.</summary>
+    private bool ObjectNamesSupported()
+    {
+        try
+        {
+            Features.For(_syscalls).HaveObjectName();
+            return true;
+        }
+        catch (EbpfNotSupportedException)
+        {
+            return false;
+        }
+        catch (EbpfException)
+        {
+            return false; // the probe cannot tell: try without the name
+        }
+    }
+
+    /// <summary>Says which part of a truncated log <see cref="EbpfVerifierException.Log"/> holds.</summary>
+    private static string TruncationNote(string text, long trueSize, long logSize) =>
+        trueSize > 0
+            ? $"log truncated: it holds only its last {Encoding.UTF8.GetByteCount(text):N0} of {trueSize:N0} bytes; set ProgramLoadOptions.LogLevel and a LogSize of {trueSize:N0} to get all of it"
+            : $"log truncated: it holds only its first {logSize:N0} bytes, the most the kernel takes";
 
     /// <summary>
     /// Reports the debug aids a successful load left out, or (fallbacks disabled) closes the program and throws: the
@@ -261,7 +312,7 @@ internal sealed unsafe class ProgramLoader : IDisposable
             {
                 var fd = ResolveMap(reference);
                 long offset = src == PseudoSource.MapValue ? (long)((ulong)insn.Constant >> 32) : 0;
-                instructions[i] = insn.WithConstant((offset << 32) | (uint)fd.DangerousGetFd());
+                instructions[i] = insn.WithConstant((offset << 32) | _uses.Add(fd));
             }
             else if (insn.IsKfuncCall)
             {
@@ -285,7 +336,7 @@ internal sealed unsafe class ProgramLoader : IDisposable
                 var found = Kernel.TryFind(reference, BtfKind.Var) ?? Kernel.TryFind(reference, BtfKind.Func);
                 if (found is var (id, module))
                 {
-                    long btfFd = module is null ? 0 : Kernel.ModuleFd(module).DangerousGetFd();
+                    long btfFd = module is null ? 0 : _uses.Add(Kernel.ModuleFd(module));
                     instructions[i] = insn.WithConstant((btfFd << 32) | id);
                 }
                 else if (IsWeak(reference))
@@ -332,11 +383,9 @@ internal sealed unsafe class ProgramLoader : IDisposable
 
     private BpfFileDescriptor ResolveMap(string name)
     {
-        var fd = (_options.Maps is { } maps && maps.TryGetValue(name, out var found) ? found : null)
+        return (_options.Maps is { } maps && maps.TryGetValue(name, out var found) ? found : null)
             ?? _options.MapResolver?.Invoke(name)
             ?? throw new EbpfException($"program '{_spec.Name}' uses map '{name}', which the load options do not resolve (ProgramLoadOptions.Maps)");
-        _referenced.Add(fd);
-        return fd;
     }
 
     /// <summary>The <c>attach_btf_id</c> and <c>attach_prog_fd</c>/<c>attach_btf_obj_fd</c> of tracing, LSM and extension programs.</summary>
@@ -345,8 +394,7 @@ internal sealed unsafe class ProgramLoader : IDisposable
         uint targetFd = 0;
         if (_options.AttachProgram is { } target)
         {
-            _referenced.Add(target);
-            targetFd = (uint)target.DangerousGetFd();
+            targetFd = _uses.Add(target);
         }
 
         if (_options.AttachBtfId != 0)
@@ -392,10 +440,52 @@ internal sealed unsafe class ProgramLoader : IDisposable
         if (module is not null)
         {
             _attachBtfObject = KernelBtfObjects.OpenModule(_syscalls, module);
-            return (id, (uint)_attachBtfObject.DangerousGetFd());
+            return (id, _uses.Add(_attachBtfObject));
         }
 
         return (id, 0);
+    }
+
+    /// <summary>
+    /// Builds and loads the program's BTF, with the kinds the kernel lacks (probed by <see cref="Features"/>) rewritten
+    /// first. Should the kernel still reject it, the BTF is sent once more with the kinds of Linux 5.2, then left out.
+    /// </summary>
+    private (ProgramBtf? Btf, BpfFileDescriptor? Fd) LoadProgramBtf(Instructions instructions, BtfSpec source)
+    {
+        var features = Features.For(_syscalls);
+        foreach (var (needed, feature, kernel) in new[] { (BtfFeature.Btf, "program BTF", "4.18"), (BtfFeature.Func, "BTF function and line info", "5.0") })
+        {
+            if (features.MissingBtfFeature(needed) is { } cause)
+            {
+                _options.Fallbacks.Take(feature, kernel, $"program '{_spec.Name}'", cause);
+                return (null, null);
+            }
+        }
+
+        var sanitizing = features.BtfSanitizing();
+        var btf = ProgramBtf.Build(instructions, source, sanitizing.Any ? sanitizing : null);
+        if (btf is null)
+        {
+            return (null, null);
+        }
+
+        var fd = TryLoadBtf(btf.Blob, out var rejection);
+        if (fd is not null)
+        {
+            return (btf, fd);
+        }
+
+        // The probes missed something: try the kinds of Linux 5.2, then go on without BTF.
+        var compatible = ProgramBtf.Build(instructions, source, ProgramBtf.CompatibleMarshal);
+        fd = compatible is null ? null : TryLoadBtf(compatible.Blob, out _);
+        if (fd is not null)
+        {
+            _options.Fallbacks.Report?.Invoke($"program '{_spec.Name}': the kernel rejected the BTF as built ({rejection!.Message}); sent it with the kinds of Linux 5.2");
+            return (compatible, fd);
+        }
+
+        _options.Fallbacks.Take("program BTF", "4.18", $"program '{_spec.Name}'", rejection!);
+        return (null, null);
     }
 
     /// <summary>Loads the program's BTF; null when the kernel rejects it (the program then loads without func and line info).</summary>
@@ -420,6 +510,20 @@ internal sealed unsafe class ProgramLoader : IDisposable
                 return null;
             }
         }
+    }
+
+    /// <summary>Whether the verifier started on the instructions (the log shows one): attributes it refuses fail before that.</summary>
+    private static bool VerifierRan(string log)
+    {
+        foreach (var line in log.AsSpan().EnumerateLines())
+        {
+            if (VerifierLogSummary.IsInstructionLine(line))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Whether a verifier log blames the program's function or line info (or is empty: rejected before the verifier ran).</summary>

@@ -22,8 +22,9 @@ internal static class VerifierLogSummary
 
     /// <summary>Summarizes <paramref name="log"/>; returns a generic text when it is empty.</summary>
     /// <param name="log">The whole verifier log.</param>
-    /// <param name="truncated">Whether the log did not fit the largest buffer.</param>
-    public static string Summarize(string log, bool truncated)
+    /// <param name="truncated">Whether the log is not all of it.</param>
+    /// <param name="truncation">What part of the log is kept, for a truncated one; null for a generic note.</param>
+    public static string Summarize(string log, bool truncated, string? truncation = null)
     {
         if (string.IsNullOrWhiteSpace(log))
         {
@@ -93,14 +94,14 @@ internal static class VerifierLogSummary
 
         if (truncated)
         {
-            text.Append("\n  (the log was truncated)");
+            text.Append("\n  (").Append(truncation ?? "the log was truncated").Append(')');
         }
 
         return text.ToString();
     }
 
     /// <summary>Whether a line is an instruction dump such as <c>4: (61) r0 = *(u32 *)(r1 +100)</c>.</summary>
-    internal static bool IsInstructionLine(string line)
+    internal static bool IsInstructionLine(ReadOnlySpan<char> line)
     {
         int i = 0;
         while (i < line.Length && char.IsAsciiDigit(line[i]))

@@ -1,5 +1,4 @@
 using Ebpf.Kernel;
-using Ebpf.Kernel.Interop;
 using Ebpf.Specs;
 
 namespace Ebpf.Links;
@@ -27,13 +26,7 @@ public static class CgroupLink
         var sys = syscalls ?? LinuxBpfSyscalls.Instance;
         try
         {
-            using var programUse = new FdUse(program);
-            using var cgroupUse = new FdUse(cgroup);
-            var fd = sys.LinkCreate(new LinkCreateAttr
-            {
-                ProgFd = programUse.Fd, TargetFd = cgroupUse.Fd, AttachType = attachType,
-            });
-            return new Link(fd, sys);
+            return TargetFdLink.Create(program, cgroup, attachType, sys);
         }
         catch (EbpfException e) when (e.Errno == Errno.EINVAL)
         {

@@ -1,5 +1,4 @@
 using Ebpf.Kernel;
-using Ebpf.Kernel.Interop;
 using Ebpf.Specs;
 
 namespace Ebpf.Links;
@@ -19,12 +18,7 @@ public static class NetnsLink
         var sys = syscalls ?? LinuxBpfSyscalls.Instance;
         try
         {
-            using var programUse = new FdUse(program);
-            using var netnsUse = new FdUse(netns);
-            return new Link(sys.LinkCreate(new LinkCreateAttr
-            {
-                ProgFd = programUse.Fd, TargetFd = netnsUse.Fd, AttachType = attachType,
-            }), sys);
+            return TargetFdLink.Create(program, netns, attachType, sys);
         }
         catch (EbpfException e) when (e.Errno == Errno.EINVAL && LinkTypeSupport.IsKnownMissing(BpfLinkType.Netns))
         {

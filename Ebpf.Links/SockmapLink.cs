@@ -1,5 +1,4 @@
 using Ebpf.Kernel;
-using Ebpf.Kernel.Interop;
 using Ebpf.Specs;
 
 namespace Ebpf.Links;
@@ -23,12 +22,7 @@ public static class SockmapLink
         var sys = syscalls ?? LinuxBpfSyscalls.Instance;
         try
         {
-            using var programUse = new FdUse(program);
-            using var mapUse = new FdUse(map);
-            return new Link(sys.LinkCreate(new LinkCreateAttr
-            {
-                ProgFd = programUse.Fd, TargetFd = mapUse.Fd, AttachType = attachType,
-            }), sys);
+            return TargetFdLink.Create(program, map, attachType, sys);
         }
         catch (EbpfException e) when (e.Errno == Errno.EINVAL)
         {

@@ -63,5 +63,17 @@ public static class TracingLink
         {
             throw new EbpfNotSupportedException("BPF cookie on tracing links", "5.19", e.Errno, e);
         }
+        catch (EbpfPermissionException e) when (Explain(e, attachType, target) is var explained && explained != e)
+        {
+            throw explained; // as root, EPERM means lockdown or no trampolines, not missing capabilities
+        }
+    }
+
+    private static EbpfPermissionException Explain(EbpfPermissionException refusal, BpfAttachType attachType, BpfFileDescriptor? target)
+    {
+        var type = target is not null ? BpfProgramType.Ext
+            : attachType is BpfAttachType.LsmMac or BpfAttachType.LsmCgroup ? BpfProgramType.Lsm
+            : BpfProgramType.Tracing;
+        return EbpfPermissionException.ExplainTracingRefusal(refusal, type, target is null ? attachType : null, target is null ? $"{KernelNames.Of(attachType)} link" : "freplace link");
     }
 }

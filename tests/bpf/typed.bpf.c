@@ -1,5 +1,5 @@
 // The typed objects test's program (Ebpf.Generators and CSharpStructWriter): a hash map whose key and value are
-// structs with nested structs, arrays, unions, anonymous members, bitfields and enums, global variables in
+// structs with nested structs, arrays, unions, anonymous members, bitfields and enums, a per-CPU hash, global variables in
 // .rodata/.data/.bss, and a ring buffer event type named in the Types metadata.
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
@@ -55,6 +55,14 @@ struct {
 	__type(key, struct typed_key);
 	__type(value, struct typed_value);
 } values SEC(".maps");
+
+// A per-CPU hash with a 4-byte value: generated as a PerCpuMap<TypedKey, uint> (the kernel pads each CPU's slot to 8).
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, 16);
+	__type(key, struct typed_key);
+	__type(value, __u32);
+} hits SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);

@@ -1,6 +1,8 @@
 // Reference timings for map operations through raw bpf(2) system calls, to compare Ebpf.Kernel's Map against.
 // Build: gcc -O2 -o map_ops map_ops.c      (needs root: CAP_BPF)
 // Usage: map_ops [iterations]
+// As a library for MapBenchmarks' in-process C loops (NativeLookup, NativeUpdate):
+//   gcc -O2 -shared -fPIC -DMAP_OPS_LIBRARY -o libmapops.so map_ops.c
 // A hash map of 10000 entries (4-byte keys, 8-byte values), as MapBenchmarks creates. Prints, per operation,
 // the median wall time in nanoseconds per operation over the iterations:
 //   lookup   one BPF_MAP_LOOKUP_ELEM
@@ -64,9 +66,9 @@ static int elem(int cmd, int fd, void *key, void *value)
 static uint64_t sink;
 static uint32_t next_key;
 
-static void op_lookup(int fd)
+static void lookup_n(int fd, int count)
 {
-	for (int i = 0; i < SINGLE_OPS; i++) {
+	for (int i = 0; i < count; i++) {
 		uint32_t key = next_key++ % ENTRIES;
 		uint64_t value;
 		if (elem(BPF_MAP_LOOKUP_ELEM, fd, &key, &value) == 0)
@@ -74,14 +76,38 @@ static void op_lookup(int fd)
 	}
 }
 
-static void op_update(int fd)
+static void update_n(int fd, int count)
 {
-	for (int i = 0; i < SINGLE_OPS; i++) {
+	for (int i = 0; i < count; i++) {
 		uint32_t key = next_key++ % ENTRIES;
 		uint64_t value = key;
 		if (elem(BPF_MAP_UPDATE_ELEM, fd, &key, &value) != 0)
 			abort();
 	}
+}
+
+static void op_lookup(int fd)
+{
+	lookup_n(fd, SINGLE_OPS);
+}
+
+static void op_update(int fd)
+{
+	update_n(fd, SINGLE_OPS);
+}
+
+/* The library entry points: count lookups or updates of the keys 0..ENTRIES-1 in turn on the map fd; return the
+ * sum of the values looked up, so the work cannot be optimised away. */
+uint64_t map_ops_lookup(int fd, int count)
+{
+	lookup_n(fd, count);
+	return sink;
+}
+
+uint64_t map_ops_update(int fd, int count)
+{
+	update_n(fd, count);
+	return sink;
 }
 
 static void op_batch(int fd)
@@ -131,6 +157,7 @@ static void op_iterate(int fd)
 	}
 }
 
+#ifndef MAP_OPS_LIBRARY
 static double median_ns(void (*op)(int), int fd, int iterations, int per_call)
 {
 	double *t = calloc(iterations, sizeof(double));
@@ -175,3 +202,4 @@ int main(int argc, char **argv)
 	close(fd);
 	return 0;
 }
+#endif

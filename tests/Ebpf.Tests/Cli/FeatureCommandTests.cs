@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Ebpf.Cli.Feature;
 using Ebpf.Kernel;
 
@@ -11,14 +12,17 @@ public class FeatureCommandTests
     // with EINVAL first), so those three lines differ by design.
     private static readonly string[] DiffersByDesign = ["program_type tracing ", "program_type ext ", "program_type lsm "];
 
+    private static readonly string[] DiffersByDesignJson = ["have_tracing_prog_type", "have_ext_prog_type", "have_lsm_prog_type"];
+
     [Test]
-    public void ProbeAgreesWithBpftoolOnEveryTypeBpftoolKnows()
+    public void ProbeAgreesWithBpftoolOnEveryTypeAndFeatureBpftoolKnows()
     {
         var ours = new StringWriter();
         Assert.That(FeatureCommand.Probe(Features.Default, json: false, ours), Is.EqualTo(0));
         var ourLines = Lines(ours.ToString());
         var theirs = Lines(ExternalTool.Run("bpftool", "feature", "probe", "kernel"));
-        Assert.That(theirs, Is.Not.Empty);
+        Assert.That(theirs.Count(l => l.StartsWith("eBPF program_type", StringComparison.Ordinal)), Is.GreaterThan(20));
+        Assert.That(theirs, Does.Contain("ISA extension v3 is available").And.Contain("bpf() syscall is available"));
         foreach (var line in theirs.Where(l => !DiffersByDesign.Any(l.Contains)))
         {
             Assert.That(ourLines, Does.Contain(line));
@@ -26,15 +30,68 @@ public class FeatureCommandTests
     }
 
     [Test]
-    public void JsonListsProgramAndMapTypes()
+    public void JsonHasBpftoolsKeysAndValues()
     {
-        var output = new StringWriter();
-        FeatureCommand.Probe(Features.Default, json: true, output);
-        using var doc = System.Text.Json.JsonDocument.Parse(output.ToString());
-        Assert.That(doc.RootElement.GetProperty("program_types").GetProperty("BPF_PROG_TYPE_XDP").GetBoolean(), Is.True);
-        Assert.That(doc.RootElement.GetProperty("map_types").GetProperty("BPF_MAP_TYPE_RINGBUF").GetBoolean(), Is.True);
+        using var ours = JsonDocument.Parse(Json());
+        using var theirs = JsonDocument.Parse(ExternalTool.Run("bpftool", "feature", "probe", "kernel", "-j"));
+        foreach (string section in new[] { "syscall_config", "program_types", "map_types", "misc" })
+        {
+            var ourSection = ours.RootElement.GetProperty(section);
+            foreach (var property in theirs.RootElement.GetProperty(section).EnumerateObject().Where(p => !DiffersByDesignJson.Contains(p.Name)))
+            {
+                Assert.That(ourSection.TryGetProperty(property.Name, out var value), Is.True, $"{section}.{property.Name}");
+                Assert.That(value.GetBoolean(), Is.EqualTo(property.Value.GetBoolean()), $"{section}.{property.Name}");
+            }
+        }
+
+        Assert.That(ours.RootElement.GetProperty("misc").GetProperty("have_v4_isa_extension").GetBoolean(), Is.True, "Linux 6.6+");
     }
 
+    [Test]
+    public void HelperListsAreWhatEachProgramTypeMayCall()
+    {
+        using var ours = JsonDocument.Parse(Json());
+        using var theirs = JsonDocument.Parse(ExternalTool.Run("bpftool", "feature", "probe", "kernel", "-j"));
+        var our = Helpers(ours.RootElement);
+        var their = Helpers(theirs.RootElement);
+        Assert.That(our.Keys, Is.SupersetOf(their.Keys.Where(k => k.StartsWith("xdp", StringComparison.Ordinal))));
+
+        // bpftool 7.1 (libbpf 1.1) reads only "invalid func"/"unknown func" as missing; Linux 6.x says "program of
+        // this type cannot use helper", which it takes for success, so its lists hold every helper it knows. Ours
+        // leave those out: every helper we list, bpftool lists too (bar the ones newer than its headers).
+        foreach (var (type, helpers) in our.Where(h => their.ContainsKey(h.Key)))
+        {
+            Assert.That(helpers.Where(h => h is not ("bpf_cgrp_storage_get" or "bpf_cgrp_storage_delete")), Is.SubsetOf(their[type]), type);
+        }
+
+        Assert.That(our["xdp_available_helpers"], Does.Contain("bpf_xdp_adjust_head").And.Contain("bpf_map_lookup_elem").And.Not.Contain("bpf_skb_store_bytes"));
+        Assert.That(our["sched_cls_available_helpers"], Does.Contain("bpf_skb_store_bytes").And.Not.Contain("bpf_xdp_adjust_head"));
+        Assert.That(our["socket_filter_available_helpers"], Does.Contain("bpf_skb_load_bytes").And.Not.Contain("bpf_override_return"));
+        Assert.That(our["syscall_available_helpers"], Does.Contain("bpf_sys_bpf").And.Not.Contain("bpf_skb_store_bytes"), "syscall programs are probed sleepable");
+        Assert.That(our["kprobe_available_helpers"], Does.Contain("bpf_get_current_pid_tgid").And.Not.Contain("bpf_trace_printk"), "noisy helpers need --full");
+        Assert.That(our.Keys, Does.Not.Contain("struct_ops_available_helpers"), "needs an attach target: cannot tell");
+    }
+
+    [Test]
+    public void FullAlsoProbesTheHelpersThatWriteToTheKernelLog()
+    {
+        var output = new StringWriter();
+        FeatureCommand.Probe(Features.Default, json: true, output, full: true);
+        using var doc = JsonDocument.Parse(output.ToString());
+        Assert.That(Helpers(doc.RootElement)["kprobe_available_helpers"], Does.Contain("bpf_trace_printk"));
+    }
+
+    private static string Json()
+    {
+        var output = new StringWriter();
+        Assert.That(FeatureCommand.Probe(Features.Default, json: true, output), Is.EqualTo(0));
+        return output.ToString();
+    }
+
+    private static Dictionary<string, string[]> Helpers(JsonElement root) =>
+        root.GetProperty("helpers").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.EnumerateArray().Select(e => e.GetString()!).ToArray());
+
     private static List<string> Lines(string text) =>
-        text.Split('\n').Where(l => l.StartsWith("eBPF program_type", StringComparison.Ordinal) || l.StartsWith("eBPF map_type", StringComparison.Ordinal)).ToList();
+        text.Split('\n').Where(l => l.StartsWith("eBPF program_type", StringComparison.Ordinal) || l.StartsWith("eBPF map_type", StringComparison.Ordinal)
+            || l.EndsWith(" is available", StringComparison.Ordinal) || l.EndsWith(" is NOT available", StringComparison.Ordinal)).ToList();
 }

@@ -66,6 +66,23 @@ public sealed partial class ExampleTests
         Assert.That(ulong.Parse(totals[^1].Groups[1].Value, CultureInfo.InvariantCulture), Is.GreaterThan(0UL), example.Output);
     }
 
+    [Test]
+    public void TcpCongestion_registers_a_bpf_congestion_control_and_counts_its_callbacks()
+    {
+        using var example = ExampleProcess.Start("TcpCongestion", "--duration", "3");
+        Assert.That(example.WaitForExit(StartTimeout), Is.Zero, example.Output);
+        string output = example.Output;
+        Assert.That(output, Does.Contain("Registered TCP congestion control dotnet_reno (struct_ops); available: "));
+        Assert.That(output, Does.Contain("use dotnet_reno (TCP_CONGESTION)"));
+        var counts = CallbackCounts().Matches(output);
+        Assert.That(counts, Is.Not.Empty, output);
+        var last = counts[^1].Groups;
+        Assert.That(ulong.Parse(last["init"].Value, CultureInfo.InvariantCulture), Is.GreaterThan(0UL), output);
+        Assert.That(ulong.Parse(last["congAvoid"].Value, CultureInfo.InvariantCulture), Is.GreaterThan(0UL), output);
+        Assert.That(output, Does.Contain("Unregistered dotnet_reno; available: "));
+        Assert.That(File.ReadAllText("/proc/sys/net/ipv4/tcp_available_congestion_control"), Does.Not.Contain("dotnet_reno"));
+    }
+
     [GeneratedRegex(@"^\s+\d+  \S.*\s+[\d,]+\s+[\d,]+$", RegexOptions.Multiline)]
     private static partial Regex TableRow();
 
@@ -74,4 +91,7 @@ public sealed partial class ExampleTests
 
     [GeneratedRegex(@"getpid: \d+ calls/s, (\d+) in total")]
     private static partial Regex GetpidTotal();
+
+    [GeneratedRegex(@"init (?<init>\d+)  ssthresh \d+  cong_avoid (?<congAvoid>\d+)")]
+    private static partial Regex CallbackCounts();
 }

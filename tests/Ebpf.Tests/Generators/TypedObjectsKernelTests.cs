@@ -47,6 +47,39 @@ public class TypedObjectsKernelTests
     }
 
     [Test]
+    public void AGeneratedPerCpuMapBatchesAndIterates()
+    {
+        using var objects = TypedObjects.Load();
+        Ebpf.Kernel.PerCpuMap<TypedObjects.TypedKey, uint> hits = objects.Hits;
+        int cpus = Ebpf.Kernel.PossibleCpus.Count;
+        var keys = Enumerable.Range(1, 5).Select(i => new TypedObjects.TypedKey { Id = (uint)i, Color = TypedObjects.Color.ColorRed }).ToArray();
+        var values = Enumerable.Range(0, keys.Length * cpus).Select(i => (uint)i).ToArray();
+        Assert.That(hits.UpdateBatch(keys, values), Is.EqualTo(5));
+
+        var cursor = default(Ebpf.Kernel.MapBatchCursor);
+        var outKeys = new TypedObjects.TypedKey[8];
+        var outValues = new uint[8 * cpus];
+        int read = 0;
+        while (!cursor.IsDone)
+        {
+            int n = hits.LookupBatch(ref cursor, outKeys.AsSpan(read), outValues.AsSpan(read * cpus));
+            read += n;
+        }
+
+        Assert.That(read, Is.EqualTo(5));
+        for (int i = 0; i < read; i++)
+        {
+            int at = (int)outKeys[i].Id - 1;
+            Assert.That(outValues.AsSpan(i * cpus, cpus).ToArray(), Is.EqualTo(values.AsSpan(at * cpus, cpus).ToArray()), $"key {outKeys[i].Id}");
+        }
+
+        var entries = hits.Entries().ToDictionary(e => e.Key.Id, e => e.Value);
+        Assert.That(entries[3], Is.EqualTo(values.AsSpan(2 * cpus, cpus).ToArray()));
+        Assert.That(hits.DeleteBatch(keys), Is.EqualTo(5));
+        Assert.That(hits.Keys(), Is.Empty);
+    }
+
+    [Test]
     public void VariablesSetBeforeLoadReachTheProgram()
     {
         var spec = TypedObjects.LoadSpec();

@@ -94,10 +94,16 @@ public class FeatureFallbackTests
     [Test]
     public void BtfRejectedAsBuiltIsSentWithOlderKindsAndThenLeftOut()
     {
+        // The probes (tiny blobs) pass, the program's BTF does not: the rejection fallback is the safety net.
         var sys = new Mock<IBpfSyscalls>();
         var blobs = new List<int>();
         sys.Setup(s => s.BtfLoad(ref It.Ref<BtfLoadAttr>.IsAny)).Returns(new BtfLoadReturn((ref BtfLoadAttr a) =>
         {
+            if (a.BtfSize < ProbeBlobLimit)
+            {
+                return FakeFd(70);
+            }
+
             blobs.Add((int)a.BtfSize);
             throw new EbpfVerifierException(BpfCommand.BtfLoad, Errno.EINVAL, "", false);
         }));
@@ -115,6 +121,73 @@ public class FeatureFallbackTests
         Assert.That(seen.ProgBtfFd, Is.Zero);
         Assert.That(reports.Single(), Does.Contain("program BTF"));
         Assert.Throws<EbpfNotSupportedException>(() => Program.Load(XdpWithBtf(), new ProgramLoadOptions { Fallbacks = FeatureFallbacks.Strict }, sys.Object));
+    }
+
+    [Test]
+    public void KernelWithoutBtfGetsNoProgramBtfAndNoRejectedLoad()
+    {
+        var sys = new Mock<IBpfSyscalls>();
+        int btfLoads = 0;
+        sys.Setup(s => s.BtfLoad(ref It.Ref<BtfLoadAttr>.IsAny)).Returns(new BtfLoadReturn((ref BtfLoadAttr a) =>
+        {
+            btfLoads++;
+            throw new EbpfVerifierException(BpfCommand.BtfLoad, Errno.EINVAL, "", false);
+        }));
+        ProgLoadAttr seen = default;
+        sys.Setup(s => s.ProgLoad(ref It.Ref<ProgLoadAttr>.IsAny)).Returns(new ProgLoadReturn((ref ProgLoadAttr a) =>
+        {
+            seen = a;
+            return FakeFd(51);
+        }));
+        var reports = new List<string>();
+
+        using var program = Program.Load(XdpWithBtf(), new ProgramLoadOptions { Fallbacks = new FeatureFallbacks { Report = reports.Add } }, sys.Object);
+        using var again = Program.Load(XdpWithBtf(), new ProgramLoadOptions { Fallbacks = new FeatureFallbacks { Report = reports.Add } }, sys.Object);
+
+        Assert.That(btfLoads, Is.EqualTo(1), "one probe, cached; the program's BTF is never sent");
+        Assert.That(seen.ProgBtfFd, Is.Zero);
+        Assert.That(reports, Has.Count.EqualTo(2).And.All.Contains("program BTF"));
+    }
+
+    [Test]
+    public void KindsTheProbesFindMissingAreRewrittenBeforeTheFirstLoad()
+    {
+        // A 5.12-like kernel: FUNC, DATASEC, global functions, but no FLOAT, tags or ENUM64.
+        var missing = new[] { Ebpf.Btf.BtfKind.Float, Ebpf.Btf.BtfKind.DeclTag, Ebpf.Btf.BtfKind.TypeTag, Ebpf.Btf.BtfKind.Enum64 };
+        var sys = new Mock<IBpfSyscalls>();
+        var rejected = new List<Ebpf.Btf.BtfKind>();
+        sys.Setup(s => s.BtfLoad(ref It.Ref<BtfLoadAttr>.IsAny)).Returns(new BtfLoadReturn((ref BtfLoadAttr a) =>
+        {
+            var kinds = KindsOf(a);
+            if (kinds.Intersect(missing).FirstOrDefault() is var kind && kinds.Overlaps(missing))
+            {
+                rejected.Add(kind);
+                throw new EbpfVerifierException(BpfCommand.BtfLoad, Errno.EINVAL, "", false);
+            }
+
+            return FakeFd(80);
+        }));
+
+        var features = new Features(sys.Object);
+        var sanitizing = features.BtfSanitizing();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(sanitizing.ReplaceFloats && sanitizing.ReplaceDeclTags && sanitizing.ReplaceTypeTags && sanitizing.ReplaceEnum64, Is.True);
+            Assert.That(sanitizing.ReplaceFunctions || sanitizing.ReplaceDataSections || sanitizing.StripFuncLinkage || sanitizing.ReplaceQuestionMarkSectionNames, Is.False);
+            Assert.That(rejected, Is.EquivalentTo(missing), "one rejected probe per missing kind");
+            Assert.That(() => features.HaveBtfFeature(BtfFeature.Float), Throws.InstanceOf<EbpfNotSupportedException>().With.Message.Contains("FLOAT"));
+        }
+
+        features.BtfSanitizing();
+        Assert.That(rejected, Has.Count.EqualTo(4), "probes are cached");
+    }
+
+    private const int ProbeBlobLimit = 200;
+
+    private static unsafe HashSet<Ebpf.Btf.BtfKind> KindsOf(in BtfLoadAttr attr)
+    {
+        var blob = new ReadOnlySpan<byte>((void*)attr.Btf, (int)attr.BtfSize).ToArray();
+        return Ebpf.Btf.BtfSpec.Parse(blob).Types.Select(t => t.Kind).ToHashSet();
     }
 
     [Test]

@@ -30,6 +30,18 @@ public sealed class FeaturesKernelTests
         Assert.DoesNotThrow(() => _features.HaveMapType(type));
     }
 
+    [Test]
+    public void BtfKindsOfThisKernel([Values] BtfFeature feature)
+    {
+        Assert.DoesNotThrow(() => _features.HaveBtfFeature(feature));
+    }
+
+    [Test]
+    public void ThisKernelNeedsNoBtfRewrites()
+    {
+        Assert.That(_features.BtfSanitizing().Any, Is.False);
+    }
+
     [TestCase(BpfProgramType.SocketFilter)]
     [TestCase(BpfProgramType.Kprobe)]
     [TestCase(BpfProgramType.Xdp)]

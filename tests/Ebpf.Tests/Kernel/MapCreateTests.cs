@@ -69,9 +69,9 @@ public sealed class MapCreateTests
     public void RejectedBtfIsRetriedWithoutBtf()
     {
         var calls = new List<MapCreateAttr>();
-        var btfFd = FakeFd(200);
+        BpfFileDescriptor btfFd = FakeFd(200);
         var sys = new Mock<IBpfSyscalls>();
-        sys.Setup(s => s.BtfLoad(ref It.Ref<BtfLoadAttr>.IsAny)).Returns(new BtfLoadReturn((ref BtfLoadAttr a) => btfFd));
+        sys.Setup(s => s.BtfLoad(ref It.Ref<BtfLoadAttr>.IsAny)).Returns(new BtfLoadReturn((ref BtfLoadAttr a) => btfFd = FakeFd(200))); // the last one is the map's (probes come first)
         sys.Setup(s => s.MapCreate(in It.Ref<MapCreateAttr>.IsAny))
             .Returns(new MapCreateReturn((in MapCreateAttr a) =>
             {

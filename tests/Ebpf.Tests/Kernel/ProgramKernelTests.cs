@@ -23,6 +23,28 @@ public sealed class ProgramKernelTests
     }
 
     [Test]
+    public void FentryRefusedAsRootIsNotBlamedOnCapabilities()
+    {
+        var spec = Spec("fentry_eperm", BpfProgramType.Tracing, Asm.Mov.Imm(Register.R0, 0), Asm.Exit()) with
+        {
+            AttachType = BpfAttachType.TraceFentry,
+            AttachTo = "bpf_fentry_test1",
+            License = "GPL",
+        };
+        try
+        {
+            using var program = Program.Load(spec);
+            Assert.Pass("this kernel has BPF trampolines: nothing to explain");
+        }
+        catch (EbpfPermissionException e)
+        {
+            // This VM is locked down (CONFIG_LOCK_DOWN_KERNEL_FORCE_INTEGRITY); the root test process has every capability.
+            Assert.That(e.Message, Does.Contain("missing privileges are not the cause"));
+            Assert.That(e.Message, Does.Not.Contain(EbpfPermissionException.Hint));
+        }
+    }
+
+    [Test]
     public void XdpProgramFromElfRunsWithDataInAndOut()
     {
         using var program = Program.Load(ElfProgramSpecs.Section("verifier_fail", "xdp", BpfProgramType.Xdp));

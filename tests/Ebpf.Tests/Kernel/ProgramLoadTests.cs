@@ -38,30 +38,20 @@ public sealed class ProgramLoadTests
     private static BpfFileDescriptor NoFd() => new(-1, ownsHandle: false);
 
     [Test]
-    public void FailureIsRetriedWithALogThatGrowsUntilItFits()
+    public void RejectedProgramRunsTheVerifierTwiceWithALargeLog()
     {
         var sizes = new List<(uint Level, uint Size)>();
         var sys = new Mock<IBpfSyscalls>();
         sys.Setup(s => s.ProgLoad(ref It.Ref<ProgLoadAttr>.IsAny)).Returns(new ProgLoadReturn((ref ProgLoadAttr a) =>
         {
             sizes.Add((a.LogLevel, a.LogSize));
-            if (a.LogLevel == 0)
-            {
-                throw new EbpfVerifierException(BpfCommand.ProgLoad, Errno.EACCES, string.Empty, false);
-            }
-
-            if (a.LogSize < 1024 * 1024)
-            {
-                throw new EbpfVerifierException(BpfCommand.ProgLoad, Errno.ENOSPC, FailingLog[..100], true);
-            }
-
-            throw new EbpfVerifierException(BpfCommand.ProgLoad, Errno.EACCES, FailingLog, false);
+            throw new EbpfVerifierException(BpfCommand.ProgLoad, Errno.EACCES, a.LogLevel == 0 ? string.Empty : FailingLog, false);
         }));
 
         var e = Assert.Throws<EbpfVerifierException>(() => Program.Load(Spec(), syscalls: sys.Object))!;
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(sizes, Is.EqualTo(new[] { (0u, 0u), (1u, 64u * 1024), (1u, 256u * 1024), (1u, 1024u * 1024) }));
+            Assert.That(sizes, Is.EqualTo(new[] { (0u, 0u), (1u, (uint)ProgramLoadOptions.FailureLogSize) }));
             Assert.That(e.Errno, Is.EqualTo(Errno.EACCES));
             Assert.That(e.Log, Is.EqualTo(FailingLog));
             Assert.That(e.LogTruncated, Is.False);
@@ -70,6 +60,91 @@ public sealed class ProgramLoadTests
             Assert.That(e.Message, Does.Contain("source: return *(int *)(data + 100); @ prog.bpf.c:8"));
             Assert.That(e.Message, Does.Not.Contain("processed"));
         }
+    }
+
+    [Test]
+    public void RejectedProgramWhoseLogOverflowsKeepsTheTailWithoutAThirdRun()
+    {
+        // Linux 6.4+: the log keeps its end and log_true_size says how large it all was.
+        var calls = 0;
+        var sys = new Mock<IBpfSyscalls>();
+        sys.Setup(s => s.ProgLoad(ref It.Ref<ProgLoadAttr>.IsAny)).Returns(new ProgLoadReturn((ref ProgLoadAttr a) =>
+        {
+            calls++;
+            if (a.LogLevel == 0)
+            {
+                throw new EbpfVerifierException(BpfCommand.ProgLoad, Errno.E2BIG, string.Empty, false);
+            }
+
+            throw new EbpfVerifierException(BpfCommand.ProgLoad, Errno.ENOSPC, FailingLog[20..], true) { LogTrueSize = 40L * 1024 * 1024 };
+        }));
+
+        var e = Assert.Throws<EbpfVerifierException>(() => Program.Load(Spec(), syscalls: sys.Object))!;
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(calls, Is.EqualTo(2));
+            Assert.That(e.Errno, Is.EqualTo(Errno.E2BIG), "the verdict of the run without a log, which ENOSPC hides");
+            Assert.That(e.LogTruncated, Is.True);
+            Assert.That(e.LogTrueSize, Is.EqualTo(40L * 1024 * 1024));
+            Assert.That(e.Log, Is.EqualTo(FailingLog[20..]));
+            Assert.That(e.Message, Does.Contain("invalid access to packet"));
+            Assert.That(e.Message, Does.Contain("last").And.Contain("41,943,040 bytes"));
+        }
+    }
+
+    [Test]
+    public void RequestedLogThatOverflowsIsRetriedOnceWithTheExactSize()
+    {
+        var sizes = new List<uint>();
+        var sys = new Mock<IBpfSyscalls>();
+        sys.Setup(s => s.ProgLoad(ref It.Ref<ProgLoadAttr>.IsAny)).Returns(new ProgLoadReturn((ref ProgLoadAttr a) =>
+        {
+            sizes.Add(a.LogSize);
+            return a.LogSize < 300_000 ? throw new EbpfVerifierException(BpfCommand.ProgLoad, Errno.ENOSPC, "x", true) { LogTrueSize = 300_000 } : NoFd();
+        }));
+
+        using var program = Program.Load(Spec(), new ProgramLoadOptions { LogLevel = VerifierLogLevel.Instruction }, sys.Object);
+        Assert.That(sizes, Is.EqualTo(new[] { 64u * 1024, 300_000u }));
+    }
+
+    [Test]
+    public void RejectionAfterTheVerifierRanTriesNoBtfFallback()
+    {
+        var spec = ElfProgramSpecs.Section("verifier_fail", "xdp", BpfProgramType.Xdp);
+        var btfFds = new List<uint>();
+        var sys = new Mock<IBpfSyscalls>();
+        sys.Setup(s => s.BtfLoad(ref It.Ref<BtfLoadAttr>.IsAny)).Returns(() => new BpfFileDescriptor(1000, ownsHandle: false));
+        sys.Setup(s => s.ProgLoad(ref It.Ref<ProgLoadAttr>.IsAny)).Returns(new ProgLoadReturn((ref ProgLoadAttr a) =>
+        {
+            btfFds.Add(a.ProgBtfFd);
+            string log = a.LogLevel == 0 ? string.Empty : FailingLog + "; int x = line_info; @ prog.bpf.c:9\nBPF program is too large. Processed 1000001 insn\n";
+            throw new EbpfVerifierException(BpfCommand.ProgLoad, Errno.E2BIG, log, false);
+        }));
+
+        var e = Assert.Throws<EbpfVerifierException>(() => Program.Load(spec, syscalls: sys.Object))!;
+        Assert.That(btfFds, Is.EqualTo(new[] { 1000u, 1000u }));
+        Assert.That(e.Errno, Is.EqualTo(Errno.E2BIG));
+    }
+
+    [Test]
+    public void FuncInfoRefusedBeforeTheVerifierRanIsDropped()
+    {
+        var spec = ElfProgramSpecs.Section("verifier_fail", "xdp", BpfProgramType.Xdp);
+        var btfFds = new List<uint>();
+        var reports = new List<string>();
+        var sys = new Mock<IBpfSyscalls>();
+        sys.Setup(s => s.BtfLoad(ref It.Ref<BtfLoadAttr>.IsAny)).Returns(() => new BpfFileDescriptor(1000, ownsHandle: false));
+        sys.Setup(s => s.ProgLoad(ref It.Ref<ProgLoadAttr>.IsAny)).Returns(new ProgLoadReturn((ref ProgLoadAttr a) =>
+        {
+            btfFds.Add(a.ProgBtfFd);
+            return a.ProgBtfFd != 0
+                ? throw new EbpfVerifierException(BpfCommand.ProgLoad, Errno.EINVAL, a.LogLevel == 0 ? string.Empty : "invalid func info rec size 8\n", false)
+                : NoFd();
+        }));
+
+        using var program = Program.Load(spec, new ProgramLoadOptions { Fallbacks = new FeatureFallbacks { Report = reports.Add } }, sys.Object);
+        Assert.That(btfFds, Is.EqualTo(new[] { 1000u, 1000u, 0u }));
+        Assert.That(reports, Has.Count.EqualTo(1).And.Some.Contains("function and line info"));
     }
 
     [Test]
@@ -114,6 +189,7 @@ public sealed class ProgramLoadTests
     {
         var names = new List<string>();
         var sys = new Mock<IBpfSyscalls>();
+        sys.Setup(s => s.MapCreate(in It.Ref<MapCreateAttr>.IsAny)).Throws(() => new EbpfException(BpfCommand.MapCreate, Errno.EINVAL)); // the name probe: no names
         sys.Setup(s => s.ProgLoad(ref It.Ref<ProgLoadAttr>.IsAny)).Returns(new ProgLoadReturn((ref ProgLoadAttr a) =>
         {
             names.Add(a.ProgName.ToString());
@@ -123,6 +199,22 @@ public sealed class ProgramLoadTests
         using var program = Program.Load(Spec("named"), syscalls: sys.Object);
         Assert.That(names, Is.EqualTo(new[] { "named", "named", string.Empty }));
         Assert.That(program.Name, Is.EqualTo("named"));
+    }
+
+    [Test]
+    public void RejectionBeforeTheVerifierKeepsTheNameWhenTheKernelHasNames()
+    {
+        var names = new List<string>();
+        var sys = new Mock<IBpfSyscalls>();
+        sys.Setup(s => s.MapCreate(in It.Ref<MapCreateAttr>.IsAny)).Returns(() => NoFd()); // the name probe: names work
+        sys.Setup(s => s.ProgLoad(ref It.Ref<ProgLoadAttr>.IsAny)).Returns(new ProgLoadReturn((ref ProgLoadAttr a) =>
+        {
+            names.Add(a.ProgName.ToString());
+            throw new EbpfVerifierException(BpfCommand.ProgLoad, Errno.EINVAL, string.Empty, false);
+        }));
+
+        Assert.Throws<EbpfVerifierException>(() => Program.Load(Spec("named"), syscalls: sys.Object));
+        Assert.That(names, Is.EqualTo(new[] { "named", "named" }), "two runs: leaving the name out cannot help");
     }
 
     [Test]
@@ -206,6 +298,26 @@ public sealed class ProgramLoadTests
             Assert.That((byte)insns[1].Src, Is.EqualTo(PseudoSource.MapFd));
             Assert.That(insns[1].Constant, Is.EqualTo(78));
         }
+    }
+
+    [Test]
+    public void MapDescriptorDisposedDuringTheLoadStaysOpenUntilTheLoadEnds()
+    {
+        var spec = Spec() with { Instructions = new Instructions([Asm.LoadMapPtr(Register.R1, "data"), Asm.Mov.Imm(Register.R0, 0), Asm.Exit()]) };
+        var data = new BpfFileDescriptor(77, ownsHandle: false);
+        bool closedDuringLoad = true;
+        var sys = new Mock<IBpfSyscalls>();
+        sys.Setup(s => s.ProgLoad(ref It.Ref<ProgLoadAttr>.IsAny)).Returns(new ProgLoadReturn((ref ProgLoadAttr a) =>
+        {
+            data.Dispose(); // another thread closing the map while the kernel reads its number
+            closedDuringLoad = data.IsClosed;
+            return NoFd();
+        }));
+
+        using var program = Program.Load(spec, new ProgramLoadOptions { Maps = new Dictionary<string, BpfFileDescriptor> { ["data"] = data } }, sys.Object);
+        Assert.That(closedDuringLoad, Is.False);
+        Assert.That(data.IsClosed, Is.True, "released when the load ends");
+        Assert.Throws<ObjectDisposedException>(() => Program.Load(spec, new ProgramLoadOptions { Maps = new Dictionary<string, BpfFileDescriptor> { ["data"] = data } }, sys.Object));
     }
 
     [Test]

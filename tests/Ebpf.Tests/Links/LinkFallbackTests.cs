@@ -30,6 +30,23 @@ public sealed class LinkFallbackTests
     }
 
     [Test]
+    public void FentryAttachRefusedWithCapabilitiesIsNotBlamedOnThem()
+    {
+        var sys = new Mock<IBpfSyscalls>(MockBehavior.Strict);
+        sys.Setup(s => s.LinkCreate(in It.Ref<LinkCreateAttr>.IsAny)).Throws(() => new EbpfPermissionException(BpfCommand.LinkCreate, Errno.EPERM));
+        var e = Assert.Throws<EbpfPermissionException>(() => TracingLink.Attach(Program, BpfAttachType.TraceFentry, syscalls: sys.Object))!;
+        if (ProcessCapabilities.Effective() is { } caps && ProcessCapabilities.MayTrace(caps))
+        {
+            Assert.That(e.Message, Does.Contain("BPF_TRACE_FENTRY link: the process has").And.Contain("missing privileges are not the cause"));
+            Assert.That(e.InnerException, Is.InstanceOf<EbpfPermissionException>());
+        }
+        else
+        {
+            Assert.That(e.Message, Does.Contain(EbpfPermissionException.Hint));
+        }
+    }
+
+    [Test]
     public void TracingCookieOnOldKernelIsNotSupported()
     {
         var sys = new Mock<IBpfSyscalls>(MockBehavior.Strict);

@@ -51,6 +51,36 @@ public sealed class ArenaTests
         Assert.That(e!.Message, Does.Contain("no arena map").And.Contain(".addr_space.1"));
     }
 
+    [TestCase(false)]
+    [TestCase(true)]
+    public void TwoArenaMapsAreRefused(bool bigEndian)
+    {
+        var e = Assert.Throws<ElfSpecException>(() => CollectionSpec.Load(TestPrograms.Path("arena_two_invalid", bigEndian)));
+        Assert.That(e!.Message, Does.Contain("2 arena maps").And.Contain("arena_a").And.Contain("arena_b"));
+    }
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public void ArenaGlobalsLargerThanTheArenaAreRefused(bool bigEndian)
+    {
+        var e = Assert.Throws<ElfSpecException>(() => CollectionSpec.Load(TestPrograms.Path("arena_small_invalid", bigEndian)));
+        Assert.That(e!.Message, Does.Contain("need 8192 bytes").And.Contain("'arena' holds 1 pages"));
+    }
+
+    [Test]
+    public void AnArenaSpecTooSmallForItsGlobalsIsRefusedAndItsMapClosed()
+    {
+        // A spec built or edited in code skips the reader's check: Map.Create refuses it before mapping the arena.
+        var fd = new BpfFileDescriptor(100, ownsHandle: false);
+        var sys = new Moq.Mock<IBpfSyscalls>();
+        sys.Setup(s => s.MapCreate(in Moq.It.Ref<Ebpf.Kernel.Interop.MapCreateAttr>.IsAny)).Returns(fd);
+        var spec = new MapSpec { Name = "arena", Type = BpfMapType.Arena, Flags = BpfMapFlags.Mmapable, MaxEntries = 1, ArenaData = new byte[Environment.SystemPageSize + 1] };
+        var e = Assert.Throws<ArgumentException>(() => Map.Create(spec, sys.Object));
+        Assert.That(e!.Message, Does.Contain("1 pages cannot hold"));
+        Assert.That(fd.IsClosed, Is.True, "the created map is closed");
+        sys.Verify(s => s.Mmap(Moq.It.IsAny<nint>(), Moq.It.IsAny<nuint>(), Moq.It.IsAny<MmapProtection>(), Moq.It.IsAny<MmapFlags>(), Moq.It.IsAny<BpfFileDescriptor>(), Moq.It.IsAny<long>()), Moq.Times.Never);
+    }
+
     [Test]
     public void ACopyHasItsOwnArenaData()
     {
