@@ -67,6 +67,11 @@ public sealed class EbpfCollectionHealthCheck : IHealthCheck
             return "closed";
         }
 
+        if (link is StructOpsAttachment { Map.IsStructOpsRegistered: false })
+        {
+            return "struct_ops map unregistered";
+        }
+
         try
         {
             var info = link.Info();

@@ -65,7 +65,7 @@ public sealed class Collection : IDisposable
         {
             var mapOptions = new MapCreateOptions { Fallbacks = options.Fallbacks };
             var deferred = new List<(Map Map, MapSpec Spec)>();
-            var structOps = new List<(Map Map, StructOpsTarget Target)>();
+            var structOps = new List<(Map Map, StructOpsTarget Target, bool Reused)>();
             foreach (var mapSpec in OrderMaps(spec.Maps.Values))
             {
                 if (options.MapReplacements?.TryGetValue(mapSpec.Name, out var replacement) == true)
@@ -87,6 +87,7 @@ public sealed class Collection : IDisposable
                     {
                         var pinnedTarget = StructOpsTarget.Resolve(mapSpec, kernelBtf.Vmlinux);
                         PinnedMapCompatibility.CheckStructOpsCompatible(mapSpec, pinnedTarget, pinned.Info(), $"pinned at {pinPath}");
+                        structOps.Add((pinned, pinnedTarget, true)); // prepared too, as libbpf: it registers if no one did
                     }
                     else
                     {
@@ -101,7 +102,7 @@ public sealed class Collection : IDisposable
                     var target = StructOpsTarget.Resolve(mapSpec, kernelBtf.Vmlinux);
                     var structOpsMap = Map.CreateStructOps(mapSpec, target.ValueSize, target.WrapperId, syscalls, options.Fallbacks);
                     maps[mapSpec.Name] = structOpsMap;
-                    structOps.Add((structOpsMap, target));
+                    structOps.Add((structOpsMap, target, false));
                     if (pinPath is not null)
                     {
                         structOpsMap.Pin(pinPath);
@@ -159,9 +160,9 @@ public sealed class Collection : IDisposable
                 WriteReferences(map, mapSpec, maps, programs);
             }
 
-            foreach (var (map, target) in structOps)
+            foreach (var (map, target, reused) in structOps)
             {
-                map.PrepareStructOps(target.Prepare(programs)); // writes BPF_F_LINK values only: nothing registers here
+                map.PrepareStructOps(target.Prepare(programs), reused); // writes BPF_F_LINK values only: nothing registers here
             }
 
             return new Collection(maps, programs, borrowed);
@@ -211,10 +212,10 @@ public sealed class Collection : IDisposable
     }
 
     // The kernel struct id and member index of each program a struct_ops map uses.
-    private static Dictionary<string, (uint StructId, int Index)> StructOpsMembers(List<(Map Map, StructOpsTarget Target)> structOps)
+    private static Dictionary<string, (uint StructId, int Index)> StructOpsMembers(List<(Map Map, StructOpsTarget Target, bool Reused)> structOps)
     {
         var members = new Dictionary<string, (uint StructId, int Index)>(StringComparer.Ordinal);
-        foreach (var (_, target) in structOps)
+        foreach (var (_, target, _) in structOps)
         {
             foreach (var (member, program) in target.Programs)
             {

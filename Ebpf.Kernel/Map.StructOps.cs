@@ -45,8 +45,9 @@ public sealed partial class Map
     }
 
     /// <summary>
-    /// Whether this map carries a struct_ops value <see cref="Collection.Load"/> prepared (it created the map from a
-    /// <c>.struct_ops</c> or <c>.struct_ops.link</c> section). Maps opened by id, pin or descriptor, and clones, carry none.
+    /// Whether this map carries a struct_ops value <see cref="Collection.Load"/> prepared (it created the map, or reused
+    /// a pinned one, from a <c>.struct_ops</c> or <c>.struct_ops.link</c> section). Maps opened by id, pin or
+    /// descriptor, and clones, carry none.
     /// </summary>
     public bool HasStructOpsValue => _structOps is not null;
 
@@ -104,7 +105,7 @@ public sealed partial class Map
         var ops = _structOps;
         if (ops is null)
         {
-            throw StateError(BpfCommand.MapUpdateElem, ReadStructOpsState(), "has no prepared value (only a map Collection.Load created carries one; this one was opened by id, pin or descriptor, or cloned)");
+            throw StateError(BpfCommand.MapUpdateElem, ReadStructOpsState(), "has no prepared value (only a map from Collection.Load carries one; this one was opened by id, pin or descriptor, or cloned)");
         }
 
         lock (ops)
@@ -167,11 +168,14 @@ public sealed partial class Map
         }
     }
 
-    /// <summary>Keeps the value <see cref="Collection.Load"/> prepared; writes it now for a <see cref="BpfMapFlags.Link"/> map (which does not register it).</summary>
-    internal void PrepareStructOps(StructOpsValue value)
+    /// <summary>
+    /// Keeps the value <see cref="Collection.Load"/> prepared; writes it now for a <see cref="BpfMapFlags.Link"/> map
+    /// (which does not register it), unless the map is <paramref name="reused"/> from a pin and has a value already.
+    /// </summary>
+    internal void PrepareStructOps(StructOpsValue value, bool reused)
     {
         _structOps = value;
-        if ((Flags & BpfMapFlags.Link) != 0)
+        if ((Flags & BpfMapFlags.Link) != 0 && (!reused || ReadStructOpsState() == 0))
         {
             value.Write(this);
         }

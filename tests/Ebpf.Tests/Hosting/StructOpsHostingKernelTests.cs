@@ -38,6 +38,10 @@ public class StructOpsHostingKernelTests
         Assert.That(CongestionControls(), Does.Contain(map));
         var health = EbpfCollectionHealthCheck.For(host.Services, "cc").Check();
         Assert.That(health.Status, Is.EqualTo(HealthStatus.Healthy), health.Description);
+        handle.Links.Single().Detach();
+        Assert.That(CongestionControls(), Does.Not.Contain(map));
+        health = EbpfCollectionHealthCheck.For(host.Services, "cc").Check();
+        Assert.That(health.Status, Is.EqualTo(HealthStatus.Unhealthy), health.Description);
         await host.StopAsync();
         Assert.That(CongestionControls(), Does.Not.Contain(map));
     }

@@ -182,6 +182,20 @@ public class StructOpsKernelTests
 
     [Test]
     [Category("Link")]
+    public void AStructOpsLinkUpdatesToAnotherLoadedLinkMap()
+    {
+        // Collection.Load writes a BPF_F_LINK map's value, so a map from another collection is ready to replace it.
+        var spec = CollectionSpec.Load(TestPrograms.Path("struct_ops_link"));
+        using var first = Collection.Load(spec);
+        using var second = Collection.Load(spec);
+        using var link = StructOpsLink.Attach(first.Maps["dotnet_link_cc"]);
+        link.Update(second.Maps["dotnet_link_cc"].FileDescriptor);
+        Assert.That(link.Info().MapId, Is.EqualTo(second.Maps["dotnet_link_cc"].Info().Id));
+        Assert.That(CongestionControls(), Does.Contain("dotnet_link_cc"));
+    }
+
+    [Test]
+    [Category("Link")]
     public void APinnedStructOpsMapIsReusedWhenItImplementsTheSameKernelType()
     {
         var spec = CollectionSpec.Load(TestPrograms.Path("struct_ops"));
@@ -200,7 +214,7 @@ public class StructOpsKernelTests
                 // check compares against the kernel's, and the struct_ops type.
                 using var second = Collection.Load(spec, options);
                 Assert.That(second.Maps["dotnet_cc"].Info().Id, Is.EqualTo(first.Maps["dotnet_cc"].Info().Id));
-                Assert.That(second.Maps["dotnet_cc"].HasStructOpsValue, Is.False, "a reused map keeps the value it has");
+                Assert.That(second.Maps["dotnet_cc"].HasStructOpsValue, Is.True, "prepared as libbpf does, for a map no one registered");
                 var e = Assert.Throws<EbpfException>(() => StructOpsLink.Attach(second.Maps["dotnet_cc"]))!;
                 Assert.That(e.Message, Does.Contain("dotnet_cc is registered already"));
                 Assert.That(e.Errno, Is.EqualTo(Errno.EBUSY));
@@ -211,6 +225,56 @@ public class StructOpsKernelTests
         finally
         {
             File.Delete(pin);
+        }
+    }
+
+    [Test]
+    [Category("Link")]
+    public void APinnedStructOpsMapNoOneRegisteredRegistersFromTheNextLoad()
+    {
+        var spec = CollectionSpec.Load(TestPrograms.Path("struct_ops"));
+        spec.Maps["dotnet_cc"] = spec.Maps["dotnet_cc"] with { Pinning = PinType.ByName };
+        using var bpffs = new TempBpffs();
+        var options = new CollectionLoadOptions { PinPath = bpffs.Path };
+        try
+        {
+            Collection.Load(spec, options).Dispose(); // pinned, never registered
+            using var second = Collection.Load(spec, options);
+            using (StructOpsLink.Attach(second.Maps["dotnet_cc"]))
+            {
+                Assert.That(CongestionControls(), Does.Contain("dotnet_cc"));
+            }
+
+            Assert.That(CongestionControls(), Does.Not.Contain("dotnet_cc"));
+        }
+        finally
+        {
+            File.Delete(Path.Combine(bpffs.Path, "dotnet_cc"));
+        }
+    }
+
+    [Test]
+    [Category("Link")]
+    public void APinnedLinkMapKeepsItsValueAndAttachesFromTheNextLoad()
+    {
+        var spec = CollectionSpec.Load(TestPrograms.Path("struct_ops_link"));
+        spec.Maps["dotnet_link_cc"] = spec.Maps["dotnet_link_cc"] with { Pinning = PinType.ByName };
+        using var bpffs = new TempBpffs();
+        var options = new CollectionLoadOptions { PinPath = bpffs.Path };
+        try
+        {
+            Collection.Load(spec, options).Dispose(); // pinned with its value written (the kernel takes no second one)
+            using var second = Collection.Load(spec, options);
+            using (StructOpsLink.Attach(second.Maps["dotnet_link_cc"]))
+            {
+                Assert.That(CongestionControls(), Does.Contain("dotnet_link_cc"));
+            }
+
+            Assert.That(CongestionControls(), Does.Not.Contain("dotnet_link_cc"));
+        }
+        finally
+        {
+            File.Delete(Path.Combine(bpffs.Path, "dotnet_link_cc"));
         }
     }
 
