@@ -41,23 +41,9 @@ public static class Bpftool
     /// <summary>Asserts two dumps are identical, reporting the first line that differs.</summary>
     public static void AssertSameDump(string expected, string actual)
     {
-        if (string.Equals(expected, actual, StringComparison.Ordinal))
+        if (HeaderDiff.FirstDifference(expected, actual) is { } difference)
         {
-            return;
+            Assert.Fail($"dumps differ at {difference}");
         }
-
-        var e = expected.Split('\n');
-        var a = actual.Split('\n');
-        for (int i = 0; i < Math.Max(e.Length, a.Length); i++)
-        {
-            string el = i < e.Length ? e[i] : "<end of bpftool output>";
-            string al = i < a.Length ? a[i] : "<end of our output>";
-            if (el != al)
-            {
-                Assert.Fail($"dumps differ at line {i + 1}:\n  bpftool: {el}\n  ours:    {al}");
-            }
-        }
-
-        Assert.Fail("dumps differ");
     }
 }

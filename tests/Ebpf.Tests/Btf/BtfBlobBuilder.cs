@@ -25,6 +25,24 @@ public sealed class BtfBlobBuilder
 
     public int TypeCount { get; private set; }
 
+    /// <summary>
+    /// A blob of an int and <paramref name="count"/> typedefs <c>t0</c>..<c>t{count-1}</c>, each a pointer to the one
+    /// before (<c>t0</c> to the int): a type chain twice <paramref name="count"/> levels deep.
+    /// </summary>
+    public static byte[] TypedefPointerChain(int count)
+    {
+        var b = new BtfBlobBuilder();
+        b.Type("int", 1, 0, false, 4, (1u << 24) | 32);
+        uint previous = 1;
+        for (int i = 0; i < count; i++)
+        {
+            uint pointer = (uint)b.Type("", 2, 0, false, previous);
+            previous = (uint)b.Type($"t{i}", 8, 0, false, pointer);
+        }
+
+        return b.Build();
+    }
+
     /// <summary>Adds a string (once) and returns its offset.</summary>
     public uint Str(string s)
     {

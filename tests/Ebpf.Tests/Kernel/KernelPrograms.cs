@@ -31,7 +31,7 @@ internal static unsafe class KernelPrograms
 
     /// <summary>Loads a program of <paramref name="type"/>.</summary>
     public static BpfFileDescriptor LoadProgram(IBpfSyscalls sys, BpfProgramType type, byte[] code, byte[]? log = null, string name = "test_prog",
-        uint logLevel = 1, BpfAttachType expectedAttachType = 0)
+        uint logLevel = 1, BpfAttachType expectedAttachType = 0, uint attachBtfId = 0)
     {
         fixed (byte* insns = code)
         fixed (byte* license = "GPL\0"u8)
@@ -41,6 +41,7 @@ internal static unsafe class KernelPrograms
             {
                 ProgType = type,
                 ExpectedAttachType = expectedAttachType,
+                AttachBtfId = attachBtfId,
                 InsnCnt = (uint)(code.Length / Instruction.SlotSize),
                 Insns = (ulong)insns,
                 License = (ulong)license,

@@ -1,6 +1,7 @@
 using Ebpf.Asm;
 using Ebpf.Kernel;
 using Ebpf.Kernel.Interop;
+using Ebpf.Tests.Kernel;
 using AsmOps = Ebpf.Asm.Asm;
 
 namespace Ebpf.Tests.Links;
@@ -55,30 +56,8 @@ internal sealed unsafe class TestProgramLoader : IDisposable
 
     /// <summary>Loads <paramref name="code"/>.</summary>
     public static BpfFileDescriptor LoadCode(BpfProgramType type, Instructions code, BpfAttachType expectedAttachType = 0, uint attachBtfId = 0,
-        string name = "count")
-    {
-        byte[] bytes = code.Encode(ByteOrder.LittleEndian);
-        var log = new byte[1 << 16];
-        fixed (byte* insns = bytes)
-        fixed (byte* license = "GPL\0"u8)
-        fixed (byte* logBuf = log)
-        {
-            var attr = new ProgLoadAttr
-            {
-                ProgType = type,
-                ExpectedAttachType = expectedAttachType,
-                AttachBtfId = attachBtfId,
-                InsnCnt = (uint)(bytes.Length / Instruction.SlotSize),
-                Insns = (ulong)insns,
-                License = (ulong)license,
-                ProgName = BpfObjectName.From(name),
-                LogLevel = 1,
-                LogSize = (uint)log.Length,
-                LogBuf = (ulong)logBuf,
-            };
-            return Sys.ProgLoad(ref attr);
-        }
-    }
+        string name = "count") =>
+        KernelPrograms.LoadProgram(Sys, type, code.Encode(ByteOrder.LittleEndian), new byte[1 << 16], name, logLevel: 1, expectedAttachType, attachBtfId);
 
     /// <summary>The kernel id of a program.</summary>
     public static uint ProgramId(BpfFileDescriptor program)

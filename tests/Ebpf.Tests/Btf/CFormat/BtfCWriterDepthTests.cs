@@ -21,16 +21,7 @@ public class BtfCWriterDepthTests
     [Test]
     public void LongTypedefChainMatchesBpftool()
     {
-        var b = new BtfBlobBuilder();
-        b.Type("int", 1, 0, false, 4, (1u << 24) | 32);
-        uint previous = 1;
-        for (int i = 0; i < 25000; i++)
-        {
-            uint pointer = (uint)b.Type("", 2, 0, false, previous);
-            previous = (uint)b.Type($"t{i}", 8, 0, false, pointer);
-        }
-
-        string header = AssertSameAsBpftool(b.Build(), "chain");
+        string header = AssertSameAsBpftool(BtfBlobBuilder.TypedefPointerChain(25000), "chain");
         Assert.That(header, Does.Contain("typedef t24998 *t24999;\n"));
     }
 

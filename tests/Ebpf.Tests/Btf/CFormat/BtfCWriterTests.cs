@@ -173,16 +173,7 @@ public class BtfCWriterTests
     public void DeepTypeChainsNeedNoCallStack()
     {
         // 50000 nested typedefs and pointers: all handled with the writer's own stacks.
-        var b = new BtfBlobBuilder();
-        b.Type("int", 1, 0, false, 4, (1u << 24) | 32);
-        uint previous = 1;
-        for (int i = 0; i < 25000; i++)
-        {
-            uint pointer = (uint)b.Type("", 2, 0, false, previous);
-            previous = (uint)b.Type($"t{i}", 8, 0, false, pointer);
-        }
-
-        var spec = BtfSpec.Parse(b.Build());
+        var spec = BtfSpec.Parse(BtfBlobBuilder.TypedefPointerChain(25000));
         string header = BtfCWriter.ToHeader(spec);
         Assert.That(header, Does.Contain("typedef t24998 *t24999;\n"));
     }
