@@ -121,6 +121,7 @@ internal sealed partial class ElfObjectReader
         reader.ReadArena();
         reader.ReadGlobalData();
         reader.ReadKconfig();
+        reader.ReadStructOpsMaps(); // last, as libbpf's bpf_object__init_maps orders them
         reader.ReadPrograms();
         reader.LinkStructOpsPrograms();
         return reader._spec;
@@ -217,10 +218,6 @@ internal sealed partial class ElfObjectReader
             {
                 maps = MapDefinitionReader.ReadBtfMaps(_elf, section, _btf ?? throw new ElfSpecException("BTF-defined maps need the object's .BTF section", section.Name));
             }
-            else if (IsStructOpsSection(section))
-            {
-                maps = MapDefinitionReader.ReadStructOps(_elf, section, _btf ?? throw new ElfSpecException("struct_ops maps need the object's .BTF section", section.Name));
-            }
             else if (IsLegacyMapSection(section))
             {
                 maps = MapDefinitionReader.ReadLegacyMaps(_elf, section, _btf);
@@ -231,6 +228,17 @@ internal sealed partial class ElfObjectReader
             }
 
             foreach (var map in maps)
+            {
+                AddMap(map);
+            }
+        }
+    }
+
+    private void ReadStructOpsMaps()
+    {
+        foreach (var section in _elf.Sections.Where(IsStructOpsSection))
+        {
+            foreach (var map in MapDefinitionReader.ReadStructOps(_elf, section, _btf ?? throw new ElfSpecException("struct_ops maps need the object's .BTF section", section.Name)))
             {
                 AddMap(map);
             }
