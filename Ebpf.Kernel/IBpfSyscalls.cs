@@ -73,7 +73,8 @@ public interface IBpfSyscalls
     Errno TryMapDeleteBatch(ref MapBatchAttr attr);
 
     /// <summary><c>BPF_PROG_LOAD</c>.</summary>
-    /// <exception cref="EbpfVerifierException">The verifier rejected the program; its log is attached when <see cref="ProgLoadAttr.LogBuf"/> was given.</exception>
+    /// <exception cref="EbpfVerifierException">The verifier rejected the program; its log is attached when <see cref="ProgLoadAttr.LogBuf"/> was given,
+    /// and <see cref="EbpfVerifierException.LogTrueSize"/> carries <see cref="ProgLoadAttr.LogTrueSize"/> (Linux 6.4+).</exception>
     BpfFileDescriptor ProgLoad(ref ProgLoadAttr attr);
 
     /// <summary><c>BPF_PROG_TEST_RUN</c> (<c>BPF_PROG_RUN</c>): runs the program on the given input and writes the results back.</summary>

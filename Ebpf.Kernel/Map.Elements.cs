@@ -9,16 +9,8 @@ public sealed partial class Map
     /// <returns>False when no element has the key.</returns>
     /// <exception cref="ArgumentException">A buffer has the wrong size.</exception>
     /// <exception cref="EbpfException">The kernel failed for another reason.</exception>
-    public unsafe bool TryLookup(ReadOnlySpan<byte> key, Span<byte> value)
-    {
-        CheckKey(key.Length);
-        CheckValue(value.Length);
-        fixed (byte* k = key)
-        fixed (byte* v = value)
-        {
-            return NotFoundIsFalse(Elem(BpfCommand.MapLookupElem, k, v, BpfElemFlags.Any), BpfCommand.MapLookupElem);
-        }
-    }
+    public bool TryLookup(ReadOnlySpan<byte> key, Span<byte> value) =>
+        NotFoundIsFalse(KeyValueElem(BpfCommand.MapLookupElem, key, value, BpfElemFlags.Any), BpfCommand.MapLookupElem);
 
     /// <summary>Copies the value of <paramref name="key"/> into <paramref name="value"/> (<see cref="ValueStride"/> bytes).</summary>
     /// <exception cref="EbpfKeyNotFoundException">No element has the key.</exception>
@@ -38,32 +30,18 @@ public sealed partial class Map
     /// </returns>
     /// <exception cref="ArgumentException">A buffer has the wrong size.</exception>
     /// <exception cref="EbpfException">The kernel failed for another reason.</exception>
-    public unsafe bool TryUpdate(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, MapUpdateFlags flags = MapUpdateFlags.Any)
-    {
-        CheckKey(key.Length);
-        CheckValue(value.Length);
-        fixed (byte* k = key)
-        fixed (byte* v = value)
-        {
-            return UpdateResult(Elem(BpfCommand.MapUpdateElem, k, v, (BpfElemFlags)flags));
-        }
-    }
+    public bool TryUpdate(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, MapUpdateFlags flags = MapUpdateFlags.Any) =>
+        UpdateResult(KeyValueElem(BpfCommand.MapUpdateElem, key, value, (BpfElemFlags)flags));
 
     /// <summary>Writes <paramref name="value"/> (<see cref="ValueStride"/> bytes) as the value of <paramref name="key"/>.</summary>
     /// <exception cref="ArgumentException">A buffer has the wrong size.</exception>
     /// <exception cref="EbpfException">The kernel refused: EEXIST, ENOENT (per <paramref name="flags"/>), E2BIG (full), ...</exception>
-    public unsafe void Update(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, MapUpdateFlags flags = MapUpdateFlags.Any)
+    public void Update(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, MapUpdateFlags flags = MapUpdateFlags.Any)
     {
-        CheckKey(key.Length);
-        CheckValue(value.Length);
-        fixed (byte* k = key)
-        fixed (byte* v = value)
+        var errno = KeyValueElem(BpfCommand.MapUpdateElem, key, value, (BpfElemFlags)flags);
+        if (errno != Errno.None)
         {
-            var errno = Elem(BpfCommand.MapUpdateElem, k, v, (BpfElemFlags)flags);
-            if (errno != Errno.None)
-            {
-                Throw(errno, BpfCommand.MapUpdateElem);
-            }
+            Throw(errno, BpfCommand.MapUpdateElem);
         }
     }
 
@@ -93,16 +71,8 @@ public sealed partial class Map
     /// <summary>Copies the value of <paramref name="key"/> into <paramref name="value"/> and deletes the element (Linux 5.14 for hash maps).</summary>
     /// <returns>False when no element has the key.</returns>
     /// <exception cref="ArgumentException">A buffer has the wrong size.</exception>
-    public unsafe bool TryLookupAndDelete(ReadOnlySpan<byte> key, Span<byte> value)
-    {
-        CheckKey(key.Length);
-        CheckValue(value.Length);
-        fixed (byte* k = key)
-        fixed (byte* v = value)
-        {
-            return NotFoundIsFalse(Elem(BpfCommand.MapLookupAndDeleteElem, k, v, BpfElemFlags.Any), BpfCommand.MapLookupAndDeleteElem);
-        }
-    }
+    public bool TryLookupAndDelete(ReadOnlySpan<byte> key, Span<byte> value) =>
+        NotFoundIsFalse(KeyValueElem(BpfCommand.MapLookupAndDeleteElem, key, value, BpfElemFlags.Any), BpfCommand.MapLookupAndDeleteElem);
 
     /// <summary>Copies the value of <paramref name="key"/> into <paramref name="value"/> and deletes the element.</summary>
     /// <exception cref="EbpfKeyNotFoundException">No element has the key.</exception>
@@ -142,6 +112,22 @@ public sealed partial class Map
         if (!TryGetNextKey(key, nextKey))
         {
             throw new EbpfKeyNotFoundException(BpfCommand.MapGetNextKey);
+        }
+    }
+
+    /// <summary>
+    /// Checks the sizes of <paramref name="key"/> and <paramref name="value"/> and runs an element command on them; returns
+    /// the kernel's error number. Lookups write into <paramref name="value"/>: their callers pass a <see cref="Span{T}"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private unsafe Errno KeyValueElem(BpfCommand command, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, BpfElemFlags flags)
+    {
+        CheckKey(key.Length);
+        CheckValue(value.Length);
+        fixed (byte* k = key)
+        fixed (byte* v = value)
+        {
+            return Elem(command, k, v, flags);
         }
     }
 

@@ -19,13 +19,10 @@ namespace Ebpf.Kernel;
 public sealed unsafe class RingBufferReader : IDisposable, IEventSource<RingBufferRecord>
 {
     /// <summary>Size of the record header: a 32-bit length with the busy and discard bits, and a 32-bit page offset.</summary>
-    public const int HeaderSize = 8;
+    public const int HeaderSize = RingBufferRecordHeader.Size;
 
-    /// <summary>The header bit of a record still being written.</summary>
-    internal const uint BusyBit = 1u << 31;
-
-    /// <summary>The header bit of a record the program discarded.</summary>
-    internal const uint DiscardBit = 1u << 30;
+    private const uint BusyBit = RingBufferRecordHeader.BusyBit;
+    private const uint DiscardBit = RingBufferRecordHeader.DiscardBit;
 
     private readonly EventChannel channel;
     private readonly long* consumerPosition;
@@ -177,7 +174,7 @@ public sealed unsafe class RingBufferReader : IDisposable, IEventSource<RingBuff
                 uint word = Volatile.Read(ref *(uint*)header);
                 if (word <= largest)
                 {
-                    lease = new RingBufferLease(this, header + HeaderSize, (int)word, consumer + ((word + HeaderSize + 7) & ~7L));
+                    lease = new RingBufferLease(this, header + HeaderSize, (int)word, consumer + RingBufferRecordHeader.Footprint(word));
                     return true;
                 }
             }
@@ -362,7 +359,7 @@ public sealed unsafe class RingBufferReader : IDisposable, IEventSource<RingBuff
             uint word = Volatile.Read(ref *(uint*)header);
             if (word <= maxSample)
             {
-                consumer += (word + HeaderSize + 7) & ~7L;
+                consumer += RingBufferRecordHeader.Footprint(word);
                 handler.Handle(new ReadOnlySpan<byte>(header + HeaderSize, (int)word));
                 remaining--;
             }
@@ -372,7 +369,7 @@ public sealed unsafe class RingBufferReader : IDisposable, IEventSource<RingBuff
             }
             else if ((word & ~DiscardBit) <= maxSample)
             {
-                consumer += ((word & ~DiscardBit) + HeaderSize + 7) & ~7L;
+                consumer += RingBufferRecordHeader.Footprint(word & ~DiscardBit);
             }
             else
             {
@@ -431,7 +428,7 @@ public sealed unsafe class RingBufferReader : IDisposable, IEventSource<RingBuff
                 ThrowCorrupt(consumer);
             }
 
-            long end = consumer + ((size + HeaderSize + 7) & ~7L);
+            long end = consumer + RingBufferRecordHeader.Footprint(size);
             if ((word & DiscardBit) != 0)
             {
                 consumer = end;

@@ -51,24 +51,24 @@ public unsafe ref struct RingBufferRecordEnumerator
             uint word = Volatile.Read(ref *(uint*)header);
             if (word <= owner.MaxSample)
             {
-                consumer += (word + RingBufferReader.HeaderSize + 7) & ~7L;
+                consumer += RingBufferRecordHeader.Footprint(word);
                 sample = header + RingBufferReader.HeaderSize;
                 length = (int)word;
                 return true;
             }
 
-            if ((word & RingBufferReader.BusyBit) != 0)
+            if ((word & RingBufferRecordHeader.BusyBit) != 0)
             {
                 break;
             }
 
-            uint size = word & ~RingBufferReader.DiscardBit;
+            uint size = word & ~RingBufferRecordHeader.DiscardBit;
             if (size > owner.MaxSample)
             {
                 RingBufferReader.ThrowCorrupt(consumer);
             }
 
-            consumer += (size + RingBufferReader.HeaderSize + 7) & ~7L;
+            consumer += RingBufferRecordHeader.Footprint(size);
             Volatile.Write(ref *owner.ConsumerPositionAddress, consumer);
         }
 
@@ -86,7 +86,7 @@ public unsafe ref struct RingBufferRecordEnumerator
         {
             long* published = reader.ConsumerPositionAddress;
             long start = Volatile.Read(ref *published);
-            Volatile.Write(ref *published, start + ((length + RingBufferReader.HeaderSize + 7) & ~7L));
+            Volatile.Write(ref *published, start + RingBufferRecordHeader.Footprint((uint)length));
         }
     }
 }

@@ -16,10 +16,10 @@ namespace Ebpf.Kernel;
 public sealed unsafe class UserRingBuffer : IDisposable
 {
     /// <summary>Size of the sample header.</summary>
-    public const int HeaderSize = 8;
+    public const int HeaderSize = RingBufferRecordHeader.Size;
 
-    private const uint BusyBit = 1u << 31;
-    private const uint DiscardBit = 1u << 30;
+    private const uint BusyBit = RingBufferRecordHeader.BusyBit;
+    private const uint DiscardBit = RingBufferRecordHeader.DiscardBit;
 
     private readonly EventChannel channel;
     private readonly long* consumerPosition;
@@ -86,7 +86,7 @@ public sealed unsafe class UserRingBuffer : IDisposable
         ThrowIfDisposed();
         ArgumentOutOfRangeException.ThrowIfNegative(size);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(size, MaxSampleSize);
-        long total = (size + HeaderSize + 7) & ~7L;
+        long total = RingBufferRecordHeader.Footprint((uint)size);
         long producer = ProducerPosition;
         if (Size - (producer - ConsumerPosition) < total)
         {
@@ -162,7 +162,7 @@ public sealed unsafe class UserRingBuffer : IDisposable
     private bool HasRoom(int size)
     {
         ThrowIfDisposed();
-        return Size - (ProducerPosition - ConsumerPosition) >= ((size + HeaderSize + 7) & ~7L);
+        return Size - (ProducerPosition - ConsumerPosition) >= RingBufferRecordHeader.Footprint((uint)size);
     }
 
     private void Commit(in UserRingBufferReservation reservation, uint flags)

@@ -121,7 +121,7 @@ internal sealed partial class ElfObjectReader
         reader.ReadArena();
         reader.ReadGlobalData();
         reader.ReadKconfig();
-        reader.ReadStructOpsMaps(); // last, as libbpf's bpf_object__init_maps orders them
+        reader.ReadStructOpsMaps();
         reader.ReadPrograms();
         reader.LinkStructOpsPrograms();
         return reader._spec;
@@ -234,6 +234,7 @@ internal sealed partial class ElfObjectReader
         }
     }
 
+    // After the global data and kconfig maps, as libbpf orders them (bpf_object__init_maps), wherever the sections are.
     private void ReadStructOpsMaps()
     {
         foreach (var section in _elf.Sections.Where(IsStructOpsSection))

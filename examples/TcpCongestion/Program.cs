@@ -47,8 +47,8 @@ using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 using var objects = RenoObjects.Load();
 var stats = objects.Stats;
 
-// A plain .struct_ops map registers by writing its value: the kernel's tcp_register_congestion_control runs, and the
-// link's Dispose deletes the value again (unregisters).
+// A .struct_ops.link map registers through a link (BPF_LINK_CREATE): the kernel's tcp_register_congestion_control
+// runs, and closing the link unregisters it, also when the process dies.
 var registration = StructOpsLink.Attach(objects.DotnetReno);
 string[] available = ReadAvailable();
 if (!available.Contains(CongestionControl))

@@ -154,7 +154,9 @@ void BPF_PROG(reno_set_state, struct sock *sk, __u8 new_state)
 }
 
 // The congestion control: registering this map makes "dotnet_reno" available to setsockopt(TCP_CONGESTION).
-SEC(".struct_ops")
+// .struct_ops.link (BPF_F_LINK, Linux 6.4): it registers through a link, so if the process dies the link closes
+// and the kernel unregisters it; a plain .struct_ops map would stay registered until someone deletes its value.
+SEC(".struct_ops.link")
 struct tcp_congestion_ops dotnet_reno = {
 	.init = (void *)reno_init,
 	.ssthresh = (void *)reno_ssthresh,

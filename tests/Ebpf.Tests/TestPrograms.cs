@@ -43,6 +43,7 @@ public static class TestPrograms
         ["maps_legacy"] = "bpf_map_def maps: libbpf 1.x refuses legacy maps",
         ["maps_static"] = "a static program: libbpf 1.x refuses it",
         ["struct_ops_link"] = "libbpf 1.1 does not know .struct_ops.link",
+        ["reno"] = "examples/TcpCongestion: libbpf 1.1 does not know .struct_ops.link",
         ["verifier_fail"] = "tc_unchecked is wrong on purpose: the verifier rejects it",
     };
 

@@ -2,29 +2,12 @@
 // the test packet starts with a struct request.
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
-
-#define MAX_RECORD 4096
+#include "sequenced_payload.h"
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 64 * 1024);
 } events SEC(".maps");
-
-// The bytes ringbuf_output copies; user space fills it with a pattern.
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u8[MAX_RECORD]);
-} payload SEC(".maps");
-
-// The next sequence number.
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u64);
-} sequence SEC(".maps");
 
 struct request {
 	__u32 size;    // ringbuf_output: record size, 8..4096
@@ -42,18 +25,13 @@ int ringbuf_output(struct xdp_md *ctx)
 {
 	void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
 	struct request *req = data;
-	__u32 zero = 0;
 
 	if ((void *)(req + 1) > end)
 		return XDP_ABORTED;
-	__u8 *buf = bpf_map_lookup_elem(&payload, &zero);
-	__u64 *seq = bpf_map_lookup_elem(&sequence, &zero);
-	if (!buf || !seq)
-		return XDP_ABORTED;
 	__u32 size = req->size;
-	if (size < 8 || size > MAX_RECORD)
+	__u8 *buf = sequenced_payload(size);
+	if (!buf)
 		return XDP_ABORTED;
-	*(__u64 *)buf = __sync_fetch_and_add(seq, 1);
 	return bpf_ringbuf_output(&events, buf, size, 0) ? XDP_DROP : XDP_PASS;
 }
 

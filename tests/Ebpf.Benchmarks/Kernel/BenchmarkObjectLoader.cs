@@ -1,7 +1,7 @@
-using Ebpf.Elf;
 using Ebpf.Kernel;
 using Ebpf.Kernel.Interop;
 using Ebpf.Specs;
+using Ebpf.Tests.Shared;
 
 namespace Ebpf.Benchmarks.Kernel;
 
@@ -15,32 +15,7 @@ internal static unsafe class BenchmarkObjectLoader
         IReadOnlyDictionary<string, BpfFileDescriptor> maps)
     {
         string path = Path.Combine(AppContext.BaseDirectory, "bpf", objectName + ".bpfel.o");
-        using var elf = ElfFile.Open(path);
-        if (!elf.Symbols.TryFind(function, out var symbol) || symbol.Type != ElfSymbolType.Function)
-        {
-            throw new ArgumentException($"{path} has no function {function}", nameof(function));
-        }
-
-        var section = elf.GetSection(symbol.SectionIndex);
-        byte[] code = section.Data.Slice((int)symbol.Value, (int)symbol.Size).ToArray();
-        foreach (var table in elf.RelocationTables)
-        {
-            if (table.TargetSection?.Index != section.Index)
-            {
-                continue;
-            }
-
-            foreach (var relocation in table)
-            {
-                if (relocation.Offset >= symbol.Value && relocation.Offset < symbol.Value + symbol.Size)
-                {
-                    int at = (int)(relocation.Offset - symbol.Value);
-                    code[at + 1] = (byte)((code[at + 1] & 0x0f) | (1 << 4)); // BPF_PSEUDO_MAP_FD
-                    BitConverter.TryWriteBytes(code.AsSpan(at + 4, 4), maps[table.GetSymbol(relocation).Name].DangerousGetFd());
-                }
-            }
-        }
-
+        byte[] code = ElfFunctionCode.Read(path, function, maps);
         fixed (byte* insns = code)
         fixed (byte* license = "GPL\0"u8)
         {

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "median_timing.h"
 
 static const char *names[25] = {
 	"task_struct", "sk_buff", "file", "inode", "mm_struct", "net_device", "sock",
@@ -16,19 +17,6 @@ static const char *names[25] = {
 	"vm_area_struct", "cgroup", "socket", "xdp_buff", "iphdr", "tcphdr", "path",
 	"seq_file", "bio", "request", "bpf_func_id",
 };
-
-static double now_us(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
 
 int main(int argc, char **argv)
 {
@@ -63,8 +51,7 @@ int main(int argc, char **argv)
 		lazy[i] = now_us() - t0;
 		btf__free(btf);
 	}
-	qsort(full, iters, sizeof(double), cmp);
-	qsort(lazy, iters, sizeof(double), cmp);
-	printf("full %.1f\nlazy %.1f\n", full[iters / 2], lazy[iters / 2]);
+	double full_median = median(full, iters);
+	printf("full %.1f\nlazy %.1f\n", full_median, median(lazy, iters));
 	return sink == 0;
 }

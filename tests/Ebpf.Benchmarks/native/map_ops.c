@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/syscall.h>
 #include <time.h>
+#include "median_timing.h"
 #include <unistd.h>
 
 #define ENTRIES 10000
@@ -38,19 +39,6 @@ static uint64_t values[ENTRIES];
 static long bpf(int cmd, union bpf_attr *attr, size_t size)
 {
 	return syscall(__NR_bpf, cmd, attr, size);
-}
-
-static double now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
 }
 
 static int elem(int cmd, int fd, void *key, void *value)
@@ -167,8 +155,7 @@ static double median_ns(void (*op)(int), int fd, int iterations, int per_call)
 		op(fd);
 		t[i] = (now_ns() - start) / per_call;
 	}
-	qsort(t, iterations, sizeof(double), cmp);
-	double m = t[iterations / 2];
+	double m = median(t, iterations);
 	free(t);
 	return m;
 }

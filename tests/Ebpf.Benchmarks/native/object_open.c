@@ -8,19 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
-
-static double now_us(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
+#include "median_timing.h"
 
 static int silent(enum libbpf_print_level level, const char *format, va_list args)
 {
@@ -70,8 +58,7 @@ int main(int argc, char **argv)
 		mem[i] = t1 - t0;
 		file[i] = t2 - t1;
 	}
-	qsort(mem, iters, sizeof(double), cmp);
-	qsort(file, iters, sizeof(double), cmp);
-	printf("mem %.1f\nfile %.1f\n", mem[iters / 2], file[iters / 2]);
+	double mem_median = median(mem, iters);
+	printf("mem %.1f\nfile %.1f\n", mem_median, median(file, iters));
 	return 0;
 }

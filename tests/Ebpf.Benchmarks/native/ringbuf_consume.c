@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <time.h>
+#include "median_timing.h"
 #include <unistd.h>
 
 #define RECORDS 4096
@@ -22,19 +23,6 @@ static int on_record(void *ctx, void *data, size_t size)
 {
 	sink += ((unsigned char *)data)[0];
 	return 0;
-}
-
-static double now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
 }
 
 int main(int argc, char **argv)
@@ -90,8 +78,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	qsort(ns, iters, sizeof(double), cmp);
-	printf("%d %.2f\n", size, ns[iters / 2]);
+	printf("%d %.2f\n", size, median(ns, iters));
 
 	ring_buffer__free(rb);
 	bpf_object__close(obj);

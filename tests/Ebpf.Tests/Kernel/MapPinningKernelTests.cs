@@ -4,18 +4,8 @@ namespace Ebpf.Tests.Kernel;
 
 /// <summary><see cref="Map.Pin"/> and <see cref="Map.OpenPinned"/> on a bpffs mounted privately in a temporary directory.</summary>
 [Category("Kernel")]
-public sealed class MapPinningKernelTests
+public sealed class MapPinningKernelTests : PrivateBpffsFixture
 {
-    private TempBpffs? _bpffs;
-
-    private string PinDirectory => _bpffs!.Path;
-
-    [SetUp]
-    public void MountBpffs() => _bpffs = new TempBpffs();
-
-    [TearDown]
-    public void UnmountBpffs() => _bpffs?.Dispose();
-
     [Test]
     public void PinnedMapOutlivesItsDescriptorAndUnpins()
     {

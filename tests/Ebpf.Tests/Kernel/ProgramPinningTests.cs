@@ -7,18 +7,8 @@ using Asm = global::Ebpf.Asm.Asm;
 
 /// <summary>Program pinning on a bpffs mounted privately in a temporary directory.</summary>
 [Category("Kernel")]
-public sealed class ProgramPinningTests
+public sealed class ProgramPinningTests : PrivateBpffsFixture
 {
-    private TempBpffs? _bpffs;
-
-    private string PinDirectory => _bpffs!.Path;
-
-    [SetUp]
-    public void MountBpffs() => _bpffs = new TempBpffs();
-
-    [TearDown]
-    public void UnmountBpffs() => _bpffs?.Dispose();
-
     [Test]
     public void PinOpenPinnedAndUnpin()
     {

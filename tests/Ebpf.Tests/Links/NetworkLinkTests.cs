@@ -10,23 +10,15 @@ namespace Ebpf.Tests.Links;
 [Category("Kernel")]
 [Category("Link")]
 [NonParallelizable]
-public sealed unsafe class NetworkLinkTests
+public sealed unsafe class NetworkLinkTests : CountingProgramFixture
 {
-    private TestProgramLoader _loader = null!;
-
-    [SetUp]
-    public void SetUp() => _loader = new TestProgramLoader();
-
-    [TearDown]
-    public void TearDown() => _loader.Dispose();
-
     [Test]
     public void XdpSeesPacketsAndStopsAfterDispose()
     {
         using var veth = VethNamespace.Create();
-        using var program = _loader.Load(BpfProgramType.Xdp, result: 2); // XDP_PASS
+        using var program = Loader.Load(BpfProgramType.Xdp, result: 2); // XDP_PASS
         var link = XdpLink.Attach(program, veth.HostInterface);
-        Assert.That(_loader.WaitAbove(0, veth.SendFromNamespace), Is.GreaterThan(0UL));
+        Assert.That(Loader.WaitAbove(0, veth.SendFromNamespace), Is.GreaterThan(0UL));
         var info = link.Info();
         Assert.That(info.Type, Is.EqualTo(BpfLinkType.Xdp));
         Assert.That(info.IfIndex, Is.EqualTo(veth.HostIfIndex));
@@ -41,10 +33,10 @@ public sealed unsafe class NetworkLinkTests
         }
 
         link.Dispose();
-        ulong after = _loader.Count;
+        ulong after = Loader.Count;
         veth.SendFromNamespace();
         Thread.Sleep(50);
-        Assert.That(_loader.Count, Is.EqualTo(after));
+        Assert.That(Loader.Count, Is.EqualTo(after));
     }
 
     [Test]
@@ -52,14 +44,14 @@ public sealed unsafe class NetworkLinkTests
     {
         using var veth = VethNamespace.Create();
         using var other = new TestProgramLoader();
-        using var program = _loader.Load(BpfProgramType.Xdp, result: 2);
+        using var program = Loader.Load(BpfProgramType.Xdp, result: 2);
         using var replacement = other.Load(BpfProgramType.Xdp, result: 2);
         using var link = XdpLink.Attach(program, veth.HostIfIndex, XdpAttachFlags.Generic);
         link.Update(replacement);
         Assert.That(link.Info().ProgramId, Is.EqualTo(TestProgramLoader.ProgramId(replacement)));
-        ulong before = _loader.Count;
+        ulong before = Loader.Count;
         Assert.That(other.WaitAbove(0, veth.SendFromNamespace), Is.GreaterThan(0UL));
-        Assert.That(_loader.Count, Is.EqualTo(before));
+        Assert.That(Loader.Count, Is.EqualTo(before));
 
         link.Detach();
         ulong after = other.Count;
@@ -72,18 +64,18 @@ public sealed unsafe class NetworkLinkTests
     public void TcxOrdersByAnchorAndFires()
     {
         using var veth = VethNamespace.Create();
-        using var first = _loader.Load(BpfProgramType.SchedCls, result: -1, name: "tcx_a"); // TCX_NEXT
-        using var second = _loader.Load(BpfProgramType.SchedCls, result: -1, name: "tcx_b");
+        using var first = Loader.Load(BpfProgramType.SchedCls, result: -1, name: "tcx_a"); // TCX_NEXT
+        using var second = Loader.Load(BpfProgramType.SchedCls, result: -1, name: "tcx_b");
         using var linkA = TcxLink.Attach(first, veth.HostIfIndex, BpfAttachType.TcxIngress);
         using var linkB = TcxLink.Attach(second, veth.HostIfIndex, BpfAttachType.TcxIngress, LinkAnchor.BeforeProgram(first));
         Assert.That(QueryDevice(veth.HostIfIndex, BpfAttachType.TcxIngress),
             Is.EqualTo(new[] { TestProgramLoader.ProgramId(second), TestProgramLoader.ProgramId(first) }));
 
-        using var third = _loader.Load(BpfProgramType.SchedCls, result: -1, name: "tcx_c");
+        using var third = Loader.Load(BpfProgramType.SchedCls, result: -1, name: "tcx_c");
         using var linkC = TcxLink.Attach(third, veth.HostIfIndex, BpfAttachType.TcxIngress, LinkAnchor.First);
         Assert.That(QueryDevice(veth.HostIfIndex, BpfAttachType.TcxIngress)[0], Is.EqualTo(TestProgramLoader.ProgramId(third)));
 
-        Assert.That(_loader.WaitAbove(0, veth.SendFromNamespace), Is.GreaterThan(0UL));
+        Assert.That(Loader.WaitAbove(0, veth.SendFromNamespace), Is.GreaterThan(0UL));
         var info = linkB.Info();
         Assert.That(info.Type, Is.EqualTo(BpfLinkType.Tcx));
         Assert.That(info.AttachType, Is.EqualTo(BpfAttachType.TcxIngress));
@@ -97,9 +89,9 @@ public sealed unsafe class NetworkLinkTests
     public void SkLookupRunsInTheNamespace()
     {
         using var veth = VethNamespace.Create();
-        using var program = _loader.Load(BpfProgramType.SkLookup, result: 1, expectedAttachType: BpfAttachType.SkLookup); // SK_PASS
+        using var program = Loader.Load(BpfProgramType.SkLookup, result: 1, expectedAttachType: BpfAttachType.SkLookup); // SK_PASS
         using var link = NetnsLink.Attach(program, veth.NamespacePath, BpfAttachType.SkLookup);
-        Assert.That(_loader.WaitAbove(0, veth.SendIntoNamespace), Is.GreaterThan(0UL));
+        Assert.That(Loader.WaitAbove(0, veth.SendIntoNamespace), Is.GreaterThan(0UL));
         var info = link.Info();
         Assert.That(info.Type, Is.EqualTo(BpfLinkType.Netns));
         Assert.That(info.AttachType, Is.EqualTo(BpfAttachType.SkLookup));
@@ -109,10 +101,10 @@ public sealed unsafe class NetworkLinkTests
     [Test]
     public void NetfilterLocalOutFires()
     {
-        using var program = _loader.Load(BpfProgramType.Netfilter, result: 1, expectedAttachType: BpfAttachType.Netfilter); // NF_ACCEPT
+        using var program = Loader.Load(BpfProgramType.Netfilter, result: 1, expectedAttachType: BpfAttachType.Netfilter); // NF_ACCEPT
         using var link = NetfilterLink.Attach(program, protocolFamily: 2, hook: 3, priority: 1234);
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        Assert.That(_loader.WaitAbove(0, () => socket.SendTo(new byte[] { 1 }, new IPEndPoint(IPAddress.Loopback, 9))), Is.GreaterThan(0UL));
+        Assert.That(Loader.WaitAbove(0, () => socket.SendTo(new byte[] { 1 }, new IPEndPoint(IPAddress.Loopback, 9))), Is.GreaterThan(0UL));
         var info = link.Info();
         Assert.That(info.Type, Is.EqualTo(BpfLinkType.Netfilter));
         Assert.That(info.Netfilter, Is.EqualTo((2u, 3u, 1234, 0u)));
@@ -124,7 +116,7 @@ public sealed unsafe class NetworkLinkTests
         using var receiver = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         receiver.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         using var sender = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        using var program = _loader.Load(BpfProgramType.SocketFilter, result: 0);
+        using var program = Loader.Load(BpfProgramType.SocketFilter, result: 0);
         var filter = SocketFilter.Attach(receiver, program);
         for (int i = 0; i < 3; i++)
         {
@@ -132,7 +124,7 @@ public sealed unsafe class NetworkLinkTests
         }
 
         Thread.Sleep(50);
-        Assert.That(_loader.Count, Is.EqualTo(3UL));
+        Assert.That(Loader.Count, Is.EqualTo(3UL));
         Assert.That(receiver.Available, Is.Zero, "the filter dropped every datagram");
 
         filter.Dispose();
@@ -141,7 +133,7 @@ public sealed unsafe class NetworkLinkTests
         var buffer = new byte[4];
         Assert.That(receiver.Receive(buffer), Is.EqualTo(1));
         Assert.That(buffer[0], Is.EqualTo(2));
-        Assert.That(_loader.Count, Is.EqualTo(3UL));
+        Assert.That(Loader.Count, Is.EqualTo(3UL));
     }
 
     private static uint[] QueryDevice(int ifIndex, BpfAttachType type)

@@ -7,38 +7,30 @@ namespace Ebpf.Tests.Links;
 /// <summary>Tracepoint links on syscalls/sys_enter_getpid, and the common link operations over them.</summary>
 [Category("Kernel")]
 [Category("Link")]
-public sealed class TracepointLinkTests
+public sealed class TracepointLinkTests : CountingProgramFixture
 {
-    private TestProgramLoader _loader = null!;
-
-    [SetUp]
-    public void SetUp() => _loader = new TestProgramLoader();
-
-    [TearDown]
-    public void TearDown() => _loader.Dispose();
-
     [Test]
     public void FiresOnGetpidAndStopsAfterDispose()
     {
-        using var program = _loader.Load(BpfProgramType.Tracepoint);
+        using var program = Loader.Load(BpfProgramType.Tracepoint);
         var link = TracepointLink.Attach(program, "syscalls", "sys_enter_getpid");
-        ulong fired = _loader.WaitAbove(0, () => LinkTestNative.GetPid());
+        ulong fired = Loader.WaitAbove(0, () => LinkTestNative.GetPid());
         Assert.That(fired, Is.GreaterThan(0UL));
 
         link.Dispose();
-        ulong after = _loader.Count;
+        ulong after = Loader.Count;
         for (int i = 0; i < 10; i++)
         {
             LinkTestNative.GetPid();
         }
 
-        Assert.That(_loader.Count, Is.EqualTo(after));
+        Assert.That(Loader.Count, Is.EqualTo(after));
     }
 
     [Test]
     public void DetachIsNotSupportedForPerfEventLinks()
     {
-        using var program = _loader.Load(BpfProgramType.Tracepoint);
+        using var program = Loader.Load(BpfProgramType.Tracepoint);
         using var link = TracepointLink.Attach(program, "syscalls", "sys_enter_getpid");
         Assert.That(link.Detach, Throws.InstanceOf<EbpfNotSupportedException>());
     }
@@ -46,7 +38,7 @@ public sealed class TracepointLinkTests
     [Test]
     public void InfoMatchesBpftool()
     {
-        using var program = _loader.Load(BpfProgramType.Tracepoint);
+        using var program = Loader.Load(BpfProgramType.Tracepoint);
         using var link = TracepointLink.Attach(program, "syscalls", "sys_enter_getpid", cookie: 42);
         var info = link.Info();
         using var scope = Assert.EnterMultipleScope();
@@ -66,7 +58,7 @@ public sealed class TracepointLinkTests
     [Test]
     public void EnumerateAndOpenByIdFindTheLink()
     {
-        using var program = _loader.Load(BpfProgramType.Tracepoint);
+        using var program = Loader.Load(BpfProgramType.Tracepoint);
         using var link = TracepointLink.Attach(program, "syscalls", "sys_enter_getpid");
         uint id = link.Info().Id;
         Assert.That(Link.Enumerate().Select(l => l.Id), Does.Contain(id));
@@ -79,7 +71,7 @@ public sealed class TracepointLinkTests
     {
         using var bpffs = BpffsMount.Create();
         string pin = Path.Combine(bpffs.Path, "tp_link");
-        using var program = _loader.Load(BpfProgramType.Tracepoint);
+        using var program = Loader.Load(BpfProgramType.Tracepoint);
         uint id;
         using (var link = TracepointLink.Attach(program, "syscalls", "sys_enter_getpid"))
         {
@@ -87,8 +79,8 @@ public sealed class TracepointLinkTests
             link.Pin(pin);
         }
 
-        ulong before = _loader.Count;
-        Assert.That(_loader.WaitAbove(before, () => LinkTestNative.GetPid()), Is.GreaterThan(before), "pinned link still fires");
+        ulong before = Loader.Count;
+        Assert.That(Loader.WaitAbove(before, () => LinkTestNative.GetPid()), Is.GreaterThan(before), "pinned link still fires");
 
         using (var reopened = Link.OpenPinned(pin))
         {
@@ -103,8 +95,8 @@ public sealed class TracepointLinkTests
     [Test]
     public void UpdateIsNotSupportedForPerfEventLinks()
     {
-        using var program = _loader.Load(BpfProgramType.Tracepoint);
-        using var other = _loader.Load(BpfProgramType.Tracepoint);
+        using var program = Loader.Load(BpfProgramType.Tracepoint);
+        using var other = Loader.Load(BpfProgramType.Tracepoint);
         using var link = TracepointLink.Attach(program, "syscalls", "sys_enter_getpid");
         Assert.That(() => link.Update(other), Throws.InstanceOf<Exception>());
     }
@@ -112,7 +104,7 @@ public sealed class TracepointLinkTests
     [Test]
     public void UnknownTracepointIsAnArgumentError()
     {
-        using var program = _loader.Load(BpfProgramType.Tracepoint);
+        using var program = Loader.Load(BpfProgramType.Tracepoint);
         Assert.That(() => TracepointLink.Attach(program, "syscalls", "no_such_tracepoint"), Throws.ArgumentException);
     }
 }

@@ -9,32 +9,24 @@ namespace Ebpf.Tests.Links;
 /// <summary>Raw tracepoint, tp_btf, fentry and iterator links on the running kernel.</summary>
 [Category("Kernel")]
 [Category("Link")]
-public sealed class TracingLinkTests
+public sealed class TracingLinkTests : CountingProgramFixture
 {
-    private TestProgramLoader _loader = null!;
-
-    [SetUp]
-    public void SetUp() => _loader = new TestProgramLoader();
-
-    [TearDown]
-    public void TearDown() => _loader.Dispose();
-
     [Test]
     public void RawTracepointFiresAndDetaches()
     {
-        using var program = _loader.Load(BpfProgramType.RawTracepoint);
+        using var program = Loader.Load(BpfProgramType.RawTracepoint);
         var link = RawTracepointLink.Attach(program, "sys_enter");
-        Assert.That(_loader.WaitAbove(0, () => LinkTestNative.GetPid()), Is.GreaterThan(0UL));
+        Assert.That(Loader.WaitAbove(0, () => LinkTestNative.GetPid()), Is.GreaterThan(0UL));
         var info = link.Info();
         Assert.That(info.Type, Is.EqualTo(BpfLinkType.RawTracepoint));
         Assert.That(info.Name, Is.EqualTo("sys_enter"));
 
         Assert.That(link.Detach, Throws.InstanceOf<EbpfNotSupportedException>(), "raw tracepoint links cannot be detached, only closed");
         link.Dispose();
-        ulong after = _loader.Count;
+        ulong after = Loader.Count;
         Thread.Sleep(20);
         LinkTestNative.GetPid();
-        Assert.That(_loader.Count, Is.EqualTo(after));
+        Assert.That(Loader.Count, Is.EqualTo(after));
     }
 
     [Test]
@@ -43,7 +35,7 @@ public sealed class TracingLinkTests
         const ulong Cookie = 0xC0FFEE_0000_1234;
         if (!Features.IsSupported(Features.Default.HaveRawTracepointCookie))
         {
-            using var plain = _loader.Load(BpfProgramType.RawTracepoint);
+            using var plain = Loader.Load(BpfProgramType.RawTracepoint);
             Assert.That(() => RawTracepointLink.Attach(plain, "sys_enter", Cookie), Throws.InstanceOf<EbpfNotSupportedException>());
             Assert.Ignore("raw tracepoint BPF cookie: the kernel is older than 6.10 (feature probe)");
         }
@@ -54,7 +46,7 @@ public sealed class TracingLinkTests
             AsmOps.Call(Helper.GetAttachCookie),
             AsmOps.Mov.Reg(Register.R7, Register.R0),
             AsmOps.StoreImm(Register.R10, -4, 0, AccessSize.Word),
-            AsmOps.LoadMapPtr(Register.R1, _loader.Counter.DangerousGetFd()),
+            AsmOps.LoadMapPtr(Register.R1, Loader.Counter.DangerousGetFd()),
             AsmOps.Mov.Reg(Register.R2, Register.R10),
             AsmOps.Add.Imm(Register.R2, -4),
             AsmOps.Call(Helper.MapLookupElem),
@@ -65,7 +57,7 @@ public sealed class TracingLinkTests
         ];
         using var program = TestProgramLoader.LoadCode(BpfProgramType.RawTracepoint, code, name: "cookie");
         using var link = RawTracepointLink.Attach(program, "sys_enter", Cookie);
-        Assert.That(_loader.WaitAbove(0, () => LinkTestNative.GetPid()), Is.EqualTo(Cookie));
+        Assert.That(Loader.WaitAbove(0, () => LinkTestNative.GetPid()), Is.EqualTo(Cookie));
         var info = link.Info();
         Assert.That(info.Name, Is.EqualTo("sys_enter"));
         if (Environment.OSVersion.Version >= new Version(6, 17))
@@ -78,9 +70,9 @@ public sealed class TracingLinkTests
     public void TpBtfFires()
     {
         uint btfId = VmlinuxId("btf_trace_sys_enter", BtfKind.Typedef);
-        using var program = _loader.Load(BpfProgramType.Tracing, expectedAttachType: BpfAttachType.TraceRawTp, attachBtfId: btfId);
+        using var program = Loader.Load(BpfProgramType.Tracing, expectedAttachType: BpfAttachType.TraceRawTp, attachBtfId: btfId);
         using var link = TracingLink.Attach(program, BpfAttachType.TraceRawTp);
-        Assert.That(_loader.WaitAbove(0, () => LinkTestNative.GetPid()), Is.GreaterThan(0UL));
+        Assert.That(Loader.WaitAbove(0, () => LinkTestNative.GetPid()), Is.GreaterThan(0UL));
         var info = link.Info();
         Assert.That(info.ProgramId, Is.EqualTo(TestProgramLoader.ProgramId(program)));
     }
@@ -92,7 +84,7 @@ public sealed class TracingLinkTests
         BpfFileDescriptor program;
         try
         {
-            program = _loader.Load(BpfProgramType.Tracing, expectedAttachType: BpfAttachType.TraceFentry, attachBtfId: btfId);
+            program = Loader.Load(BpfProgramType.Tracing, expectedAttachType: BpfAttachType.TraceFentry, attachBtfId: btfId);
         }
         catch (EbpfPermissionException e)
         {
@@ -104,7 +96,7 @@ public sealed class TracingLinkTests
 
         using var owned = program;
         using var link = TracingLink.Attach(program, BpfAttachType.TraceFentry, cookie: 7);
-        Assert.That(_loader.WaitAbove(0, () => LinkTestNative.GetPid()), Is.GreaterThan(0UL));
+        Assert.That(Loader.WaitAbove(0, () => LinkTestNative.GetPid()), Is.GreaterThan(0UL));
         var info = link.Info();
         using var scope = Assert.EnterMultipleScope();
         Assert.That(info.Type, Is.EqualTo(BpfLinkType.Tracing));

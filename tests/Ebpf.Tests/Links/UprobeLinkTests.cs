@@ -5,7 +5,7 @@ namespace Ebpf.Tests.Links;
 /// <summary>Uprobes on a function of a small C program built with gcc for the test.</summary>
 [Category("Kernel")]
 [Category("Link")]
-public sealed class UprobeLinkTests
+public sealed class UprobeLinkTests : CountingProgramFixture
 {
     // ebpf_semaphore is a USDT-style semaphore: initialised data in .probes (file-backed, unlike .bss), which the
     // kernel raises while a uprobe with that reference counter is attached; main prints it and how many calls saw it set.
@@ -22,14 +22,12 @@ public sealed class UprobeLinkTests
         }
         """;
 
-    private TestProgramLoader _loader = null!;
     private string _dir = string.Empty;
     private string _binary = string.Empty;
 
     [SetUp]
     public void SetUp()
     {
-        _loader = new TestProgramLoader();
         _dir = Directory.CreateTempSubdirectory("ebpf-links-uprobe-").FullName;
         string source = Path.Combine(_dir, "target.c");
         File.WriteAllText(source, Source);
@@ -40,7 +38,6 @@ public sealed class UprobeLinkTests
     [TearDown]
     public void TearDown()
     {
-        _loader.Dispose();
         Directory.Delete(_dir, recursive: true);
     }
 
@@ -60,10 +57,10 @@ public sealed class UprobeLinkTests
     [Test]
     public void UprobeCountsCalls()
     {
-        using var program = _loader.Load(BpfProgramType.Kprobe);
+        using var program = Loader.Load(BpfProgramType.Kprobe);
         using var link = UprobeLink.Attach(program, _binary, "ebpf_probe_target", cookie: 9);
         ExternalTool.Run(_binary, "5");
-        Assert.That(_loader.Count, Is.EqualTo(5UL));
+        Assert.That(Loader.Count, Is.EqualTo(5UL));
         var info = link.Info();
         Assert.That(info.PerfEventKind, Is.EqualTo(PerfEventLinkKind.Uprobe));
         Assert.That(info.Name, Is.EqualTo(_binary));
@@ -74,38 +71,38 @@ public sealed class UprobeLinkTests
     [Test]
     public void UretprobeCountsReturns()
     {
-        using var program = _loader.Load(BpfProgramType.Kprobe);
+        using var program = Loader.Load(BpfProgramType.Kprobe);
         using var link = UprobeLink.Attach(program, _binary, "ebpf_probe_target", retprobe: true);
         ExternalTool.Run(_binary, "3");
-        Assert.That(_loader.Count, Is.EqualTo(3UL));
+        Assert.That(Loader.Count, Is.EqualTo(3UL));
         Assert.That(link.Info().PerfEventKind, Is.EqualTo(PerfEventLinkKind.Uretprobe));
     }
 
     [Test]
     public void PidFilterExcludesOtherProcesses()
     {
-        using var program = _loader.Load(BpfProgramType.Kprobe);
+        using var program = Loader.Load(BpfProgramType.Kprobe);
         using var link = UprobeLink.Attach(program, _binary, "ebpf_probe_target", pid: Environment.ProcessId);
         ExternalTool.Run(_binary, "4");
-        Assert.That(_loader.Count, Is.Zero);
+        Assert.That(Loader.Count, Is.Zero);
     }
 
     [Test]
     public void DisposeDetaches()
     {
-        using var program = _loader.Load(BpfProgramType.Kprobe);
+        using var program = Loader.Load(BpfProgramType.Kprobe);
         UprobeLink.Attach(program, _binary, "ebpf_probe_target").Dispose();
         ExternalTool.Run(_binary, "4");
-        Assert.That(_loader.Count, Is.Zero);
+        Assert.That(Loader.Count, Is.Zero);
     }
 
     [Test]
     public void UprobeMultiCountsCallsAndMain()
     {
-        using var program = _loader.Load(BpfProgramType.Kprobe, expectedAttachType: BpfAttachType.TraceUprobeMulti);
+        using var program = Loader.Load(BpfProgramType.Kprobe, expectedAttachType: BpfAttachType.TraceUprobeMulti);
         using var link = UprobeMultiLink.Attach(program, _binary, ["ebpf_probe_target", "main"], cookies: [1, 2]);
         ExternalTool.Run(_binary, "4");
-        Assert.That(_loader.Count, Is.EqualTo(5UL));
+        Assert.That(Loader.Count, Is.EqualTo(5UL));
         var info = link.Info();
         Assert.That(info.Type, Is.EqualTo(BpfLinkType.UprobeMulti));
         Assert.That(info.Count, Is.EqualTo(2u));
@@ -118,11 +115,11 @@ public sealed class UprobeLinkTests
         ulong semaphore = UprobeSymbols.VariableOffset(_binary, "ebpf_semaphore");
         Assert.That(() => UprobeSymbols.VariableOffset(_binary, "ebpf_probe_target"), Throws.ArgumentException, "a function is no variable");
         Assert.That(ExternalTool.Run(_binary, "4").Trim(), Is.EqualTo("0 0"));
-        using var program = _loader.Load(BpfProgramType.Kprobe);
+        using var program = Loader.Load(BpfProgramType.Kprobe);
         using (var link = UprobeLink.Attach(program, _binary, "ebpf_probe_target", referenceCounterOffset: semaphore))
         {
             Assert.That(ExternalTool.Run(_binary, "4").Trim(), Is.EqualTo("1 4"), "the kernel raised the semaphore in the new process");
-            Assert.That(_loader.Count, Is.EqualTo(4UL));
+            Assert.That(Loader.Count, Is.EqualTo(4UL));
             if (Environment.OSVersion.Version >= new Version(6, 13))
             {
                 Assert.That(link.Info().ReferenceCounterOffset, Is.EqualTo(semaphore), "bpf_link_info uprobe.ref_ctr_offset (Linux 6.13+)");
@@ -140,7 +137,7 @@ public sealed class UprobeLinkTests
             Assert.Ignore("uprobe_events: this kernel has no tracefs uprobe events");
         }
 
-        using var program = _loader.Load(BpfProgramType.Kprobe);
+        using var program = Loader.Load(BpfProgramType.Kprobe);
         ulong offset = UprobeSymbols.Offset(_binary, "ebpf_probe_target");
         ulong semaphore = UprobeSymbols.VariableOffset(_binary, "ebpf_semaphore");
         using (var link = UprobeLink.AttachCore(program, _binary, offset, retprobe: false, pid: -1, cookie: 0, TestProgramLoader.Sys, pmu: null,
@@ -162,7 +159,7 @@ public sealed class UprobeLinkTests
             Assert.Ignore("uprobe_events: this kernel has no tracefs uprobe events");
         }
 
-        using var program = _loader.Load(BpfProgramType.Kprobe);
+        using var program = Loader.Load(BpfProgramType.Kprobe);
         ulong offset = UprobeSymbols.Offset(_binary, "ebpf_probe_target");
         var link = UprobeLink.AttachCore(program, _binary, offset, retprobe: false, pid: -1, cookie: 0, TestProgramLoader.Sys, pmu: null);
         try
@@ -170,7 +167,7 @@ public sealed class UprobeLinkTests
             string events = File.ReadAllText(Path.Combine(Tracefs.GetPath(), "uprobe_events"));
             Assert.That(events, Does.Contain($"ebpf_net/uprobe_{Environment.ProcessId}_"));
             ExternalTool.Run(_binary, "2");
-            Assert.That(_loader.Count, Is.EqualTo(2UL));
+            Assert.That(Loader.Count, Is.EqualTo(2UL));
             Assert.That(link.Info().PerfEventKind, Is.EqualTo(PerfEventLinkKind.Uprobe), "the kernel reports tracefs uprobes as uprobes");
         }
         finally

@@ -161,9 +161,7 @@ public sealed class PerfEventReaderKernelTests
     {
         using var producer = new PerfEventProducer(Sys);
         using var reader = new PerfEventReader(producer.Array);
-        var read = Task.Run(() => reader.Read());
-        Thread.Sleep(100);
-        Assert.That(read.IsCompleted, Is.False);
+        var read = BlockedCall.Start(() => reader.Read());
         producer.Output(32);
         Assert.That(read.Wait(TimeSpan.FromSeconds(10)), Is.True);
         PerfEventProducer.CheckSample(read.Result.Data.Span, 32);
@@ -175,11 +173,9 @@ public sealed class PerfEventReaderKernelTests
         using var producer = new PerfEventProducer(Sys);
         using var reader = new PerfEventReader(producer.Array);
         using var cancel = new CancellationTokenSource();
-        var read = Task.Run(() => reader.Read(cancel.Token));
-        Thread.Sleep(100);
+        var read = BlockedCall.Start(() => reader.Read(cancel.Token));
         cancel.Cancel();
-        var e = Assert.Throws<AggregateException>(() => read.Wait(TimeSpan.FromSeconds(10)))!;
-        Assert.That(e.InnerException, Is.InstanceOf<OperationCanceledException>());
+        BlockedCall.AssertThrows<OperationCanceledException>(read);
     }
 
     [Test]
@@ -249,12 +245,9 @@ public sealed class PerfEventReaderKernelTests
     {
         using var producer = new PerfEventProducer(Sys);
         var reader = new PerfEventReader(producer.Array);
-        var read = Task.Run(() => reader.Read());
-        Thread.Sleep(100);
-        Assert.That(read.IsCompleted, Is.False);
+        var read = BlockedCall.Start(() => reader.Read());
         reader.Dispose();
-        var e = Assert.Throws<AggregateException>(() => read.Wait(TimeSpan.FromSeconds(10)))!;
-        Assert.That(e.InnerException, Is.InstanceOf<ObjectDisposedException>());
+        BlockedCall.AssertThrows<ObjectDisposedException>(read);
         Assert.Throws<ObjectDisposedException>(() => reader.TryRead(out _));
     }
 

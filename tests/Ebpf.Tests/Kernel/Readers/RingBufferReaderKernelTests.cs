@@ -149,9 +149,7 @@ public sealed class RingBufferReaderKernelTests
     {
         using var producer = new RingBufferProducer(Sys, 4096);
         using var reader = new RingBufferReader(producer.Ring);
-        var read = Task.Run(() => reader.Read());
-        Thread.Sleep(100);
-        Assert.That(read.IsCompleted, Is.False);
+        var read = BlockedCall.Start(() => reader.Read());
         producer.Output(32);
         Assert.That(read.Wait(TimeSpan.FromSeconds(10)), Is.True);
         RingBufferProducer.CheckRecord(read.Result.Data.Span, 0, 32);
@@ -163,12 +161,9 @@ public sealed class RingBufferReaderKernelTests
         using var producer = new RingBufferProducer(Sys, 4096);
         using var reader = new RingBufferReader(producer.Ring);
         using var cancel = new CancellationTokenSource();
-        var read = Task.Run(() => reader.Read(cancel.Token));
-        Thread.Sleep(100);
-        Assert.That(read.IsCompleted, Is.False);
+        var read = BlockedCall.Start(() => reader.Read(cancel.Token));
         cancel.Cancel();
-        var e = Assert.Throws<AggregateException>(() => read.Wait(TimeSpan.FromSeconds(10)))!;
-        Assert.That(e.InnerException, Is.InstanceOf<OperationCanceledException>());
+        BlockedCall.AssertThrows<OperationCanceledException>(read);
 
         // The reader still works after a cancelled wait.
         producer.Output(16);
@@ -243,12 +238,9 @@ public sealed class RingBufferReaderKernelTests
     {
         using var producer = new RingBufferProducer(Sys, 4096);
         var reader = new RingBufferReader(producer.Ring);
-        var read = Task.Run(() => reader.Read());
-        Thread.Sleep(100);
-        Assert.That(read.IsCompleted, Is.False);
+        var read = BlockedCall.Start(() => reader.Read());
         reader.Dispose();
-        var e = Assert.Throws<AggregateException>(() => read.Wait(TimeSpan.FromSeconds(10)))!;
-        Assert.That(e.InnerException, Is.InstanceOf<ObjectDisposedException>());
+        BlockedCall.AssertThrows<ObjectDisposedException>(read);
         Assert.Throws<ObjectDisposedException>(() => reader.TryRead(out _));
     }
 

@@ -95,9 +95,7 @@ public sealed class UserRingBufferKernelTests
         UserRingBufferDrainer.Fill(sample, 0, 0);
         Assert.That(ring.TryWrite(sample), Is.True);
         Assert.That(ring.TryWrite(sample), Is.True);
-        var reserve = Task.Run(() => ring.TryReserve(2000, TimeSpan.FromSeconds(10), out _));
-        Thread.Sleep(100);
-        Assert.That(reserve.IsCompleted, Is.False);
+        var reserve = BlockedCall.Start(() => ring.TryReserve(2000, TimeSpan.FromSeconds(10), out _));
         drainer.Drain();
         Assert.That(reserve.Wait(TimeSpan.FromSeconds(10)) && reserve.Result, Is.True);
     }
