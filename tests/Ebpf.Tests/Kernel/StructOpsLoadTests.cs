@@ -64,19 +64,34 @@ public sealed class StructOpsLoadTests
 
         public Dictionary<string, int> ProgramFds { get; } = new(StringComparer.Ordinal);
 
+        public List<BpfFileDescriptor> Created { get; } = [];
+
+        private BpfFileDescriptor Track(BpfFileDescriptor fd)
+        {
+            Created.Add(fd);
+            return fd;
+        }
+
         /// <summary>The descriptor of a program, by its name as the kernel keeps it (at most 15 characters).</summary>
         public ulong ProgramFd(string name) => (ulong)ProgramFds[name.Length > 15 ? name[..15] : name];
 
-        public FakeKernel()
+        /// <param name="failingLoad">The 1-based program load that fails with EINVAL; 0 for none.</param>
+        public FakeKernel(int failingLoad = 0)
         {
             int next = 100;
-            Sys.Setup(s => s.MapCreate(in It.Ref<MapCreateAttr>.IsAny)).Returns(new MapCreateReturn((in MapCreateAttr a) => new BpfFileDescriptor(next++, ownsHandle: false)));
+            int loads = 0;
+            Sys.Setup(s => s.MapCreate(in It.Ref<MapCreateAttr>.IsAny)).Returns(new MapCreateReturn((in MapCreateAttr a) => Track(new BpfFileDescriptor(next++, ownsHandle: false))));
             Sys.Setup(s => s.BtfLoad(ref It.Ref<BtfLoadAttr>.IsAny)).Returns(() => new BpfFileDescriptor(next++, ownsHandle: false));
             Sys.Setup(s => s.ProgLoad(ref It.Ref<ProgLoadAttr>.IsAny)).Returns(new ProgLoadReturn((ref ProgLoadAttr a) =>
             {
+                if (++loads == failingLoad)
+                {
+                    throw new EbpfException(BpfCommand.ProgLoad, Errno.EINVAL);
+                }
+
                 int fd = next++;
                 ProgramFds[a.ProgName.ToString()] = fd;
-                return new BpfFileDescriptor(fd, ownsHandle: false);
+                return Track(new BpfFileDescriptor(fd, ownsHandle: false));
             }));
             Sys.Setup(s => s.TryMapUpdateElem(in It.Ref<MapElemAttr>.IsAny)).Returns(new ElemReturn((in MapElemAttr a) =>
             {
@@ -182,6 +197,17 @@ public sealed class StructOpsLoadTests
     }
 
     [Test]
+    public void AFailedLoadClosesEverythingAndWritesNothing()
+    {
+        var kernel = new FakeKernel(failingLoad: 2);
+        Assert.Throws<EbpfException>(() => Load("struct_ops_link", kernel));
+        Assert.That(kernel.Created, Has.Count.GreaterThanOrEqualTo(2), "the map and the first program were created");
+        Assert.That(kernel.Created.Select(fd => fd.IsClosed), Is.All.True);
+        Assert.That(kernel.Updates, Is.Empty);
+        Assert.That(kernel.Deletes, Is.Zero);
+    }
+
+    [Test]
     public void ANonStructOpsMapIsRefused()
     {
         var kernel = new FakeKernel();
@@ -193,3 +219,4 @@ public sealed class StructOpsLoadTests
 
     private delegate void LinkCreateCallback(in LinkCreateAttr attr);
 }
+

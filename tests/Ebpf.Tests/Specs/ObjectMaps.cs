@@ -6,7 +6,7 @@ namespace Ebpf.Tests.Specs;
 /// <summary>Runs <see cref="MapDefinitionReader"/> over every map section of an object, as the ELF reader does.</summary>
 public static class ObjectMaps
 {
-    /// <summary>The maps of <c>.maps</c>, <c>maps</c>/<c>maps/*</c>, <c>.struct_ops</c> and <c>.struct_ops.link</c>, in section order.</summary>
+    /// <summary>The maps of <c>.maps</c> and <c>maps</c>/<c>maps/*</c> in section order, then of <c>.struct_ops</c> and <c>.struct_ops.link</c> (libbpf's order).</summary>
     public static IReadOnlyList<MapSpec> Read(string path) => Read(File.ReadAllBytes(path));
 
     /// <summary>The maps of an object image (see <see cref="Read(string)"/>).</summary>
@@ -26,10 +26,11 @@ public static class ObjectMaps
             {
                 maps.AddRange(MapDefinitionReader.ReadLegacyMaps(elf, section, btf));
             }
-            else if (name is ".struct_ops" or ".struct_ops.link")
-            {
-                maps.AddRange(MapDefinitionReader.ReadStructOps(elf, section, btf!));
-            }
+        }
+
+        foreach (var section in elf.Sections.Where(s => s.Name is ".struct_ops" or ".struct_ops.link"))
+        {
+            maps.AddRange(MapDefinitionReader.ReadStructOps(elf, section, btf!)); // after the others, as libbpf
         }
 
         return maps;
