@@ -35,7 +35,7 @@ public class MapBenchmarks
     }
 
     /// <summary>Creates and fills the map.</summary>
-    [GlobalSetup(Targets = [nameof(Lookup), nameof(RawSyscallLookup), nameof(Update), nameof(BatchLookupAll), nameof(PerKeyIterationAll)])]
+    [GlobalSetup]
     public void Setup()
     {
         _map = Map.Create(new MapSpec { Name = "bench_hash", Type = BpfMapType.Hash, KeySize = 4, ValueSize = 8, MaxEntries = Entries });
