@@ -100,7 +100,8 @@ internal static class MapBtf
 
         var builder = new BtfBuilder();
         builder.Add(source, spec.Value.Id);
-        byte[] blob = builder.Marshal(BitConverter.IsLittleEndian ? ByteOrder.LittleEndian : ByteOrder.BigEndian);
+        // The kinds this kernel lacks (a type tag in a member, say) rewritten, as for every other map's BTF.
+        byte[] blob = builder.Marshal(BitConverter.IsLittleEndian ? ByteOrder.LittleEndian : ByteOrder.BigEndian, Features.For(syscalls).BtfSanitizing());
         fixed (byte* p = blob)
         {
             var attr = new BtfLoadAttr { Btf = (ulong)p, BtfSize = (uint)blob.Length };
