@@ -90,7 +90,8 @@ public sealed class TracingLinkTests : CountingProgramFixture
         {
             // The load itself is the probe: root gets EPERM when the kernel cannot make BPF trampolines (this VM is
             // locked down by CONFIG_LOCK_DOWN_KERNEL_FORCE_INTEGRITY); the message says which cause it found.
-            Assert.Ignore($"fentry: the kernel refuses fentry programs ({e.Message})");
+            var explained = EbpfPermissionException.ExplainTracingRefusal(e, BpfProgramType.Tracing, BpfAttachType.TraceFentry, "fentry program");
+            Assert.Ignore($"fentry: the kernel refuses fentry programs ({explained.Message})");
             return;
         }
 
