@@ -35,7 +35,7 @@ public class GeneratorSnapshotTests
         }
 
         string expected = File.ReadAllText(SnapshotPath).ReplaceLineEndings("\n");
-        Assert.That(FirstDifference(expected, source), Is.Null, "generated source differs from " + SnapshotPath + " (EBPF_UPDATE_SNAPSHOTS=1 rewrites it)");
+        Assert.That(Ebpf.Tests.Btf.HeaderDiff.FirstDifference(expected, source, "snapshot", "generated"), Is.Null, "generated source differs from " + SnapshotPath + " (EBPF_UPDATE_SNAPSHOTS=1 rewrites it)");
     }
 
     [Test]
@@ -147,23 +147,6 @@ public class GeneratorSnapshotTests
             optionsProvider: new Options(options));
         driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out var output, out _);
         return (driver.GetRunResult(), output);
-    }
-
-    private static string? FirstDifference(string expected, string actual)
-    {
-        var want = expected.Split('\n');
-        var got = actual.Split('\n');
-        for (int i = 0; i < Math.Max(want.Length, got.Length); i++)
-        {
-            string w = i < want.Length ? want[i] : "<end of file>";
-            string g = i < got.Length ? got[i] : "<end of file>";
-            if (w != g)
-            {
-                return $"line {i + 1}:\n  snapshot:  {w}\n  generated: {g}";
-            }
-        }
-
-        return null;
     }
 
     private sealed class ObjectFile(string path) : AdditionalText

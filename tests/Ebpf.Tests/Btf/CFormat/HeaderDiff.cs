@@ -23,8 +23,8 @@ public static class HeaderDiff
         return counts.Values.Sum(Math.Abs);
     }
 
-    /// <summary>The first line that differs, as a message, or null when the texts are equal.</summary>
-    public static string? FirstDifference(string expected, string actual)
+    /// <summary>The first line that differs, as a message naming both sides, or null when the texts are equal.</summary>
+    public static string? FirstDifference(string expected, string actual, string expectedName = "bpftool", string actualName = "ours")
     {
         if (string.Equals(expected, actual, StringComparison.Ordinal))
         {
@@ -33,13 +33,14 @@ public static class HeaderDiff
 
         var e = expected.Split('\n');
         var a = actual.Split('\n');
+        int width = Math.Max(expectedName.Length, actualName.Length) + 1;
         for (int i = 0; i < Math.Max(e.Length, a.Length); i++)
         {
-            string el = i < e.Length ? e[i] : "<end of bpftool output>";
-            string al = i < a.Length ? a[i] : "<end of our output>";
+            string el = i < e.Length ? e[i] : $"<end of {expectedName} output>";
+            string al = i < a.Length ? a[i] : $"<end of {actualName} output>";
             if (el != al)
             {
-                return $"line {i + 1}:\n  bpftool: {el}\n  ours:    {al}";
+                return $"line {i + 1}:\n  {(expectedName + ":").PadRight(width)} {el}\n  {(actualName + ":").PadRight(width)} {al}";
             }
         }
 
