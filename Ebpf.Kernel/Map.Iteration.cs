@@ -51,8 +51,13 @@ public sealed partial class Map
         bool stable = Type is BpfMapType.Array or BpfMapType.PercpuArray or BpfMapType.ProgArray or BpfMapType.PerfEventArray
             or BpfMapType.CgroupArray or BpfMapType.ArrayOfMaps;
         var seen = stable ? null : new HashSet<TKey>(UnmanagedBytesComparer<TKey>.Instance);
+        long restartLimit = Math.Max(MaxEntries, 64u);
+        // A restart revisits at most the map's keys before a new one (or the end) comes, but concurrent deletes can
+        // restart it again midway, so revisits are bounded for the whole walk (restart limit times the map size),
+        // not per restart: only a walk that far past every plausible restart is taken to be endless.
+        long revisitLimit = (restartLimit + 1) * restartLimit;
         long restarts = 0;
-        long seenInARow = 0;
+        long revisits = 0;
         bool inRestart = false;
         if (!TryGetFirstKey(out TKey key))
         {
@@ -64,19 +69,22 @@ public sealed partial class Map
             if (seen is null || seen.Add(key))
             {
                 inRestart = false;
-                seenInARow = 0;
                 yield return key;
             }
-            else if (++seenInARow > seen.Count)
+            else
             {
-                throw new EbpfException($"walking map {Name} revisits keys without end: the kernel's key order changed during the walk");
-            }
-            else if (!inRestart)
-            {
-                inRestart = true;
-                if (++restarts > Math.Max(MaxEntries, 64u))
+                if (++revisits > revisitLimit)
                 {
-                    throw new EbpfException($"walking map {Name} restarted {restarts} times: keys are deleted faster than they are read");
+                    throw new EbpfException($"walking map {Name} revisited {revisits} keys without reaching its end: the kernel's key order changed during the walk");
+                }
+
+                if (!inRestart)
+                {
+                    inRestart = true;
+                    if (++restarts > restartLimit)
+                    {
+                        throw new EbpfException($"walking map {Name} restarted {restarts} times: keys are deleted faster than they are read");
+                    }
                 }
             }
 

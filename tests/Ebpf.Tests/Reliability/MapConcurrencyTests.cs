@@ -25,6 +25,18 @@ public class MapConcurrencyTests
         using var start = new Barrier(Threads);
         var workers = Enumerable.Range(0, Threads).Select(t => new Thread(() =>
         {
+            try
+            {
+                Work(t);
+            }
+            catch (Exception e)
+            {
+                errors.Enqueue($"thread {t}: {e}"); // reported by the assertion below, not a crashed test host
+            }
+        })).ToArray();
+
+        void Work(int t)
+        {
             start.SignalAndWait();
             uint first = (uint)(t * KeysPerThread);
             for (int round = 0; round < Rounds; round++)
@@ -61,7 +73,8 @@ public class MapConcurrencyTests
                     }
                 }
             }
-        })).ToArray();
+        }
+
         foreach (var worker in workers)
         {
             worker.Start();
