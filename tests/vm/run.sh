@@ -12,7 +12,7 @@
 #
 # Environment: VM_CACHE (default /var/cache/ebpf-vm: kernel packages, unpacked kernels, run directories),
 # VM_MEMORY (default 6G), VM_CPUS (default 2), VM_TIMEOUT (seconds, default 5400), VM_CONSOLE=1 to print the
-# guest's kernel console after the run.
+# guest's kernel console after the run, VM_DEBUG=1 to keep the run directory with a process list of the guest.
 set -euo pipefail
 
 readonly SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -46,7 +46,7 @@ require_tools() {
   done
   [ ${#missing[@]} -eq 0 ] || fail "missing tools: ${missing[*]} (apt-get install qemu-system-x86 busybox-static)"
   # The initramfs needs a busybox that runs without the host's libraries.
-  file -L "$(command -v busybox)" | grep -q 'statically linked' || fail "busybox is not static (install busybox-static)"
+  ! ldd "$(command -v busybox)" >/dev/null 2>&1 || fail "busybox is not static (install busybox-static)"
 }
 
 # --- kernel: fetch, unpack, index ---------------------------------------------------------------------------
@@ -239,6 +239,11 @@ cp "/newroot$KERNEL_ROOT/boot/config-$RELEASE" "$r/boot/" 2>/dev/null || true
 ip link set lo up
 hostname vm
 
+# VM_DEBUG=1: a process list in the run directory every 20 s, to see where a long command is.
+if [ "$DEBUG" = 1 ]; then
+  (while sleep 20; do top -b -n 1 > "$r$RUN_DIR/ps.txt" 2>&1; done) &
+fi
+
 chroot $r /bin/sh "$RUN_DIR/command.sh"
 echo $? > "$r$RUN_DIR/status"
 sync
@@ -269,8 +274,8 @@ build_initramfs() {
   printf '#!/bin/busybox sh\nexec /bin/busybox chroot /newroot /sbin/modprobe "$@"\n' >"$tree/modprobe"
   chmod +x "$tree/modprobe"
   {
-    printf 'MSIZE=%q\nRELEASE=%q\nRUN_DIR=%q\nWORK_DIR=%q\nKERNEL_ROOT=%q\n' \
-      "$MSIZE" "$RELEASE" "$RUN_DIR" "$(work_dir)" "$KERNEL_ROOT"
+    printf 'MSIZE=%q\nRELEASE=%q\nRUN_DIR=%q\nWORK_DIR=%q\nKERNEL_ROOT=%q\nDEBUG=%q\n' \
+      "$MSIZE" "$RELEASE" "$RUN_DIR" "$(work_dir)" "$KERNEL_ROOT" "${VM_DEBUG:-0}"
   } >"$tree/vm.conf"
   (cd "$tree" && find . | busybox cpio -o -H newc 2>/dev/null | gzip -1) >"$RUN_DIR/initramfs.cpio.gz"
   rm -rf "$tree"
@@ -344,7 +349,12 @@ main() {
 
   mkdir -p "$CACHE/runs"
   RUN_DIR="$(mktemp -d "$CACHE/runs/run.XXXXXX")"
-  trap 'rm -rf "$RUN_DIR"' EXIT
+  # VM_DEBUG=1 keeps the run directory (output, console log, process list).
+  if [ "${VM_DEBUG:-0}" = 1 ]; then
+    echo "vm: run directory $RUN_DIR" >&2
+  else
+    trap 'rm -rf "$RUN_DIR"' EXIT
+  fi
   write_command "$@"
   local initramfs
   initramfs="$(build_initramfs)"
