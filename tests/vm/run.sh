@@ -15,7 +15,6 @@
 # guest's kernel console after the run, VM_DEBUG=1 to keep the run directory with a process list of the guest.
 set -euo pipefail
 
-readonly SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 readonly CACHE="${VM_CACHE:-/var/cache/ebpf-vm}"
 readonly MEMORY="${VM_MEMORY:-6G}"
 readonly CPUS="${VM_CPUS:-2}"
@@ -61,16 +60,21 @@ trixie_apt_options() {
     -o "Dir::State::Lists=$dir/lists" -o "Dir::Cache=$dir/cache"
 }
 
-# Prints the newest package named like the pattern, updating the package lists once when none is known.
-newest_package() {
-  local pattern="$1"
+# Updates the package lists named by the stamp when it is missing or a day old: a kernel package the lists name
+# disappears from the mirror once a newer ABI replaces it.
+update_package_lists() {
+  local stamp="$CACHE/apt-updated-$1"
   shift
-  local found
+  [ -z "$(find "$stamp" -mmin -1440 2>/dev/null)" ] || return 0
+  apt-get "$@" update -qq >&2 || fail "apt-get update failed"
+  touch "$stamp"
+}
+
+# Prints the newest package whose name matches the pattern.
+newest_package() {
+  local pattern="$1" found
+  shift
   found="$(apt-cache "$@" search --names-only "$pattern" 2>/dev/null | cut -d' ' -f1 | sort -V | tail -n1)"
-  if [ -z "$found" ]; then
-    apt-get "$@" update -qq >&2 || fail "apt-get update failed"
-    found="$(apt-cache "$@" search --names-only "$pattern" 2>/dev/null | cut -d' ' -f1 | sort -V | tail -n1)"
-  fi
   [ -n "$found" ] || fail "no package matches $pattern"
   echo "$found"
 }
@@ -80,9 +84,13 @@ fetch_debian_kernel() {
   local series="$1" package version
   local apt_options=()
   case "$series" in
-    6.1) package="$(newest_package '^linux-image-6\.1\.0-[0-9]+-amd64$')" ;;
+    6.1)
+      update_package_lists system
+      package="$(newest_package '^linux-image-6\.1\.0-[0-9]+-amd64$')"
+      ;;
     6.12)
       mapfile -t apt_options < <(trixie_apt_options)
+      update_package_lists trixie "${apt_options[@]}"
       package="$(newest_package '^linux-image-6\.12\.[0-9]+\+deb13-amd64$' "${apt_options[@]}")"
       ;;
   esac
@@ -110,6 +118,11 @@ resolve_kernel() {
       KERNEL_ROOT="$(cd "$1" && pwd)"
       ;;
   esac
+  # Packages from trixie on install into /usr/lib/modules; give them the lib -> usr/lib link of a merged-/usr system
+  # so depmod and the rest find lib/modules.
+  if [ ! -e "$KERNEL_ROOT/lib" ] && [ -d "$KERNEL_ROOT/usr/lib/modules" ]; then
+    ln -s usr/lib "$KERNEL_ROOT/lib" || fail "cannot link $KERNEL_ROOT/lib to usr/lib"
+  fi
   local modules=("$KERNEL_ROOT"/lib/modules/*/)
   [ -d "${modules[0]}" ] || fail "$KERNEL_ROOT has no lib/modules/RELEASE"
   RELEASE="$(basename "${modules[0]}")"
@@ -139,7 +152,7 @@ extract_vmlinux() {
   fail "no ELF image found in $vmlinuz"
 }
 
-# Prints the kernel QEMU boots: the package's vmlinux, or one extracted from its vmlinuz (cached next to it).
+# Prints the kernel QEMU boots: the package's vmlinux, or one extracted from its vmlinuz (cached in CACHE/vmlinux).
 boot_image() {
   local boot="$KERNEL_ROOT/boot"
   if [ -f "$boot/vmlinux-$RELEASE" ]; then
@@ -178,7 +191,7 @@ modules_in_load_order() {
 }
 
 # The guest's first process: mounts the shares, builds the root (host / read-only, tmpfs overlay, kernel
-# filesystems), runs /run-dir/command.sh chrooted, records its status, powers off. Values come from /vm.conf.
+# filesystems), runs RUN_DIR/command.sh chrooted, records its status, powers off. Values come from /vm.conf.
 write_init() {
   cat >"$1" <<'INIT'
 #!/bin/busybox sh
@@ -302,7 +315,9 @@ write_command() {
 }
 
 # Boots the VM and streams the command's output while it runs. TCG with one host thread: KVM hangs on this machine
-# and multi-threaded TCG oopsed 6.12 while BPF patched kernel text.
+# and multi-threaded TCG oopsed 6.12 while BPF patched kernel text. -cpu max: .NET needs x86-64-v2 (SSE4.2, POPCNT),
+# which the default qemu64 model lacks. no_timer_check: under a loaded host the emulated timer can miss the boot's
+# IO-APIC check, which then panics.
 boot_vm() {
   local kernel="$1" initramfs="$2" work
   work="$(work_dir)"
@@ -343,9 +358,14 @@ main() {
   local kernel_arg="$1"
   shift 2
   require_tools
+  mkdir -p "$CACHE"
+  # Runs started together share the cache: one at a time fetches, unpacks and extracts.
+  exec 9>"$CACHE/.lock"
+  flock 9
   resolve_kernel "$kernel_arg"
   local kernel
   kernel="$(boot_image)"
+  flock -u 9
 
   mkdir -p "$CACHE/runs"
   RUN_DIR="$(mktemp -d "$CACHE/runs/run.XXXXXX")"
