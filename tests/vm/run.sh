@@ -12,7 +12,7 @@
 #
 # Environment: VM_CACHE (default /var/cache/ebpf-vm: kernel packages, unpacked kernels, run directories),
 # VM_MEMORY (default 6G), VM_CPUS (default 2), VM_TIMEOUT (seconds, default 5400), VM_CONSOLE=1 to print the
-# guest's kernel console after the run, VM_DEBUG=1 to keep the run directory with a process list of the guest.
+# guest's kernel console after the run, VM_APPEND for more kernel parameters, VM_DEBUG=1 to keep the run directory with a process list of the guest.
 set -euo pipefail
 
 readonly CACHE="${VM_CACHE:-/var/cache/ebpf-vm}"
@@ -324,7 +324,7 @@ boot_vm() {
   local qemu=(qemu-system-x86_64 -nodefaults -no-user-config -display none -no-reboot
     -machine pc -accel tcg,thread=single -cpu max -m "$MEMORY" -smp "$CPUS"
     -kernel "$kernel" -initrd "$initramfs"
-    -append "console=ttyS0 quiet loglevel=3 panic=-1 no_timer_check lsm=lockdown,capability,bpf"
+    -append "console=ttyS0 quiet loglevel=3 panic=-1 no_timer_check lsm=lockdown,capability,bpf ${VM_APPEND:-}"
     -serial "file:$RUN_DIR/console.log"
     -virtfs "local,path=/,mount_tag=host,readonly=on,multidevs=remap,security_model=none"
     -virtfs "local,path=$RUN_DIR,mount_tag=run,security_model=none")
