@@ -380,13 +380,14 @@ main() {
   initramfs="$(build_initramfs)"
   echo "vm: booting $RELEASE" >&2
   boot_vm "$kernel" "$initramfs"
-  report_console
 
+  # No status: the VM did not boot, or died or timed out under the command. That is a failure, never a skip.
   if [ ! -f "$RUN_DIR/status" ]; then
-    echo "vm: the VM ended without running the command to completion; kernel console:" >&2
+    echo "vm: $RELEASE: the VM ended before the command finished; kernel console:" >&2
     tail -n 40 "$RUN_DIR/console.log" >&2
     exit 1
   fi
+  report_console
   exit "$(cat "$RUN_DIR/status")"
 }
 
