@@ -32,6 +32,15 @@ public class EbpfPermissionException : EbpfException
     {
     }
 
+    private EbpfPermissionException(EbpfPermissionException failure, string subject)
+        : base(failure, subject)
+    {
+    }
+
+    /// <inheritdoc />
+    internal override EbpfException? WithSubject(string subject) =>
+        GetType() == typeof(EbpfPermissionException) ? new EbpfPermissionException(this, subject) : null;
+
     /// <summary>Creates an exception for a bpf(2) command refused with <paramref name="errno"/>.</summary>
     public EbpfPermissionException(BpfCommand command, Errno errno, string? detail = null)
         : base(command, errno, string.IsNullOrEmpty(detail) ? Hint : $"{detail}; {Hint}")
