@@ -87,7 +87,7 @@ public sealed class ProgramKernelTests
         using (Assert.EnterMultipleScope())
         {
             Assert.That(e.Errno, Is.EqualTo(Errno.EACCES));
-            Assert.That(e.Message, Does.Contain("program 'tc_unchecked': invalid access to packet"));
+            Assert.That(e.Message, Does.StartWith("program 'tc_unchecked' (tc): BPF_PROG_LOAD failed: Permission denied (EACCES): invalid access to packet"));
             Assert.That(e.Message, Does.Contain("at insn 1: (61) r0 = *(u32 *)(r1 +100)"));
             Assert.That(e.Message, Does.Contain("source: return *(volatile int *)(data + 100) & 1; @ verifier_fail.bpf.c:11"));
             Assert.That(e.Message, Does.Not.Contain("processed "));
