@@ -224,6 +224,23 @@ public sealed class CollectionLoadFailureTests
     }
 
     [Test]
+    public void AProgramWhoseBtfIsRefusedIsNamed()
+    {
+        var spec = ElfProgramSpecs.Section("verifier_fail", "xdp", BpfProgramType.Xdp) with { SectionName = "xdp" };
+        var kernel = new FakeKernel();
+        kernel.Sys.Setup(s => s.BtfLoad(ref It.Ref<BtfLoadAttr>.IsAny)).Throws(() => Errno.EPERM.ToException(BpfCommand.BtfLoad));
+        var e = Assert.Throws<EbpfPermissionException>(() => Ebpf.Kernel.Program.Load(spec, syscalls: kernel.Sys.Object))!;
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(e.Message, Does.StartWith($"program '{spec.Name}' (xdp): BPF_BTF_LOAD failed: Operation not permitted (EPERM)"));
+            Assert.That(e.Command, Is.EqualTo(BpfCommand.BtfLoad));
+            Assert.That(e.Errno, Is.EqualTo(Errno.EPERM));
+        }
+
+        kernel.Sys.Verify(s => s.ProgLoad(ref It.Ref<ProgLoadAttr>.IsAny), Times.Never);
+    }
+
+    [Test]
     public void AMissingMapReferenceNamesTheProgramOnce()
     {
         var spec = Spec();

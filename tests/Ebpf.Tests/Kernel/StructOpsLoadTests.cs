@@ -77,13 +77,15 @@ public sealed class StructOpsLoadTests
 
         /// <param name="failingLoad">The 1-based program load that fails with EINVAL; 0 for none.</param>
         /// <param name="refusedMaps">The error of every map create; <see cref="Errno.None"/> to create them.</param>
-        public FakeKernel(int failingLoad = 0, Errno refusedMaps = Errno.None)
+        /// <param name="refusedBtf">The error of every BTF load; <see cref="Errno.None"/> to load it.</param>
+        public FakeKernel(int failingLoad = 0, Errno refusedMaps = Errno.None, Errno refusedBtf = Errno.None)
         {
             int next = 100;
             int loads = 0;
             Sys.Setup(s => s.MapCreate(in It.Ref<MapCreateAttr>.IsAny)).Returns(new MapCreateReturn((in MapCreateAttr a) =>
                 refusedMaps == Errno.None ? Track(new BpfFileDescriptor(next++, ownsHandle: false)) : throw refusedMaps.ToException(BpfCommand.MapCreate)));
-            Sys.Setup(s => s.BtfLoad(ref It.Ref<BtfLoadAttr>.IsAny)).Returns(() => new BpfFileDescriptor(next++, ownsHandle: false));
+            Sys.Setup(s => s.BtfLoad(ref It.Ref<BtfLoadAttr>.IsAny)).Returns(() =>
+                refusedBtf == Errno.None ? Track(new BpfFileDescriptor(next++, ownsHandle: false)) : throw refusedBtf.ToException(BpfCommand.BtfLoad));
             Sys.Setup(s => s.ProgLoad(ref It.Ref<ProgLoadAttr>.IsAny)).Returns(new ProgLoadReturn((ref ProgLoadAttr a) =>
             {
                 if (++loads == failingLoad)
@@ -221,6 +223,16 @@ public sealed class StructOpsLoadTests
         Assert.That(e.Errno, Is.EqualTo(errno));
         Assert.That(kernel.Created.Select(fd => fd.IsClosed), Is.All.True);
         kernel.Sys.Verify(s => s.ProgLoad(ref It.Ref<ProgLoadAttr>.IsAny), Times.Never);
+    }
+
+    [Test]
+    public void ARefusedStructOpsValueBtfIsNamed()
+    {
+        var kernel = new FakeKernel(refusedBtf: Errno.EINVAL);
+        var e = Assert.Throws<EbpfException>(() => Load("struct_ops", kernel))!;
+        Assert.That(e.Message, Does.StartWith("map 'dotnet_cc': BPF_BTF_LOAD failed: Invalid argument (EINVAL)"));
+        Assert.That(e.Command, Is.EqualTo(BpfCommand.BtfLoad));
+        kernel.Sys.Verify(s => s.MapCreate(in It.Ref<MapCreateAttr>.IsAny), Times.Never);
     }
 
     [Test]
