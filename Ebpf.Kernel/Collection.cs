@@ -51,8 +51,9 @@ public sealed class Collection : IDisposable
     /// </remarks>
     /// <exception cref="EbpfVerifierException">A program was rejected; the message names it and the failing line.</exception>
     /// <exception cref="EbpfPermissionException">The kernel refused a map or program for lack of privilege.</exception>
-    /// <exception cref="EbpfNotSupportedException">The kernel lacks what a map or program needs.</exception>
+    /// <exception cref="EbpfNotSupportedException">The kernel lacks what a map or program needs (its BTF, say).</exception>
     /// <exception cref="EbpfException">A map or program could not be created, or a pinned map is incompatible.</exception>
+    /// <exception cref="CoreRelocationException">A CO-RE relocation of a program cannot be applied; the message names the program.</exception>
     public static Collection Load(CollectionSpec spec, CollectionLoadOptions? options = null, IBpfSyscalls? syscalls = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -96,7 +97,7 @@ public sealed class Collection : IDisposable
                         maps[mapSpec.Name] = pinned;
                         if (mapSpec.Type == BpfMapType.StructOps)
                         {
-                            var pinnedTarget = StructOpsTarget.Resolve(mapSpec, kernelBtf.Vmlinux);
+                            var pinnedTarget = StructOpsTarget.Resolve(mapSpec, RequiredKernelBtf.Vmlinux(kernelBtf, "struct_ops maps"));
                             PinnedMapCompatibility.CheckStructOpsCompatible(mapSpec, pinnedTarget, pinned.Info(), $"pinned at {pinPath}");
                             structOps.Add((pinned, pinnedTarget, true)); // prepared too, as libbpf: it registers if no one did
                         }
@@ -110,7 +111,7 @@ public sealed class Collection : IDisposable
 
                     if (mapSpec.Type == BpfMapType.StructOps)
                     {
-                        var target = StructOpsTarget.Resolve(mapSpec, kernelBtf.Vmlinux);
+                        var target = StructOpsTarget.Resolve(mapSpec, RequiredKernelBtf.Vmlinux(kernelBtf, "struct_ops maps"));
                         var structOpsMap = Map.CreateStructOps(mapSpec, target.ValueSize, target.WrapperId, syscalls, options.Fallbacks);
                         maps[mapSpec.Name] = structOpsMap;
                         structOps.Add((structOpsMap, target, false));
@@ -301,6 +302,7 @@ public sealed class Collection : IDisposable
         var instructions = new Instructions(spec.Instructions);
         if (!relocators.TryGetValue(spec.Btf, out var relocator))
         {
+            RequiredKernelBtf.Vmlinux(kernelBtf, "CO-RE relocations"); // as libbpf: relocations need the kernel's BTF, whatever their kind
             relocators[spec.Btf] = relocator = CoreRelocator.ForKernel(spec.Btf, kernelBtf);
         }
 

@@ -1,4 +1,5 @@
 using System.Runtime.ExceptionServices;
+using Ebpf.Btf;
 
 namespace Ebpf.Kernel;
 
@@ -21,7 +22,8 @@ internal static class FailureSubject
 
     /// <summary>
     /// The failure named by <paramref name="subject"/>, for a <c>catch ... when</c> that throws it; false (the failure
-    /// propagates unchanged) when it is named already or is not one of this assembly's exception types.
+    /// propagates unchanged) when it is named already or is not one of the exception types it can copy (this
+    /// assembly's, and <see cref="CoreRelocationException"/>).
     /// </summary>
     public static bool TryName(Exception failure, string subject, out Exception named)
     {
@@ -36,6 +38,7 @@ internal static class FailureSubject
         {
             EbpfException { Subject: null } e => e.WithSubject(subject),
             EbpfNotSupportedException { Subject: null } n => n.WithSubject(subject),
+            CoreRelocationException { Subject: null } c => c.WithSubject(subject),
             _ => null,
         };
         if (named is null)

@@ -1,4 +1,5 @@
 using Ebpf.Asm;
+using Ebpf.Btf;
 using Ebpf.Kernel;
 using Ebpf.Kernel.Interop;
 using Moq;
@@ -24,6 +25,8 @@ public sealed class CollectionLoadFailureTests
         "0: (61) r0 = *(u32 *)(r1 +4096)\n" +
         "invalid bpf_context access off=4096 size=4\n" +
         "processed 1 insns (limit 1000000) max_states_per_insn 0 total_states 0 peak_states 0 mark_read 0\n";
+
+    private string _directory = "";
 
     private delegate BpfFileDescriptor MapCreateReturn(in MapCreateAttr attr);
 
@@ -53,6 +56,12 @@ public sealed class CollectionLoadFailureTests
             return fd;
         }
     }
+
+    [SetUp]
+    public void MakeDirectory() => _directory = Directory.CreateTempSubdirectory("load-failure").FullName;
+
+    [TearDown]
+    public void RemoveDirectory() => Directory.Delete(_directory, recursive: true);
 
     /// <summary>Two maps, the second of them the one <see cref="FakeKernel"/> refuses, and two programs, the second the refused one.</summary>
     private static CollectionSpec Spec(MapSpec? refusedMap = null)
@@ -251,6 +260,162 @@ public sealed class CollectionLoadFailureTests
         var kernel = new FakeKernel();
         var e = Assert.Throws<EbpfException>(() => Collection.Load(spec, syscalls: kernel.Sys.Object))!;
         Assert.That(e.Message, Does.StartWith($"program '{RefusedProgram}' ({RefusedSection}): the map 'missing' it uses is not among"));
+        AssertNothingLeaks(kernel, atLeast: 3);
+    }
+
+    /// <summary>A made-up kernel BTF, <c>struct task { int pid; unsigned int flags; }</c>, as a file; the same BTF, parsed, as an object's own.</summary>
+    private (KernelBtf Kernel, BtfSpec Local, uint Task) TaskBtf()
+    {
+        var builder = new BtfBuilder();
+        uint i32 = builder.AddInt("int", 4, BtfIntEncoding.Signed);
+        uint u32 = builder.AddInt("unsigned int", 4);
+        uint task = builder.AddStruct("task", 8, [new BtfMember("pid", i32, 0, 0), new BtfMember("flags", u32, 32, 0)]);
+        byte[] blob = builder.Marshal(ByteOrder.LittleEndian);
+        string vmlinux = Path.Combine(_directory, "vmlinux");
+        File.WriteAllBytes(vmlinux, blob);
+        return (new KernelBtf(vmlinux, _directory), BtfSpec.Parse(blob), task);
+    }
+
+    /// <summary><see cref="Spec"/> with the refused program's instructions replaced and the kernel BTF and kallsyms given.</summary>
+    private static (CollectionSpec Spec, CollectionLoadOptions Options) WithRefusedProgram(
+        Instructions instructions, KernelBtf kernelBtf, BtfSpec? btf = null, string? kallsyms = null)
+    {
+        var spec = Spec();
+        spec.Programs[RefusedProgram] = spec.Programs[RefusedProgram] with { Instructions = instructions, Btf = btf };
+        return (spec, new CollectionLoadOptions { Programs = new ProgramLoadOptions { KernelBtf = kernelBtf, KernelSymbolsPath = kallsyms } });
+    }
+
+    [Test]
+    public void ACoreRelocationThatCannotBeAppliedNamesTheProgramAndStaysACoreRelocationException()
+    {
+        var (kernelBtf, local, task) = TaskBtf();
+        var relocation = new CoreRelocation(0, task, 0, "0:1", CoreRelocationKind.FieldByteOffset);
+        var move = Asm.Mov.Imm(Register.R1, 5); // the compiler would have put 4, the offset of flags
+        var (spec, options) = WithRefusedProgram(
+            new Instructions([move.WithMetadata(new InstructionMetadata { Tag = relocation }), Asm.Mov.Imm(Register.R0, 0), Asm.Exit()]), kernelBtf, local);
+        var kernel = new FakeKernel();
+        var e = Assert.Throws<CoreRelocationException>(() => Collection.Load(spec, options, kernel.Sys.Object))!;
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(e, Is.TypeOf<CoreRelocationException>());
+            Assert.That(e.Message, Does.StartWith($"program '{RefusedProgram}' ({RefusedSection}): "));
+            Assert.That(e.Message, Does.Contain("unexpected ALU immediate: got 5, expected 4"));
+            Assert.That(e.Subject, Is.EqualTo($"program '{RefusedProgram}' ({RefusedSection})"));
+            Assert.That(e.Relocation, Is.EqualTo(relocation), "the relocation is kept");
+            Assert.That(e.InstructionIndex, Is.Zero);
+            Assert.That(e.StackTrace, Does.Contain(nameof(CoreRelocator)), "the stack trace is where the relocation failed");
+        }
+
+        AssertNothingLeaks(kernel, atLeast: 3);
+        Assert.That(spec.Programs[RefusedProgram].Instructions[0].Immediate, Is.EqualTo(5), "the spec is left alone");
+    }
+
+    [Test]
+    public void ACoreRelocationExceptionIsNamedOnce()
+    {
+        var named = new CoreRelocationException("bad").WithSubject("program 'p'");
+        Assert.That(named.WithSubject("program 'q'").Message, Is.EqualTo("program 'q': program 'p': bad"), "WithSubject itself always prefixes");
+        Assert.That(Ebpf.Kernel.FailureSubject.Name(named, "program 'q'"), Is.SameAs(named), "the loader leaves a named failure alone");
+    }
+
+    [TestCase(false, "cannot read the kernel BTF {0} for CO-RE relocations: ")]
+    [TestCase(true, "the kernel BTF {0} for CO-RE relocations is not valid BTF: ")]
+    public void KernelBtfThatCannotBeReadForCoreNamesTheProgram(bool exists, string message)
+    {
+        var (_, local, task) = TaskBtf();
+        string vmlinux = Path.Combine(_directory, "absent", "vmlinux");
+        if (exists)
+        {
+            vmlinux = Path.Combine(_directory, "garbage");
+            File.WriteAllBytes(vmlinux, [1, 2, 3, 4, 5, 6, 7, 8]);
+        }
+
+        var relocation = new CoreRelocation(0, task, 0, "0:1", CoreRelocationKind.FieldByteOffset);
+        var (spec, options) = WithRefusedProgram(
+            new Instructions([Asm.Mov.Imm(Register.R1, 4).WithMetadata(new InstructionMetadata { Tag = relocation }), Asm.Mov.Imm(Register.R0, 0), Asm.Exit()]),
+            new KernelBtf(vmlinux, _directory),
+            local);
+        var kernel = new FakeKernel();
+        var e = Assert.Throws<EbpfException>(() => Collection.Load(spec, options, kernel.Sys.Object))!;
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(e, Is.TypeOf<EbpfException>());
+            Assert.That(e.Message, Does.StartWith($"program '{RefusedProgram}' ({RefusedSection}): {string.Format(message, vmlinux)}"));
+            Assert.That(e.InnerException, exists ? Is.InstanceOf<BtfFormatException>() : Is.InstanceOf<IOException>());
+        }
+
+        AssertNothingLeaks(kernel, atLeast: 3);
+    }
+
+    [Test]
+    public void ARunningKernelWithoutBtfLacksAFeature()
+    {
+        var e = (EbpfNotSupportedException)Ebpf.Kernel.RequiredKernelBtf.Unreadable("/sys/kernel/btf/vmlinux", "CO-RE relocations", new FileNotFoundException("gone"));
+        var named = (EbpfNotSupportedException)Ebpf.Kernel.FailureSubject.Name(e, "program 'p' (kprobe/x)");
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(named, Is.TypeOf<EbpfNotSupportedException>());
+            Assert.That(named.Message, Is.EqualTo(
+                "program 'p' (kprobe/x): kernel BTF (/sys/kernel/btf/vmlinux, CONFIG_DEBUG_INFO_BTF) for CO-RE relocations is not supported by this kernel (requires Linux 5.4 or later)"));
+            Assert.That(named.MinimumKernelVersion, Is.EqualTo("5.4"));
+            Assert.That(named.InnerException, Is.InstanceOf<FileNotFoundException>());
+        }
+
+        var other = Ebpf.Kernel.RequiredKernelBtf.Unreadable("/tmp/x/vmlinux", "CO-RE relocations", new FileNotFoundException("gone"));
+        Assert.That(other, Is.TypeOf<EbpfException>(), "a file given by the caller that is missing is no kernel's lack");
+    }
+
+    [Test]
+    public void AKfuncTheKernelLacksNamesTheProgram()
+    {
+        var (kernelBtf, _, _) = TaskBtf();
+        var (spec, options) = WithRefusedProgram(new Instructions([Asm.CallKfunc("bpf_absent_kfunc"), Asm.Mov.Imm(Register.R0, 0), Asm.Exit()]), kernelBtf);
+        var kernel = new FakeKernel();
+        var e = Assert.Throws<EbpfException>(() => Collection.Load(spec, options, kernel.Sys.Object))!;
+        Assert.That(e, Is.TypeOf<EbpfException>());
+        Assert.That(e.Message, Is.EqualTo(
+            $"program '{RefusedProgram}' ({RefusedSection}): kfunc 'bpf_absent_kfunc' is not in the kernel's BTF (no Func of that name in vmlinux or a module)"));
+        AssertNothingLeaks(kernel, atLeast: 3);
+    }
+
+    [Test]
+    public void ATypedKsymTheKernelLacksNamesTheProgram()
+    {
+        var (kernelBtf, _, _) = TaskBtf();
+        var (spec, options) = WithRefusedProgram(
+            new Instructions([Asm.LoadKernelVariable(Register.R1, 0).WithReference("absent_variable"), Asm.Mov.Imm(Register.R0, 0), Asm.Exit()]), kernelBtf);
+        var kernel = new FakeKernel();
+        var e = Assert.Throws<EbpfException>(() => Collection.Load(spec, options, kernel.Sys.Object))!;
+        Assert.That(e.Message, Does.StartWith($"program '{RefusedProgram}' ({RefusedSection}): ksym 'absent_variable' is not in the kernel's BTF"));
+        AssertNothingLeaks(kernel, atLeast: 3);
+    }
+
+    [Test]
+    public void ATypelessKsymNotInKallsymsNamesTheProgram()
+    {
+        var (kernelBtf, _, _) = TaskBtf();
+        string kallsyms = Path.Combine(_directory, "kallsyms");
+        File.WriteAllText(kallsyms, "ffffffff81000000 T _stext\n");
+        var (spec, options) = WithRefusedProgram(
+            new Instructions([new Instruction(OpCode.LoadImm64, Register.R1, 0, 0, 0).WithReference("absent_symbol"), Asm.Mov.Imm(Register.R0, 0), Asm.Exit()]),
+            kernelBtf,
+            kallsyms: kallsyms);
+        var kernel = new FakeKernel();
+        var e = Assert.Throws<EbpfException>(() => Collection.Load(spec, options, kernel.Sys.Object))!;
+        Assert.That(e.Message, Is.EqualTo($"program '{RefusedProgram}' ({RefusedSection}): the kernel symbol 'absent_symbol' it uses is not in /proc/kallsyms"));
+        AssertNothingLeaks(kernel, atLeast: 3);
+    }
+
+    [Test]
+    public void KernelBtfThatCannotBeReadForAKfuncNamesTheProgram()
+    {
+        string vmlinux = Path.Combine(_directory, "absent");
+        var (spec, options) = WithRefusedProgram(
+            new Instructions([Asm.CallKfunc("bpf_rcu_read_lock"), Asm.Mov.Imm(Register.R0, 0), Asm.Exit()]), new KernelBtf(vmlinux, _directory));
+        var kernel = new FakeKernel();
+        var e = Assert.Throws<EbpfException>(() => Collection.Load(spec, options, kernel.Sys.Object))!;
+        Assert.That(e.Message, Does.StartWith($"program '{RefusedProgram}' ({RefusedSection}): cannot read the kernel BTF {vmlinux} for kfuncs, ksyms and attach targets: "));
+        Assert.That(e.InnerException, Is.InstanceOf<FileNotFoundException>());
         AssertNothingLeaks(kernel, atLeast: 3);
     }
 }
