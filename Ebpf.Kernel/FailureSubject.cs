@@ -13,6 +13,9 @@ internal static class FailureSubject
     /// <summary>The subject of a map: <c>map 'name'</c>.</summary>
     public static string Of(MapSpec spec) => $"map '{spec.Name}'";
 
+    /// <summary>The subject of a map made already: <c>map 'name'</c>.</summary>
+    public static string Of(Map map) => $"map '{map.Name}'";
+
     /// <summary>The subject of a program: <c>program 'name' (section)</c>, or <c>program 'name'</c> when built by hand.</summary>
     public static string Of(ProgramSpec spec) =>
         string.IsNullOrEmpty(spec.SectionName) ? $"program '{spec.Name}'" : $"program '{spec.Name}' ({spec.SectionName})";

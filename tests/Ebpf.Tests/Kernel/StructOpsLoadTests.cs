@@ -177,10 +177,54 @@ public sealed class StructOpsLoadTests
         using var collection = Load("struct_ops", kernel);
         var e = Assert.Throws<EbpfException>(() => StructOpsLink.Attach(collection.Maps["dotnet_cc"], kernel.Sys.Object))!;
         Assert.That(e.Errno, Is.EqualTo(Errno.EINVAL));
-        Assert.That(e.Message, Does.Contain("refused to register struct_ops map dotnet_cc"));
+        Assert.That(e.Message, Is.EqualTo(
+            "map 'dotnet_cc': BPF_MAP_UPDATE_ELEM failed: Invalid argument (EINVAL): the kernel refused to register the struct_ops map (its struct_ops type's checks failed, or its name is taken)"));
         Assert.That(collection.Maps["dotnet_cc"].IsStructOpsRegistered, Is.False);
         collection.Dispose();
         Assert.That(kernel.Deletes, Is.Zero);
+    }
+
+    [TestCase(0, "map 'dotnet_cc': the struct_ops map cannot take a value")]
+    [TestCase(1, "map 'dotnet_cc': BPF_MAP_UPDATE_ELEM failed: Device or resource busy (EBUSY): the struct_ops map is registered already (by another descriptor or process)")]
+    [TestCase(2, "map 'dotnet_cc': BPF_MAP_UPDATE_ELEM failed: Device or resource busy (EBUSY): the struct_ops map was registered and unregistered: the kernel takes one value per struct_ops map")]
+    public void AMapThatCannotTakeItsValueIsNamedOnce(int state, string message)
+    {
+        var kernel = new FakeKernel();
+        using var collection = Load("struct_ops", kernel);
+        kernel.Sys.Setup(s => s.TryMapUpdateElem(in It.Ref<MapElemAttr>.IsAny)).Returns(Errno.EBUSY);
+        kernel.Sys.Setup(s => s.TryMapLookupElem(in It.Ref<MapElemAttr>.IsAny)).Returns(new ElemReturn((in MapElemAttr a) =>
+        {
+            unsafe
+            {
+                *(int*)((byte*)a.Value + 4) = state; // bpf_struct_ops_common_value.state
+            }
+
+            return Errno.None;
+        }));
+        var e = Assert.Throws<EbpfException>(() => StructOpsLink.Attach(collection.Maps["dotnet_cc"], kernel.Sys.Object))!;
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(e, Is.TypeOf<EbpfException>());
+            Assert.That(e.Message, Is.EqualTo(message));
+            Assert.That(e.Errno, state == 0 ? Is.EqualTo(Errno.None) : Is.EqualTo(Errno.EBUSY));
+            Assert.That(state == 0 ? ((EbpfException)e.InnerException!).Errno : Errno.EBUSY, Is.EqualTo(Errno.EBUSY), "the refusal is the cause");
+            Assert.That(FailureSubject.Name(e, "map 'dotnet_cc'"), Is.SameAs(e), "a caller that names failures (Collection.Load) names it no more");
+        }
+
+        Assert.That(collection.Maps["dotnet_cc"].IsStructOpsRegistered, Is.False);
+    }
+
+    [Test]
+    public void KernelBtfThatCannotBeReadNamesTheStructOpsMap()
+    {
+        var kernel = new FakeKernel();
+        string vmlinux = Path.Combine(_directory, "absent");
+        var options = new CollectionLoadOptions { Programs = new ProgramLoadOptions { KernelBtf = new KernelBtf(vmlinux, _directory) } };
+        var e = Assert.Throws<EbpfException>(() => Collection.Load(CollectionSpec.Load(TestPrograms.Path("struct_ops")), options, kernel.Sys.Object))!;
+        Assert.That(e, Is.TypeOf<EbpfException>());
+        Assert.That(e.Message, Does.StartWith($"map 'dotnet_cc': cannot read the kernel BTF {vmlinux} for struct_ops maps: "));
+        Assert.That(kernel.Created.Select(fd => fd.IsClosed), Is.All.True);
+        kernel.Sys.Verify(s => s.MapCreate(in It.Ref<MapCreateAttr>.IsAny), Times.Never);
     }
 
     [Test]
