@@ -54,6 +54,7 @@ public sealed class Collection : IDisposable
     /// <exception cref="EbpfNotSupportedException">The kernel lacks what a map or program needs (its BTF, say).</exception>
     /// <exception cref="EbpfException">A map or program could not be created, or a pinned map is incompatible.</exception>
     /// <exception cref="CoreRelocationException">A CO-RE relocation of a program cannot be applied; the message names the program.</exception>
+    /// <exception cref="InstructionReferenceException">A program jumps to or calls a label it lacks; the message names the program.</exception>
     public static Collection Load(CollectionSpec spec, CollectionLoadOptions? options = null, IBpfSyscalls? syscalls = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -306,7 +307,15 @@ public sealed class Collection : IDisposable
             relocators[spec.Btf] = relocator = CoreRelocator.ForKernel(spec.Btf, kernelBtf);
         }
 
-        relocator.Apply(instructions);
+        try
+        {
+            relocator.Apply(instructions);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or BtfFormatException)
+        {
+            throw RequiredKernelBtf.Unreadable(kernelBtf.ModuleDirectory, "CO-RE relocations", e); // a module's: vmlinux was read above
+        }
+
         return spec with { Instructions = instructions };
     }
 

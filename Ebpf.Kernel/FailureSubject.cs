@@ -1,4 +1,5 @@
 using System.Runtime.ExceptionServices;
+using Ebpf.Asm;
 using Ebpf.Btf;
 
 namespace Ebpf.Kernel;
@@ -26,7 +27,7 @@ internal static class FailureSubject
     /// <summary>
     /// The failure named by <paramref name="subject"/>, for a <c>catch ... when</c> that throws it; false (the failure
     /// propagates unchanged) when it is named already or is not one of the exception types it can copy (this
-    /// assembly's, and <see cref="CoreRelocationException"/>).
+    /// assembly's, <see cref="CoreRelocationException"/> and <see cref="InstructionReferenceException"/>).
     /// </summary>
     public static bool TryName(Exception failure, string subject, out Exception named)
     {
@@ -42,6 +43,7 @@ internal static class FailureSubject
             EbpfException { Subject: null } e => e.WithSubject(subject),
             EbpfNotSupportedException { Subject: null } n => n.WithSubject(subject),
             CoreRelocationException { Subject: null } c => c.WithSubject(subject),
+            InstructionReferenceException { Subject: null } r => r.WithSubject(subject),
             _ => null,
         };
         if (named is null)

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Ebpf.Btf;
 
 namespace Ebpf.Kernel;
@@ -8,6 +9,8 @@ namespace Ebpf.Kernel;
 /// </summary>
 internal sealed class KernelSymbolResolver : IDisposable
 {
+    private const string Need = "kfuncs, ksyms and attach targets"; // what the kernel BTF is read for, as failures say
+
     private readonly KernelBtf _btf;
     private readonly IBpfSyscalls _syscalls;
     private readonly Dictionary<string, BpfFileDescriptor> _moduleFds = new(StringComparer.Ordinal);
@@ -23,7 +26,7 @@ internal sealed class KernelSymbolResolver : IDisposable
     /// <summary>Whether any instruction needs the <c>fd_array</c>.</summary>
     public bool HasFdArray => _fdArray.Count > 1;
 
-    private BtfSpec Vmlinux => RequiredKernelBtf.Vmlinux(_btf, "kfuncs, ksyms and attach targets");
+    private BtfSpec Vmlinux => RequiredKernelBtf.Vmlinux(_btf, Need);
 
     /// <summary>
     /// Finds a type by name and kind. <paramref name="name"/> may be <c>module:name</c> to search one module only;
@@ -48,7 +51,7 @@ internal sealed class KernelSymbolResolver : IDisposable
                 return FindIn(Vmlinux, symbol, kind) is uint v and not 0 ? (v, null) : null;
             }
 
-            return _btf.TryGetModule(module, out var spec) && FindIn(spec, symbol, kind, Vmlinux.LastTypeId) is uint m and not 0
+            return TryGetModule(module, out var spec) && FindIn(spec, symbol, kind, Vmlinux.LastTypeId) is uint m and not 0
                 ? (m, module)
                 : null;
         }
@@ -60,7 +63,7 @@ internal sealed class KernelSymbolResolver : IDisposable
 
         foreach (var module in _btf.ModuleNames)
         {
-            if (_btf.TryGetModule(module, out var spec) && FindIn(spec, name, kind, Vmlinux.LastTypeId) is uint m and not 0)
+            if (TryGetModule(module, out var spec) && FindIn(spec, name, kind, Vmlinux.LastTypeId) is uint m and not 0)
             {
                 return (m, module);
             }
@@ -111,6 +114,19 @@ internal sealed class KernelSymbolResolver : IDisposable
         }
 
         _moduleFds.Clear();
+    }
+
+    // A module's split BTF; one that cannot be read fails as the vmlinux BTF does.
+    private bool TryGetModule(string module, [NotNullWhen(true)] out BtfSpec? spec)
+    {
+        try
+        {
+            return _btf.TryGetModule(module, out spec);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or BtfFormatException)
+        {
+            throw RequiredKernelBtf.Unreadable(Path.Combine(_btf.ModuleDirectory, module), Need, e);
+        }
     }
 
     private static uint? FindIn(BtfSpec spec, string name, BtfKind kind, uint above = 0)

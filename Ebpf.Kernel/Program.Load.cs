@@ -18,6 +18,7 @@ public sealed partial class Program
     /// <exception cref="EbpfPermissionException">The process may not load programs (CAP_BPF, CAP_SYS_ADMIN).</exception>
     /// <exception cref="EbpfException">A map, kfunc, ksym or attach target does not resolve, or the load failed otherwise.</exception>
     /// <exception cref="ArgumentException">The spec's byte order is not the machine's.</exception>
+    /// <exception cref="Ebpf.Asm.InstructionReferenceException">A jump or call names a label the instructions lack.</exception>
     public static Program Load(ProgramSpec spec, ProgramLoadOptions? options = null, IBpfSyscalls? syscalls = null)
     {
         ArgumentNullException.ThrowIfNull(spec);

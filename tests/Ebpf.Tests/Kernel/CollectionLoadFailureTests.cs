@@ -418,4 +418,57 @@ public sealed class CollectionLoadFailureTests
         Assert.That(e.InnerException, Is.InstanceOf<FileNotFoundException>());
         AssertNothingLeaks(kernel, atLeast: 3);
     }
+
+    [Test]
+    public void ModuleBtfThatCannotBeReadForCoreNamesTheProgram()
+    {
+        var (_, local, task) = TaskBtf();
+        var other = new BtfBuilder();
+        other.AddInt("int", 4, BtfIntEncoding.Signed); // no struct task in vmlinux: the modules are searched
+        string modules = Path.Combine(_directory, "modules");
+        Directory.CreateDirectory(modules);
+        File.WriteAllBytes(Path.Combine(modules, "vmlinux"), other.Marshal(ByteOrder.LittleEndian));
+        File.WriteAllBytes(Path.Combine(modules, "broken_module"), [1, 2, 3, 4, 5, 6, 7, 8]);
+        var relocation = new CoreRelocation(0, task, 0, "0:1", CoreRelocationKind.FieldByteOffset);
+        var (spec, options) = WithRefusedProgram(
+            new Instructions([Asm.Mov.Imm(Register.R1, 4).WithMetadata(new InstructionMetadata { Tag = relocation }), Asm.Mov.Imm(Register.R0, 0), Asm.Exit()]),
+            new KernelBtf(moduleDirectory: modules),
+            local);
+        var kernel = new FakeKernel();
+        var e = Assert.Throws<EbpfException>(() => Collection.Load(spec, options, kernel.Sys.Object))!;
+        Assert.That(e, Is.TypeOf<EbpfException>());
+        Assert.That(e.Message, Does.StartWith($"program '{RefusedProgram}' ({RefusedSection}): the kernel BTF {modules} for CO-RE relocations is not valid BTF: "));
+        Assert.That(e.InnerException, Is.InstanceOf<BtfFormatException>());
+        AssertNothingLeaks(kernel, atLeast: 3);
+    }
+
+    [Test]
+    public void ModuleBtfThatCannotBeReadForAKfuncNamesTheProgram()
+    {
+        var (kernelBtf, _, _) = TaskBtf();
+        File.WriteAllBytes(Path.Combine(_directory, "broken_module"), [1, 2, 3, 4, 5, 6, 7, 8]);
+        var (spec, options) = WithRefusedProgram(new Instructions([Asm.CallKfunc("bpf_module_kfunc"), Asm.Mov.Imm(Register.R0, 0), Asm.Exit()]), kernelBtf);
+        var kernel = new FakeKernel();
+        var e = Assert.Throws<EbpfException>(() => Collection.Load(spec, options, kernel.Sys.Object))!;
+        Assert.That(e.Message, Does.StartWith(
+            $"program '{RefusedProgram}' ({RefusedSection}): the kernel BTF {Path.Combine(_directory, "broken_module")} for kfuncs, ksyms and attach targets is not valid BTF: "));
+        AssertNothingLeaks(kernel, atLeast: 3);
+    }
+
+    [Test]
+    public void ACallToALabelTheProgramLacksNamesTheProgram()
+    {
+        var (spec, options) = WithRefusedProgram(new Instructions([Asm.CallFunction("absent_function"), Asm.Mov.Imm(Register.R0, 0), Asm.Exit()]), new KernelBtf(Path.Combine(_directory, "unused")));
+        var kernel = new FakeKernel();
+        var e = Assert.Throws<InstructionReferenceException>(() => Collection.Load(spec, options, kernel.Sys.Object))!;
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(e, Is.TypeOf<InstructionReferenceException>());
+            Assert.That(e.Message, Is.EqualTo($"program '{RefusedProgram}' ({RefusedSection}): reference to unknown symbol 'absent_function' (at slot 0)"));
+            Assert.That(e.Subject, Is.EqualTo($"program '{RefusedProgram}' ({RefusedSection})"));
+            Assert.That((e.Error, e.Symbol, e.SlotOffset), Is.EqualTo((ReferenceError.UnknownSymbol, "absent_function", 0)));
+        }
+
+        AssertNothingLeaks(kernel, atLeast: 3);
+    }
 }
