@@ -1,4 +1,5 @@
 using System.Globalization;
+using Ebpf.Kernel.Interop;
 using Ebpf.Specs;
 
 namespace Ebpf.Kernel;
@@ -12,6 +13,10 @@ namespace Ebpf.Kernel;
 /// </summary>
 internal sealed class PermissionDiagnosis
 {
+    /// <summary>Set while this thread counts LSM programs, whose own failures must not be diagnosed again.</summary>
+    [ThreadStatic]
+    private static bool t_counting;
+
     private readonly PermissionSources _sources;
     private readonly Lazy<KernelConfig?> _config;
 
@@ -151,12 +156,63 @@ internal sealed class PermissionDiagnosis
                 ExplainedByEnvironment: false);
     }
 
-    /// <summary>Restrictions that apply whatever the process's capabilities: lockdown, SELinux, the bounding set.</summary>
+    /// <summary>
+    /// The BPF LSM programs loaded in the kernel (<c>BPF_PROG_GET_NEXT_ID</c>, then each one's type); null when they
+    /// cannot be listed (no CAP_SYS_ADMIN) or while this thread is already counting.
+    /// </summary>
+    internal static int? CountLoadedLsmPrograms()
+    {
+        if (t_counting)
+        {
+            return null;
+        }
+
+        t_counting = true;
+        try
+        {
+            var syscalls = LinuxBpfSyscalls.Instance;
+            var next = new GetIdAttr();
+            int count = 0;
+            while (syscalls.TryGetNextId(BpfObjectKind.Program, ref next) is var errno && errno != Errno.ENOENT)
+            {
+                if (errno != Errno.None)
+                {
+                    return null;
+                }
+
+                next.StartId = next.NextId;
+                if (syscalls.TryGetFdById(BpfObjectKind.Program, new GetIdAttr { Id = next.NextId }, out var fd) == Errno.None && fd is not null)
+                {
+                    using (fd)
+                    {
+                        count += Program.QueryInfo(syscalls, fd).Type == BpfProgramType.Lsm ? 1 : 0;
+                    }
+                }
+            }
+
+            return count;
+        }
+        catch (EbpfException)
+        {
+            return null;
+        }
+        finally
+        {
+            t_counting = false;
+        }
+    }
+
+    /// <summary>Restrictions that apply whatever the process's capabilities: lockdown, LSMs, the bounding set.</summary>
     private void AddRestrictions(List<string> causes)
     {
         if (Lockdown is { } lockdown)
         {
             causes.Insert(0, $"the kernel is locked down ({lockdown}; see kernel_lockdown(7))");
+        }
+
+        if (BpfLsmMayBeActive() && _sources.CountLsmPrograms() is { } lsmPrograms and > 0)
+        {
+            causes.Add($"{lsmPrograms} BPF LSM program{(lsmPrograms == 1 ? " is" : "s are")} loaded (bpftool prog list shows them), whose policy can refuse BPF calls");
         }
 
         if (SelinuxEnforcing)
@@ -174,6 +230,10 @@ internal sealed class PermissionDiagnosis
             }
         }
     }
+
+    /// <summary>Whether the BPF LSM may run programs: 'bpf' among the active LSMs, or, when they are unknown, CONFIG_BPF_LSM set.</summary>
+    private bool BpfLsmMayBeActive() =>
+        Lsms is { } lsms ? lsms.Contains("bpf") : _config.Value is { } config && IsSet(config, "CONFIG_BPF_LSM");
 
     /// <summary>", nor in its bounding set, so it cannot gain them" when the bounding set lacks every one of <paramref name="capabilities"/>.</summary>
     private string CannotGain(params int[] capabilities) =>

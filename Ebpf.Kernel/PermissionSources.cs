@@ -25,4 +25,10 @@ internal sealed record PermissionSources
 
     /// <summary>The kernel configuration; null for the running kernel's.</summary>
     public KernelConfig? Config { get; init; }
+
+    /// <summary>
+    /// Counts the BPF LSM programs loaded (whose policy can refuse BPF calls); null when they cannot be counted. The
+    /// default asks the running kernel; tests give their own.
+    /// </summary>
+    public Func<int?> CountLsmPrograms { get; init; } = PermissionDiagnosis.CountLoadedLsmPrograms;
 }

@@ -76,6 +76,27 @@ public sealed class PermissionDiagnosisTests
     }
 
     [Test]
+    public void LoadedBpfLsmProgramsAreNamedWhenTheBpfLsmIsActive()
+    {
+        Write("security/lsm", "lockdown,capability,bpf");
+        var sources = Sources() with { CountLsmPrograms = () => 2, Config = KernelConfig.Parse(new StringReader("CONFIG_BPF_SYSCALL=y\n"), 0x061200) };
+        Write("status", $"Name:\ttest\nCapEff:\t{All}\nCapBnd:\t{All}\n");
+        var finding = PermissionDiagnosis.Read(sources).Explain();
+        Assert.That(finding.Text, Does.Contain("2 BPF LSM programs are loaded (bpftool prog list shows them)"));
+        Assert.That(finding.ExplainedByEnvironment, Is.True);
+
+        Write("security/lsm", "lockdown,capability");
+        Assert.That(PermissionDiagnosis.Read(sources).Explain().Text, Does.Not.Contain("BPF LSM"), "programs of an inactive BPF LSM cannot refuse anything");
+    }
+
+    [Test]
+    [Category("Kernel")]
+    public void TheRunningKernelsLsmProgramsCanBeCounted()
+    {
+        Assert.That(PermissionDiagnosis.CountLoadedLsmPrograms(), Is.Not.Null.And.GreaterThanOrEqualTo(0), "root lists programs");
+    }
+
+    [Test]
     public void EnforcingSelinuxIsNamed()
     {
         Write("selinux/enforce", "1\n");
@@ -121,6 +142,7 @@ public sealed class PermissionDiagnosisTests
         SysctlDirectory = Path.Combine(_dir, "sys"),
         CommandLinePath = Path.Combine(_dir, "cmdline"),
         SelinuxDirectory = Path.Combine(_dir, "selinux"),
+        CountLsmPrograms = () => 0,
     };
 
     private void Write(string relative, string text)
