@@ -39,7 +39,7 @@ public class EbpfPermissionException : EbpfException
     /// the refusal (see <see cref="EbpfPermissionException"/>).
     /// </summary>
     public EbpfPermissionException(BpfCommand command, Errno errno, string? detail = null)
-        : this(command, errno, detail, PermissionDiagnosis.Read().Explain())
+        : this(command, errno, detail, PermissionDiagnosis.ExplainCommand(command))
     {
     }
 
@@ -105,7 +105,7 @@ public class EbpfPermissionException : EbpfException
     /// message adds what explains the refusal.
     /// </summary>
     public EbpfPermissionException(string operation, Errno errno, string? detail = null)
-        : this(operation, errno, detail, PermissionDiagnosis.Read().Explain())
+        : this(operation, errno, detail, PermissionDiagnosis.ExplainCall(operation))
     {
     }
 }

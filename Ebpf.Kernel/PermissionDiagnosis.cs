@@ -17,6 +17,12 @@ internal sealed class PermissionDiagnosis
     [ThreadStatic]
     private static bool t_counting;
 
+    /// <summary>Why element, batch and freeze commands and mmap of a map are refused: not for privileges.</summary>
+    private static readonly PermissionFinding MapAccess = new(
+        "the map or this descriptor of it does not allow that access from user space (a descriptor opened read-only or "
+        + "write-only, a map created with BPF_F_RDONLY or BPF_F_WRONLY, or a frozen map)",
+        ExplainedByEnvironment: false);
+
     private readonly PermissionSources _sources;
     private readonly Lazy<KernelConfig?> _config;
 
@@ -67,6 +73,21 @@ internal sealed class PermissionDiagnosis
         type is BpfProgramType.Lsm or BpfProgramType.Ext
         || (type == BpfProgramType.Tracing && attachType is BpfAttachType.TraceFentry or BpfAttachType.TraceFexit
             or BpfAttachType.ModifyReturn);
+
+    /// <summary>
+    /// The explanation of a refused bpf(2) <paramref name="command"/> on this system: element, batch and freeze
+    /// commands are refused for the map's or the descriptor's access mode, whatever the privileges (nothing is read
+    /// then); the others as <see cref="Explain()"/>.
+    /// </summary>
+    public static PermissionFinding ExplainCommand(BpfCommand command) =>
+        command is BpfCommand.MapLookupElem or BpfCommand.MapUpdateElem or BpfCommand.MapDeleteElem or BpfCommand.MapGetNextKey
+            or BpfCommand.MapLookupAndDeleteElem or BpfCommand.MapFreeze or BpfCommand.MapLookupBatch
+            or BpfCommand.MapLookupAndDeleteBatch or BpfCommand.MapUpdateBatch or BpfCommand.MapDeleteBatch
+            ? MapAccess
+            : Read().Explain();
+
+    /// <summary>The explanation of a refused call named <paramref name="operation"/> (mmap of a map: its access mode; others as <see cref="Explain()"/>).</summary>
+    public static PermissionFinding ExplainCall(string operation) => operation == "mmap" ? MapAccess : Read().Explain();
 
     /// <summary>The explanation of a refused bpf(2) call, which needs CAP_BPF or CAP_SYS_ADMIN.</summary>
     public PermissionFinding Explain()

@@ -127,6 +127,16 @@ public sealed class PermissionDiagnosisTests
         Assert.That(e.Finding, Is.EqualTo(expected));
     }
 
+    [Test]
+    public void RefusedMapAccessIsNotBlamedOnPrivileges()
+    {
+        var e = (EbpfPermissionException)Errno.EPERM.ToException(BpfCommand.MapUpdateElem);
+        Assert.That(e.Message, Does.Contain("BPF_MAP_UPDATE_ELEM failed: Operation not permitted (EPERM): the map or this descriptor of it does not allow that access")
+            .And.Contain("a frozen map").And.Not.Contain("CAP_"));
+        Assert.That(e.Finding!.Value.ExplainedByEnvironment, Is.False);
+        Assert.That(new EbpfPermissionException("mmap", Errno.EPERM).Message, Does.Contain("does not allow that access"));
+    }
+
     private PermissionFinding Diagnose(string capEff, string capBnd, string config = "CONFIG_BPF_SYSCALL=y\n", string unprivilegedBpfDisabled = "0")
     {
         Write("status", $"Name:\ttest\nCapEff:\t{capEff}\nCapBnd:\t{capBnd}\n");
