@@ -34,6 +34,16 @@ public class EbpfPermissionException : EbpfException
     {
     }
 
+    private EbpfPermissionException(EbpfPermissionException failure, string subject)
+        : base(failure, subject)
+    {
+        Finding = failure.Finding;
+    }
+
+    /// <inheritdoc />
+    internal override EbpfException? WithSubject(string subject) =>
+        GetType() == typeof(EbpfPermissionException) ? new EbpfPermissionException(this, subject) : null;
+
     /// <summary>
     /// Creates an exception for a bpf(2) command refused with <paramref name="errno"/>; the message adds what explains
     /// the refusal (see <see cref="EbpfPermissionException"/>).

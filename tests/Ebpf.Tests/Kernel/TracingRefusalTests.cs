@@ -43,7 +43,7 @@ public sealed class TracingRefusalTests
     public void UnprivilegedFentryRefusalKeepsTheCapabilityHint()
     {
         var e = LoadRefused(Fentry(), "0000000000000000", "# CONFIG_FUNCTION_TRACER is not set\n");
-        Assert.That(e.Message, Does.Contain("program 'fentry': the process has neither CAP_SYS_ADMIN nor CAP_BPF with CAP_PERFMON effective"));
+        Assert.That(e.Message, Does.Contain("program 'fentry'").And.Contain("BPF_TRACE_FENTRY program: the process has neither CAP_SYS_ADMIN nor CAP_BPF with CAP_PERFMON effective"));
         Assert.That(e.Message, Does.Contain(EbpfPermissionException.Hint).And.Not.Contain("CONFIG_FUNCTION_TRACER"));
     }
 
