@@ -78,7 +78,7 @@ public sealed unsafe partial class Features
     }
 
     /// <summary>
-    /// Why the kernel withholds <paramref name="helper"/> when lockdown explains it: Linux gives tracing programs no
+    /// The lockdown in force when it is one in which Linux withholds <paramref name="helper"/>: tracing programs get no
     /// <c>bpf_probe_write_user</c> in integrity mode (LOCKDOWN_BPF_WRITE_USER) and none of the kernel-memory reads in
     /// confidentiality mode (LOCKDOWN_BPF_READ_KERNEL); null otherwise.
     /// </summary>
@@ -96,7 +96,7 @@ public sealed unsafe partial class Features
         }
 
         bool applies = needs == "integrity" || mode.StartsWith("confidentiality", StringComparison.Ordinal);
-        return applies ? $"withheld because the kernel is locked down ({mode}; see kernel_lockdown(7))" : null;
+        return applies ? $"the kernel is locked down ({mode}; see kernel_lockdown(7)), a mode in which Linux withholds it" : null;
     }
 
     /// <summary>Loads a probe program; returns null on success, else the failure and the verifier log.</summary>

@@ -8,8 +8,10 @@ namespace Ebpf.Kernel;
 /// Why the kernel refused a call with EPERM or EACCES. Reads what decides BPF permissions besides the call itself: the
 /// process's effective and bounding capabilities, the lockdown mode (securityfs when mounted, else the options and boot
 /// parameter that force it), <c>kernel.unprivileged_bpf_disabled</c>, the active LSMs and, for programs that need BPF
-/// trampolines, the kernel configuration; then names the ones that explain the refusal. Used for the message of every
-/// <see cref="EbpfPermissionException"/> of a kernel call, and by tests to tell a machine's restriction from a defect.
+/// trampolines, the kernel configuration; then names the missing capabilities, or, when the process has them, the
+/// restrictions in force. It cannot see which kernel check refused (the kernel says only EPERM), so it names what is in
+/// force rather than claiming one of them did it. Used for the message of every <see cref="EbpfPermissionException"/>
+/// of a kernel call, and by tests to tell a machine's restriction from a defect.
 /// </summary>
 internal sealed class PermissionDiagnosis
 {
@@ -120,9 +122,9 @@ internal sealed class PermissionDiagnosis
         AddRestrictions(causes);
         string held = Held(mask, ProcessCapabilities.Bpf, ProcessCapabilities.SysAdmin);
         return causes.Count > 0
-            ? new PermissionFinding($"refused although {held}; {string.Join("; ", causes)}", ExplainedByEnvironment: true)
+            ? new PermissionFinding($"refused although {held}; restrictions in force: {string.Join("; ", causes)}", ExplainedByEnvironment: true)
             : new PermissionFinding(
-                $"refused although {held}, and no lockdown, LSM, capability bounding set or sysctl restriction was found that explains it",
+                $"refused although {held}, and no lockdown, LSM, capability bounding set or sysctl restriction is in force",
                 ExplainedByEnvironment: false);
     }
 
@@ -171,7 +173,7 @@ internal sealed class PermissionDiagnosis
         AddRestrictions(causes);
         string held = Held(mask, ProcessCapabilities.Bpf, ProcessCapabilities.Perfmon, ProcessCapabilities.SysAdmin);
         return causes.Count > 0
-            ? new PermissionFinding($"refused although {held}; {string.Join("; ", causes)}", ExplainedByEnvironment: true)
+            ? new PermissionFinding($"refused although {held}; restrictions in force: {string.Join("; ", causes)}", ExplainedByEnvironment: true)
             : new PermissionFinding(
                 $"refused although {held}; likely causes: no BPF trampolines (CONFIG_FUNCTION_TRACER, CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS), kernel lockdown, or an LSM policy",
                 ExplainedByEnvironment: false);

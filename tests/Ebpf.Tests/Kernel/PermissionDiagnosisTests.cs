@@ -24,7 +24,7 @@ public sealed class PermissionDiagnosisTests
         Write("security/lsm", "lockdown,capability,landlock,bpf");
         var finding = Diagnose(AllButSysResource, AllButSysResource);
         Assert.That(finding.Text, Is.EqualTo(
-            "refused although CAP_BPF and CAP_SYS_ADMIN are effective; the kernel is locked down (integrity; see kernel_lockdown(7)); " +
+            "refused although CAP_BPF and CAP_SYS_ADMIN are effective; restrictions in force: the kernel is locked down (integrity; see kernel_lockdown(7)); " +
             "CAP_SYS_RESOURCE is not in the capability bounding set"));
         Assert.That(finding.ExplainedByEnvironment, Is.True);
     }
@@ -34,7 +34,7 @@ public sealed class PermissionDiagnosisTests
     {
         var finding = Diagnose(All, All, "CONFIG_BPF_SYSCALL=y\nCONFIG_LOCK_DOWN_KERNEL_FORCE_INTEGRITY=y\n");
         Assert.That(finding.Text, Is.EqualTo(
-            "refused although CAP_BPF and CAP_SYS_ADMIN are effective; the kernel is locked down (integrity, forced by CONFIG_LOCK_DOWN_KERNEL_FORCE_INTEGRITY; see kernel_lockdown(7))"));
+            "refused although CAP_BPF and CAP_SYS_ADMIN are effective; restrictions in force: the kernel is locked down (integrity, forced by CONFIG_LOCK_DOWN_KERNEL_FORCE_INTEGRITY; see kernel_lockdown(7))"));
         Assert.That(finding.ExplainedByEnvironment, Is.True);
     }
 
@@ -53,7 +53,7 @@ public sealed class PermissionDiagnosisTests
         Write("cmdline", "lockdown=none\n");
         var finding = Diagnose(All, All);
         Assert.That(finding.Text, Is.EqualTo(
-            "refused although CAP_BPF and CAP_SYS_ADMIN are effective, and no lockdown, LSM, capability bounding set or sysctl restriction was found that explains it"));
+            "refused although CAP_BPF and CAP_SYS_ADMIN are effective, and no lockdown, LSM, capability bounding set or sysctl restriction is in force"));
         Assert.That(finding.ExplainedByEnvironment, Is.False, "a test expecting the call to work must fail");
     }
 
@@ -72,7 +72,7 @@ public sealed class PermissionDiagnosisTests
     {
         ulong capBpf = 1UL << ProcessCapabilities.Bpf;
         var finding = Diagnose(capBpf.ToString("x16"), All);
-        Assert.That(finding.Text, Does.StartWith("refused although CAP_BPF is effective; CAP_PERFMON is not effective").And.Contain("CAP_NET_ADMIN is not effective"));
+        Assert.That(finding.Text, Does.StartWith("refused although CAP_BPF is effective; restrictions in force: CAP_PERFMON is not effective").And.Contain("CAP_NET_ADMIN is not effective"));
     }
 
     [Test]

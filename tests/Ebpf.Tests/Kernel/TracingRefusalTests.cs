@@ -69,7 +69,7 @@ public sealed class TracingRefusalTests
     public void LockdownForcedByTheConfigIsNamedFirst()
     {
         var e = LoadRefused(Fentry(), AllCapabilities, "CONFIG_FUNCTION_TRACER=y\nCONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS=y\nCONFIG_LOCK_DOWN_KERNEL_FORCE_INTEGRITY=y\n");
-        Assert.That(e.Message, Does.Contain("refused although CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN are effective; the kernel is locked down (integrity, forced by CONFIG_LOCK_DOWN_KERNEL_FORCE_INTEGRITY"));
+        Assert.That(e.Message, Does.Contain("refused although CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN are effective; restrictions in force: the kernel is locked down (integrity, forced by CONFIG_LOCK_DOWN_KERNEL_FORCE_INTEGRITY"));
     }
 
     [Test]
