@@ -60,6 +60,7 @@ public sealed class Collection : IDisposable
         ArgumentNullException.ThrowIfNull(spec);
         options ??= CollectionLoadOptions.Default;
         syscalls ??= LinuxBpfSyscalls.Instance;
+        ProgramTypeCheck.EnsureTyped(spec, options.LoadPrograms);
         if (spec.Variables.Values.Any(v => v.MapName == KconfigMap))
         {
             spec = spec.Copy();

@@ -16,7 +16,8 @@ public sealed partial class Program
     /// <exception cref="EbpfVerifierException">The verifier rejected the program. The message summarizes why (the
     /// failing instruction and its source line); <see cref="EbpfVerifierException.Log"/> has the whole log.</exception>
     /// <exception cref="EbpfPermissionException">The process may not load programs (CAP_BPF, CAP_SYS_ADMIN).</exception>
-    /// <exception cref="EbpfException">A map, kfunc, ksym or attach target does not resolve, or the load failed otherwise.</exception>
+    /// <exception cref="EbpfException">The program has no type (its ELF section name is unrecognized: nothing is sent
+    /// to the kernel), a map, kfunc, ksym or attach target does not resolve, or the load failed otherwise.</exception>
     /// <exception cref="ArgumentException">The spec's byte order is not the machine's.</exception>
     /// <exception cref="Ebpf.Asm.InstructionReferenceException">A jump or call names a label the instructions lack.</exception>
     public static Program Load(ProgramSpec spec, ProgramLoadOptions? options = null, IBpfSyscalls? syscalls = null)

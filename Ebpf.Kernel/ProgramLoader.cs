@@ -36,6 +36,7 @@ internal sealed unsafe class ProgramLoader : IDisposable
 
     public Program Load()
     {
+        ProgramTypeCheck.EnsureTyped(_spec);
         if (_spec.ByteOrder != HostOrder)
         {
             throw new ArgumentException(
