@@ -14,7 +14,7 @@ internal static class ProgramTypeCheck
     {
         if (spec.Type == BpfProgramType.Unspec)
         {
-            throw new EbpfException(Describe(spec));
+            throw FailureSubject.Name(new EbpfException(Describe(spec)), FailureSubject.Of(spec));
         }
     }
 
@@ -33,24 +33,24 @@ internal static class ProgramTypeCheck
         }
     }
 
-    /// <summary>Why the program cannot load, and what to do about it.</summary>
+    /// <summary>Why the program cannot load, and what to do about it (the program's name is the failure's subject).</summary>
     internal static string Describe(ProgramSpec spec)
     {
         const string SetType = "set ProgramSpec.Type (and AttachType) to load it anyway";
         if (spec.SectionName is not { } section)
         {
-            return $"program '{spec.Name}' has no program type (BpfProgramType.Unspec): set ProgramSpec.Type";
+            return "no program type (BpfProgramType.Unspec): set ProgramSpec.Type";
         }
 
         if (ProgramSections.Match(section) is not null)
         {
-            return $"program '{spec.Name}' (section '{section}') has no program type (BpfProgramType.Unspec): set ProgramSpec.Type";
+            return "no program type (BpfProgramType.Unspec): set ProgramSpec.Type";
         }
 
         string hint = ProgramSections.Closest(section) is { } closest
             ? closest.AcceptsTarget ? $"; use '{closest.Prefix}' or '{closest.Prefix}/TARGET'" : $"; use '{closest.Pattern}'"
             : string.Empty;
-        return $"program '{spec.Name}': unrecognized ELF section name '{section}', so the program has no type "
+        return $"unrecognized ELF section name '{section}', so the program has no type "
             + $"(libbpf 1.x does not accept the name either{hint}); {SetType}";
     }
 }

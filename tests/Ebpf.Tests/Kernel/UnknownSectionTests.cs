@@ -49,7 +49,7 @@ public sealed class UnknownSectionTests
         var e = Assert.Throws<EbpfException>(() => Program.Load(Spec().Programs[program], syscalls: sys.Object))!;
         Assert.Multiple(() =>
         {
-            Assert.That(e.Message, Does.StartWith($"program '{program}': unrecognized ELF section name '{section}'"));
+            Assert.That(e.Message, Does.StartWith($"program '{program}' ({section}): unrecognized ELF section name '{section}'"));
             Assert.That(e.Message, Does.Contain($"libbpf 1.x does not accept the name either; {suggestion})"));
             Assert.That(e.Message, Does.Contain("set ProgramSpec.Type"));
             Assert.That(e.Errno, Is.EqualTo(Errno.None));
@@ -68,7 +68,7 @@ public sealed class UnknownSectionTests
         var sys = new Mock<IBpfSyscalls>(MockBehavior.Strict);
 
         var e = Assert.Throws<EbpfException>(() => Collection.Load(spec, syscalls: sys.Object))!;
-        Assert.That(e.Message, Does.StartWith($"program '{program}': unrecognized ELF section name '{section}'").And.Contain(suggestion));
+        Assert.That(e.Message, Does.StartWith($"program '{program}' ({section}): unrecognized ELF section name '{section}'").And.Contain(suggestion));
         sys.VerifyNoOtherCalls();
     }
 
@@ -81,7 +81,7 @@ public sealed class UnknownSectionTests
         var sys = new Mock<IBpfSyscalls>(MockBehavior.Strict);
 
         var e = Assert.Throws<EbpfException>(() => Collection.Load(spec, new CollectionLoadOptions { LoadPrograms = ["unknown_not_autoloaded"] }, sys.Object))!;
-        Assert.That(e.Message, Does.StartWith("program 'unknown_not_autoloaded': unrecognized ELF section name 'socket2'"));
+        Assert.That(e.Message, Does.StartWith("program 'unknown_not_autoloaded' (socket2): unrecognized ELF section name 'socket2'"));
         Assert.That(e.Message, Does.Contain("use 'socket'"));
         sys.VerifyNoOtherCalls();
     }
@@ -101,7 +101,7 @@ public sealed class UnknownSectionTests
         var spec = new ProgramSpec { Name = "untyped", Type = BpfProgramType.Unspec, Instructions = Spec().Programs["known_socket"].Instructions };
         var sys = new Mock<IBpfSyscalls>(MockBehavior.Strict);
         var e = Assert.Throws<EbpfException>(() => Program.Load(spec, syscalls: sys.Object))!;
-        Assert.That(e.Message, Is.EqualTo("program 'untyped' has no program type (BpfProgramType.Unspec): set ProgramSpec.Type"));
+        Assert.That(e.Message, Is.EqualTo("program 'untyped': no program type (BpfProgramType.Unspec): set ProgramSpec.Type"));
     }
 
     [Test]
