@@ -19,6 +19,15 @@ public sealed class InstructionReferenceException : FormatException
         SlotOffset = slotOffset;
     }
 
+    private InstructionReferenceException(InstructionReferenceException failure, string subject)
+        : base($"{subject}: {failure.Message}", failure.InnerException)
+    {
+        Error = failure.Error;
+        Symbol = failure.Symbol;
+        SlotOffset = failure.SlotOffset;
+        Subject = subject;
+    }
+
     /// <summary>What went wrong.</summary>
     public ReferenceError Error { get; }
 
@@ -27,4 +36,16 @@ public sealed class InstructionReferenceException : FormatException
 
     /// <summary>Slot offset of the offending instruction (the referencing one, or the second definition).</summary>
     public int SlotOffset { get; }
+
+    /// <summary>What the instructions are, as the message begins (<c>program 'handle_exec' (xdp)</c>); null when the message names nothing.</summary>
+    public string? Subject { get; }
+
+    /// <summary>This failure with its message starting with <paramref name="subject"/> (a loader names the program), keeping the error, symbol and slot.</summary>
+    /// <param name="subject">What the instructions are, e.g. <c>program 'handle_exec' (xdp)</c>.</param>
+    /// <returns>A new exception; this one is left as it is.</returns>
+    public InstructionReferenceException WithSubject(string subject)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(subject);
+        return new InstructionReferenceException(this, subject);
+    }
 }

@@ -36,9 +36,32 @@ public sealed class CoreRelocationException : Exception
     {
     }
 
+    private CoreRelocationException(CoreRelocationException failure, string subject)
+        : base($"{subject}: {failure.Message}", failure.InnerException)
+    {
+        Relocation = failure.Relocation;
+        InstructionIndex = failure.InstructionIndex;
+        Subject = subject;
+    }
+
     /// <summary>The relocation that failed, when known.</summary>
     public CoreRelocation? Relocation { get; }
 
     /// <summary>Index of the relocated instruction, or -1 when not known.</summary>
     public int InstructionIndex { get; } = -1;
+
+    /// <summary>What the relocation was applied for, as the message begins (<c>program 'handle_exec' (tracepoint/...)</c>); null when the message names nothing.</summary>
+    public string? Subject { get; }
+
+    /// <summary>
+    /// This failure with its message starting with <paramref name="subject"/> (the loader names the program whose
+    /// relocation failed), keeping the relocation, instruction index and cause.
+    /// </summary>
+    /// <param name="subject">What the relocation was for, e.g. <c>program 'handle_exec' (kprobe/do_exit)</c>.</param>
+    /// <returns>A new exception; this one is left as it is.</returns>
+    public CoreRelocationException WithSubject(string subject)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(subject);
+        return new CoreRelocationException(this, subject);
+    }
 }

@@ -42,13 +42,25 @@ public sealed class Collection : IDisposable
     /// <param name="options">Pinning, replacements and program options; null for <see cref="CollectionLoadOptions.Default"/>.</param>
     /// <param name="syscalls">The kernel interface; null for <see cref="LinuxBpfSyscalls.Instance"/>.</param>
     /// <returns>The loaded collection.</returns>
+    /// <remarks>
+    /// A failure names what failed at the start of its message: <c>map 'events': BPF_MAP_CREATE failed: ...</c>,
+    /// <c>program 'handle_exec' (tracepoint/syscalls/sys_enter_execve): BPF_PROG_LOAD failed: ...</c>, <c>inner map
+    /// 'outer.inner' of map 'outer': ...</c>. The exception keeps the type, error number and command of the kernel
+    /// call that failed (and a verifier rejection its log), so <see cref="EbpfPermissionException"/> and
+    /// <see cref="EbpfNotSupportedException"/> can be caught as such.
+    /// </remarks>
     /// <exception cref="EbpfVerifierException">A program was rejected; the message names it and the failing line.</exception>
+    /// <exception cref="EbpfPermissionException">The kernel refused a map or program for lack of privilege.</exception>
+    /// <exception cref="EbpfNotSupportedException">The kernel lacks what a map or program needs (its BTF, say).</exception>
     /// <exception cref="EbpfException">A map or program could not be created, or a pinned map is incompatible.</exception>
+    /// <exception cref="CoreRelocationException">A CO-RE relocation of a program cannot be applied; the message names the program.</exception>
+    /// <exception cref="InstructionReferenceException">A program jumps to or calls a label it lacks; the message names the program.</exception>
     public static Collection Load(CollectionSpec spec, CollectionLoadOptions? options = null, IBpfSyscalls? syscalls = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         options ??= CollectionLoadOptions.Default;
         syscalls ??= LinuxBpfSyscalls.Instance;
+        ProgramTypeCheck.EnsureTyped(spec, options.LoadPrograms);
         if (spec.Variables.Values.Any(v => v.MapName == KconfigMap))
         {
             spec = spec.Copy();
@@ -68,63 +80,70 @@ public sealed class Collection : IDisposable
             var structOps = new List<(Map Map, StructOpsTarget Target, bool Reused)>();
             foreach (var mapSpec in OrderMaps(spec.Maps.Values))
             {
-                if (options.MapReplacements?.TryGetValue(mapSpec.Name, out var replacement) == true)
+                try
                 {
-                    PinnedMapCompatibility.CheckCompatible(mapSpec, replacement.Info(), "replacement");
-                    maps[mapSpec.Name] = replacement;
-                    borrowed.Add(mapSpec.Name);
-                    continue;
-                }
+                    if (options.MapReplacements?.TryGetValue(mapSpec.Name, out var replacement) == true)
+                    {
+                        PinnedMapCompatibility.CheckCompatible(mapSpec, replacement.Info(), "replacement");
+                        maps[mapSpec.Name] = replacement;
+                        borrowed.Add(mapSpec.Name);
+                        continue;
+                    }
 
-                string? pinPath = mapSpec.Pinning == PinType.ByName && options.PinPath is not null
-                    ? Path.Combine(options.PinPath, mapSpec.Name)
-                    : null;
-                if (pinPath is not null && File.Exists(pinPath))
-                {
-                    var pinned = Map.OpenPinned(pinPath, syscalls);
-                    maps[mapSpec.Name] = pinned;
+                    string? pinPath = mapSpec.Pinning == PinType.ByName && options.PinPath is not null
+                        ? Path.Combine(options.PinPath, mapSpec.Name)
+                        : null;
+                    if (pinPath is not null && File.Exists(pinPath))
+                    {
+                        var pinned = Map.OpenPinned(pinPath, syscalls);
+                        maps[mapSpec.Name] = pinned;
+                        if (mapSpec.Type == BpfMapType.StructOps)
+                        {
+                            var pinnedTarget = StructOpsTarget.Resolve(mapSpec, RequiredKernelBtf.Vmlinux(kernelBtf, "struct_ops maps"));
+                            PinnedMapCompatibility.CheckStructOpsCompatible(mapSpec, pinnedTarget, pinned.Info(), $"pinned at {pinPath}");
+                            structOps.Add((pinned, pinnedTarget, true)); // prepared too, as libbpf: it registers if no one did
+                        }
+                        else
+                        {
+                            PinnedMapCompatibility.CheckCompatible(mapSpec, pinned.Info(), $"pinned at {pinPath}");
+                        }
+
+                        continue;
+                    }
+
                     if (mapSpec.Type == BpfMapType.StructOps)
                     {
-                        var pinnedTarget = StructOpsTarget.Resolve(mapSpec, kernelBtf.Vmlinux);
-                        PinnedMapCompatibility.CheckStructOpsCompatible(mapSpec, pinnedTarget, pinned.Info(), $"pinned at {pinPath}");
-                        structOps.Add((pinned, pinnedTarget, true)); // prepared too, as libbpf: it registers if no one did
+                        var target = StructOpsTarget.Resolve(mapSpec, RequiredKernelBtf.Vmlinux(kernelBtf, "struct_ops maps"));
+                        var structOpsMap = Map.CreateStructOps(mapSpec, target.ValueSize, target.WrapperId, syscalls, options.Fallbacks);
+                        maps[mapSpec.Name] = structOpsMap;
+                        structOps.Add((structOpsMap, target, false));
+                        if (pinPath is not null)
+                        {
+                            structOpsMap.Pin(pinPath);
+                            pinsMade.Add(structOpsMap);
+                        }
+
+                        continue;
                     }
-                    else
+
+                    bool hasReferences = mapSpec.Contents.Any(e => e.ValueReference is not null);
+                    var toCreate = hasReferences ? mapSpec with { Contents = [], Freeze = false } : mapSpec;
+                    var map = Map.Create(toCreate, syscalls, mapOptions);
+                    maps[mapSpec.Name] = map;
+                    if (hasReferences)
                     {
-                        PinnedMapCompatibility.CheckCompatible(mapSpec, pinned.Info(), $"pinned at {pinPath}");
+                        deferred.Add((map, mapSpec));
                     }
 
-                    continue;
-                }
-
-                if (mapSpec.Type == BpfMapType.StructOps)
-                {
-                    var target = StructOpsTarget.Resolve(mapSpec, kernelBtf.Vmlinux);
-                    var structOpsMap = Map.CreateStructOps(mapSpec, target.ValueSize, target.WrapperId, syscalls, options.Fallbacks);
-                    maps[mapSpec.Name] = structOpsMap;
-                    structOps.Add((structOpsMap, target, false));
                     if (pinPath is not null)
                     {
-                        structOpsMap.Pin(pinPath);
-                        pinsMade.Add(structOpsMap);
+                        map.Pin(pinPath);
+                        pinsMade.Add(map);
                     }
-
-                    continue;
                 }
-
-                bool hasReferences = mapSpec.Contents.Any(e => e.ValueReference is not null);
-                var toCreate = hasReferences ? mapSpec with { Contents = [], Freeze = false } : mapSpec;
-                var map = Map.Create(toCreate, syscalls, mapOptions);
-                maps[mapSpec.Name] = map;
-                if (hasReferences)
+                catch (Exception e) when (FailureSubject.TryName(e, FailureSubject.Of(mapSpec), out var named))
                 {
-                    deferred.Add((map, mapSpec));
-                }
-
-                if (pinPath is not null)
-                {
-                    map.Pin(pinPath);
-                    pinsMade.Add(map);
+                    throw named;
                 }
             }
 
@@ -134,35 +153,56 @@ public sealed class Collection : IDisposable
             var relocators = new Dictionary<BtfSpec, CoreRelocator>(ReferenceEqualityComparer.Instance);
             foreach (var programSpec in spec.Programs.Values)
             {
-                if (!programSpec.Autoload && options.LoadPrograms?.Contains(programSpec.Name) != true)
+                try
                 {
-                    continue;
-                }
-
-                var toLoad = options.ApplyCoreRelocations ? Relocate(programSpec, kernelBtf, relocators) : programSpec;
-                var loadOptions = programOptions;
-                if (programSpec.Type == BpfProgramType.StructOps)
-                {
-                    if (!structOpsMembers.TryGetValue(programSpec.Name, out var member))
+                    if (!programSpec.Autoload && options.LoadPrograms?.Contains(programSpec.Name) != true)
                     {
-                        continue; // no struct_ops map uses it: libbpf does not load it either
+                        continue;
                     }
 
-                    toLoad = toLoad with { AttachType = (BpfAttachType)member.Index };
-                    loadOptions = programOptions with { AttachBtfId = member.StructId };
-                }
+                    var toLoad = options.ApplyCoreRelocations ? Relocate(programSpec, kernelBtf, relocators) : programSpec;
+                    var loadOptions = programOptions;
+                    if (programSpec.Type == BpfProgramType.StructOps)
+                    {
+                        if (!structOpsMembers.TryGetValue(programSpec.Name, out var member))
+                        {
+                            continue; // no struct_ops map uses it: libbpf does not load it either
+                        }
 
-                programs[programSpec.Name] = Program.Load(toLoad, loadOptions, syscalls);
+                        toLoad = toLoad with { AttachType = (BpfAttachType)member.Index };
+                        loadOptions = programOptions with { AttachBtfId = member.StructId };
+                    }
+
+                    programs[programSpec.Name] = Program.Load(toLoad, loadOptions, syscalls);
+                }
+                catch (Exception e) when (FailureSubject.TryName(e, FailureSubject.Of(programSpec), out var named))
+                {
+                    throw named;
+                }
             }
 
             foreach (var (map, mapSpec) in deferred)
             {
-                WriteReferences(map, mapSpec, maps, programs);
+                try
+                {
+                    WriteReferences(map, mapSpec, maps, programs);
+                }
+                catch (Exception e) when (FailureSubject.TryName(e, FailureSubject.Of(mapSpec), out var named))
+                {
+                    throw named;
+                }
             }
 
             foreach (var (map, target, reused) in structOps)
             {
-                map.PrepareStructOps(target.Prepare(programs), reused); // writes BPF_F_LINK values only: nothing registers here
+                try
+                {
+                    map.PrepareStructOps(target.Prepare(programs), reused); // writes BPF_F_LINK values only: nothing registers here
+                }
+                catch (Exception e) when (FailureSubject.TryName(e, FailureSubject.Of(target.Spec), out var named))
+                {
+                    throw named;
+                }
             }
 
             return new Collection(maps, programs, borrowed);
@@ -219,10 +259,10 @@ public sealed class Collection : IDisposable
         {
             foreach (var (member, program) in target.Programs)
             {
-                var slot = (target.StructId, target.KernelMemberIndex(member));
+                var slot = (target.StructId, KernelMemberIndex(target, member));
                 if (members.TryGetValue(program, out var existing) && existing != slot)
                 {
-                    throw new EbpfException($"program {program} implements two different struct_ops members");
+                    throw new EbpfException($"program '{program}' implements two different struct_ops members");
                 }
 
                 members[program] = slot;
@@ -230,6 +270,19 @@ public sealed class Collection : IDisposable
         }
 
         return members;
+    }
+
+    // The kernel member index of a struct_ops map's member; a failure names the map.
+    private static int KernelMemberIndex(StructOpsTarget target, string member)
+    {
+        try
+        {
+            return target.KernelMemberIndex(member);
+        }
+        catch (Exception e) when (FailureSubject.TryName(e, FailureSubject.Of(target.Spec), out var named))
+        {
+            throw named;
+        }
     }
 
     // Inner-map templates are created by Map.Create itself; maps whose entries name other maps come after those maps.
@@ -251,10 +304,19 @@ public sealed class Collection : IDisposable
         var instructions = new Instructions(spec.Instructions);
         if (!relocators.TryGetValue(spec.Btf, out var relocator))
         {
+            RequiredKernelBtf.Vmlinux(kernelBtf, "CO-RE relocations"); // as libbpf: relocations need the kernel's BTF, whatever their kind
             relocators[spec.Btf] = relocator = CoreRelocator.ForKernel(spec.Btf, kernelBtf);
         }
 
-        relocator.Apply(instructions);
+        try
+        {
+            relocator.Apply(instructions);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or BtfFormatException)
+        {
+            throw RequiredKernelBtf.Unreadable(kernelBtf.ModuleDirectory, "CO-RE relocations", e); // a module's: vmlinux was read above
+        }
+
         return spec with { Instructions = instructions };
     }
 
@@ -270,8 +332,8 @@ public sealed class Collection : IDisposable
             }
 
             BpfFileDescriptor fd = spec.Type == BpfMapType.ProgArray
-                ? programs.TryGetValue(reference, out var program) ? program.FileDescriptor : throw new EbpfException($"map {spec.Name}: program {reference} was not loaded")
-                : maps.TryGetValue(reference, out var target) ? target.FileDescriptor : throw new EbpfException($"map {spec.Name}: no map named {reference}");
+                ? programs.TryGetValue(reference, out var program) ? program.FileDescriptor : throw new EbpfException($"program '{reference}' was not loaded")
+                : maps.TryGetValue(reference, out var target) ? target.FileDescriptor : throw new EbpfException($"no map named '{reference}'");
             using var use = new FdUse(fd); // held while the kernel reads the number
             BitConverter.TryWriteBytes(value, use.Fd); // the kernel reads the fd in host order
             map.Update(entry.Key.Span, (ReadOnlySpan<byte>)value);

@@ -52,6 +52,16 @@ public class EbpfException : Exception
         Errno = errno;
     }
 
+    /// <summary>A copy of <paramref name="failure"/> whose message starts with <paramref name="subject"/> (see <see cref="FailureSubject"/>).</summary>
+    private protected EbpfException(EbpfException failure, string subject)
+        : base($"{subject}: {failure.Message}", failure.InnerException)
+    {
+        Operation = failure.Operation;
+        Command = failure.Command;
+        Errno = failure.Errno;
+        Subject = subject;
+    }
+
     /// <summary>The error number the kernel returned; <see cref="Errno.None"/> when the failure did not come from the kernel.</summary>
     public Errno Errno { get; }
 
@@ -60,6 +70,12 @@ public class EbpfException : Exception
 
     /// <summary>The failed call: a command name such as <c>BPF_MAP_CREATE</c>, or a system call name.</summary>
     public string Operation { get; }
+
+    /// <summary>The map or program the failure concerns, as the message begins (<c>map 'events'</c>); null when it names none.</summary>
+    internal string? Subject { get; }
+
+    /// <summary>This failure, named by <paramref name="subject"/>, as an exception of the same type; null for a type this assembly cannot copy.</summary>
+    internal virtual EbpfException? WithSubject(string subject) => GetType() == typeof(EbpfException) ? new EbpfException(this, subject) : null;
 
     /// <summary>The text of an error number, as <c>strerror(3)</c> gives it, with the symbolic name.</summary>
     public static string Describe(Errno errno) => errno switch

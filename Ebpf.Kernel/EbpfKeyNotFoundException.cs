@@ -24,9 +24,18 @@ public class EbpfKeyNotFoundException : EbpfException
     {
     }
 
+    private EbpfKeyNotFoundException(EbpfKeyNotFoundException failure, string subject)
+        : base(failure, subject)
+    {
+    }
+
     /// <summary>Creates an exception for <paramref name="command"/>.</summary>
     public EbpfKeyNotFoundException(BpfCommand command)
         : base(command, Errno.ENOENT, command == BpfCommand.MapGetNextKey ? "no next key" : "key not found")
     {
     }
+
+    /// <inheritdoc />
+    internal override EbpfException? WithSubject(string subject) =>
+        GetType() == typeof(EbpfKeyNotFoundException) ? new EbpfKeyNotFoundException(this, subject) : null;
 }

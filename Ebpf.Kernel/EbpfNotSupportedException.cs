@@ -40,6 +40,15 @@ public class EbpfNotSupportedException : NotSupportedException
         Errno = errno;
     }
 
+    private EbpfNotSupportedException(EbpfNotSupportedException failure, string subject)
+        : base($"{subject}: {failure.Message}", failure.InnerException)
+    {
+        Feature = failure.Feature;
+        MinimumKernelVersion = failure.MinimumKernelVersion;
+        Errno = failure.Errno;
+        Subject = subject;
+    }
+
     /// <summary>The missing feature.</summary>
     public string Feature { get; }
 
@@ -48,6 +57,13 @@ public class EbpfNotSupportedException : NotSupportedException
 
     /// <summary>The error number the kernel returned.</summary>
     public Errno Errno { get; }
+
+    /// <summary>The map or program the failure concerns, as the message begins (<c>map 'events'</c>); null when it names none.</summary>
+    internal string? Subject { get; }
+
+    /// <summary>This failure, named by <paramref name="subject"/>, as an exception of the same type; null for a type this assembly cannot copy.</summary>
+    internal virtual EbpfNotSupportedException? WithSubject(string subject) =>
+        GetType() == typeof(EbpfNotSupportedException) ? new EbpfNotSupportedException(this, subject) : null;
 
     private static string Describe(string feature, string? version, Errno errno)
     {

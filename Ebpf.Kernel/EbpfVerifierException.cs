@@ -55,7 +55,19 @@ public class EbpfVerifierException : EbpfException
         Summary = summary;
     }
 
-    /// <summary>The short description of the failure in <see cref="Exception.Message"/>, or null when the message holds the log's tail instead.</summary>
+    private EbpfVerifierException(EbpfVerifierException failure, string subject)
+        : base(failure, subject)
+    {
+        Log = failure.Log;
+        LogTruncated = failure.LogTruncated;
+        LogTrueSize = failure.LogTrueSize;
+        Summary = failure.Summary is null ? null : $"{subject}: {failure.Summary}";
+    }
+
+    /// <summary>
+    /// The short description of the failure in <see cref="Exception.Message"/>, starting with the program's name when
+    /// the message names it; null when the message holds the log's tail instead.
+    /// </summary>
     public string? Summary { get; }
 
     /// <summary>The verifier (or BTF checker) log; empty when none was requested.</summary>
@@ -69,6 +81,10 @@ public class EbpfVerifierException : EbpfException
 
     /// <summary>The size in bytes (with the final NUL) of the whole log the kernel produced (Linux 6.4+); 0 when unknown.</summary>
     public long LogTrueSize { get; init; }
+
+    /// <inheritdoc />
+    internal override EbpfException? WithSubject(string subject) =>
+        GetType() == typeof(EbpfVerifierException) ? new EbpfVerifierException(this, subject) : null;
 
     private static string Summarize(string log, bool truncated)
     {

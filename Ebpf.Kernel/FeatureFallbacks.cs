@@ -35,7 +35,7 @@ public sealed record FeatureFallbacks
         };
         if (!Allowed)
         {
-            throw new EbpfNotSupportedException($"{feature} (for {subject}; fallbacks are disabled)", minimumKernel, errno, cause);
+            throw FailureSubject.Name(new EbpfNotSupportedException($"{feature} (fallbacks are disabled)", minimumKernel, errno, cause), subject);
         }
 
         Report?.Invoke($"{subject}: the kernel rejected {feature} ({errno}); loading without it");

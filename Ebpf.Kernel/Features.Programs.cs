@@ -70,10 +70,33 @@ public sealed unsafe partial class Features
             || log.Contains("cannot use helper", StringComparison.Ordinal))
         {
             string name = helper.GetName() is { Length: > 0 } n ? n : $"helper #{(int)helper}";
-            return new EbpfNotSupportedException($"{name} in {KernelNames.Of(type)} programs", null, failure.Errno, failure);
+            string lockdown = WithheldByLockdown(helper) is { } reason ? $" ({reason})" : string.Empty;
+            return new EbpfNotSupportedException($"{name} in {KernelNames.Of(type)} programs{lockdown}", null, failure.Errno, failure);
         }
 
         return log.Length > 0 || failure is EbpfVerifierException ? null : throw failure;
+    }
+
+    /// <summary>
+    /// The lockdown in force when it is one in which Linux withholds <paramref name="helper"/>: tracing programs get no
+    /// <c>bpf_probe_write_user</c> in integrity mode (LOCKDOWN_BPF_WRITE_USER) and none of the kernel-memory reads in
+    /// confidentiality mode (LOCKDOWN_BPF_READ_KERNEL); null otherwise.
+    /// </summary>
+    private static string? WithheldByLockdown(Helper helper)
+    {
+        string? needs = helper switch
+        {
+            Helper.ProbeWriteUser => "integrity",
+            Helper.ProbeRead or Helper.ProbeReadStr or Helper.ProbeReadKernel or Helper.ProbeReadKernelStr => "confidentiality",
+            _ => null,
+        };
+        if (needs is null || PermissionDiagnosis.Read().Lockdown is not { } mode)
+        {
+            return null;
+        }
+
+        bool applies = needs == "integrity" || mode.StartsWith("confidentiality", StringComparison.Ordinal);
+        return applies ? $"the kernel is locked down ({mode}; see kernel_lockdown(7)), a mode in which Linux withholds it" : null;
     }
 
     /// <summary>Loads a probe program; returns null on success, else the failure and the verifier log.</summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Ebpf.Btf;
 
 namespace Ebpf.Kernel;
@@ -8,6 +9,8 @@ namespace Ebpf.Kernel;
 /// </summary>
 internal sealed class KernelSymbolResolver : IDisposable
 {
+    private const string Need = "kfuncs, ksyms and attach targets"; // what the kernel BTF is read for, as failures say
+
     private readonly KernelBtf _btf;
     private readonly IBpfSyscalls _syscalls;
     private readonly Dictionary<string, BpfFileDescriptor> _moduleFds = new(StringComparer.Ordinal);
@@ -23,12 +26,15 @@ internal sealed class KernelSymbolResolver : IDisposable
     /// <summary>Whether any instruction needs the <c>fd_array</c>.</summary>
     public bool HasFdArray => _fdArray.Count > 1;
 
+    private BtfSpec Vmlinux => RequiredKernelBtf.Vmlinux(_btf, Need);
+
     /// <summary>
     /// Finds a type by name and kind. <paramref name="name"/> may be <c>module:name</c> to search one module only;
     /// otherwise vmlinux is searched first, then every module.
     /// </summary>
     /// <returns>The id and the module holding it (null for vmlinux).</returns>
-    /// <exception cref="EbpfException">No kernel BTF has the type.</exception>
+    /// <exception cref="EbpfException">No kernel BTF has the type, or the vmlinux BTF cannot be read.</exception>
+    /// <exception cref="EbpfNotSupportedException">The running kernel publishes no BTF.</exception>
     public (uint Id, string? Module) Find(string name, BtfKind kind, string what) =>
         TryFind(name, kind) ?? throw NotFound(name, kind, what);
 
@@ -42,22 +48,22 @@ internal sealed class KernelSymbolResolver : IDisposable
             string symbol = name[(colon + 1)..];
             if (module == KernelBtf.VmlinuxName)
             {
-                return FindIn(_btf.Vmlinux, symbol, kind) is uint v and not 0 ? (v, null) : null;
+                return FindIn(Vmlinux, symbol, kind) is uint v and not 0 ? (v, null) : null;
             }
 
-            return _btf.TryGetModule(module, out var spec) && FindIn(spec, symbol, kind, _btf.Vmlinux.LastTypeId) is uint m and not 0
+            return TryGetModule(module, out var spec) && FindIn(spec, symbol, kind, Vmlinux.LastTypeId) is uint m and not 0
                 ? (m, module)
                 : null;
         }
 
-        if (FindIn(_btf.Vmlinux, name, kind) is uint id and not 0)
+        if (FindIn(Vmlinux, name, kind) is uint id and not 0)
         {
             return (id, null);
         }
 
         foreach (var module in _btf.ModuleNames)
         {
-            if (_btf.TryGetModule(module, out var spec) && FindIn(spec, name, kind, _btf.Vmlinux.LastTypeId) is uint m and not 0)
+            if (TryGetModule(module, out var spec) && FindIn(spec, name, kind, Vmlinux.LastTypeId) is uint m and not 0)
             {
                 return (m, module);
             }
@@ -108,6 +114,19 @@ internal sealed class KernelSymbolResolver : IDisposable
         }
 
         _moduleFds.Clear();
+    }
+
+    // A module's split BTF; one that cannot be read fails as the vmlinux BTF does.
+    private bool TryGetModule(string module, [NotNullWhen(true)] out BtfSpec? spec)
+    {
+        try
+        {
+            return _btf.TryGetModule(module, out spec);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or BtfFormatException)
+        {
+            throw RequiredKernelBtf.Unreadable(Path.Combine(_btf.ModuleDirectory, module), Need, e);
+        }
     }
 
     private static uint? FindIn(BtfSpec spec, string name, BtfKind kind, uint above = 0)

@@ -20,11 +20,25 @@ public sealed partial class Map
     /// <param name="syscalls">The kernel interface; null for <see cref="LinuxBpfSyscalls.Instance"/>.</param>
     /// <param name="options">How to resolve program and map references of the contents; null when there are none.</param>
     /// <exception cref="ArgumentException">The spec is inconsistent: a map-in-map without inner map, an entry of the wrong size, a reference without resolver.</exception>
-    /// <exception cref="EbpfException">The kernel refused the map or an entry.</exception>
+    /// <exception cref="EbpfException">The kernel refused the map or an entry. The message starts with the map's name
+    /// (<c>map 'events': BPF_MAP_CREATE failed: ...</c>, <c>inner map 'outer.inner' of map 'outer': ...</c>); the type
+    /// and error number are the kernel call's.</exception>
     public static Map Create(MapSpec spec, IBpfSyscalls? syscalls = null, MapCreateOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        syscalls ??= LinuxBpfSyscalls.Instance;
+        try
+        {
+            return CreateUnnamed(spec, syscalls ?? LinuxBpfSyscalls.Instance, options);
+        }
+        catch (Exception e) when (FailureSubject.TryName(e, FailureSubject.Of(spec), out var named))
+        {
+            throw named;
+        }
+    }
+
+    /// <summary><see cref="Create"/>, its failures not yet named.</summary>
+    private static Map CreateUnnamed(MapSpec spec, IBpfSyscalls syscalls, MapCreateOptions? options)
+    {
         if (spec.Type == BpfMapType.PerfEventArray && spec.MaxEntries == 0)
         {
             spec = spec with { MaxEntries = (uint)PossibleCpus.Count }; // one ring per possible CPU, as libbpf sizes it
@@ -54,7 +68,7 @@ public sealed partial class Map
             if (spec.Type is BpfMapType.ArrayOfMaps or BpfMapType.HashOfMaps)
             {
                 var template = spec.InnerMap ?? throw new ArgumentException($"map-in-map {spec.Name} has no inner map template", nameof(spec));
-                inner = Create(template with { Contents = [], Freeze = false }, syscalls);
+                inner = CreateInnerTemplate(spec, template, syscalls);
             }
 
             using var innerUse = FdUse.Optional(inner?.FileDescriptor);
@@ -107,6 +121,19 @@ public sealed partial class Map
         }
     }
 
+    /// <summary>The temporary inner map a map-in-map is created with; its failures name it and the outer map.</summary>
+    private static Map CreateInnerTemplate(MapSpec outer, MapSpec template, IBpfSyscalls syscalls)
+    {
+        try
+        {
+            return CreateUnnamed(template with { Contents = [], Freeze = false }, syscalls, null);
+        }
+        catch (Exception e) when (FailureSubject.TryName(e, FailureSubject.OfInnerMap(outer, template), out var named))
+        {
+            throw named;
+        }
+    }
+
     /// <summary>Opens the map pinned at <paramref name="path"/> when there is one, else creates it and pins it there.</summary>
     private static Map CreatePinned(MapSpec spec, IBpfSyscalls syscalls, MapCreateOptions options, string path)
     {
@@ -117,7 +144,7 @@ public sealed partial class Map
         }
         catch (EbpfException e) when (e.Errno == Errno.ENOENT)
         {
-            var map = Create(spec, syscalls, options with { PinDirectory = null });
+            var map = CreateUnnamed(spec, syscalls, options with { PinDirectory = null });
             try
             {
                 map.Pin(path);

@@ -117,8 +117,8 @@ public sealed partial class Map
 
             if (ops.Written)
             {
-                throw new EbpfException(KernelNames.Of(BpfCommand.MapUpdateElem), Errno.EBUSY,
-                    $"struct_ops map {Name} was registered and unregistered: the kernel takes one value per struct_ops map, load the collection again to register anew");
+                throw Named(new EbpfException(KernelNames.Of(BpfCommand.MapUpdateElem), Errno.EBUSY,
+                    "the struct_ops map was registered and unregistered: the kernel takes one value per struct_ops map, load the collection again to register anew"));
             }
 
             try
@@ -131,8 +131,8 @@ public sealed partial class Map
             }
             catch (EbpfException e) when (e.Command == BpfCommand.MapUpdateElem)
             {
-                throw new EbpfException(KernelNames.Of(BpfCommand.MapUpdateElem), e.Errno,
-                    $"the kernel refused to register struct_ops map {Name} (its struct_ops type's checks failed, or its name is taken)");
+                throw Named(new EbpfException(KernelNames.Of(BpfCommand.MapUpdateElem), e.Errno,
+                    "the kernel refused to register the struct_ops map (its struct_ops type's checks failed, or its name is taken)"));
             }
 
             ops.Registered = true;
@@ -210,15 +210,19 @@ public sealed partial class Map
         }
     }
 
+    /// <summary>Why the map cannot take its value, from its state; a kernel error names the map once (<c>map 'name': ...</c>), as a load's failures do.</summary>
     private Exception StateError(BpfCommand command, int state, string otherwise, Exception? inner = null)
     {
         string operation = KernelNames.Of(command);
         return state switch
         {
-            1 => new EbpfException(operation, Errno.EBUSY, $"struct_ops map {Name} is registered already (by another descriptor or process)"),
-            2 => new EbpfException(operation, Errno.EBUSY, $"struct_ops map {Name} was registered and unregistered: the kernel takes one value per struct_ops map"),
-            _ when inner is not null => new EbpfException($"struct_ops map {Name} {otherwise}", inner),
+            1 => Named(new EbpfException(operation, Errno.EBUSY, "the struct_ops map is registered already (by another descriptor or process)")),
+            2 => Named(new EbpfException(operation, Errno.EBUSY, "the struct_ops map was registered and unregistered: the kernel takes one value per struct_ops map")),
+            _ when inner is not null => Named(new EbpfException($"the struct_ops map {otherwise}", inner)),
             _ => new InvalidOperationException($"struct_ops map {Name} {otherwise}"),
         };
     }
+
+    /// <summary>A failure of this map, named by it (so a caller that names failures leaves it as it is).</summary>
+    private EbpfException Named(EbpfException failure) => (EbpfException)FailureSubject.Name(failure, FailureSubject.Of(this));
 }

@@ -95,7 +95,7 @@ internal static class MapBtf
     {
         if (spec.Btf is not { } source || spec.Value is null)
         {
-            throw new EbpfException($"struct_ops map {spec.Name}: no BTF for its value type");
+            throw new EbpfException("a struct_ops map needs BTF for its value type, and it has none");
         }
 
         var builder = new BtfBuilder();

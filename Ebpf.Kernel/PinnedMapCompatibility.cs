@@ -44,7 +44,7 @@ internal static class PinnedMapCompatibility
     }
 
     private static EbpfException Incompatible(MapSpec spec, string what, List<string> differences) =>
-        new($"map {spec.Name}: the map {what} is incompatible: {string.Join(", ", differences)}");
+        (EbpfException)FailureSubject.Name(new EbpfException($"the map {what} is incompatible: {string.Join(", ", differences)}"), FailureSubject.Of(spec));
 
     private static List<string> Differences(MapSpec spec, MapInfo info)
     {

@@ -101,9 +101,12 @@ internal sealed class ProgramBtf
         return starts;
     }
 
+    // A static function that shares its name with another function of the program is named name@section+0xOFFSET
+    // (ProgramSpec); its FUNC is the name's.
     private static uint? FirstFunc(BtfSpec btf, string name)
     {
-        var ids = btf.FindIds(name, BtfKind.Func);
+        int at = name.IndexOf('@', StringComparison.Ordinal);
+        var ids = btf.FindIds(at > 0 ? name[..at] : name, BtfKind.Func);
         return ids.Count > 0 ? ids[0] : null;
     }
 

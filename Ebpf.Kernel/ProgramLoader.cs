@@ -31,12 +31,16 @@ internal sealed unsafe class ProgramLoader : IDisposable
 
     private KernelSymbolResolver Kernel => _kernel ??= new KernelSymbolResolver(_options.KernelBtf ?? KernelBtf.Shared, _syscalls);
 
+    /// <summary>How reports and fallbacks name the program (<see cref="Program.Load"/> names its failures so too).</summary>
+    private string Subject => FailureSubject.Of(_spec);
+
     public Program Load()
     {
+        ProgramTypeCheck.EnsureTyped(_spec);
         if (_spec.ByteOrder != HostOrder)
         {
             throw new ArgumentException(
-                $"program '{_spec.Name}' is {_spec.ByteOrder}; this machine runs {HostOrder} programs (compile for bpf{(HostOrder == ByteOrder.LittleEndian ? "el" : "eb")})");
+                $"{Subject} is {_spec.ByteOrder}; this machine runs {HostOrder} programs (compile for bpf{(HostOrder == ByteOrder.LittleEndian ? "el" : "eb")})");
         }
 
         var instructions = new Instructions(_spec.Instructions);
@@ -234,7 +238,7 @@ internal sealed unsafe class ProgramLoader : IDisposable
                     var errno = truncated && unlogged is not null ? unlogged.Errno : e.Errno; // ENOSPC hides the verdict
                     string? note = truncated ? TruncationNote(text, trueSize, logSize) : null;
                     throw new EbpfVerifierException(
-                        BpfCommand.ProgLoad, errno, text, truncated, $"program '{_spec.Name}': " + VerifierLogSummary.Summarize(text, truncated, note))
+                        BpfCommand.ProgLoad, errno, text, truncated, VerifierLogSummary.Summarize(text, truncated, note))
                     {
                         LogTrueSize = trueSize,
                     };
@@ -245,11 +249,13 @@ internal sealed unsafe class ProgramLoader : IDisposable
 
     /// <summary>
     /// For an EPERM of a trampoline or LSM program while the process has the capabilities: an exception naming what
-    /// else refused it (the refusal itself otherwise, keeping the capability hint).
+    /// else refused it (the refusal itself otherwise, keeping the capability hint). It names the kind of program;
+    /// <see cref="Program.Load"/> puts the program's name and section in front.
     /// </summary>
     private EbpfPermissionException ExplainTracingRefusal(EbpfPermissionException refusal) =>
         EbpfPermissionException.ExplainTracingRefusal(
-            refusal, _spec.Type, _spec.AttachType, $"program '{_spec.Name}'", _options.KernelConfig, _options.ProcessStatusPath, _options.SecurityDirectory);
+            refusal, _spec.Type, _spec.AttachType, $"{(_spec.AttachType is { } attach ? KernelNames.Of(attach) : KernelNames.Of(_spec.Type))} program",
+            _options.KernelConfig, _options.ProcessStatusPath, _options.SecurityDirectory);
 
     /// <summary>Whether the object-name probe (cached) finds names supported, so leaving the name out cannot help.</summary>
     private bool ObjectNamesSupported()
@@ -285,7 +291,7 @@ internal sealed unsafe class ProgramLoader : IDisposable
         {
             foreach (var (feature, kernel, cause) in Enumerable.Reverse(dropped)) // the last one left out surely mattered
             {
-                _options.Fallbacks.Take(feature, kernel, $"program '{_spec.Name}'", cause);
+                _options.Fallbacks.Take(feature, kernel, Subject, cause);
             }
         }
         catch
@@ -374,7 +380,7 @@ internal sealed unsafe class ProgramLoader : IDisposable
         {
             if (!addresses.ContainsKey(name) && !IsWeak(name))
             {
-                throw new EbpfException($"program '{_spec.Name}' uses the kernel symbol '{name}', which /proc/kallsyms does not list");
+                throw new EbpfException($"the kernel symbol '{name}' it uses is not in /proc/kallsyms");
             }
         }
 
@@ -385,7 +391,7 @@ internal sealed unsafe class ProgramLoader : IDisposable
     {
         return (_options.Maps is { } maps && maps.TryGetValue(name, out var found) ? found : null)
             ?? _options.MapResolver?.Invoke(name)
-            ?? throw new EbpfException($"program '{_spec.Name}' uses map '{name}', which the load options do not resolve (ProgramLoadOptions.Maps)");
+            ?? throw new EbpfException($"the map '{name}' it uses is not among the load options' maps (ProgramLoadOptions.Maps or MapResolver)");
     }
 
     /// <summary>The <c>attach_btf_id</c> and <c>attach_prog_fd</c>/<c>attach_btf_obj_fd</c> of tracing, LSM and extension programs.</summary>
@@ -412,19 +418,19 @@ internal sealed unsafe class ProgramLoader : IDisposable
             var info = Program.QueryInfo(_syscalls, program);
             if (info.BtfId == 0)
             {
-                throw new EbpfException($"program '{_spec.Name}' attaches to '{attachTo}' in a program that has no BTF");
+                throw new EbpfException($"its attach target '{attachTo}' is in a program that has no BTF");
             }
 
             var targetBtf = KernelBtfObjects.Read(_syscalls, info.BtfId);
             var ids = targetBtf.FindIds(attachTo, BtfKind.Func);
             return ids.Count > 0
                 ? (ids[0], targetFd)
-                : throw new EbpfException($"program '{_spec.Name}' attaches to '{attachTo}', which the target program's BTF has no function of");
+                : throw new EbpfException($"its attach target '{attachTo}' is no function of the target program's BTF");
         }
 
         if (_spec.Type == BpfProgramType.Ext)
         {
-            throw new EbpfException($"extension program '{_spec.Name}' needs the program it replaces a function of (ProgramLoadOptions.AttachProgram)");
+            throw new EbpfException("an extension program needs the program it replaces a function of (ProgramLoadOptions.AttachProgram)");
         }
 
         var (prefix, kind) = _spec.AttachType switch
@@ -457,7 +463,7 @@ internal sealed unsafe class ProgramLoader : IDisposable
         {
             if (features.MissingBtfFeature(needed) is { } cause)
             {
-                _options.Fallbacks.Take(feature, kernel, $"program '{_spec.Name}'", cause);
+                _options.Fallbacks.Take(feature, kernel, Subject, cause);
                 return (null, null);
             }
         }
@@ -480,11 +486,11 @@ internal sealed unsafe class ProgramLoader : IDisposable
         fd = compatible is null ? null : TryLoadBtf(compatible.Blob, out _);
         if (fd is not null)
         {
-            _options.Fallbacks.Report?.Invoke($"program '{_spec.Name}': the kernel rejected the BTF as built ({rejection!.Message}); sent it with the kinds of Linux 5.2");
+            _options.Fallbacks.Report?.Invoke($"{Subject}: the kernel rejected the BTF as built ({rejection!.Message}); sent it with the kinds of Linux 5.2");
             return (compatible, fd);
         }
 
-        _options.Fallbacks.Take("program BTF", "4.18", $"program '{_spec.Name}'", rejection!);
+        _options.Fallbacks.Take("program BTF", "4.18", Subject, rejection!);
         return (null, null);
     }
 

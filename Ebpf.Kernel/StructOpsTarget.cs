@@ -28,6 +28,9 @@ internal sealed class StructOpsTarget
         ValueSize = wrapper.Size;
     }
 
+    /// <summary>The map the target is for.</summary>
+    public MapSpec Spec => _spec;
+
     /// <summary>The kernel struct's type id: the <c>attach_btf_id</c> of the map's programs.</summary>
     public uint StructId => _kernelStruct.Id;
 
@@ -50,21 +53,21 @@ internal sealed class StructOpsTarget
     /// <exception cref="EbpfNotSupportedException">The kernel has no such struct_ops type.</exception>
     public static StructOpsTarget Resolve(MapSpec spec, BtfSpec kernel)
     {
-        var ops = spec.StructOps ?? throw new EbpfException($"map {spec.Name}: a struct_ops map without its struct_ops description");
+        var ops = spec.StructOps ?? throw new EbpfException("a struct_ops map without its struct_ops description");
         if (FindStruct(kernel, ops.TypeName) is not { } kernelStruct)
         {
-            throw new EbpfNotSupportedException($"struct_ops map {spec.Name}: the kernel BTF has no struct {ops.TypeName}");
+            throw new EbpfNotSupportedException($"struct_ops type {ops.TypeName} (the kernel BTF has no struct {ops.TypeName})", null, Errno.None);
         }
 
         if (FindStruct(kernel, WrapperPrefix + ops.TypeName) is not { } wrapper)
         {
-            throw new EbpfNotSupportedException($"struct_ops map {spec.Name}: the kernel BTF has no struct {WrapperPrefix}{ops.TypeName} (struct_ops needs Linux 5.6)");
+            throw new EbpfNotSupportedException($"struct_ops type {ops.TypeName} (the kernel BTF has no struct {WrapperPrefix}{ops.TypeName})", "5.6", Errno.None);
         }
 
         var data = wrapper.Members.FirstOrDefault(m => m.Name == WrapperDataMember);
         if (data.Name is null || data.BitOffset % 8 != 0)
         {
-            throw new EbpfException($"map {spec.Name}: kernel struct {wrapper.Name} has no byte-aligned '{WrapperDataMember}' member");
+            throw new EbpfException($"kernel struct {wrapper.Name} has no byte-aligned '{WrapperDataMember}' member");
         }
 
         return new StructOpsTarget(spec, ops, kernel, kernelStruct, wrapper, data.BitOffset / 8);
@@ -82,7 +85,7 @@ internal sealed class StructOpsTarget
             }
         }
 
-        throw new EbpfException($"struct_ops map {_spec.Name}: kernel struct {_kernelStruct.Name} has no member '{member}'");
+        throw new EbpfException($"kernel struct {_kernelStruct.Name} has no member '{member}'");
     }
 
     /// <summary>
@@ -92,8 +95,8 @@ internal sealed class StructOpsTarget
     /// </summary>
     public StructOpsValue Prepare(IReadOnlyDictionary<string, Program> programs)
     {
-        var local = _spec.Value as BtfStruct ?? throw new EbpfException($"struct_ops map {_spec.Name}: its value type is not a struct");
-        var localBtf = _spec.Btf ?? throw new EbpfException($"struct_ops map {_spec.Name}: no object BTF");
+        var local = _spec.Value as BtfStruct ?? throw new EbpfException("the struct_ops value type is not a struct");
+        var localBtf = _spec.Btf ?? throw new EbpfException("a struct_ops map needs the object's BTF");
         var source = _ops.Data.Span;
         var value = new byte[ValueSize];
         var data = value.AsSpan((int)_dataOffset);
@@ -102,17 +105,17 @@ internal sealed class StructOpsTarget
         {
             if (member.BitfieldSize != 0 || member.BitOffset % 8 != 0)
             {
-                throw new EbpfException($"struct_ops map {_spec.Name}: bitfield member '{member.Name}' is not supported");
+                throw new EbpfException($"bitfield member '{member.Name}' is not supported");
             }
 
             int localOffset = (int)(member.BitOffset / 8);
             if (_ops.Programs.TryGetValue(member.Name, out var programName))
             {
-                var program = programs.TryGetValue(programName, out var p) ? p : throw new EbpfException($"struct_ops map {_spec.Name}: program {programName} was not loaded");
+                var program = programs.TryGetValue(programName, out var p) ? p : throw new EbpfException($"program '{programName}' was not loaded");
                 var slot = KernelMember(member.Name);
                 if (_kernel.ResolveUnderlying(slot.TypeId) is not BtfPointer)
                 {
-                    throw new EbpfException($"struct_ops map {_spec.Name}: kernel member {_kernelStruct.Name}.{member.Name} is not a function pointer");
+                    throw new EbpfException($"kernel member {_kernelStruct.Name}.{member.Name} is not a function pointer");
                 }
 
                 slots.Add(((int)_dataOffset + (int)(slot.BitOffset / 8), program));
@@ -126,11 +129,11 @@ internal sealed class StructOpsTarget
                 continue; // function pointers without a program and zero members stay zero, as libbpf skips them
             }
 
-            var target = TryKernelMember(member.Name) ?? throw new EbpfException($"struct_ops map {_spec.Name}: kernel struct {_kernelStruct.Name} has no member '{member.Name}', which is set");
+            var target = TryKernelMember(member.Name) ?? throw new EbpfException($"kernel struct {_kernelStruct.Name} has no member '{member.Name}', which is set");
             long kernelSize = _kernel.GetSize(target.TypeId);
             if (kernelSize != size || target.BitfieldSize != 0 || target.BitOffset % 8 != 0)
             {
-                throw new EbpfException($"struct_ops map {_spec.Name}: member '{member.Name}' is {size} bytes in the object but {kernelSize} in kernel struct {_kernelStruct.Name}");
+                throw new EbpfException($"member '{member.Name}' is {size} bytes in the object but {kernelSize} in kernel struct {_kernelStruct.Name}");
             }
 
             bytes.CopyTo(data[(int)(target.BitOffset / 8)..]);
@@ -140,7 +143,7 @@ internal sealed class StructOpsTarget
     }
 
     private BtfMember KernelMember(string name) =>
-        TryKernelMember(name) ?? throw new EbpfException($"struct_ops map {_spec.Name}: kernel struct {_kernelStruct.Name} has no member '{name}'");
+        TryKernelMember(name) ?? throw new EbpfException($"kernel struct {_kernelStruct.Name} has no member '{name}'");
 
     private BtfMember? TryKernelMember(string name)
     {

@@ -14,19 +14,32 @@ internal sealed partial class ElfObjectReader
     // strong one leaves its body behind, without a symbol, as libbpf's bpf_object__add_programs ignores it.
     private readonly Dictionary<int, Dictionary<int, int>> _functionEnds = [];
 
+    // Names that more than one function start carries: static functions of different compilation units linked
+    // into one object (bpftool gen object) may share a name. Such functions are known by section and offset.
+    private readonly HashSet<string> _sharedFunctionNames = new(StringComparer.Ordinal);
+
     // Every executable section is decoded, annotated with its .BTF.ext records, relocated and cut into functions.
     // Each function outside .text is a program; .text functions are subprograms, linked into every program
     // that reaches them (unless one .text function is all the object holds).
     private void ReadPrograms()
     {
         var sections = _elf.Sections.Where(IsProgramSection).ToList();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var section in sections)
         {
             _functionStarts[section.Index] = FindFunctionStarts(section);
+            foreach (string name in _functionStarts[section.Index].Values)
+            {
+                if (!seen.Add(name))
+                {
+                    _sharedFunctionNames.Add(name);
+                }
+            }
         }
 
-        var functions = new Dictionary<string, Instructions>(StringComparer.Ordinal);
-        var entries = new List<(string Name, ElfSection Section)>();
+        // Functions by key (FunctionKey): their name for a name only one function has, else name, section and offset.
+        var functions = new Dictionary<string, ObjectFunction>(StringComparer.Ordinal);
+        var entries = new List<(string Key, string Name, ElfSection Section)>();
         foreach (var section in sections)
         {
             var instructions = Decode(section);
@@ -38,22 +51,23 @@ internal sealed partial class ElfObjectReader
                     throw new ElfSpecException($"function starts at slot {slot}, not at an instruction", section.Name, name);
                 }
 
-                instructions[index] = instructions[index].WithSymbol(name);
+                instructions[index] = instructions[index].WithSymbol(FunctionKey(section, slot, name));
             }
 
             _ext?.Apply(section.Name, instructions);
             Relocate(section, instructions);
             ResolveLocalCalls(section, instructions);
-            foreach (var (name, body) in Split(section, instructions))
+            foreach (var (slot, name, body) in Split(section, instructions))
             {
-                if (!functions.TryAdd(name, body))
+                string key = FunctionKey(section, slot, name);
+                if (!functions.TryAdd(key, new ObjectFunction(name, body)))
                 {
-                    throw new ElfSpecException("a function with this name is defined twice", section.Name, name);
+                    throw new ElfSpecException("a function with this name is defined twice", section.Name, key);
                 }
 
                 if (section.Name != TextSection)
                 {
-                    entries.Add((name, section));
+                    entries.Add((key, name, section));
                 }
             }
         }
@@ -61,21 +75,27 @@ internal sealed partial class ElfObjectReader
         // libbpf's legacy rule: the only function of an object is a program even in .text (of unknown type).
         if (functions.Count == 1 && entries.Count == 0)
         {
-            entries.Add((functions.Keys.Single(), sections.Single(s => s.Name == TextSection)));
+            var (key, only) = functions.Single();
+            entries.Add((key, only.Name, sections.Single(s => s.Name == TextSection)));
         }
 
         string license = License;
         uint version = KernelVersion;
         var weak = _elf.Symbols.Where(s => IsExtern(s) && s.Binding == ElfSymbolBinding.Weak && !_kconfigOffsets.ContainsKey(s.Name)).Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
-        foreach (var (name, section) in entries)
+        foreach (var (key, name, section) in entries)
         {
-            var program = NewProgram(name, section, ProgramLinker.Link(name, section.Name, functions), license, version) with { WeakKernelSymbols = weak };
+            var program = NewProgram(name, section, ProgramLinker.Link(key, section.Name, functions), license, version) with { WeakKernelSymbols = weak };
             if (!_spec.Programs.TryAdd(name, program))
             {
                 throw new ElfSpecException("a program with this name is defined twice", section.Name, name);
             }
         }
     }
+
+    // How instructions name the function starting at a slot while the object is read: its name, unless another
+    // function has the same name; then its name, section and byte offset, which no C name can be.
+    private string FunctionKey(ElfSection section, int slot, string name) =>
+        _sharedFunctionNames.Contains(name) ? $"{name}@{section.Name}+0x{slot * Instruction.SlotSize:x}" : name;
 
     private ProgramSpec NewProgram(string name, ElfSection section, Instructions instructions, string license, uint version)
     {
@@ -199,12 +219,12 @@ internal sealed partial class ElfObjectReader
         return owner >= 0 && (!ends.TryGetValue(owner, out int end) || slot < end);
     }
 
-    // The function starting at a slot of a section, or an error naming what pointed there.
+    // The key (FunctionKey) of the function starting at a slot of a section, or an error naming what pointed there.
     private string FunctionAt(ElfSection section, long slot, string what)
     {
         if (_functionStarts.TryGetValue(section.Index, out var starts) && slot is >= 0 and <= int.MaxValue && starts.TryGetValue((int)slot, out var name))
         {
-            return name;
+            return FunctionKey(section, (int)slot, name);
         }
 
         throw new ElfSpecException($"{what} targets slot {slot}, where no function starts", section.Name);
@@ -229,7 +249,7 @@ internal sealed partial class ElfObjectReader
 
     // Cuts a section at its function starts and ends; code outside every function (before the first, or after a
     // sized function's end) belongs to none and is dropped.
-    private IEnumerable<(string Name, Instructions Body)> Split(ElfSection section, Instructions instructions)
+    private IEnumerable<(int Slot, string Name, Instructions Body)> Split(ElfSection section, Instructions instructions)
     {
         var starts = _functionStarts[section.Index];
         var ends = _functionEnds[section.Index];
@@ -253,7 +273,7 @@ internal sealed partial class ElfObjectReader
                 body.Add(instructions[i]);
             }
 
-            yield return (starts.Values[f], body);
+            yield return (starts.Keys[f], starts.Values[f], body);
         }
     }
 }

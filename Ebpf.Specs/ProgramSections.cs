@@ -182,6 +182,29 @@ public static class ProgramSections
         return false;
     }
 
+    /// <summary>
+    /// The definition an unrecognized section name most likely meant: the one whose name (<see cref="ProgramSectionDefinition.Prefix"/>)
+    /// is the longest start of <paramref name="sectionName"/>. <c>socket1</c> gives <c>socket</c>, <c>xdp/lo</c> gives
+    /// <c>xdp</c>, <c>classifier/ingress</c> gives <c>classifier</c>, <c>perf_event/type=1</c> gives <c>perf_event</c>.
+    /// </summary>
+    /// <param name="sectionName">An ELF section name, with or without a leading <c>?</c>.</param>
+    /// <returns>The closest definition, or <see langword="null"/> when no definition's name starts <paramref name="sectionName"/>.</returns>
+    public static ProgramSectionDefinition? Closest(string sectionName)
+    {
+        ArgumentNullException.ThrowIfNull(sectionName);
+        ReadOnlySpan<char> name = sectionName.StartsWith('?') ? sectionName.AsSpan(1) : sectionName;
+        ProgramSectionDefinition? closest = null;
+        foreach (var definition in Table)
+        {
+            if (name.StartsWith(definition.Prefix, StringComparison.Ordinal) && definition.Prefix.Length > (closest?.Prefix.Length ?? 0))
+            {
+                closest = definition;
+            }
+        }
+
+        return closest;
+    }
+
     private static ProgramSectionDefinition Row(string pattern, BpfProgramType programType, BpfAttachType? expectedAttachType, ProgramSectionFlags flags) =>
         new(pattern, programType, expectedAttachType, flags);
 }

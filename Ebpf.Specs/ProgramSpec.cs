@@ -8,7 +8,9 @@ namespace Ebpf.Specs;
 /// </summary>
 /// <remarks>
 /// <para>The instructions are linked: the entry function comes first, followed by every subprogram it reaches,
-/// each function's first instruction carrying its name as <see cref="Instruction.Symbol"/>, and
+/// each function's first instruction carrying its name as <see cref="Instruction.Symbol"/> (of two static functions
+/// of one name that a program reaches, as objects linked from several compilation units may hold, the later carries
+/// <c>name@section+0xOFFSET</c>, its place in the object, so that every symbol is unique), and
 /// bpf-to-bpf call and function pointer offsets already resolved.</para>
 /// <para>What only the kernel can resolve stays symbolic, named by <see cref="Instruction.Reference"/>:
 /// <c>lddw</c> with <see cref="PseudoSource.MapFd"/> (the map's name; constant 0) or

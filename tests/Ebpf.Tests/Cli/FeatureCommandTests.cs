@@ -78,7 +78,14 @@ public class FeatureCommandTests
         var output = new StringWriter();
         FeatureCommand.Probe(Features.Default, json: true, output, full: true);
         using var doc = JsonDocument.Parse(output.ToString());
-        Assert.That(Helpers(doc.RootElement)["kprobe_available_helpers"], Does.Contain("bpf_trace_printk"));
+        var kprobe = Helpers(doc.RootElement)["kprobe_available_helpers"];
+        Assert.That(kprobe, Does.Contain("bpf_trace_printk"));
+        if (!kprobe.Contains("bpf_probe_write_user"))
+        {
+            // Linux withholds it from tracing programs when locked down (integrity or confidentiality): the probe names the lockdown.
+            var e = Assert.Throws<EbpfNotSupportedException>(() => Features.Default.HaveHelper(BpfProgramType.Kprobe, Ebpf.Asm.Helper.ProbeWriteUser))!;
+            Assert.That(e.Message, Does.Contain("bpf_probe_write_user in BPF_PROG_TYPE_KPROBE programs (the kernel is locked down (").And.Contain("a mode in which Linux withholds it)"));
+        }
     }
 
     private static string Json()

@@ -48,9 +48,9 @@ public class InspectCommandTests
         InspectCommand.Write(InspectReport.From(HandBuilt()), json: false, output);
         Assert.That(output.ToString().ReplaceLineEndings("\n"), Is.EqualTo("""
             Programs:
-              NAME     SECTION                               TYPE        ATTACH TYPE          INSNS
-              count    tracepoint/syscalls/sys_enter_getpid  tracepoint  -                    4
-              ingress  cgroup_skb/ingress                    cgroup_skb  cgroup_inet_ingress  2
+              NAME     SECTION                               TYPE        ATTACH TYPE          INSNS  LINKED
+              count    tracepoint/syscalls/sys_enter_getpid  tracepoint  -                    4      4
+              ingress  cgroup_skb/ingress                    cgroup_skb  cgroup_inet_ingress  2      2
 
             Maps:
               NAME     SECTION  TYPE     KEY  VALUE  MAX ENTRIES  FLAGS
@@ -78,6 +78,7 @@ public class InspectCommandTests
         Assert.That(ingress.GetProperty("type").GetString(), Is.EqualTo("cgroup_skb"));
         Assert.That(ingress.GetProperty("attach_type").GetString(), Is.EqualTo("cgroup_inet_ingress"));
         Assert.That(ingress.GetProperty("instructions").GetInt32(), Is.EqualTo(2));
+        Assert.That(ingress.GetProperty("linked_instructions").GetInt32(), Is.EqualTo(2));
         Assert.That(root.GetProperty("programs")[0].GetProperty("attach_type").ValueKind, Is.EqualTo(JsonValueKind.Null));
         var typed = root.GetProperty("maps")[2];
         Assert.That(typed.GetProperty("name").GetString(), Is.EqualTo("typed"));
@@ -124,6 +125,28 @@ public class InspectCommandTests
         }
     }
 
+    /// <summary>
+    /// Programs that call subprograms: the instruction count is the program's own function, as libbpf's
+    /// <c>bpf_program__insn_cnt</c> gives it before the load appends the subprograms, and the linked count is larger.
+    /// </summary>
+    [TestCase("callbacks", "walk")]
+    [TestCase("linking", "xdp_first")]
+    [TestCase("linking", "on_sys_enter")]
+    public void Instruction_count_is_libbpfs_and_the_linked_length_is_apart(string name, string program)
+    {
+        var libbpf = LibbpfObject.TryOpen(TestPrograms.Path(name), out string error) ?? throw new InvalidOperationException($"libbpf cannot open {name}: {error}");
+        var output = new StringWriter();
+        Assert.That(InspectCommand.Inspect(new FileInfo(TestPrograms.Path(name)), json: true, output, new StringWriter()), Is.Zero);
+        var ours = JsonSerializer.Deserialize<InspectReport>(output.ToString())!.Programs.Single(p => p.Name == program);
+        var theirs = libbpf.Programs.Single(p => p.Name == program);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(ours.Instructions, Is.EqualTo(theirs.InstructionCount), "bpf_program__insn_cnt");
+            Assert.That(ours.LinkedInstructions, Is.GreaterThan(ours.Instructions), "the subprograms are appended");
+            Assert.That(ours.LinkedInstructions, Is.EqualTo(CollectionSpec.Load(TestPrograms.Path(name)).Programs[program].Instructions.Sum(i => i.Slots)));
+        }
+    }
+
     [TestCaseSource(nameof(LittleEndianObjects))]
     public void Inspect_json_matches_libbpf(string name)
     {
@@ -150,6 +173,7 @@ public class InspectCommandTests
         {
             Assert.That(programs[their.Name].Section, Is.EqualTo(their.Section), their.Name);
             Assert.That(programs[their.Name].Type, Is.EqualTo(KernelNames.Of((BpfProgramType)their.Type)["BPF_PROG_TYPE_".Length..].ToLowerInvariant()), their.Name);
+            Assert.That(programs[their.Name].Instructions, Is.EqualTo(their.InstructionCount), $"{their.Name}: bpf_program__insn_cnt");
         }
 
         var maps = report.Maps.ToDictionary(m => m.Name);

@@ -73,6 +73,17 @@ public class MapAndLoadCommandTests
         Assert.That(error.ToString(), Does.Contain("verifier_errors_noload.bpf.c"));
     }
 
+    [Test]
+    public void LoadReportsAMapTheKernelLacksByName()
+    {
+        var sys = new Moq.Mock<IBpfSyscalls>();
+        sys.Setup(s => s.MapCreate(in Moq.It.Ref<Ebpf.Kernel.Interop.MapCreateAttr>.IsAny))
+            .Throws(() => new EbpfNotSupportedException("map type BPF_MAP_TYPE_HASH", "3.19", Errno.EOPNOTSUPP));
+        var error = new StringWriter();
+        Assert.That(LoadCommand.Run(sys.Object, TestPrograms.Path("maps_and_globals"), null, TextWriter.Null, error), Is.EqualTo(1));
+        Assert.That(error.ToString(), Does.Match("^Error: map '[^']+': map type BPF_MAP_TYPE_HASH is not supported by this kernel"));
+    }
+
     // Key and value bytes of each entry, from bpftool's dump JSON or ours (bpftool adds "formatted" when the map has BTF).
     private static List<string> Entries(string json)
     {

@@ -146,11 +146,6 @@ public sealed class MapTypesKernelTests
         Assert.That(prog.IsClosed, Is.False, "the resolved descriptor stays the caller's");
     }
 
-    private static void RequireMapType(BpfMapType type)
-    {
-        if (!Features.IsSupported(() => Features.Default.HaveMapType(type)))
-        {
-            Assert.Ignore($"{type}: map type not supported by this kernel");
-        }
-    }
+    private static void RequireMapType(BpfMapType type) =>
+        KernelRefusal.Require(KernelNames.Of(type), () => Features.Default.HaveMapType(type));
 }

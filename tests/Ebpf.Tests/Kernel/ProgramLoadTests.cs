@@ -55,7 +55,8 @@ public sealed class ProgramLoadTests
             Assert.That(e.Errno, Is.EqualTo(Errno.EACCES));
             Assert.That(e.Log, Is.EqualTo(FailingLog));
             Assert.That(e.LogTruncated, Is.False);
-            Assert.That(e.Message, Does.Contain("program 'prog': invalid access to packet, off=100 size=4"));
+            Assert.That(e.Message, Does.StartWith("program 'prog': BPF_PROG_LOAD failed: Permission denied (EACCES): invalid access to packet, off=100 size=4"));
+            Assert.That(e.Summary, Does.StartWith("program 'prog': invalid access to packet, off=100 size=4"));
             Assert.That(e.Message, Does.Contain("at insn 1: (61) r0 = *(u32 *)(r1 +100)"));
             Assert.That(e.Message, Does.Contain("source: return *(int *)(data + 100); @ prog.bpf.c:8"));
             Assert.That(e.Message, Does.Not.Contain("processed"));

@@ -43,7 +43,7 @@ public class StructOpsKernelTests
         Assert.That(CongestionControls(), Does.Not.Contain("dotnet_cc"), "disposing the attachment unregisters");
         Assert.That(collection.Maps["dotnet_cc"].IsStructOpsRegistered, Is.False);
         var again = Assert.Throws<EbpfException>(() => StructOpsLink.Attach(collection.Maps["dotnet_cc"]))!;
-        Assert.That(again.Message, Does.Contain("registered and unregistered").And.Contain("load the collection again"));
+        Assert.That(again.Message, Does.StartWith("map 'dotnet_cc': ").And.Contain("registered and unregistered").And.Contain("load the collection again"));
     }
 
     [Test]
@@ -104,7 +104,7 @@ public class StructOpsKernelTests
         using var attached = StructOpsLink.Attach(first.Maps["dotnet_cc"]);
         var e = Assert.Throws<EbpfException>(() => StructOpsLink.Attach(second.Maps["dotnet_cc"]))!;
         Assert.That(e.Errno, Is.EqualTo(Errno.EEXIST));
-        Assert.That(e.Message, Does.Contain("refused to register struct_ops map dotnet_cc"));
+        Assert.That(e.Message, Does.StartWith("map 'dotnet_cc': BPF_MAP_UPDATE_ELEM failed: ").And.Contain("the kernel refused to register the struct_ops map"));
         Assert.That(second.Maps["dotnet_cc"].IsStructOpsRegistered, Is.False);
     }
 
@@ -216,7 +216,7 @@ public class StructOpsKernelTests
                 Assert.That(second.Maps["dotnet_cc"].Info().Id, Is.EqualTo(first.Maps["dotnet_cc"].Info().Id));
                 Assert.That(second.Maps["dotnet_cc"].HasStructOpsValue, Is.True, "prepared as libbpf does, for a map no one registered");
                 var e = Assert.Throws<EbpfException>(() => StructOpsLink.Attach(second.Maps["dotnet_cc"]))!;
-                Assert.That(e.Message, Does.Contain("dotnet_cc is registered already"));
+                Assert.That(e.Message, Does.StartWith("map 'dotnet_cc': ").And.Contain("the struct_ops map is registered already"));
                 Assert.That(e.Errno, Is.EqualTo(Errno.EBUSY));
             }
 

@@ -76,12 +76,16 @@ public sealed class StructOpsLoadTests
         public ulong ProgramFd(string name) => (ulong)ProgramFds[name.Length > 15 ? name[..15] : name];
 
         /// <param name="failingLoad">The 1-based program load that fails with EINVAL; 0 for none.</param>
-        public FakeKernel(int failingLoad = 0)
+        /// <param name="refusedMaps">The error of every map create; <see cref="Errno.None"/> to create them.</param>
+        /// <param name="refusedBtf">The error of every BTF load; <see cref="Errno.None"/> to load it.</param>
+        public FakeKernel(int failingLoad = 0, Errno refusedMaps = Errno.None, Errno refusedBtf = Errno.None)
         {
             int next = 100;
             int loads = 0;
-            Sys.Setup(s => s.MapCreate(in It.Ref<MapCreateAttr>.IsAny)).Returns(new MapCreateReturn((in MapCreateAttr a) => Track(new BpfFileDescriptor(next++, ownsHandle: false))));
-            Sys.Setup(s => s.BtfLoad(ref It.Ref<BtfLoadAttr>.IsAny)).Returns(() => new BpfFileDescriptor(next++, ownsHandle: false));
+            Sys.Setup(s => s.MapCreate(in It.Ref<MapCreateAttr>.IsAny)).Returns(new MapCreateReturn((in MapCreateAttr a) =>
+                refusedMaps == Errno.None ? Track(new BpfFileDescriptor(next++, ownsHandle: false)) : throw refusedMaps.ToException(BpfCommand.MapCreate)));
+            Sys.Setup(s => s.BtfLoad(ref It.Ref<BtfLoadAttr>.IsAny)).Returns(() =>
+                refusedBtf == Errno.None ? Track(new BpfFileDescriptor(next++, ownsHandle: false)) : throw refusedBtf.ToException(BpfCommand.BtfLoad));
             Sys.Setup(s => s.ProgLoad(ref It.Ref<ProgLoadAttr>.IsAny)).Returns(new ProgLoadReturn((ref ProgLoadAttr a) =>
             {
                 if (++loads == failingLoad)
@@ -173,10 +177,54 @@ public sealed class StructOpsLoadTests
         using var collection = Load("struct_ops", kernel);
         var e = Assert.Throws<EbpfException>(() => StructOpsLink.Attach(collection.Maps["dotnet_cc"], kernel.Sys.Object))!;
         Assert.That(e.Errno, Is.EqualTo(Errno.EINVAL));
-        Assert.That(e.Message, Does.Contain("refused to register struct_ops map dotnet_cc"));
+        Assert.That(e.Message, Is.EqualTo(
+            "map 'dotnet_cc': BPF_MAP_UPDATE_ELEM failed: Invalid argument (EINVAL): the kernel refused to register the struct_ops map (its struct_ops type's checks failed, or its name is taken)"));
         Assert.That(collection.Maps["dotnet_cc"].IsStructOpsRegistered, Is.False);
         collection.Dispose();
         Assert.That(kernel.Deletes, Is.Zero);
+    }
+
+    [TestCase(0, "map 'dotnet_cc': the struct_ops map cannot take a value")]
+    [TestCase(1, "map 'dotnet_cc': BPF_MAP_UPDATE_ELEM failed: Device or resource busy (EBUSY): the struct_ops map is registered already (by another descriptor or process)")]
+    [TestCase(2, "map 'dotnet_cc': BPF_MAP_UPDATE_ELEM failed: Device or resource busy (EBUSY): the struct_ops map was registered and unregistered: the kernel takes one value per struct_ops map")]
+    public void AMapThatCannotTakeItsValueIsNamedOnce(int state, string message)
+    {
+        var kernel = new FakeKernel();
+        using var collection = Load("struct_ops", kernel);
+        kernel.Sys.Setup(s => s.TryMapUpdateElem(in It.Ref<MapElemAttr>.IsAny)).Returns(Errno.EBUSY);
+        kernel.Sys.Setup(s => s.TryMapLookupElem(in It.Ref<MapElemAttr>.IsAny)).Returns(new ElemReturn((in MapElemAttr a) =>
+        {
+            unsafe
+            {
+                *(int*)((byte*)a.Value + 4) = state; // bpf_struct_ops_common_value.state
+            }
+
+            return Errno.None;
+        }));
+        var e = Assert.Throws<EbpfException>(() => StructOpsLink.Attach(collection.Maps["dotnet_cc"], kernel.Sys.Object))!;
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(e, Is.TypeOf<EbpfException>());
+            Assert.That(e.Message, Is.EqualTo(message));
+            Assert.That(e.Errno, state == 0 ? Is.EqualTo(Errno.None) : Is.EqualTo(Errno.EBUSY));
+            Assert.That(state == 0 ? ((EbpfException)e.InnerException!).Errno : Errno.EBUSY, Is.EqualTo(Errno.EBUSY), "the refusal is the cause");
+            Assert.That(FailureSubject.Name(e, "map 'dotnet_cc'"), Is.SameAs(e), "a caller that names failures (Collection.Load) names it no more");
+        }
+
+        Assert.That(collection.Maps["dotnet_cc"].IsStructOpsRegistered, Is.False);
+    }
+
+    [Test]
+    public void KernelBtfThatCannotBeReadNamesTheStructOpsMap()
+    {
+        var kernel = new FakeKernel();
+        string vmlinux = Path.Combine(_directory, "absent");
+        var options = new CollectionLoadOptions { Programs = new ProgramLoadOptions { KernelBtf = new KernelBtf(vmlinux, _directory) } };
+        var e = Assert.Throws<EbpfException>(() => Collection.Load(CollectionSpec.Load(TestPrograms.Path("struct_ops")), options, kernel.Sys.Object))!;
+        Assert.That(e, Is.TypeOf<EbpfException>());
+        Assert.That(e.Message, Does.StartWith($"map 'dotnet_cc': cannot read the kernel BTF {vmlinux} for struct_ops maps: "));
+        Assert.That(kernel.Created.Select(fd => fd.IsClosed), Is.All.True);
+        kernel.Sys.Verify(s => s.MapCreate(in It.Ref<MapCreateAttr>.IsAny), Times.Never);
     }
 
     [Test]
@@ -200,11 +248,50 @@ public sealed class StructOpsLoadTests
     public void AFailedLoadClosesEverythingAndWritesNothing()
     {
         var kernel = new FakeKernel(failingLoad: 2);
-        Assert.Throws<EbpfException>(() => Load("struct_ops_link", kernel));
+        var e = Assert.Throws<EbpfException>(() => Load("struct_ops_link", kernel))!;
+        Assert.That(e.Message, Does.Match(@"^program '\w+' \(struct_ops/\w+\): BPF_PROG_LOAD failed: Invalid argument \(EINVAL\)$"));
         Assert.That(kernel.Created, Has.Count.GreaterThanOrEqualTo(2), "the map and the first program were created");
         Assert.That(kernel.Created.Select(fd => fd.IsClosed), Is.All.True);
         Assert.That(kernel.Updates, Is.Empty);
         Assert.That(kernel.Deletes, Is.Zero);
+    }
+
+    [TestCase(Errno.EINVAL, typeof(EbpfException))]
+    [TestCase(Errno.EPERM, typeof(EbpfPermissionException))]
+    public void ARefusedStructOpsMapIsNamedAndNothingLeaks(Errno errno, Type type)
+    {
+        var kernel = new FakeKernel(refusedMaps: errno);
+        var e = Assert.Throws(type, () => Load("struct_ops", kernel)) as EbpfException;
+        Assert.That(e, Is.TypeOf(type));
+        Assert.That(e!.Message, Does.StartWith("map 'dotnet_cc': BPF_MAP_CREATE failed: "));
+        Assert.That(e.Errno, Is.EqualTo(errno));
+        Assert.That(kernel.Created.Select(fd => fd.IsClosed), Is.All.True);
+        kernel.Sys.Verify(s => s.ProgLoad(ref It.Ref<ProgLoadAttr>.IsAny), Times.Never);
+    }
+
+    [Test]
+    public void ARefusedStructOpsValueBtfIsNamed()
+    {
+        var kernel = new FakeKernel(refusedBtf: Errno.EINVAL);
+        var e = Assert.Throws<EbpfException>(() => Load("struct_ops", kernel))!;
+        Assert.That(e.Message, Does.StartWith("map 'dotnet_cc': BPF_BTF_LOAD failed: Invalid argument (EINVAL)"));
+        Assert.That(e.Command, Is.EqualTo(BpfCommand.BtfLoad));
+        kernel.Sys.Verify(s => s.MapCreate(in It.Ref<MapCreateAttr>.IsAny), Times.Never);
+    }
+
+    [Test]
+    public void AStructOpsTypeTheKernelLacksIsNamed()
+    {
+        var kernel = new FakeKernel();
+        var builder = new BtfBuilder();
+        builder.AddInt("unsigned int", 4);
+        string empty = Path.Combine(_directory, "empty");
+        Directory.CreateDirectory(empty);
+        File.WriteAllBytes(Path.Combine(empty, "vmlinux"), builder.Marshal(Ebpf.Asm.ByteOrder.LittleEndian));
+        var options = new CollectionLoadOptions { Programs = new ProgramLoadOptions { KernelBtf = new KernelBtf(Path.Combine(empty, "vmlinux"), empty) } };
+        var e = Assert.Throws<EbpfNotSupportedException>(() => Collection.Load(CollectionSpec.Load(TestPrograms.Path("struct_ops")), options, kernel.Sys.Object))!;
+        Assert.That(e.Message, Does.StartWith("map 'dotnet_cc': struct_ops type tcp_congestion_ops (the kernel BTF has no struct tcp_congestion_ops) is not supported by this kernel"));
+        Assert.That(kernel.Created.Select(fd => fd.IsClosed), Is.All.True);
     }
 
     [Test]

@@ -88,11 +88,11 @@ public sealed class TracingLinkTests : CountingProgramFixture
         }
         catch (EbpfPermissionException e)
         {
-            // The load itself is the probe: root gets EPERM when the kernel cannot make BPF trampolines (this VM is
-            // locked down by CONFIG_LOCK_DOWN_KERNEL_FORCE_INTEGRITY); the message says which cause it found.
+            // The load itself is the probe: the kernel refuses fentry programs even to root when it cannot make BPF
+            // trampolines or is locked down; the diagnosis says which cause it found, and an unexplained refusal fails.
             var explained = EbpfPermissionException.ExplainTracingRefusal(e, BpfProgramType.Tracing, BpfAttachType.TraceFentry, "fentry program");
-            Assert.Ignore($"fentry: the kernel refuses fentry programs ({explained.Message})");
-            return;
+            KernelRefusal.IgnoreIfExplained("fentry", explained);
+            throw explained;
         }
 
         using var owned = program;
@@ -156,7 +156,7 @@ public sealed class TracingLinkTests : CountingProgramFixture
             AsmOps.Mov.Imm(Register.R0, 0).WithSymbol("out"),
             AsmOps.Exit(),
         ];
-        using var program = TestProgramLoader.LoadCode(BpfProgramType.Tracing, code, BpfAttachType.TraceIter, btfId, "iter_elem");
+        using var program = KernelRefusal.Run("iter/bpf_map_elem", () => TestProgramLoader.LoadCode(BpfProgramType.Tracing, code, BpfAttachType.TraceIter, btfId, "iter_elem"));
         using var link = IterLink.Attach(program, map);
         Assert.That(link.ReadAllText(), Is.EqualTo(string.Concat(Enumerable.Repeat("e\n", 6))));
         Assert.That(link.Info().MapId, Is.Not.Null);

@@ -94,10 +94,7 @@ public sealed class ArenaTests
     [Category("Kernel")]
     public void TheKernelRunsAProgramOnTheArenaGlobals()
     {
-        if (!Features.IsSupported(() => Features.Default.HaveMapType(BpfMapType.Arena)))
-        {
-            Assert.Ignore("arena maps: the kernel lacks BPF_MAP_TYPE_ARENA (Linux 6.9)");
-        }
+        KernelRefusal.Require("BPF_MAP_TYPE_ARENA", () => Features.Default.HaveMapType(BpfMapType.Arena));
 
         var spec = CollectionSpec.Load(TestPrograms.Path("arena_noload"));
         var program = spec.Programs["bump"];

@@ -26,6 +26,11 @@ public sealed class CollectionSpecLoadTests
             Assert.Pass("its program has no type on purpose: LoneTextFunctionTests");
         }
 
+        if (file.StartsWith("unknown_sections_noload.", StringComparison.Ordinal))
+        {
+            Assert.Pass("its programs have no type on purpose: UnknownSectionTests");
+        }
+
         var spec = CollectionSpec.Load(Path.Combine(TestPrograms.Directory, file));
         Assert.That(spec.Programs, Is.Not.Empty);
         Assert.That(spec.ByteOrder, Is.EqualTo(file.Contains(".bpfeb.") ? ByteOrder.BigEndian : ByteOrder.LittleEndian));
@@ -83,10 +88,10 @@ public sealed class CollectionSpecLoadTests
             var program = spec.Programs[name];
             Assert.That(program.SectionName, Is.EqualTo(section.TrimStart('?')), name); // libbpf forgets the "?" once autoload is off
             var match = ProgramSections.Match(section);
-            Assert.That(program.Type, Is.EqualTo(match!.ProgramType), name);
+            Assert.That(program.Type, Is.EqualTo(match?.ProgramType ?? BpfProgramType.Unspec), name); // unknown names: no type, as libbpf
             if (program.Type != BpfProgramType.StructOps)
             {
-                Assert.That(program.AttachType, Is.EqualTo(match.ExpectedAttachType), name);
+                Assert.That(program.AttachType, Is.EqualTo(match?.ExpectedAttachType), name);
             }
             else
             {
@@ -96,7 +101,7 @@ public sealed class CollectionSpecLoadTests
                 Assert.That(program.AttachType, Is.EqualTo((BpfAttachType)index), $"{name}: index of {member}, as libbpf sets it");
             }
 
-            Assert.That(program.AttachTo, Is.EqualTo(match.Target), name);
+            Assert.That(program.AttachTo, Is.EqualTo(match?.Target), name);
             Assert.That(program.Autoload, Is.EqualTo(!section.StartsWith('?')), name);
         }
     }

@@ -59,6 +59,52 @@ public sealed class StaticLinkingTests
         Assert.That(loads, Does.Contain((".data", (long)spec.Variables["linked_weak_var"].Offset)));
     }
 
+    [Test]
+    public void StaticFunctionsOfOneNameAreToldApartBySectionAndOffset()
+    {
+        // linked_statics: tests/bpf/linked/statics_a.bpf.c and statics_b.bpf.c each define a static `helper`.
+        var spec = CollectionSpec.Load(TestPrograms.Path("linked_statics"));
+        Assert.That(spec.Programs.Keys, Is.EquivalentTo(new[] { "statics_a", "statics_b", "statics_both" }));
+        Assert.Multiple(() =>
+        {
+            var a = Body(spec.Programs["statics_a"].Instructions, "helper").Select(i => i.Immediate).ToList();
+            Assert.That(a, Does.Contain(1000).And.Not.Contain(2000), "statics_a calls unit a's helper");
+            var b = Body(spec.Programs["statics_b"].Instructions, "helper").Select(i => i.Immediate).ToList();
+            Assert.That(b, Does.Contain(2000).And.Not.Contain(1000), "statics_b calls unit b's helper");
+            Assert.That(spec.Programs["statics_a"].Instructions.SymbolOffsets().Keys, Is.EquivalentTo(new[] { "statics_a", "helper" }));
+            Assert.That(spec.Programs["statics_b"].Instructions.SymbolOffsets().Keys, Is.EquivalentTo(new[] { "statics_b", "helper" }));
+
+            // statics_both reaches both helpers: the second keeps its place in the object as its name.
+            var both = spec.Programs["statics_both"].Instructions;
+            var functions = both.SymbolOffsets().OrderBy(kv => kv.Value).Select(kv => kv.Key).ToList();
+            Assert.That(functions, Has.Count.EqualTo(4));
+            Assert.That(functions.Take(3), Is.EqualTo(new[] { "statics_both", "helper", "call_b_helper" }), "libbpf's order: depth first, by first reference");
+            Assert.That(functions[3], Does.Match(@"^helper@\.text\+0x[0-9a-f]+$"));
+            Assert.That(Body(both, "helper").Select(i => i.Immediate), Does.Contain(1000).And.Not.Contain(2000));
+            Assert.That(Body(both, functions[3]).Select(i => i.Immediate), Does.Contain(2000).And.Not.Contain(1000));
+        });
+    }
+
+    [Test]
+    [Category("Kernel")]
+    public void StaticFunctionsOfOneNameLinkAsLibbpfLinksThem()
+    {
+        if (Ebpf.Tests.Asm.KernelTools.Unavailable() is { } reason)
+        {
+            Assert.Ignore(reason);
+        }
+
+        string path = TestPrograms.Path("linked_statics");
+        var spec = CollectionSpec.Load(path);
+        var (opened, _) = LibbpfObjects.Open(path);
+        Assert.That(
+            spec.Programs.Values.Select(p => (p.Name, p.SectionName, (uint)p.Type)),
+            Is.EquivalentTo(opened.Select(p => (p.Name, (string?)p.SectionName, p.Type))));
+        var loaded = LibbpfObjects.LoadInstructions(path);
+        Assert.That(loaded.Keys, Is.EquivalentTo(spec.Programs.Keys));
+        Assert.That(LinkedInstructionDifference.Find(spec, loaded), Is.Empty);
+    }
+
     private static List<Instruction> Body(IEnumerable<Instruction> instructions, string function)
     {
         var body = new List<Instruction>();

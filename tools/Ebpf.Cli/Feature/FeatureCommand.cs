@@ -9,7 +9,9 @@ namespace Ebpf.Cli.Feature;
 /// <summary>
 /// <c>ebpf feature probe [--json] [--full]</c>: what the running kernel supports, in the sections, wording and JSON keys
 /// of <c>bpftool feature probe kernel</c> (system call, program types, map types, helpers per program type,
-/// miscellaneous features), so the two can be compared line by line.
+/// miscellaneous features), so the two can be compared line by line. A type, helper or feature whose probe the kernel
+/// refuses (EPERM or EACCES: lockdown, an LSM, missing capabilities) is reported as not available, as bpftool reports
+/// a refused probe.
 /// </summary>
 public static class FeatureCommand
 {
@@ -35,17 +37,17 @@ public static class FeatureCommand
     public static int Probe(Features features, bool json, TextWriter output, bool full = false)
     {
         var programTypes = Enum.GetValues<BpfProgramType>().Distinct().Where(t => t != BpfProgramType.Unspec).ToArray();
-        var programs = programTypes.ToDictionary(t => t, t => Features.IsSupported(() => features.HaveProgramType(t)));
+        var programs = programTypes.ToDictionary(t => t, t => Available(() => features.HaveProgramType(t)));
         var maps = Enum.GetValues<BpfMapType>().Distinct().Where(t => t != BpfMapType.Unspec)
-            .ToDictionary(t => t, t => Features.IsSupported(() => features.HaveMapType(t)));
+            .ToDictionary(t => t, t => Available(() => features.HaveMapType(t)));
         var helpers = programTypes.ToDictionary(t => t, t => programs[t] ? Helpers(features, t, full) : null);
         var misc = new (string Key, string Text, bool Ok)[]
         {
-            ("have_large_insn_limit", "Large program size limit", Features.IsSupported(features.HaveLargeInstructions)),
-            ("have_bounded_loops", "Bounded loop support", Features.IsSupported(features.HaveBoundedLoops)),
-            ("have_v2_isa_extension", "ISA extension v2", Features.IsSupported(features.HaveV2Isa)),
-            ("have_v3_isa_extension", "ISA extension v3", Features.IsSupported(features.HaveV3Isa)),
-            ("have_v4_isa_extension", "ISA extension v4", Features.IsSupported(features.HaveV4Isa)),
+            ("have_large_insn_limit", "Large program size limit", Available(features.HaveLargeInstructions)),
+            ("have_bounded_loops", "Bounded loop support", Available(features.HaveBoundedLoops)),
+            ("have_v2_isa_extension", "ISA extension v2", Available(features.HaveV2Isa)),
+            ("have_v3_isa_extension", "ISA extension v3", Available(features.HaveV3Isa)),
+            ("have_v4_isa_extension", "ISA extension v4", Available(features.HaveV4Isa)),
         };
 
         if (json)
@@ -127,7 +129,7 @@ public static class FeatureCommand
                 features.HaveHelper(type, helper);
                 available.Add(helper);
             }
-            catch (EbpfNotSupportedException)
+            catch (Exception e) when (e is EbpfNotSupportedException or EbpfPermissionException)
             {
             }
             catch (ArgumentException)
@@ -137,6 +139,19 @@ public static class FeatureCommand
         }
 
         return available;
+    }
+
+    /// <summary>Whether <paramref name="probe"/> finds its feature: false when the kernel lacks it or refuses the probe.</summary>
+    private static bool Available(Action probe)
+    {
+        try
+        {
+            return Features.IsSupported(probe);
+        }
+        catch (EbpfPermissionException)
+        {
+            return false;
+        }
     }
 
     /// <summary>bpftool's spelling of a type: the C name without its prefix, in lower case.</summary>

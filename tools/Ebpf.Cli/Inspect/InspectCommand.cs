@@ -54,8 +54,8 @@ public static class InspectCommand
             return;
         }
 
-        WriteTable(output, "Programs", ["NAME", "SECTION", "TYPE", "ATTACH TYPE", "INSNS"],
-            report.Programs.Select(p => new[] { p.Name, p.Section ?? "-", p.Type, p.AttachType ?? "-", p.Instructions.ToString() }));
+        WriteTable(output, "Programs", ["NAME", "SECTION", "TYPE", "ATTACH TYPE", "INSNS", "LINKED"],
+            report.Programs.Select(p => new[] { p.Name, p.Section ?? "-", p.Type, p.AttachType ?? "-", p.Instructions.ToString(), p.LinkedInstructions.ToString() }));
         output.WriteLine();
         WriteTable(output, "Maps", ["NAME", "SECTION", "TYPE", "KEY", "VALUE", "MAX ENTRIES", "FLAGS"],
             report.Maps.Select(m => new[] { m.Name, m.Section ?? "-", m.Type, m.KeySize.ToString(), m.ValueSize.ToString(), m.MaxEntries.ToString(), $"0x{m.Flags:x}" }));

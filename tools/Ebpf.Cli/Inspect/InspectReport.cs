@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Ebpf.Asm;
 using Ebpf.Kernel;
 using Ebpf.Specs;
 
@@ -24,6 +25,7 @@ public sealed record InspectReport(
                 p.SectionName,
                 Spelling(KernelNames.Of(p.Type), "BPF_PROG_TYPE_"),
                 p.AttachType is { } attach ? Spelling(KernelNames.Of(attach), "BPF_") : null,
+                OwnSlots(p.Instructions),
                 p.Instructions.Sum(i => i.Slots)))
             .ToList();
         var maps = spec.Maps.Values
@@ -35,6 +37,26 @@ public sealed record InspectReport(
             .Select(v => new InspectedVariable(v.Name, v.MapName, spec.Maps.TryGetValue(v.MapName, out var map) ? map.SectionName : null, v.Offset, v.Size))
             .ToList();
         return new InspectReport(programs, maps, variables);
+    }
+
+    /// <summary>
+    /// The slots of the entry function alone: linked instructions start with it, and each subprogram appended after it
+    /// begins with an instruction carrying its symbol.
+    /// </summary>
+    private static int OwnSlots(Instructions instructions)
+    {
+        int slots = 0;
+        for (int i = 0; i < instructions.Count; i++)
+        {
+            if (i > 0 && instructions[i].Symbol is not null)
+            {
+                break;
+            }
+
+            slots += instructions[i].Slots;
+        }
+
+        return slots;
     }
 
     /// <summary>bpftool's spelling of a kernel name: without its prefix, in lower case.</summary>

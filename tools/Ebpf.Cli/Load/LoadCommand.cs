@@ -48,9 +48,9 @@ public static class LoadCommand
             error.WriteLine(e.Log);
             return 1;
         }
-        catch (EbpfException e)
+        catch (Exception e) when (e is EbpfException or EbpfNotSupportedException or Ebpf.Btf.CoreRelocationException or Ebpf.Asm.InstructionReferenceException)
         {
-            error.WriteLine($"Error: {e.Message}");
+            error.WriteLine($"Error: {e.Message}"); // names the map or program that failed
             return 1;
         }
 

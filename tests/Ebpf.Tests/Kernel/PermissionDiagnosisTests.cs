@@ -1,0 +1,164 @@
+using Ebpf.Kernel;
+using Ebpf.Specs;
+
+namespace Ebpf.Tests.Kernel;
+
+/// <summary>The wording of EPERM/EACCES explanations, from fabricated status, securityfs, sysctl and config files.</summary>
+public sealed class PermissionDiagnosisTests
+{
+    private const string AllButSysResource = "000001fffeffffff";
+    private const string All = "000001ffffffffff";
+
+    private string _dir = null!;
+
+    [SetUp]
+    public void CreateDirectory() => _dir = Directory.CreateTempSubdirectory("ebpf-diagnosis-").FullName;
+
+    [TearDown]
+    public void DeleteDirectory() => Directory.Delete(_dir, recursive: true);
+
+    [Test]
+    public void PrivilegedRefusalOnALockedDownMachineNamesLockdownAndTheBoundingSet()
+    {
+        Write("security/lockdown", "none [integrity] confidentiality\n");
+        Write("security/lsm", "lockdown,capability,landlock,bpf");
+        var finding = Diagnose(AllButSysResource, AllButSysResource);
+        Assert.That(finding.Text, Is.EqualTo(
+            "refused although CAP_BPF and CAP_SYS_ADMIN are effective; restrictions in force: the kernel is locked down (integrity; see kernel_lockdown(7)); " +
+            "CAP_SYS_RESOURCE is not in the capability bounding set"));
+        Assert.That(finding.ExplainedByEnvironment, Is.True);
+    }
+
+    [Test]
+    public void WithoutSecurityfsLockdownIsReadFromTheOptionThatForcesIt()
+    {
+        var finding = Diagnose(All, All, "CONFIG_BPF_SYSCALL=y\nCONFIG_LOCK_DOWN_KERNEL_FORCE_INTEGRITY=y\n");
+        Assert.That(finding.Text, Is.EqualTo(
+            "refused although CAP_BPF and CAP_SYS_ADMIN are effective; restrictions in force: the kernel is locked down (integrity, forced by CONFIG_LOCK_DOWN_KERNEL_FORCE_INTEGRITY; see kernel_lockdown(7))"));
+        Assert.That(finding.ExplainedByEnvironment, Is.True);
+    }
+
+    [Test]
+    public void OrFromTheBootParameter()
+    {
+        Write("cmdline", "console=ttyS0 lockdown=confidentiality quiet\n");
+        var finding = Diagnose(All, All);
+        Assert.That(finding.Text, Does.Contain("the kernel is locked down (confidentiality, from the lockdown= boot parameter; see kernel_lockdown(7))"));
+    }
+
+    [Test]
+    public void PrivilegedRefusalWithNothingRestrictingItIsUnexplained()
+    {
+        Write("security/lockdown", "[none] integrity confidentiality\n");
+        Write("cmdline", "lockdown=none\n");
+        var finding = Diagnose(All, All);
+        Assert.That(finding.Text, Is.EqualTo(
+            "refused although CAP_BPF and CAP_SYS_ADMIN are effective, and no lockdown, LSM, capability bounding set or sysctl restriction is in force"));
+        Assert.That(finding.ExplainedByEnvironment, Is.False, "a test expecting the call to work must fail");
+    }
+
+    [Test]
+    public void UnprivilegedRefusalNamesTheMissingCapabilitiesAndTheSysctl()
+    {
+        var finding = Diagnose("0000000000000000", "0000000000000000", unprivilegedBpfDisabled: "2");
+        Assert.That(finding.Text, Is.EqualTo(
+            "the process has neither CAP_BPF nor CAP_SYS_ADMIN effective (nor in its capability bounding set, so it cannot gain them); " +
+            "kernel.unprivileged_bpf_disabled is 2, so bpf() refuses processes without CAP_BPF or CAP_SYS_ADMIN; " + EbpfPermissionException.Hint));
+        Assert.That(finding.ExplainedByEnvironment, Is.True);
+    }
+
+    [Test]
+    public void CapBpfAloneNamesTheCapabilitiesTracingAndNetworkingAddToIt()
+    {
+        ulong capBpf = 1UL << ProcessCapabilities.Bpf;
+        var finding = Diagnose(capBpf.ToString("x16"), All);
+        Assert.That(finding.Text, Does.StartWith("refused although CAP_BPF is effective; restrictions in force: CAP_PERFMON is not effective").And.Contain("CAP_NET_ADMIN is not effective"));
+    }
+
+    [Test]
+    public void LoadedBpfLsmProgramsAreNamedWhenTheBpfLsmIsActive()
+    {
+        Write("security/lsm", "lockdown,capability,bpf");
+        var sources = Sources() with { CountLsmPrograms = () => 2, Config = KernelConfig.Parse(new StringReader("CONFIG_BPF_SYSCALL=y\n"), 0x061200) };
+        Write("status", $"Name:\ttest\nCapEff:\t{All}\nCapBnd:\t{All}\n");
+        var finding = PermissionDiagnosis.Read(sources).Explain();
+        Assert.That(finding.Text, Does.Contain("2 BPF LSM programs are loaded (bpftool prog list shows them)"));
+        Assert.That(finding.ExplainedByEnvironment, Is.True);
+
+        Write("security/lsm", "lockdown,capability");
+        Assert.That(PermissionDiagnosis.Read(sources).Explain().Text, Does.Not.Contain("BPF LSM"), "programs of an inactive BPF LSM cannot refuse anything");
+    }
+
+    [Test]
+    [Category("Kernel")]
+    public void TheRunningKernelsLsmProgramsCanBeCounted()
+    {
+        Assert.That(PermissionDiagnosis.CountLoadedLsmPrograms(), Is.Not.Null.And.GreaterThanOrEqualTo(0), "root lists programs");
+    }
+
+    [Test]
+    public void EnforcingSelinuxIsNamed()
+    {
+        Write("selinux/enforce", "1\n");
+        Assert.That(Diagnose(All, All).Text, Does.Contain("SELinux enforces its policy"));
+    }
+
+    [Test]
+    public void SeveralCapabilitiesMissingFromTheBoundingSetAreListed()
+    {
+        ulong bounding = 0x000001ffffffffffUL & ~(1UL << ProcessCapabilities.SysResource) & ~(1UL << 25) & ~(1UL << 16);
+        var finding = Diagnose(AllButSysResource, bounding.ToString("x16"));
+        Assert.That(finding.Text, Does.EndWith("CAP_SYS_MODULE, CAP_SYS_RESOURCE and CAP_SYS_TIME are not in the capability bounding set"));
+    }
+
+    [Test]
+    public void UnreadableCapabilitiesGiveTheGeneralHint()
+    {
+        var finding = PermissionDiagnosis.Read(Sources() with { StatusPath = Path.Combine(_dir, "missing") }).Explain();
+        Assert.That((finding.Text, finding.ExplainedByEnvironment), Is.EqualTo((EbpfPermissionException.Hint, false)));
+    }
+
+    [Test]
+    public void KernelRefusalsCarryThisProcesssDiagnosis()
+    {
+        var e = (EbpfPermissionException)Errno.EPERM.ToException(BpfCommand.MapCreate);
+        var expected = PermissionDiagnosis.Read().Explain();
+        Assert.That(e.Message, Is.EqualTo($"BPF_MAP_CREATE failed: Operation not permitted (EPERM): {expected.Text}"));
+        Assert.That(e.Finding, Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void RefusedMapAccessIsNotBlamedOnPrivileges()
+    {
+        var e = (EbpfPermissionException)Errno.EPERM.ToException(BpfCommand.MapUpdateElem);
+        Assert.That(e.Message, Does.Contain("BPF_MAP_UPDATE_ELEM failed: Operation not permitted (EPERM): the map or this descriptor of it does not allow that access")
+            .And.Contain("a frozen map").And.Not.Contain("CAP_"));
+        Assert.That(e.Finding!.Value.ExplainedByEnvironment, Is.False);
+        Assert.That(new EbpfPermissionException("mmap", Errno.EPERM).Message, Does.Contain("does not allow that access"));
+    }
+
+    private PermissionFinding Diagnose(string capEff, string capBnd, string config = "CONFIG_BPF_SYSCALL=y\n", string unprivilegedBpfDisabled = "0")
+    {
+        Write("status", $"Name:\ttest\nCapEff:\t{capEff}\nCapBnd:\t{capBnd}\n");
+        Write("sys/unprivileged_bpf_disabled", unprivilegedBpfDisabled + "\n");
+        Write("sys/cap_last_cap", "40\n");
+        return PermissionDiagnosis.Read(Sources() with { Config = KernelConfig.Parse(new StringReader(config), 0x061200) }).Explain();
+    }
+
+    private PermissionSources Sources() => new()
+    {
+        StatusPath = Path.Combine(_dir, "status"),
+        SecurityDirectory = Path.Combine(_dir, "security"),
+        SysctlDirectory = Path.Combine(_dir, "sys"),
+        CommandLinePath = Path.Combine(_dir, "cmdline"),
+        SelinuxDirectory = Path.Combine(_dir, "selinux"),
+        CountLsmPrograms = () => 0,
+    };
+
+    private void Write(string relative, string text)
+    {
+        string path = Path.Combine(_dir, relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, text);
+    }
+}
