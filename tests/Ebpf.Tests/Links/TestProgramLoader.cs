@@ -49,6 +49,22 @@ internal sealed unsafe class TestProgramLoader : IDisposable
         AsmOps.Exit(),
     ];
 
+    /// <summary>The instructions that store <c>bpf_get_attach_cookie(ctx)</c> in the counter instead of counting, then return 0.</summary>
+    public Instructions CookieCode() =>
+    [
+        AsmOps.Call(Helper.GetAttachCookie),
+        AsmOps.Mov.Reg(Register.R7, Register.R0),
+        AsmOps.StoreImm(Register.R10, -4, 0, AccessSize.Word),
+        AsmOps.LoadMapPtr(Register.R1, Counter.DangerousGetFd()),
+        AsmOps.Mov.Reg(Register.R2, Register.R10),
+        AsmOps.Add.Imm(Register.R2, -4),
+        AsmOps.Call(Helper.MapLookupElem),
+        AsmOps.JEq.Imm(Register.R0, 0, "out"),
+        AsmOps.StoreMem(Register.R0, 0, Register.R7, AccessSize.DWord),
+        AsmOps.Mov.Imm(Register.R0, 0).WithSymbol("out"),
+        AsmOps.Exit(),
+    ];
+
     /// <summary>Loads a counting program.</summary>
     public BpfFileDescriptor Load(BpfProgramType type, int result = 0, BpfAttachType expectedAttachType = 0, uint attachBtfId = 0,
         string name = "count") =>

@@ -40,22 +40,7 @@ public sealed class TracingLinkTests : CountingProgramFixture
             Assert.Ignore("raw tracepoint BPF cookie: the kernel is older than 6.10 (feature probe)");
         }
 
-        // Stores bpf_get_attach_cookie(ctx) in the counter instead of counting.
-        Instructions code =
-        [
-            AsmOps.Call(Helper.GetAttachCookie),
-            AsmOps.Mov.Reg(Register.R7, Register.R0),
-            AsmOps.StoreImm(Register.R10, -4, 0, AccessSize.Word),
-            AsmOps.LoadMapPtr(Register.R1, Loader.Counter.DangerousGetFd()),
-            AsmOps.Mov.Reg(Register.R2, Register.R10),
-            AsmOps.Add.Imm(Register.R2, -4),
-            AsmOps.Call(Helper.MapLookupElem),
-            AsmOps.JEq.Imm(Register.R0, 0, "out"),
-            AsmOps.StoreMem(Register.R0, 0, Register.R7, AccessSize.DWord),
-            AsmOps.Mov.Imm(Register.R0, 0).WithSymbol("out"),
-            AsmOps.Exit(),
-        ];
-        using var program = TestProgramLoader.LoadCode(BpfProgramType.RawTracepoint, code, name: "cookie");
+        using var program = TestProgramLoader.LoadCode(BpfProgramType.RawTracepoint, Loader.CookieCode(), name: "cookie");
         using var link = RawTracepointLink.Attach(program, "sys_enter", Cookie);
         Assert.That(Loader.WaitAbove(0, () => LinkTestNative.GetPid()), Is.EqualTo(Cookie));
         var info = link.Info();
