@@ -1,13 +1,15 @@
+using Ebpf.Asm;
 using Ebpf.Btf;
 using Ebpf.Kernel;
 using Ebpf.Links;
 using Ebpf.Specs;
+using AsmOps = Ebpf.Asm.Asm;
 
 namespace Ebpf.Tests.Links;
 
 /// <summary>
 /// fexit, fmod_ret, lsm and freplace links on the running kernel (fentry: <see cref="TracingLinkTests.FentryFires"/>),
-/// each seen firing in a counter map, fmod_ret and freplace also changing a result. The program load is the probe:
+/// each seen firing in a counter map, fmod_ret and freplace also changing a result (a system call's, a program's). The program load is the probe:
 /// a kernel that cannot make BPF trampolines, or is locked down (this machine), refuses them even to root, and the
 /// SDK's diagnosis names the cause, which skips the test; an unexplained refusal fails it.
 /// </summary>
@@ -43,31 +45,32 @@ public sealed class TrampolineAttachTests : CountingProgramFixture
     }
 
     [Test]
-    public void FmodRetReplacesTheReturnValue()
+    public void FmodRetReplacesTheReturnValueOfASecurityHook()
     {
-        // BPF_PROG_TEST_RUN of an fmod_ret program calls bpf_modify_return_test(1, &b), which increments b and
-        // returns a + b; the kernel reports the sum of its results in the low 16 bits of retval and counts the
-        // functions that changed b in the high 16 bits, as the kernel selftests (modify_return) read it. An fmod_ret
-        // program that returns non-zero skips the function: its value becomes the result and b stays.
-        const int Replacement = 2;
-        using var program = LoadTracing("fmod_ret", BpfProgramType.Tracing, BpfAttachType.ModifyReturn, VmlinuxId("bpf_modify_return_test"), Replacement);
-        uint plain = program.TestRun([]).ReturnValue;
-        Assert.That(Loader.Count, Is.Zero, "not attached yet");
+        // fmod_ret attaches to functions allowed for error injection and to security_* hooks. prctl(2) returns what
+        // security_task_prctl returns unless that is -ENOSYS (no LSM handled the option); the program answers
+        // Result for an option no kernel knows, which the kernel otherwise refuses with EINVAL, and returns 0 (run
+        // the hook) for every other call.
+        const int Option = 0x45425046, Result = 42;
+        Instructions code =
+        [
+            AsmOps.LoadMem(Register.R2, Register.R1, 0, AccessSize.DWord), // int option
+            AsmOps.JNE.Imm32(Register.R2, Option, "other"),
+            .. Loader.CountingCode(Result),
+            AsmOps.Mov.Imm(Register.R0, 0).WithSymbol("other"),
+            AsmOps.Exit(),
+        ];
+        using var program = LoadTracing("fmod_ret", BpfProgramType.Tracing, BpfAttachType.ModifyReturn, VmlinuxId("security_task_prctl"), code);
+        Assert.That(LinkTestNative.Prctl(Option), Is.EqualTo(-1), "an unknown option before attaching");
 
-        uint modified;
-        using (TracingLink.Attach(program.FileDescriptor, BpfAttachType.ModifyReturn))
+        using (var link = TracingLink.Attach(program.FileDescriptor, BpfAttachType.ModifyReturn))
         {
-            modified = program.TestRun([]).ReturnValue;
+            Assert.That(LinkTestNative.Prctl(Option), Is.EqualTo(Result), "the hook's return value replaced");
+            Assert.That(Loader.Count, Is.EqualTo(1UL));
+            Assert.That(link.Info().AttachType, Is.EqualTo(BpfAttachType.ModifyReturn));
         }
 
-        using (Assert.EnterMultipleScope())
-        {
-            Assert.That(Loader.Count, Is.EqualTo(1UL), "one call of bpf_modify_return_test");
-            Assert.That(modified >> 16, Is.EqualTo((plain >> 16) - 1), "bpf_modify_return_test did not run");
-            Assert.That(modified & 0xffff, Is.Not.EqualTo(plain & 0xffff), "its result was replaced");
-        }
-
-        Assert.That(program.TestRun([]).ReturnValue, Is.EqualTo(plain), "detached");
+        Assert.That(LinkTestNative.Prctl(Option), Is.EqualTo(-1), "detached");
     }
 
     [Test]
@@ -116,12 +119,12 @@ public sealed class TrampolineAttachTests : CountingProgramFixture
     }
 
     /// <summary>Loads a counting program for a trampoline or LSM hook; skips when the kernel's refusal is explained by this machine.</summary>
-    private Program LoadTracing(string feature, BpfProgramType type, BpfAttachType attachType, uint btfId, int result = 0)
+    private Program LoadTracing(string feature, BpfProgramType type, BpfAttachType attachType, uint btfId, Instructions? code = null)
     {
         BpfFileDescriptor fd;
         try
         {
-            fd = Loader.Load(type, result, attachType, btfId);
+            fd = TestProgramLoader.LoadCode(type, code ?? Loader.CountingCode(), attachType, btfId);
         }
         catch (EbpfPermissionException e)
         {
