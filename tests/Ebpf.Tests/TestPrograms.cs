@@ -44,6 +44,7 @@ public static class TestPrograms
         ["maps_static"] = "a static program: libbpf 1.x refuses it",
         ["struct_ops_link"] = "libbpf 1.1 does not know .struct_ops.link",
         ["reno"] = "examples/TcpCongestion: libbpf 1.1 does not know .struct_ops.link",
+        ["freplace"] = "new_verdict is not autoloaded (it needs xdp_verdict loaded as its target), and libbpf 1.1's loadall fails to pin a program it did not load",
         ["verifier_fail"] = "tc_unchecked is wrong on purpose: the verifier rejects it",
     };
 
