@@ -64,7 +64,8 @@ public sealed class Collection : IDisposable
         if (spec.Variables.Values.Any(v => v.MapName == KconfigMap))
         {
             spec = spec.Copy();
-            (options.KernelConfig ?? RunningKernelConfig.Value).Apply(spec);
+            var config = options.KernelConfig ?? RunningKernelConfig.Value;
+            CheckKconfigExterns(spec, config.Apply(spec), options.KernelConfig is not null || RunningKernelConfig.HasConfigFile);
         }
 
         spec = FeatureExterns.Apply(spec, Features.For(syscalls));
@@ -251,7 +252,27 @@ public sealed class Collection : IDisposable
         }
     }
 
+    /// <summary>
+    /// Fails, as libbpf does, when a <c>.kconfig</c> extern that is not <c>__weak</c> got no value: the option is not
+    /// in the kernel's config (or no config file could be read), or its value does not fit the extern's type.
+    /// Weak externs stay zero.
+    /// </summary>
+    internal static void CheckKconfigExterns(CollectionSpec spec, IReadOnlyList<string> missing, bool configRead)
+    {
+        foreach (string name in missing)
+        {
+            if (spec.Variables.TryGetValue(name, out var variable) && !variable.IsWeak)
+            {
+                string why = configRead || !name.StartsWith("CONFIG_", StringComparison.Ordinal)
+                    ? "not in the running kernel's config"
+                    : "the running kernel's config could not be read (neither /proc/config.gz nor /boot/config-<release>)";
+                throw new EbpfException($"extern '{name}' (kconfig): {why} and not declared __weak");
+            }
+        }
+    }
+
     // The kernel struct id and member index of each program a struct_ops map uses.
+
     private static Dictionary<string, (uint StructId, int Index)> StructOpsMembers(List<(Map Map, StructOpsTarget Target, bool Reused)> structOps)
     {
         var members = new Dictionary<string, (uint StructId, int Index)>(StringComparer.Ordinal);

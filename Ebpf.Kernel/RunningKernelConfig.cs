@@ -8,6 +8,9 @@ internal static class RunningKernelConfig
     /// <summary>The configuration; without a config file only the version (from the release), as libbpf needs no file then.</summary>
     public static KernelConfig Value => Config.Value;
 
+    /// <summary>Whether a config file was found (false: <see cref="Value"/> holds only the version).</summary>
+    public static bool HasConfigFile => Config.Value.Values.Count > 0;
+
     private static KernelConfig Read()
     {
         try

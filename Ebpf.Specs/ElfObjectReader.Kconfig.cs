@@ -1,4 +1,5 @@
 using Ebpf.Btf;
+using Ebpf.Elf;
 
 
 namespace Ebpf.Specs;
@@ -76,9 +77,10 @@ internal sealed partial class ElfObjectReader
 
         var data = new byte[_kconfigSize];
         AddMap(GlobalDataMap(KconfigSection, data, readOnly: true, value: FindDataSec(KconfigSection), mmapable: true));
+        var weak = _elf.Symbols.Where(s => IsExtern(s) && s.Binding == ElfSymbolBinding.Weak).Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var (var, offset, size) in _kconfig)
         {
-            AddVariable(new VariableSpec(var.Name, KconfigSection, offset, size, data, _order, _btf.GetTypeById(var.TypeId), isReadOnly: true));
+            AddVariable(new VariableSpec(var.Name, KconfigSection, offset, size, data, _order, _btf.GetTypeById(var.TypeId), isReadOnly: true) { IsWeak = weak.Contains(var.Name) });
         }
     }
 }

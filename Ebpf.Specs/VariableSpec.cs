@@ -70,6 +70,9 @@ public sealed class VariableSpec
     /// <summary>Whether the program sees the variable as a constant (its map is frozen before load).</summary>
     public bool IsReadOnly { get; }
 
+    /// <summary>Whether the variable is a <c>__weak</c> extern (ELF binding <c>STB_WEAK</c>): zero when the kernel has no value for it.</summary>
+    public bool IsWeak { get; init; }
+
     /// <summary>The variable's current bytes, in the object's byte order.</summary>
     public ReadOnlySpan<byte> Bytes =>
         MemoryMarshal.TryGetMemoryManager<byte, ZeroFilledMemory>(_data, out var zeros, out int start, out _)
@@ -114,7 +117,7 @@ public sealed class VariableSpec
     }
 
     /// <summary>A copy of this variable over another value buffer (for copying a collection spec).</summary>
-    internal VariableSpec WithData(Memory<byte> data) => new(Name, MapName, Offset, Size, data, ByteOrder, Type, IsReadOnly);
+    internal VariableSpec WithData(Memory<byte> data) => new(Name, MapName, Offset, Size, data, ByteOrder, Type, IsReadOnly) { IsWeak = IsWeak };
 
     /// <inheritdoc />
     public override string ToString() => $"{Name} ({MapName}+{Offset}, {Size} bytes)";

@@ -24,6 +24,24 @@ public class CollectionKconfigKernelTests
         Assert.That(KernelVersionIn(collection, spec), Is.EqualTo(0x050a00));
     }
 
+    [Test]
+    public void AWeakExternTheKernelLacksLoadsAsZero()
+    {
+        var spec = CollectionSpec.Load(TestPrograms.Path("kconfig_weak"));
+        using var collection = Collection.Load(spec);
+        var value = new byte[spec.Maps[".kconfig"].ValueSize];
+        Assert.That(collection.Maps[".kconfig"].TryLookup(new byte[4], value), Is.True);
+        Assert.That(BitConverter.ToInt32(value, spec.Variables["CONFIG_EBPF_DOTNET_NO_SUCH_WEAK_OPTION"].Offset), Is.Zero);
+    }
+
+    [Test]
+    public void AStrongExternTheKernelLacksIsRefusedAsByLibbpf()
+    {
+        var spec = CollectionSpec.Load(TestPrograms.Path("kconfig_strong_noload"));
+        var e = Assert.Throws<EbpfException>(() => Collection.Load(spec));
+        Assert.That(e!.Message, Does.StartWith("extern 'CONFIG_EBPF_DOTNET_NO_SUCH_OPTION' (kconfig): "));
+    }
+
     private static uint KernelVersionIn(Collection collection, CollectionSpec spec)
     {
         var map = collection.Maps[".kconfig"];
