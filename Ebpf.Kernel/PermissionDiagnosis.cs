@@ -88,8 +88,100 @@ internal sealed class PermissionDiagnosis
             ? MapAccess
             : Read().Explain();
 
-    /// <summary>The explanation of a refused call named <paramref name="operation"/> (mmap of a map: its access mode; others as <see cref="Explain()"/>).</summary>
-    public static PermissionFinding ExplainCall(string operation) => operation == "mmap" ? MapAccess : Read().Explain();
+    /// <summary>Why open(2) of a path is refused: the file's permissions, not BPF privileges.</summary>
+    private static readonly PermissionFinding FileAccess = new(
+        "the file's owner and mode (or an LSM policy) do not allow this process that access; a pinned object keeps the "
+        + "permissions it was pinned with",
+        ExplainedByEnvironment: false);
+
+    /// <summary>
+    /// The explanation of a refused call named <paramref name="operation"/>: mmap of a map its access mode, open(2) the
+    /// file's permissions, perf_event_open and mount their own privileges (<see cref="ExplainPerfEventOpen"/>,
+    /// <see cref="ExplainMount"/>), others as <see cref="Explain()"/>.
+    /// </summary>
+    public static PermissionFinding ExplainCall(string operation) => operation switch
+    {
+        "mmap" => MapAccess,
+        "open" => FileAccess,
+        "perf_event_open" => Read().ExplainPerfEventOpen(),
+        "mount" => Read().ExplainMount(),
+        _ => Read().Explain(),
+    };
+
+    /// <summary>
+    /// The explanation of a refused perf_event_open(2), which BPF attaches to tracepoints, kprobes, uprobes and
+    /// perf events through: <c>kernel.perf_event_paranoid</c> and CAP_PERFMON or CAP_SYS_ADMIN, lockdown, SELinux.
+    /// </summary>
+    public PermissionFinding ExplainPerfEventOpen()
+    {
+        int? paranoid = ReadFirstLine(Path.Combine(_sources.SysctlDirectory, "perf_event_paranoid")) is { } text
+            && int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int level) ? level : null;
+        string sysctl = paranoid is { } p and > -1
+            ? $"kernel.perf_event_paranoid is {p}, so CPU-wide and kernel events (tracepoints, kprobes, uprobes) need CAP_PERFMON or CAP_SYS_ADMIN"
+            : string.Empty;
+        if (Effective is not { } mask)
+        {
+            return new PermissionFinding(
+                $"perf_event_open needs CAP_PERFMON or CAP_SYS_ADMIN{(sysctl.Length > 0 ? $" ({sysctl})" : string.Empty)}",
+                ExplainedByEnvironment: false);
+        }
+
+        if (!ProcessCapabilities.Has(mask, ProcessCapabilities.Perfmon) && !ProcessCapabilities.Has(mask, ProcessCapabilities.SysAdmin))
+        {
+            string lack = $"the process has neither CAP_PERFMON nor CAP_SYS_ADMIN effective{CannotGain(ProcessCapabilities.Perfmon, ProcessCapabilities.SysAdmin)}";
+            return new PermissionFinding(sysctl.Length > 0 ? $"{lack}, and {sysctl}" : lack, ExplainedByEnvironment: true);
+        }
+
+        var causes = new List<string>();
+        if (Lockdown is { } lockdown)
+        {
+            causes.Add($"the kernel is locked down ({lockdown}; see kernel_lockdown(7)), which refuses kprobes (integrity) and perf events that read kernel memory (confidentiality)");
+        }
+
+        if (SelinuxEnforcing)
+        {
+            causes.Add("SELinux enforces its policy, whose perf_event class can refuse even root");
+        }
+
+        string held = Held(mask, ProcessCapabilities.Perfmon, ProcessCapabilities.SysAdmin);
+        return causes.Count > 0
+            ? new PermissionFinding($"perf_event_open refused although {held}; restrictions in force: {string.Join("; ", causes)}", ExplainedByEnvironment: true)
+            : new PermissionFinding($"perf_event_open refused although {held}, and no lockdown or LSM restriction is in force", ExplainedByEnvironment: false);
+    }
+
+    /// <summary>
+    /// The explanation of a refused mount(2) (of bpffs, tracefs, debugfs): it needs CAP_SYS_ADMIN in the initial user
+    /// namespace, unless the file system may be mounted in a user namespace.
+    /// </summary>
+    public PermissionFinding ExplainMount()
+    {
+        if (Effective is not { } mask)
+        {
+            return new PermissionFinding("mount needs CAP_SYS_ADMIN", ExplainedByEnvironment: false);
+        }
+
+        if (!ProcessCapabilities.Has(mask, ProcessCapabilities.SysAdmin))
+        {
+            return new PermissionFinding(
+                $"mount needs CAP_SYS_ADMIN, which is not effective{CannotGain(ProcessCapabilities.SysAdmin)}", ExplainedByEnvironment: true);
+        }
+
+        var causes = new List<string>();
+        if (ReadFirstLine(_sources.UidMapPath) is { } map
+            && map.Split(' ', StringSplitOptions.RemoveEmptyEntries) is not ["0", "0", "4294967295"])
+        {
+            causes.Add($"the process runs in a user namespace (uid_map '{map}'), whose CAP_SYS_ADMIN mounts only file systems allowed there");
+        }
+
+        if (SelinuxEnforcing)
+        {
+            causes.Add("SELinux enforces its policy, which can refuse mounts even to root");
+        }
+
+        return causes.Count > 0
+            ? new PermissionFinding($"mount refused although CAP_SYS_ADMIN is effective; {string.Join("; ", causes)}", ExplainedByEnvironment: true)
+            : new PermissionFinding("mount refused although CAP_SYS_ADMIN is effective in the initial user namespace, and no LSM restriction is in force", ExplainedByEnvironment: false);
+    }
 
     /// <summary>The explanation of a refused bpf(2) call, which needs CAP_BPF or CAP_SYS_ADMIN.</summary>
     public PermissionFinding Explain()

@@ -23,6 +23,9 @@ internal sealed record PermissionSources
     /// <summary>The selinuxfs directory, whose <c>enforce</c> file says whether SELinux enforces its policy.</summary>
     public string SelinuxDirectory { get; init; } = "/sys/fs/selinux";
 
+    /// <summary>The process's user namespace mapping (<c>0 0 4294967295</c> in the initial namespace).</summary>
+    public string UidMapPath { get; init; } = "/proc/self/uid_map";
+
     /// <summary>The kernel configuration; null for the running kernel's.</summary>
     public KernelConfig? Config { get; init; }
 

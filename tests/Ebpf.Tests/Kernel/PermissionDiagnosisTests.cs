@@ -137,6 +137,72 @@ public sealed class PermissionDiagnosisTests
         Assert.That(new EbpfPermissionException("mmap", Errno.EPERM).Message, Does.Contain("does not allow that access"));
     }
 
+    [Test]
+    public void PerfEventOpenWithoutPerfmonNamesTheParanoidLevel()
+    {
+        Write("sys/perf_event_paranoid", "2\n");
+        var finding = Read("0000000000000000", All).ExplainPerfEventOpen();
+        Assert.That(finding.Text, Is.EqualTo(
+            "the process has neither CAP_PERFMON nor CAP_SYS_ADMIN effective, and kernel.perf_event_paranoid is 2, so CPU-wide and kernel events " +
+            "(tracepoints, kprobes, uprobes) need CAP_PERFMON or CAP_SYS_ADMIN"));
+        Assert.That(finding.ExplainedByEnvironment, Is.True);
+    }
+
+    [Test]
+    public void PerfEventOpenWithPerfmonOnALockedDownMachineNamesLockdown()
+    {
+        Write("sys/perf_event_paranoid", "2\n");
+        Write("security/lockdown", "none integrity [confidentiality]\n");
+        var finding = Read(All, All).ExplainPerfEventOpen();
+        Assert.That(finding.Text, Is.EqualTo(
+            "perf_event_open refused although CAP_PERFMON and CAP_SYS_ADMIN are effective; restrictions in force: the kernel is locked down " +
+            "(confidentiality; see kernel_lockdown(7)), which refuses kprobes (integrity) and perf events that read kernel memory (confidentiality)"));
+        Assert.That(finding.ExplainedByEnvironment, Is.True);
+    }
+
+    [Test]
+    public void PerfEventOpenWithPerfmonAndNothingRestrictingItIsUnexplained()
+    {
+        Write("sys/perf_event_paranoid", "-1\n");
+        var finding = Read(All, All).ExplainPerfEventOpen();
+        Assert.That(finding.Text, Is.EqualTo("perf_event_open refused although CAP_PERFMON and CAP_SYS_ADMIN are effective, and no lockdown or LSM restriction is in force"));
+        Assert.That(finding.ExplainedByEnvironment, Is.False);
+    }
+
+    [Test]
+    public void MountWithoutSysAdminSaysSo()
+    {
+        var finding = Read("0000000000000000", "0000000000000000").ExplainMount();
+        Assert.That(finding.Text, Is.EqualTo("mount needs CAP_SYS_ADMIN, which is not effective (nor in its capability bounding set, so it cannot gain them)"));
+        Assert.That(finding.ExplainedByEnvironment, Is.True);
+    }
+
+    [Test]
+    public void MountInAUserNamespaceNamesIt()
+    {
+        Write("uid_map", "         0       1000          1\n");
+        var finding = Read(All, All).ExplainMount();
+        Assert.That(finding.Text, Is.EqualTo(
+            "mount refused although CAP_SYS_ADMIN is effective; the process runs in a user namespace (uid_map '0       1000          1'), " +
+            "whose CAP_SYS_ADMIN mounts only file systems allowed there"));
+        Assert.That(finding.ExplainedByEnvironment, Is.True);
+    }
+
+    [Test]
+    public void MountInTheInitialNamespaceWithSysAdminIsUnexplained()
+    {
+        Write("uid_map", "         0          0 4294967295\n");
+        var finding = Read(All, All).ExplainMount();
+        Assert.That(finding.ExplainedByEnvironment, Is.False);
+    }
+
+    private PermissionDiagnosis Read(string capEff, string capBnd)
+    {
+        Write("status", $"Name:\ttest\nCapEff:\t{capEff}\nCapBnd:\t{capBnd}\n");
+        Write("sys/cap_last_cap", "40\n");
+        return PermissionDiagnosis.Read(Sources() with { Config = KernelConfig.Parse(new StringReader("CONFIG_BPF_SYSCALL=y\n"), 0x061200) });
+    }
+
     private PermissionFinding Diagnose(string capEff, string capBnd, string config = "CONFIG_BPF_SYSCALL=y\n", string unprivilegedBpfDisabled = "0")
     {
         Write("status", $"Name:\ttest\nCapEff:\t{capEff}\nCapBnd:\t{capBnd}\n");
@@ -152,6 +218,7 @@ public sealed class PermissionDiagnosisTests
         SysctlDirectory = Path.Combine(_dir, "sys"),
         CommandLinePath = Path.Combine(_dir, "cmdline"),
         SelinuxDirectory = Path.Combine(_dir, "selinux"),
+        UidMapPath = Path.Combine(_dir, "uid_map"),
         CountLsmPrograms = () => 0,
     };
 
