@@ -190,7 +190,16 @@ public partial class InstructionFormatterVerifierTests
     private static partial Regex KfuncLine();
 
     [TestCaseSource(nameof(Programs))]
-    public void TextMatchesTheVerifierLog(string name, Instruction[] program) => CompareWithVerifier(name, program, null);
+    public void TextMatchesTheVerifierLog(string name, Instruction[] program)
+    {
+        if (name == "v4")
+        {
+            // Before 6.6 the kernel refuses the sign-extending loads and moves ("BPF_LDX uses reserved fields"): ask the probe.
+            KernelRefusal.Require("ISA v4", Ebpf.Kernel.Features.Default.HaveV4Isa);
+        }
+
+        CompareWithVerifier(name, program, null);
+    }
 
     private static void CompareWithVerifier(string name, Instruction[] program, IInstructionNamer? namer)
     {
