@@ -60,7 +60,7 @@ internal static class VerifierLogSummary
         if (source is not null && !source.Contains(" @ ", StringComparison.Ordinal) && sourceLineAt is not null
             && InstructionSlot(lines[insnLine]) is int slot && sourceLineAt(slot) is { } known)
         {
-            source = $"{source} @ {known.FileName}:{known.Line}";
+            source = $"{source} @ {Path.GetFileName(known.FileName)}:{known.Line}"; // the base name, as newer kernels write it
         }
 
         var complaint = new List<string>();
