@@ -92,7 +92,7 @@ public sealed unsafe partial class Features
             case BtfFeature.DataSec or BtfFeature.QuestionMarkDataSec:
                 uint variable = builder.Add(new BtfVar(0, "x", i, BtfLinkage.Static));
                 builder.Add(new BtfDataSec(0, feature == BtfFeature.DataSec ? ".data" : "?.data", 4, [new BtfVarSecInfo(variable, 0, 4)]));
-                minimum = feature == BtfFeature.DataSec ? "5.2" : null;
+                minimum = feature == BtfFeature.DataSec ? "5.2" : "6.9";
                 break;
             case BtfFeature.Float:
                 builder.Add(new BtfFloat(0, "float", 4));

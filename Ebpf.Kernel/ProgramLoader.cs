@@ -17,6 +17,7 @@ internal sealed unsafe class ProgramLoader : IDisposable
     private readonly ProgramLoadOptions _options;
     private readonly IBpfSyscalls _syscalls;
     private readonly FdUseList _uses = new(); // every descriptor number the instructions and attributes carry
+    private SortedList<int, SourceLine> _sourceLines = []; // the loaded instructions' source lines, by slot
     private KernelSymbolResolver? _kernel;
     private BpfFileDescriptor? _attachBtfObject;
 
@@ -47,6 +48,7 @@ internal sealed unsafe class ProgramLoader : IDisposable
         instructions.ResolveReferences();
         Patch(instructions);
         byte[] code = instructions.Encode(HostOrder);
+        _sourceLines = SourceLinesBySlot(instructions);
         var (attachBtfId, attachFd) = ResolveAttachTarget();
 
         ProgramBtf? btf = null;
@@ -238,13 +240,47 @@ internal sealed unsafe class ProgramLoader : IDisposable
                     var errno = truncated && unlogged is not null ? unlogged.Errno : e.Errno; // ENOSPC hides the verdict
                     string? note = truncated ? TruncationNote(text, trueSize, logSize) : null;
                     throw new EbpfVerifierException(
-                        BpfCommand.ProgLoad, errno, text, truncated, VerifierLogSummary.Summarize(text, truncated, note))
+                        BpfCommand.ProgLoad, errno, text, truncated, VerifierLogSummary.Summarize(text, truncated, note, SourceLineAt))
                     {
                         LogTrueSize = trueSize,
                     };
                 }
             }
         }
+    }
+
+    /// <summary>The source line of the instruction at <paramref name="slot"/>: the nearest one recorded at or before it; null without line info.</summary>
+    private SourceLine? SourceLineAt(int slot)
+    {
+        SourceLine? found = null;
+        foreach (var (start, line) in _sourceLines)
+        {
+            if (start > slot)
+            {
+                break;
+            }
+
+            found = line;
+        }
+
+        return found;
+    }
+
+    private static SortedList<int, SourceLine> SourceLinesBySlot(Instructions instructions)
+    {
+        var lines = new SortedList<int, SourceLine>();
+        int slot = 0;
+        foreach (var insn in instructions)
+        {
+            if (insn.Metadata?.Source is { } source)
+            {
+                lines[slot] = source;
+            }
+
+            slot += insn.Slots;
+        }
+
+        return lines;
     }
 
     /// <summary>

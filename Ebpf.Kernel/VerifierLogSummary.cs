@@ -1,3 +1,4 @@
+using Ebpf.Asm;
 using System.Text;
 
 namespace Ebpf.Kernel;
@@ -24,7 +25,11 @@ internal static class VerifierLogSummary
     /// <param name="log">The whole verifier log.</param>
     /// <param name="truncated">Whether the log is not all of it.</param>
     /// <param name="truncation">What part of the log is kept, for a truncated one; null for a generic note.</param>
-    public static string Summarize(string log, bool truncated, string? truncation = null)
+    /// <param name="sourceLineAt">
+    /// The program's own line info by instruction slot, for kernels whose comments carry only the text of the line
+    /// (6.1 writes no <c>@ file:line</c>); null when there is none.
+    /// </param>
+    public static string Summarize(string log, bool truncated, string? truncation = null, Func<int, SourceLine?>? sourceLineAt = null)
     {
         if (string.IsNullOrWhiteSpace(log))
         {
@@ -50,6 +55,12 @@ internal static class VerifierLogSummary
             {
                 source = lines[i][2..].Trim();
             }
+        }
+
+        if (source is not null && !source.Contains(" @ ", StringComparison.Ordinal) && sourceLineAt is not null
+            && InstructionSlot(lines[insnLine]) is int slot && sourceLineAt(slot) is { } known)
+        {
+            source = $"{source} @ {Path.GetFileName(known.FileName)}:{known.Line}"; // the base name, as newer kernels write it
         }
 
         var complaint = new List<string>();
@@ -112,6 +123,9 @@ internal static class VerifierLogSummary
         return i > 0 && line.Length > i + 4 && line[i] == ':' && line[i + 1] == ' ' && line[i + 2] == '('
             && char.IsAsciiHexDigit(line[i + 3]) && char.IsAsciiHexDigit(line[i + 4]);
     }
+
+    private static int? InstructionSlot(string line) =>
+        int.TryParse(line.AsSpan(0, line.IndexOf(':', StringComparison.Ordinal)), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int slot) ? slot : null;
 
     private static string InstructionText(string line)
     {

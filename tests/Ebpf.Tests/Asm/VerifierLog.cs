@@ -29,6 +29,21 @@ internal static unsafe partial class VerifierLog
     /// <summary>Loads <paramref name="program"/> as <paramref name="programType"/>; returns the errno (0 on success) and the log.</summary>
     public static (int Errno, string Log) Load(IReadOnlyList<Instruction> program, uint programType)
     {
+        // A level-2 log can outgrow the buffer (ENOSPC: the program is refused for it); grow it up to the kernel's 1 GiB limit.
+        for (int size = 4 << 20; ; size *= 4)
+        {
+            var (errno, log) = Load(program, programType, size);
+            if (errno != ENOSPC || size >= 256 << 20)
+            {
+                return (errno, log);
+            }
+        }
+    }
+
+    private const int ENOSPC = 28;
+
+    private static (int Errno, string Log) Load(IReadOnlyList<Instruction> program, uint programType, int logSize)
+    {
         int slots = 0;
         foreach (Instruction insn in program)
         {
@@ -43,7 +58,7 @@ internal static unsafe partial class VerifierLog
         }
 
         byte[] license = "GPL\0"u8.ToArray();
-        byte[] log = new byte[4 << 20];
+        byte[] log = new byte[logSize];
         byte* attr = stackalloc byte[AttrSize];
         new Span<byte>(attr, AttrSize).Clear();
         fixed (byte* insns = code)

@@ -31,7 +31,19 @@ public class CollectionKernelTests
     {
         var spec = CollectionSpec.Load(Path.Combine(TestPrograms.Directory, file));
         using var bpffs = new TempBpffs();
-        using var collection = Collection.Load(spec, new CollectionLoadOptions { PinPath = bpffs.Path });
+        Collection collection;
+        try
+        {
+            collection = Collection.Load(spec, new CollectionLoadOptions { PinPath = bpffs.Path });
+        }
+        catch (EbpfNotSupportedException e)
+        {
+            // A feature the object needs is newer than this kernel (struct_ops link maps before 6.4): the SDK names it.
+            Assert.Ignore($"{file}: {e.Message}");
+            throw;
+        }
+
+        using var loaded = collection;
         var expected = spec.Programs.Values.Where(p => p.Autoload).Select(p => p.Name).Order(StringComparer.Ordinal);
         Assert.That(collection.Programs.Keys.Order(StringComparer.Ordinal), Is.EqualTo(expected));
         Assert.That(collection.Maps.Keys.Order(StringComparer.Ordinal), Is.EqualTo(spec.Maps.Keys.Order(StringComparer.Ordinal)));

@@ -41,7 +41,7 @@ public sealed class KsymKernelTests
 
         var spec = CollectionSpec.Load(TestPrograms.Path("externs_noload"));
         spec.Programs["with_ksyms"] = spec.Programs["with_ksyms"] with { Autoload = true };
-        using var collection = Collection.Load(spec);
+        using var collection = KernelRefusal.RunWithKfuncs(() => Collection.Load(spec));
         Assert.That(collection.Programs["with_ksyms"].Info().Type, Is.EqualTo(BpfProgramType.Tracing));
     }
 

@@ -175,7 +175,7 @@ public sealed class ProgramKernelTests
             Asm.CallKfunc("bpf_rcu_read_unlock"),
             Asm.Mov.Imm(Register.R0, 0),
             Asm.Exit()) with { AttachType = BpfAttachType.TraceRawTp, AttachTo = "sched_switch" };
-        using var program = Program.Load(spec);
+        using var program = KernelRefusal.RunWithKfuncs(() => Program.Load(spec));
         var calls = program.XlatedInstructions().Where(i => i.OpCode.IsJump && i.OpCode.JumpOp == JumpOp.Call).ToList();
         Assert.That(calls, Has.Count.EqualTo(2));
     }

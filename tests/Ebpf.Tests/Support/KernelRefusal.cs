@@ -48,6 +48,35 @@ public static class KernelRefusal
         }
     }
 
+    /// <summary>Runs <paramref name="call"/>, a load that calls kfuncs; skips when the SDK finds a kfunc missing from the kernel's BTF (the kernel predates it).</summary>
+    /// <param name="call">The load, whose result is returned.</param>
+    public static T RunWithKfuncs<T>(Func<T> call)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        try
+        {
+            return call();
+        }
+        catch (EbpfException e) when (MissingKfunc(e) is { } missing)
+        {
+            Assert.Ignore(missing);
+            throw;
+        }
+    }
+
+    private static string? MissingKfunc(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e.Message.Contains("kfunc '", StringComparison.Ordinal) && e.Message.Contains("is not in the kernel's BTF", StringComparison.Ordinal))
+            {
+                return e.Message;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Skips with <c>"{feature}: {call} failed with {errno}: {what explains it}"</c> when the diagnosis of <paramref name="refusal"/> finds a reason of this machine; returns otherwise.</summary>
     /// <param name="feature">The feature.</param>
     /// <param name="refusal">The kernel's refusal.</param>
