@@ -100,7 +100,7 @@ public sealed class UprobeLinkTests : CountingProgramFixture
     public void UprobeMultiCountsCallsAndMain()
     {
         using var program = Loader.Load(BpfProgramType.Kprobe, expectedAttachType: BpfAttachType.TraceUprobeMulti);
-        using var link = UprobeMultiLink.Attach(program, _binary, ["ebpf_probe_target", "main"], cookies: [1, 2]);
+        using var link = KernelRefusal.Run("uprobe_multi links", () => UprobeMultiLink.Attach(program, _binary, ["ebpf_probe_target", "main"], cookies: [1, 2]));
         ExternalTool.Run(_binary, "4");
         Assert.That(Loader.Count, Is.EqualTo(5UL));
         var info = link.Info();
