@@ -31,10 +31,21 @@ public sealed partial class Features
             BpfMapFlags.PreserveElems => BpfMapType.PerfEventArray,
             BpfMapFlags.Clone => BpfMapType.SkStorage,
             BpfMapFlags.SegvOnFault or BpfMapFlags.NoUserConv => BpfMapType.Arena,
+            BpfMapFlags.Link => BpfMapType.StructOps,
             _ => throw new ArgumentException($"{flag} cannot be probed by creating a map", nameof(flag)),
         };
         Check(new ProbeKey("map-flag", (ulong)flag), static state => state.self.ProbeMap(state.type, state.flag, null), (self: this, type, flag));
     }
+
+    /// <summary>
+    /// Checks that struct_ops maps can register through a link (<c>.struct_ops.link</c> sections: maps created with
+    /// <see cref="BpfMapFlags.Link"/>, Linux 6.4). Kernels before refuse the flag with EINVAL.
+    /// </summary>
+    /// <exception cref="EbpfNotSupportedException">They cannot.</exception>
+    public void HaveStructOpsLink() =>
+        Check(new ProbeKey("struct-ops-link", 0), static self => self.ProbeMap(BpfMapType.StructOps, BpfMapFlags.Link, null) is { } missing
+            ? new EbpfNotSupportedException("struct_ops links (BPF_F_LINK struct_ops maps)", "6.4", missing.Errno, missing.InnerException)
+            : null, this);
 
     /// <summary>Checks that maps can have a name (<c>map_name</c>, Linux 4.15).</summary>
     /// <exception cref="EbpfNotSupportedException">They cannot.</exception>

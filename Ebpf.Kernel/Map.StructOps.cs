@@ -40,7 +40,17 @@ public sealed partial class Map
             attr.MapName = kernelName;
         }
 
-        var fd = CreateWithFallbacks(syscalls, attr, named, withBtf: false, fallbacks ?? FeatureFallbacks.Default, name);
+        BpfFileDescriptor fd;
+        try
+        {
+            fd = CreateWithFallbacks(syscalls, attr, named, withBtf: false, fallbacks ?? FeatureFallbacks.Default, name);
+        }
+        catch (EbpfException e) when (e.Errno == Errno.EINVAL && (flags & BpfMapFlags.Link) != 0)
+        {
+            Features.For(syscalls).HaveStructOpsLink(); // kernels before 6.4 refuse BPF_F_LINK: say so
+            throw;
+        }
+
         return new Map(syscalls, fd, BpfMapType.StructOps, 4, valueSize, 1, flags, name);
     }
 

@@ -73,6 +73,7 @@ internal static class MinimumKernelVersions
         BpfMapFlags.Clone => "5.4",
         BpfMapFlags.Mmapable => "5.5",
         BpfMapFlags.PreserveElems or BpfMapFlags.InnerMap => "5.10",
+        BpfMapFlags.Link => "6.4",
         BpfMapFlags.SegvOnFault or BpfMapFlags.NoUserConv => "6.9",
         _ => null,
     };

@@ -236,6 +236,11 @@ internal sealed unsafe class ProgramLoader : IDisposable
                         continue;
                     }
 
+                    if (string.IsNullOrWhiteSpace(text) && e.Errno is Errno.EINVAL or Errno.E2BIG)
+                    {
+                        EnsureProgramTypeKnown(); // rejected before the verifier ran: maybe a program type this kernel lacks
+                    }
+
                     bool truncated = e.Errno == Errno.ENOSPC;
                     var errno = truncated && unlogged is not null ? unlogged.Errno : e.Errno; // ENOSPC hides the verdict
                     string? note = truncated ? TruncationNote(text, trueSize, logSize) : null;
@@ -294,6 +299,23 @@ internal sealed unsafe class ProgramLoader : IDisposable
             _options.KernelConfig, _options.ProcessStatusPath, _options.SecurityDirectory);
 
     /// <summary>Whether the object-name probe (cached) finds names supported, so leaving the name out cannot help.</summary>
+    /// <summary>Throws the program type probe's <see cref="EbpfNotSupportedException"/> when the kernel lacks the type; returns when it has it or the probe cannot tell.</summary>
+    private void EnsureProgramTypeKnown()
+    {
+        try
+        {
+            Features.For(_syscalls).HaveProgramType(_spec.Type);
+        }
+        catch (EbpfNotSupportedException)
+        {
+            throw;
+        }
+        catch (EbpfException)
+        {
+            // the probe cannot tell (EPERM, ...): the load's own error stands
+        }
+    }
+
     private bool ObjectNamesSupported()
     {
         try

@@ -35,7 +35,10 @@ public sealed record LinkInfo(uint Id, BpfLinkType Type, uint ProgramId)
     /// <summary>The map (iterator over a map, struct_ops and sockmap links).</summary>
     public uint? MapId { get; init; }
 
-    /// <summary>The kind of perf event (perf event links).</summary>
+    /// <summary>
+    /// The kind of perf event (perf event links). Null, with the other perf event fields (<see cref="Name"/>,
+    /// <see cref="Offset"/>, <see cref="Cookie"/>), when the kernel reports no perf_event link info: kernels before 6.6.
+    /// </summary>
     public PerfEventLinkKind? PerfEventKind { get; init; }
 
     /// <summary>The offset of the probe in the function or file (kprobe and uprobe perf event links).</summary>

@@ -84,6 +84,7 @@ internal static unsafe class LinkInfoReader
         var kind = (PerfEventLinkKind)info.PerfEventType;
         return kind switch
         {
+            PerfEventLinkKind.Unspecified => result, // kernels before 6.6 report no perf_event link info: leave it absent
             PerfEventLinkKind.Uprobe or PerfEventLinkKind.Uretprobe => result with
             {
                 PerfEventKind = kind, Offset = info.PerfEventOffset, Cookie = info.PerfEventCookie,

@@ -305,7 +305,8 @@ work_dir() {
 # The script the guest runs: the caller's directory, a writable HOME for dotnet, output to the run directory.
 write_command() {
   local vars=(PATH="$PATH" HOME=/root DOTNET_CLI_HOME=/root TMPDIR=/tmp TERM=dumb
-    DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1)
+    DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+    EBPF_TEST_TIMEOUT_SCALE="${EBPF_TEST_TIMEOUT_SCALE:-10}") # emulation: test timeouts (tests/Ebpf.Tests/Support/TestTimeouts.cs) x10
   [ -z "${DOTNET_ROOT:-}" ] || vars+=(DOTNET_ROOT="$DOTNET_ROOT")
   {
     echo "cd $(printf %q "$PWD") || exit 125"

@@ -10,7 +10,7 @@ namespace Ebpf.Tests.Examples;
 [Category("Link")]
 public sealed partial class ExampleTests
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan StartTimeout = TestTimeouts.Scaled(TimeSpan.FromSeconds(30));
 
     [Test]
     public void SyscallCounter_prints_a_table_of_processes()
@@ -69,6 +69,7 @@ public sealed partial class ExampleTests
     [Test]
     public void TcpCongestion_registers_a_bpf_congestion_control_and_counts_its_callbacks()
     {
+        Ebpf.Tests.Kernel.StructOpsKernelTests.RequireStructOpsLinks(); // its map is a .struct_ops.link one
         using var example = ExampleProcess.Start("TcpCongestion", "--duration", "3");
         Assert.That(example.WaitForExit(StartTimeout), Is.Zero, example.Output);
         string output = example.Output;

@@ -210,12 +210,29 @@ public sealed class ProgramLoadTests
         sys.Setup(s => s.MapCreate(in It.Ref<MapCreateAttr>.IsAny)).Returns(() => NoFd()); // the name probe: names work
         sys.Setup(s => s.ProgLoad(ref It.Ref<ProgLoadAttr>.IsAny)).Returns(new ProgLoadReturn((ref ProgLoadAttr a) =>
         {
+            if (a.ProgName.ToString().Length == 0)
+            {
+                return NoFd(); // the program type probe (unnamed): the kernel has the type
+            }
+
             names.Add(a.ProgName.ToString());
             throw new EbpfVerifierException(BpfCommand.ProgLoad, Errno.EINVAL, string.Empty, false);
         }));
 
         Assert.Throws<EbpfVerifierException>(() => Program.Load(Spec("named"), syscalls: sys.Object));
         Assert.That(names, Is.EqualTo(new[] { "named", "named" }), "two runs: leaving the name out cannot help");
+    }
+
+    [Test]
+    public void RejectionBeforeTheVerifierOfAProgramTypeTheKernelLacksNamesTheType()
+    {
+        var sys = new Mock<IBpfSyscalls>();
+        sys.Setup(s => s.MapCreate(in It.Ref<MapCreateAttr>.IsAny)).Returns(() => NoFd()); // the name probe: names work
+        sys.Setup(s => s.ProgLoad(ref It.Ref<ProgLoadAttr>.IsAny)).Returns(new ProgLoadReturn((ref ProgLoadAttr a) =>
+            throw new EbpfVerifierException(BpfCommand.ProgLoad, Errno.EINVAL, string.Empty, false))); // the probe too
+
+        var e = Assert.Throws<EbpfNotSupportedException>(() => Program.Load(Spec("named") with { Type = BpfProgramType.Netfilter }, syscalls: sys.Object))!;
+        Assert.That(e.Message, Does.Contain("BPF_PROG_TYPE_NETFILTER").And.Contain("6.4"));
     }
 
     [Test]

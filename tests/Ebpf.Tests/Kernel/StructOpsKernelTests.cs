@@ -10,6 +10,9 @@ public class StructOpsKernelTests
 {
     private const string Available = "/proc/sys/net/ipv4/tcp_available_congestion_control";
 
+    /// <summary>Skips on kernels without BPF_F_LINK struct_ops maps (the SDK's probe; Linux 6.4).</summary>
+    internal static void RequireStructOpsLinks() => KernelRefusal.Require("struct_ops links", Features.Default.HaveStructOpsLink);
+
     private static string[] CongestionControls() => File.ReadAllText(Available).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     [Test]
@@ -155,6 +158,7 @@ public class StructOpsKernelTests
     [Category("Link")]
     public void LinkStructOpsMapsRegisterThroughALink()
     {
+        RequireStructOpsLinks();
         var spec = CollectionSpec.Load(TestPrograms.Path("struct_ops_link"));
         using var collection = Collection.Load(spec);
         var map = collection.Maps["dotnet_link_cc"];
@@ -184,6 +188,7 @@ public class StructOpsKernelTests
     [Category("Link")]
     public void AStructOpsLinkUpdatesToAnotherLoadedLinkMap()
     {
+        RequireStructOpsLinks();
         // Collection.Load writes a BPF_F_LINK map's value, so a map from another collection is ready to replace it.
         var spec = CollectionSpec.Load(TestPrograms.Path("struct_ops_link"));
         using var first = Collection.Load(spec);
@@ -257,6 +262,7 @@ public class StructOpsKernelTests
     [Category("Link")]
     public void APinnedLinkMapKeepsItsValueAndAttachesFromTheNextLoad()
     {
+        RequireStructOpsLinks();
         var spec = CollectionSpec.Load(TestPrograms.Path("struct_ops_link"));
         spec.Maps["dotnet_link_cc"] = spec.Maps["dotnet_link_cc"] with { Pinning = PinType.ByName };
         using var bpffs = new TempBpffs();

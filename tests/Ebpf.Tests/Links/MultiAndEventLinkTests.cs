@@ -93,7 +93,7 @@ public sealed unsafe class MultiAndEventLinkTests
             }
 
             Assert.That(loader.Count, Is.GreaterThan(0UL));
-            Assert.That(links[0].Info().PerfEventKind, Is.EqualTo(PerfEventLinkKind.Event));
+            PerfEventLinkInfo.AssertKind(links[0].Info(), PerfEventLinkKind.Event);
         }
         finally
         {

@@ -66,7 +66,7 @@ public sealed unsafe class NetworkLinkTests : CountingProgramFixture
         using var veth = VethNamespace.Create();
         using var first = Loader.Load(BpfProgramType.SchedCls, result: -1, name: "tcx_a"); // TCX_NEXT
         using var second = Loader.Load(BpfProgramType.SchedCls, result: -1, name: "tcx_b");
-        using var linkA = TcxLink.Attach(first, veth.HostIfIndex, BpfAttachType.TcxIngress);
+        using var linkA = KernelRefusal.Run("tcx links", () => TcxLink.Attach(first, veth.HostIfIndex, BpfAttachType.TcxIngress));
         using var linkB = TcxLink.Attach(second, veth.HostIfIndex, BpfAttachType.TcxIngress, LinkAnchor.BeforeProgram(first));
         Assert.That(QueryDevice(veth.HostIfIndex, BpfAttachType.TcxIngress),
             Is.EqualTo(new[] { TestProgramLoader.ProgramId(second), TestProgramLoader.ProgramId(first) }));
@@ -101,6 +101,7 @@ public sealed unsafe class NetworkLinkTests : CountingProgramFixture
     [Test]
     public void NetfilterLocalOutFires()
     {
+        KernelRefusal.Require("netfilter programs", () => Features.Default.HaveProgramType(BpfProgramType.Netfilter));
         using var program = Loader.Load(BpfProgramType.Netfilter, result: 1, expectedAttachType: BpfAttachType.Netfilter); // NF_ACCEPT
         using var link = NetfilterLink.Attach(program, protocolFamily: 2, hook: 3, priority: 1234);
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);

@@ -44,9 +44,12 @@ public sealed class TracepointLinkTests : CountingProgramFixture
         using var scope = Assert.EnterMultipleScope();
         Assert.That(info.Type, Is.EqualTo(BpfLinkType.PerfEvent));
         Assert.That(info.ProgramId, Is.EqualTo(TestProgramLoader.ProgramId(program)));
-        Assert.That(info.PerfEventKind, Is.EqualTo(PerfEventLinkKind.Tracepoint));
-        Assert.That(info.Name, Is.EqualTo("sys_enter_getpid"));
-        Assert.That(info.Cookie, Is.EqualTo(42UL));
+        if (PerfEventLinkInfo.IsReported(info))
+        {
+            Assert.That(info.PerfEventKind, Is.EqualTo(PerfEventLinkKind.Tracepoint));
+            Assert.That(info.Name, Is.EqualTo("sys_enter_getpid"));
+            Assert.That(info.Cookie, Is.EqualTo(42UL));
+        }
 
         using var json = JsonDocument.Parse(ExternalTool.Run("bpftool", "-j", "link", "show", "id", info.Id.ToString()));
         var root = json.RootElement;
