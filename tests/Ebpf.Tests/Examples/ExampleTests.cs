@@ -43,7 +43,7 @@ public sealed partial class ExampleTests
     public void PacketCounter_counts_udp_packets_on_a_veth()
     {
         using var veth = VethNamespace.Create();
-        using var example = ExampleProcess.Start("PacketCounter", veth.HostInterface, "--duration", "4");
+        using var example = ExampleProcess.Start("PacketCounter", veth.HostInterface, "--duration", Seconds(TestTimeouts.Scaled(TimeSpan.FromSeconds(4))));
         example.WaitForOutput("Counting packets", StartTimeout);
         for (int i = 0; i < 5; i++)
         {
@@ -55,6 +55,9 @@ public sealed partial class ExampleTests
         Assert.That(udp, Is.Not.Empty, example.Output);
         Assert.That(int.Parse(udp[^1].Groups[1].Value, CultureInfo.InvariantCulture), Is.GreaterThanOrEqualTo(5), example.Output);
     }
+
+    /// <summary>A duration argument in whole seconds (the sends of the test must fit in it, also under emulation).</summary>
+    private static string Seconds(TimeSpan duration) => ((int)Math.Ceiling(duration.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
 
     [Test]
     public void UprobeExample_counts_getpid_calls()
