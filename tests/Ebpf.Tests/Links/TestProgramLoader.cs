@@ -34,8 +34,8 @@ internal sealed unsafe class TestProgramLoader : IDisposable
         }
     }
 
-    /// <summary>The instructions that increment the counter, then return <paramref name="result"/>.</summary>
-    public Instructions CountingCode(int result = 0) =>
+    /// <summary>The instructions that look up the counter's slot 0: R0 holds its address, or the code jumps to <c>out</c> when null.</summary>
+    private Instruction[] CounterLookup() =>
     [
         AsmOps.StoreImm(Register.R10, -4, 0, AccessSize.Word),
         AsmOps.LoadMapPtr(Register.R1, Counter.DangerousGetFd()),
@@ -43,6 +43,12 @@ internal sealed unsafe class TestProgramLoader : IDisposable
         AsmOps.Add.Imm(Register.R2, -4),
         AsmOps.Call(Helper.MapLookupElem),
         AsmOps.JEq.Imm(Register.R0, 0, "out"),
+    ];
+
+    /// <summary>The instructions that increment the counter, then return <paramref name="result"/>.</summary>
+    public Instructions CountingCode(int result = 0) =>
+    [
+        .. CounterLookup(),
         AsmOps.Mov.Imm(Register.R1, 1),
         AsmOps.AtomicAdd(Register.R0, 0, Register.R1),
         AsmOps.Mov.Imm(Register.R0, result).WithSymbol("out"),
@@ -54,12 +60,7 @@ internal sealed unsafe class TestProgramLoader : IDisposable
     [
         AsmOps.Call(Helper.GetAttachCookie),
         AsmOps.Mov.Reg(Register.R7, Register.R0),
-        AsmOps.StoreImm(Register.R10, -4, 0, AccessSize.Word),
-        AsmOps.LoadMapPtr(Register.R1, Counter.DangerousGetFd()),
-        AsmOps.Mov.Reg(Register.R2, Register.R10),
-        AsmOps.Add.Imm(Register.R2, -4),
-        AsmOps.Call(Helper.MapLookupElem),
-        AsmOps.JEq.Imm(Register.R0, 0, "out"),
+        .. CounterLookup(),
         AsmOps.StoreMem(Register.R0, 0, Register.R7, AccessSize.DWord),
         AsmOps.Mov.Imm(Register.R0, 0).WithSymbol("out"),
         AsmOps.Exit(),
