@@ -89,7 +89,16 @@ public sealed partial class Map
                 attr.MapName = name;
             }
 
-            fd = CreateWithFallbacks(syscalls, attr, named, btf is not null, fallbacks, spec.Name);
+            try
+            {
+                fd = CreateWithFallbacks(syscalls, attr, named, btf is not null, fallbacks, spec.Name);
+            }
+            catch (EbpfException e) when (e.Errno == Errno.EINVAL && e is not EbpfPermissionException)
+            {
+                EnsureMapTypeKnown(syscalls, spec.Type);
+                throw;
+            }
+
             var map = new Map(syscalls, fd, spec.Type, spec.KeySize, spec.ValueSize, spec.MaxEntries, spec.Flags, spec.Name);
             fd = null;
             try
@@ -118,6 +127,26 @@ public sealed partial class Map
             fd?.Dispose();
             btf?.Dispose();
             inner?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// After an EINVAL: throws the map type probe's <see cref="EbpfNotSupportedException"/> (type and first kernel) when
+    /// the kernel lacks the type; returns when it has it or the probe cannot tell, so the creation's own error stands.
+    /// </summary>
+    private static void EnsureMapTypeKnown(IBpfSyscalls syscalls, BpfMapType type)
+    {
+        try
+        {
+            Features.For(syscalls).HaveMapType(type);
+        }
+        catch (EbpfNotSupportedException)
+        {
+            throw;
+        }
+        catch (EbpfException)
+        {
+            // the probe cannot tell (EPERM, ...)
         }
     }
 

@@ -4,7 +4,7 @@
 #
 #   bash tests/vm/run.sh KERNEL -- COMMAND...
 #
-# KERNEL: 6.1 (Debian bookworm's newest linux-image-6.1.0-NN-amd64), 6.12 (Debian trixie's), or the path of an
+# KERNEL: 6.1 (Debian bookworm's newest linux-image-6.1.0-NN-amd64), 6.12 (Debian trixie's), 5.10 (bullseye's), or the path of an
 # unpacked kernel package (a directory holding boot/vmlinuz-RELEASE and lib/modules/RELEASE).
 #
 # The guest sees the host's / read-only over 9p with a tmpfs overlay for writes (writes vanish with the VM), except
@@ -34,7 +34,7 @@ fail() {
 }
 
 usage() {
-  echo "usage: bash tests/vm/run.sh 6.1|6.12|KERNEL_DIR -- COMMAND..." >&2
+  echo "usage: bash tests/vm/run.sh 5.10|6.1|6.12|KERNEL_DIR -- COMMAND..." >&2
   exit 2
 }
 
@@ -50,12 +50,12 @@ require_tools() {
 
 # --- kernel: fetch, unpack, index ---------------------------------------------------------------------------
 
-# Trixie's packages come through a private apt state (sources, lists, caches) under the cache directory, so the
-# system's apt configuration is neither read for sources nor changed.
-trixie_apt_options() {
-  local dir="$CACHE/apt-trixie"
+# Packages of another Debian release (trixie, bullseye) come through a private apt state (sources, lists, caches)
+# under the cache directory, so the system's apt configuration is neither read for sources nor changed.
+release_apt_options() {
+  local dir="$CACHE/apt-$1"
   mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial" "$dir/sources.list.d"
-  [ -f "$dir/sources.list" ] || echo "deb http://deb.debian.org/debian trixie main" >"$dir/sources.list"
+  [ -f "$dir/sources.list" ] || echo "deb http://deb.debian.org/debian $1 main" >"$dir/sources.list"
   printf '%s\n' -o "Dir::Etc::sourcelist=$dir/sources.list" -o "Dir::Etc::sourceparts=$dir/sources.list.d" \
     -o "Dir::State::Lists=$dir/lists" -o "Dir::Cache=$dir/cache"
 }
@@ -89,9 +89,14 @@ fetch_debian_kernel() {
       package="$(newest_package '^linux-image-6\.1\.0-[0-9]+-amd64$')"
       ;;
     6.12)
-      mapfile -t apt_options < <(trixie_apt_options)
+      mapfile -t apt_options < <(release_apt_options trixie)
       update_package_lists trixie "${apt_options[@]}"
       package="$(newest_package '^linux-image-6\.12\.[0-9]+\+deb13-amd64$' "${apt_options[@]}")"
+      ;;
+    5.10)
+      mapfile -t apt_options < <(release_apt_options bullseye)
+      update_package_lists bullseye "${apt_options[@]}"
+      package="$(newest_package '^linux-image-5\.10\.0-[0-9]+-amd64$' "${apt_options[@]}")"
       ;;
   esac
   version="$(apt-cache "${apt_options[@]}" show "$package" | sed -n 's/^Version: //p' | sort -V | tail -n1)"
@@ -112,9 +117,9 @@ fetch_debian_kernel() {
 # Sets KERNEL_ROOT and RELEASE from the KERNEL argument; indexes the modules (packages ship no modules.dep).
 resolve_kernel() {
   case "$1" in
-    6.1 | 6.12) fetch_debian_kernel "$1" ;;
+    5.10 | 6.1 | 6.12) fetch_debian_kernel "$1" ;;
     *)
-      [ -d "$1" ] || fail "$1: neither 6.1, 6.12 nor a directory"
+      [ -d "$1" ] || fail "$1: neither 5.10, 6.1, 6.12 nor a directory"
       KERNEL_ROOT="$(cd "$1" && pwd)"
       ;;
   esac

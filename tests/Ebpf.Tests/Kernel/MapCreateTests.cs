@@ -138,6 +138,34 @@ public sealed class MapCreateTests
     }
 
     [Test]
+    public void AMapTypeTheKernelLacksIsNotSupportedWithItsFirstKernel()
+    {
+        var sys = new Mock<IBpfSyscalls>();
+        sys.Setup(s => s.MapCreate(in It.Ref<MapCreateAttr>.IsAny))
+            .Returns(new MapCreateReturn((in MapCreateAttr a) => a.MapType == BpfMapType.CgrpStorage
+                ? throw new EbpfException(BpfCommand.MapCreate, Errno.EINVAL) // a kernel before 6.2, the type probe included
+                : FakeFd(100)));
+
+        var e = Assert.Throws<EbpfNotSupportedException>(() => Map.Create(
+            WithBtf(Hash with { Type = BpfMapType.CgrpStorage, MaxEntries = 0, Flags = BpfMapFlags.NoPrealloc }), sys.Object))!;
+        Assert.That(e.Message, Does.StartWith("map 'my_map': map type BPF_MAP_TYPE_CGRP_STORAGE is not supported"));
+        Assert.That(e.MinimumKernelVersion, Is.EqualTo("6.2"));
+    }
+
+    [Test]
+    public void AnInvalidMapOfAKnownTypeKeepsTheKernelsError()
+    {
+        var sys = new Mock<IBpfSyscalls>();
+        sys.Setup(s => s.MapCreate(in It.Ref<MapCreateAttr>.IsAny))
+            .Returns(new MapCreateReturn((in MapCreateAttr a) => a.MaxEntries == 4
+                ? throw new EbpfException(BpfCommand.MapCreate, Errno.EINVAL) // this map's attributes; the type probe passes
+                : FakeFd(100)));
+
+        var e = Assert.Throws<EbpfException>(() => Map.Create(Hash, sys.Object))!;
+        Assert.That(e.Errno, Is.EqualTo(Errno.EINVAL));
+    }
+
+    [Test]
     public void PermissionErrorsAreNotRetried()
     {
         var sys = new Mock<IBpfSyscalls>();
