@@ -39,16 +39,17 @@ public sealed partial class Features
 
     /// <summary>
     /// Checks for ISA extension v4: sign extension, signed division, byte swaps and long jumps (Linux 6.6), probed with
-    /// a long jump (<c>gotol</c>).
+    /// a sign-extending move, a signed division and a long jump (<c>gotol</c>) in one program: older verifiers refuse
+    /// each (reserved fields set).
     /// </summary>
     /// <exception cref="EbpfNotSupportedException">The kernel lacks them.</exception>
     public void HaveV4Isa() =>
         Check(new ProbeKey("isa", 5), static self => self.ProbeInstructions("ISA extension v4 (sign extension, sdiv, gotol)", "6.6",
         [
-            MovImm(0),
-            new Instruction(OpCode.Jump(InstructionClass.Jmp, JumpOp.JEq, OperandSource.Constant), Register.R0, Register.R0, 1, 1),
-            new Instruction(OpCode.Jump(InstructionClass.Jmp32, JumpOp.Ja, OperandSource.Constant), Register.R0, Register.R0, 0, 1),
             MovImm(1),
+            new Instruction(OpCode.Alu(InstructionClass.Alu64, AluOp.Mov, OperandSource.Register), Register.R0, Register.R0, 8, 0), // r0 = (s8)r0
+            new Instruction(OpCode.Alu(InstructionClass.Alu64, AluOp.Div, OperandSource.Constant), Register.R0, Register.R0, 1, 1), // r0 s/= 1
+            new Instruction(OpCode.Jump(InstructionClass.Jmp32, JumpOp.Ja, OperandSource.Constant), Register.R0, Register.R0, 0, 0), // gotol +0
             Exit(),
         ]), this);
 
