@@ -129,9 +129,25 @@ public partial class InstructionFormatterVerifierTests
             I(0x94, 3, 0, 1, 3),
             I(0x9c, 3, 6, 1, 0),
             I(0x06, 0, 0, 0, 0),            // gotol pc+0
-            I(0xe5, 0, 0, 1, 0),            // may_goto pc+1
+            I(0xb7, 0, 0, 0, 0),
+            I(0x95, 0, 0, 0, 0),
+        });
+
+        // Newer than v4, each its own case so a kernel with v4 alone still checks the v4 text.
+        yield return new TestCaseData("may_goto", (object)new[]
+        {
+            I(0xe5, 0, 0, 1, 0),            // may_goto pc+1 (6.9)
             I(0xb7, 0, 0, 0, 1),
-            I(0xdb, 7, 10, -8, 0x100),      // r7 = load_acquire((u64 *)(r10 -8))
+            I(0xb7, 0, 0, 0, 0),
+            I(0x95, 0, 0, 0, 0),
+        });
+        yield return new TestCaseData("load_acquire_store_release", (object)new[]
+        {
+            I(0x18, 2, 0, 0, unchecked((long)0x8877665544332211)),
+            I(0x7b, 10, 2, -8, 0),
+            I(0x7b, 10, 2, -16, 0),
+            I(0xb7, 6, 0, 0, 7),
+            I(0xdb, 7, 10, -8, 0x100),      // r7 = load_acquire((u64 *)(r10 -8)) (6.15)
             I(0xc3, 7, 10, -8, 0x100),
             I(0xcb, 7, 10, -8, 0x100),
             I(0xd3, 7, 10, -8, 0x100),

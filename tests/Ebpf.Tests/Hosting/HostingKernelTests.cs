@@ -15,8 +15,6 @@ namespace Ebpf.Tests.Hosting;
 [NonParallelizable]
 public class HostingKernelTests
 {
-    private static int OpenDescriptors() => Directory.GetFiles("/proc/self/fd").Length;
-
     private static (IHost Host, Channel<EbpfEvent> Ring, Channel<EbpfEvent> Perf) BuildHost(ListLoggerProvider logs)
     {
         var ring = Channel.CreateUnbounded<EbpfEvent>();
@@ -76,10 +74,10 @@ public class HostingKernelTests
     public async Task AHostLoadsAttachesConsumesAndDetachesWithoutLeaks()
     {
         await RunOnce(new ListLoggerProvider(), checkLinkGone: false); // warms up the runtime's own descriptors (epoll, KernelBtf)
-        int before = OpenDescriptors();
+        int before = OpenDescriptors.Before();
         var logs = new ListLoggerProvider();
         await RunOnce(logs, checkLinkGone: true);
-        Assert.That(OpenDescriptors(), Is.EqualTo(before), "descriptors leaked");
+        Assert.That(OpenDescriptors.KernelObjects(), Is.EqualTo(before), "descriptors leaked");
         Assert.That(logs.Entries.Where(e => e.Level == LogLevel.Information).Select(e => e.Message), Has.Some.Contains("hosting loaded from").And.Some.Contains("attached"));
         Assert.That(logs.Entries.Where(e => e.Level == LogLevel.Debug).Select(e => e.Message), Has.Some.Contains("verifier log"));
     }

@@ -18,13 +18,11 @@ public class CollectionKernelTests
             Assert.That(collection.Maps.Keys, Is.EquivalentTo(new[] { "dotnet_cc", "dotnet_cc2" }));
         }
 
-        int fds = OpenFds(); // after a first load: the runtime opens assemblies on first use
+        int fds = OpenDescriptors.Before(); // after a first load: the runtime opens assemblies on first use
         Collection.Load(spec).Dispose();
 
-        Assert.That(OpenFds(), Is.EqualTo(fds));
+        Assert.That(OpenDescriptors.KernelObjects(), Is.EqualTo(fds));
     }
-
-    private static int OpenFds() => Directory.GetFiles("/proc/self/fd").Length;
 
     [TestCaseSource(nameof(LoadableObjects))]
     public void LoadsEveryObjectBpftoolLoads(string file)
@@ -121,11 +119,11 @@ public class CollectionKernelTests
             impostor.Pin(Path.Combine(bpffs.Path, pinned.Name));
         }
 
-        int fds = OpenFds();
+        int fds = OpenDescriptors.Before();
         var error = Assert.Throws<EbpfException>(() => Collection.Load(spec, new CollectionLoadOptions { PinPath = bpffs.Path }));
         Assert.That(error!.Message, Does.Contain(pinned.Name).And.Contain("incompatible"));
         Assert.That(bpffs.Pins(), Is.EqualTo(new[] { pinned.Name }), "no other pin was made");
-        Assert.That(OpenFds(), Is.EqualTo(fds), "every descriptor opened was closed");
+        Assert.That(OpenDescriptors.KernelObjects(), Is.EqualTo(fds), "every descriptor opened was closed");
     }
 
     [Test]
@@ -137,11 +135,11 @@ public class CollectionKernelTests
         spec.Programs[wrong.Name] = wrong;
         using var bpffs = new TempBpffs();
         Assert.Throws<EbpfVerifierException>(() => Collection.Load(spec)); // warm the caches (kernel BTF) first
-        int fds = OpenFds();
+        int fds = OpenDescriptors.Before();
         var error = Assert.Throws<EbpfVerifierException>(() => Collection.Load(spec, new CollectionLoadOptions { PinPath = bpffs.Path }));
         TestContext.Out.WriteLine(error!.Message);
         Assert.That(bpffs.Pins(), Is.Empty);
-        Assert.That(OpenFds(), Is.EqualTo(fds));
+        Assert.That(OpenDescriptors.KernelObjects(), Is.EqualTo(fds));
     }
 
     [Test]
