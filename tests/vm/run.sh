@@ -11,7 +11,6 @@
 # the caller's directory, which is shared read-write so results (TestResults, logs) land on the host.
 #
 # Environment: VM_CACHE (default /var/cache/ebpf-vm: kernel packages, unpacked kernels, run directories),
-# VM_SELFTESTS (the built Ebpf.Tests.dll: compile the RealWorld selftests for the guest kernel on the host first),
 # VM_MEMORY (default 6G), VM_CPUS (default 2), VM_TIMEOUT (seconds, default 5400), VM_CONSOLE=1 to print the
 # guest's kernel console after the run, VM_APPEND for more kernel parameters, VM_DEBUG=1 to keep the run directory with a process list of the guest.
 set -euo pipefail
@@ -360,17 +359,6 @@ report_console() {
   fi
 }
 
-# The RealWorld tests compile the BPF selftests for the running kernel at test discovery, 20+ minutes under TCG.
-# Discovery on the host, told the guest kernel's BTF and release, compiles them into the cache under /tmp that the
-# guest sees (tests/Ebpf.Tests/RealWorld/KernelSelftestObjects.cs). VM_SELFTESTS names the test assembly.
-compile_selftests() {
-  [ -f "$VM_SELFTESTS" ] || fail "VM_SELFTESTS: $VM_SELFTESTS is not a file (the built Ebpf.Tests.dll)"
-  echo "vm: compiling the BPF selftests for $RELEASE on the host" >&2
-  EBPF_SELFTESTS_KERNEL_BTF="$1" EBPF_SELFTESTS_KERNEL_RELEASE="$RELEASE" \
-    dotnet test "$VM_SELFTESTS" --list-tests --filter "TestCategory=RealWorld" >/dev/null ||
-    fail "test discovery (selftest compile) for $RELEASE failed"
-}
-
 main() {
   [ $# -ge 3 ] && [ "$2" = -- ] || usage
   local kernel_arg="$1"
@@ -384,7 +372,6 @@ main() {
   local kernel
   kernel="$(boot_image)"
   flock -u 9
-  [ -z "${VM_SELFTESTS:-}" ] || compile_selftests "$kernel"
 
   mkdir -p "$CACHE/runs"
   RUN_DIR="$(mktemp -d "$CACHE/runs/run.XXXXXX")"

@@ -5,12 +5,6 @@ namespace Ebpf.Tests.RealWorld;
 /// compiled at test time with clang-14 against a vmlinux.h of the running kernel and libbpf-dev's headers. Those that
 /// do not compile (they need a newer clang or types this kernel renamed) are left out. The objects are cached in the
 /// temporary directory, keyed by the tarball and the kernel, so later runs reuse them.
-/// <para>
-/// For another kernel (a VM's, where compiling under emulation takes 20+ minutes), set
-/// <see cref="TargetBtfVariable"/> to that kernel's vmlinux (or raw BTF) and <see cref="TargetReleaseVariable"/> to its
-/// release, and run test discovery on the host (<c>dotnet test ... --list-tests</c>): the objects land in the cache
-/// under that release, which the VM, sharing the host's <c>/tmp</c>, finds. <c>tests/vm/run.sh --selftests</c> does it.
-/// </para>
 /// </summary>
 public static class KernelSelftestObjects
 {
@@ -21,12 +15,6 @@ public static class KernelSelftestObjects
     public const string Package = "linux-source-6.1";
 
     private const string Tarball = "/usr/src/" + Package + ".tar.xz";
-
-    /// <summary>The environment variable naming the BTF (a vmlinux ELF or raw BTF) of the kernel to compile for, instead of the running one's.</summary>
-    public const string TargetBtfVariable = "EBPF_SELFTESTS_KERNEL_BTF";
-
-    /// <summary>The environment variable naming the release (<c>uname -r</c>) of the kernel to compile for; read with <see cref="TargetBtfVariable"/>.</summary>
-    public const string TargetReleaseVariable = "EBPF_SELFTESTS_KERNEL_RELEASE";
 
     // Part of the cache key: change it when the compile command changes.
     private const string Recipe = "clang14-v1";
@@ -49,18 +37,13 @@ public static class KernelSelftestObjects
         }
 
         var tarball = new FileInfo(Tarball);
-        string? targetBtf = Environment.GetEnvironmentVariable(TargetBtfVariable);
-        string release = string.IsNullOrEmpty(targetBtf)
-            ? File.ReadAllText("/proc/sys/kernel/osrelease").Trim()
-            : Environment.GetEnvironmentVariable(TargetReleaseVariable) is { Length: > 0 } named
-                ? named
-                : throw new InvalidOperationException($"{TargetBtfVariable} needs {TargetReleaseVariable} (the kernel's release)");
+        string release = File.ReadAllText("/proc/sys/kernel/osrelease").Trim();
         string key = $"{Recipe}-{tarball.Length:x}-{tarball.LastWriteTimeUtc.Ticks:x}-{release}";
         string cache = Path.Combine(Path.GetTempPath(), $"ebpf-selftests-{key}");
         if (!Directory.Exists(cache))
         {
             string work = Directory.CreateTempSubdirectory("ebpf-selftests-build-").FullName;
-            Build(work, string.IsNullOrEmpty(targetBtf) ? "/sys/kernel/btf/vmlinux" : targetBtf);
+            Build(work);
             try
             {
                 Directory.Move(Path.Combine(work, "out"), cache);
@@ -76,10 +59,10 @@ public static class KernelSelftestObjects
         return Directory.GetFiles(cache, "*.o").Order(StringComparer.Ordinal).ToList();
     }
 
-    private static void Build(string work, string kernelBtf)
+    private static void Build(string work)
     {
         ExternalTool.Run("tar", "-xJf", Tarball, "-C", work, "--wildcards", Progs + "/*", Package + "/tools/include/uapi/*");
-        File.WriteAllText(Path.Combine(work, "vmlinux.h"), ExternalTool.Run("bpftool", "btf", "dump", "file", kernelBtf, "format", "c"));
+        File.WriteAllText(Path.Combine(work, "vmlinux.h"), ExternalTool.Run("bpftool", "btf", "dump", "file", "/sys/kernel/btf/vmlinux", "format", "c"));
         string selftests = Path.Combine(work, Progs);
         string output = Directory.CreateDirectory(Path.Combine(work, "out")).FullName;
         var sources = Directory.GetFiles(Path.Combine(selftests, "progs"), "*.c");
