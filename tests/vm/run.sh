@@ -13,6 +13,7 @@
 # Environment: VM_CACHE (default /var/cache/ebpf-vm: kernel packages, unpacked kernels, run directories),
 # VM_MEMORY (default 6G), VM_CPUS (default 2), VM_TIMEOUT (seconds, default 5400), VM_CONSOLE=1 to print the
 # guest's kernel console after the run, VM_APPEND for more kernel parameters, VM_DEBUG=1 to keep the run directory with a process list of the guest.
+# VM_SELFTESTS=0 skips compiling the BPF selftests for the guest kernel on the host (see prepare_selftests).
 set -euo pipefail
 
 readonly CACHE="${VM_CACHE:-/var/cache/ebpf-vm}"
@@ -40,7 +41,7 @@ usage() {
 
 require_tools() {
   local tool missing=()
-  for tool in qemu-system-x86_64 busybox dpkg-deb depmod apt-get xz zstd gzip; do
+  for tool in qemu-system-x86_64 busybox dpkg-deb depmod apt-get xz zstd gzip objcopy; do
     command -v "$tool" >/dev/null || missing+=("$tool")
   done
   [ ${#missing[@]} -eq 0 ] || fail "missing tools: ${missing[*]} (apt-get install qemu-system-x86 busybox-static)"
@@ -300,6 +301,43 @@ build_initramfs() {
   echo "$RUN_DIR/initramfs.cpio.gz"
 }
 
+# --- BPF selftest objects ----------------------------------------------------------------------------------------
+
+# Prints the guest kernel's raw BTF (the .BTF section of its vmlinux, what /sys/kernel/btf/vmlinux holds), extracted
+# once into CACHE/btf.
+guest_btf() {
+  local kernel="$1" btf="$CACHE/btf/$(echo "$KERNEL_ROOT" | sha1sum | cut -c1-12)-$RELEASE.btf"
+  if [ ! -s "$btf" ] || [ "$kernel" -nt "$btf" ]; then
+    mkdir -p "$(dirname "$btf")"
+    objcopy --dump-section ".BTF=$btf.partial" "$kernel" "$btf.elf" >&2 || fail "no .BTF section in $kernel"
+    rm -f "$btf.elf"
+    mv "$btf.partial" "$btf"
+  fi
+  echo "$btf"
+}
+
+# Test discovery in Ebpf.Tests compiles the BPF selftests of linux-source-6.1 for the running kernel
+# (tests/Ebpf.Tests/RealWorld/KernelSelftestObjects.cs), which takes 20+ minutes under TCG. When the command runs
+# Ebpf.Tests.dll and the tarball is installed, compile them here for the guest kernel first: the host's test discovery
+# (dotnet test --list-tests) with EBPF_SELFTESTS_BTF and EBPF_SELFTESTS_RELEASE fills the cache under /tmp, which the
+# guest sees through its overlay and finds under the same key.
+prepare_selftests() {
+  local kernel="$1" arg dll=""
+  shift
+  [ "${VM_SELFTESTS:-1}" != 0 ] && [ -f /usr/src/linux-source-6.1.tar.xz ] || return 0
+  for arg in "$@"; do
+    case "$arg" in *Ebpf.Tests.dll) dll="$arg" ;; esac
+  done
+  [ -n "$dll" ] || return 0
+  [ -f "$dll" ] || fail "$dll not found (build first)"
+  local btf started=$SECONDS
+  btf="$(guest_btf "$kernel")"
+  echo "vm: compiling the BPF selftests for $RELEASE on the host (test discovery)" >&2
+  EBPF_SELFTESTS_BTF="$btf" EBPF_SELFTESTS_RELEASE="$RELEASE" dotnet test "$dll" --list-tests >"$CACHE/selftests-$RELEASE.log" 2>&1 ||
+    fail "test discovery for $RELEASE failed: $CACHE/selftests-$RELEASE.log"
+  echo "vm: selftests ready for $RELEASE ($((SECONDS - started)) s)" >&2
+}
+
 # --- run --------------------------------------------------------------------------------------------------------
 
 # The caller's directory, shared read-write; none when it is / (the whole host would be writable).
@@ -372,6 +410,7 @@ main() {
   local kernel
   kernel="$(boot_image)"
   flock -u 9
+  prepare_selftests "$kernel" "$@"
 
   mkdir -p "$CACHE/runs"
   RUN_DIR="$(mktemp -d "$CACHE/runs/run.XXXXXX")"

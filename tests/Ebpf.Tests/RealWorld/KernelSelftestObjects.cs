@@ -4,8 +4,14 @@ namespace Ebpf.Tests.RealWorld;
 /// The BPF selftest programs of Debian's <c>linux-source-6.1</c> package (tools/testing/selftests/bpf/progs/*.c),
 /// compiled at test time with clang-14 against a vmlinux.h of the running kernel and libbpf-dev's headers. Those that
 /// do not compile (they need a newer clang or types this kernel renamed) are left out. The objects are cached in the
-/// temporary directory, keyed by the tarball and the kernel, so later runs reuse them.
+/// temporary directory, keyed by the tarball and the kernel (release and BTF size), so later runs reuse them.
 /// </summary>
+/// <remarks>
+/// To compile for another kernel (tests/vm/run.sh does so on the host before booting a VM, where compiling takes
+/// 20 minutes), set <c>EBPF_SELFTESTS_BTF</c> to that kernel's raw BTF (the <c>.BTF</c> section of its vmlinux, as
+/// <c>/sys/kernel/btf/vmlinux</c> holds it) and <c>EBPF_SELFTESTS_RELEASE</c> to its release: the cache is then the
+/// one the test run on that kernel finds.
+/// </remarks>
 public static class KernelSelftestObjects
 {
     /// <summary>The source's name in <see cref="RealWorldObjects"/>.</summary>
@@ -37,13 +43,13 @@ public static class KernelSelftestObjects
         }
 
         var tarball = new FileInfo(Tarball);
-        string release = File.ReadAllText("/proc/sys/kernel/osrelease").Trim();
-        string key = $"{Recipe}-{tarball.Length:x}-{tarball.LastWriteTimeUtc.Ticks:x}-{release}";
+        var (btf, release) = TargetKernel();
+        string key = $"{Recipe}-{tarball.Length:x}-{tarball.LastWriteTimeUtc.Ticks:x}-{release}-btf{new FileInfo(btf).Length:x}";
         string cache = Path.Combine(Path.GetTempPath(), $"ebpf-selftests-{key}");
         if (!Directory.Exists(cache))
         {
             string work = Directory.CreateTempSubdirectory("ebpf-selftests-build-").FullName;
-            Build(work);
+            Build(work, btf);
             try
             {
                 Directory.Move(Path.Combine(work, "out"), cache);
@@ -59,10 +65,29 @@ public static class KernelSelftestObjects
         return Directory.GetFiles(cache, "*.o").Order(StringComparer.Ordinal).ToList();
     }
 
-    private static void Build(string work)
+    // The kernel to compile for: the running one, or the one EBPF_SELFTESTS_BTF and EBPF_SELFTESTS_RELEASE name.
+    private static (string Btf, string Release) TargetKernel()
+    {
+        string? btf = Environment.GetEnvironmentVariable("EBPF_SELFTESTS_BTF");
+        if (string.IsNullOrEmpty(btf))
+        {
+            return ("/sys/kernel/btf/vmlinux", File.ReadAllText("/proc/sys/kernel/osrelease").Trim());
+        }
+
+        string? release = Environment.GetEnvironmentVariable("EBPF_SELFTESTS_RELEASE");
+        if (string.IsNullOrEmpty(release) || !File.Exists(btf))
+        {
+            throw new InvalidOperationException(
+                $"EBPF_SELFTESTS_BTF ({btf}) must name an existing raw BTF file and EBPF_SELFTESTS_RELEASE its kernel's release");
+        }
+
+        return (btf, release);
+    }
+
+    private static void Build(string work, string btf)
     {
         ExternalTool.Run("tar", "-xJf", Tarball, "-C", work, "--wildcards", Progs + "/*", Package + "/tools/include/uapi/*");
-        File.WriteAllText(Path.Combine(work, "vmlinux.h"), ExternalTool.Run("bpftool", "btf", "dump", "file", "/sys/kernel/btf/vmlinux", "format", "c"));
+        File.WriteAllText(Path.Combine(work, "vmlinux.h"), ExternalTool.Run("bpftool", "btf", "dump", "file", btf, "format", "c"));
         string selftests = Path.Combine(work, Progs);
         string output = Directory.CreateDirectory(Path.Combine(work, "out")).FullName;
         var sources = Directory.GetFiles(Path.Combine(selftests, "progs"), "*.c");
