@@ -1,4 +1,5 @@
 using Ebpf.Asm;
+using AsmOps = Ebpf.Asm.Asm;
 
 namespace Ebpf.Kernel;
 
@@ -38,18 +39,24 @@ public sealed partial class Features
         Check(new ProbeKey("isa", 4), static self => self.ProbeInstructions("ISA extension v3 (BPF_JMP32)", "5.1", LessThanJump(InstructionClass.Jmp32)), this);
 
     /// <summary>
-    /// Checks for ISA extension v4: sign extension, signed division, byte swaps and long jumps (Linux 6.6), probed with
-    /// a sign-extending move, a signed division and a long jump (<c>gotol</c>) in one program: older verifiers refuse
-    /// each (reserved fields set).
+    /// Checks for ISA extension v4 (Linux 6.6), probed with one instruction of each kind it added: a sign-extending
+    /// load (<c>ldsx</c>), a sign-extending move (<c>movsx</c>), signed division (<c>sdiv</c>), an unconditional byte
+    /// swap (<c>bswap</c>) and a long jump (<c>gotol</c>). All of them, because stable kernels took some alone:
+    /// Debian's 6.1 accepts <c>gotol</c> but refuses the rest.
     /// </summary>
     /// <exception cref="EbpfNotSupportedException">The kernel lacks them.</exception>
     public void HaveV4Isa() =>
-        Check(new ProbeKey("isa", 5), static self => self.ProbeInstructions("ISA extension v4 (sign extension, sdiv, gotol)", "6.6",
+        Check(new ProbeKey("isa", 5), static self => self.ProbeInstructions("ISA extension v4 (sign extension, sdiv, bswap, gotol)", "6.6",
         [
+            MovImm(0),
+            AsmOps.StoreMem(Register.R10, -8, Register.R0, AccessSize.DWord),
+            AsmOps.LoadMemSX(Register.R0, Register.R10, -8, AccessSize.Byte),
+            AsmOps.MovSX(Register.R0, Register.R0, 16),
+            AsmOps.SDiv.Imm(Register.R0, 1),
+            AsmOps.BSwap(Register.R0, 64),
+            new Instruction(OpCode.Jump(InstructionClass.Jmp, JumpOp.JEq, OperandSource.Constant), Register.R0, Register.R0, 1, 1),
+            AsmOps.JaLong(1),
             MovImm(1),
-            new Instruction(OpCode.Alu(InstructionClass.Alu64, AluOp.Mov, OperandSource.Register), Register.R0, Register.R0, 8, 0), // r0 = (s8)r0
-            new Instruction(OpCode.Alu(InstructionClass.Alu64, AluOp.Div, OperandSource.Constant), Register.R0, Register.R0, 1, 1), // r0 s/= 1
-            new Instruction(OpCode.Jump(InstructionClass.Jmp32, JumpOp.Ja, OperandSource.Constant), Register.R0, Register.R0, 0, 0), // gotol +0
             Exit(),
         ]), this);
 
