@@ -91,19 +91,22 @@ public class InstructionFormatterKernelTests
             File.Delete(raw);
         }
 
+        // What bpftool reads from BTF (function prototypes and source lines, one JSON entry per instruction),
+        // read once: every "prog dump xlated" reads all of /proc/kallsyms, which is slow under emulation.
+        using JsonDocument json = JsonDocument.Parse(KernelTools.Run("bpftool", ["-j", "prog", "dump", "xlated", "id", id, "linum"]));
+        JsonElement[] entries = json.RootElement.EnumerateArray().ToArray();
+
         // Plain, then with bpftool's "opcodes" (raw bytes), then "linum" (source positions); this
         // bpftool takes only one of the two keywords at a time.
-        CompareListing(id, what, bytes, null);
-        CompareListing(id, what, bytes, "opcodes");
-        CompareListing(id, what, bytes, "linum");
+        CompareListing(id, what, bytes, entries, null);
+        CompareListing(id, what, bytes, entries, "opcodes");
+        CompareListing(id, what, bytes, entries, "linum");
     }
 
-    private void CompareListing(string id, string what, byte[] bytes, string? keyword)
+    private void CompareListing(string id, string what, byte[] bytes, JsonElement[] entries, string? keyword)
     {
         string[] extra = keyword == null ? [] : [keyword];
         string expected = KernelTools.Run("bpftool", ["prog", "dump", "xlated", "id", id, .. extra]);
-        using JsonDocument json = JsonDocument.Parse(KernelTools.Run("bpftool", ["-j", "prog", "dump", "xlated", "id", id, "linum"]));
-        JsonElement[] entries = json.RootElement.EnumerateArray().ToArray();
 
         // Decode the raw instructions and attach what bpftool reads from BTF (function prototypes and
         // source lines, one JSON entry per instruction) as metadata, so the listing prints them itself.
