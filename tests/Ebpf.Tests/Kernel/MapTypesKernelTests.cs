@@ -55,20 +55,16 @@ public sealed class MapTypesKernelTests
         Assert.That(info.Name.ToString(), Is.EqualTo(spec.Name.Length > 15 ? spec.Name[..15] : spec.Name));
     }
 
-    [TestCase(BpfMapType.TaskStorage)]
-    [TestCase(BpfMapType.InodeStorage)]
-    [TestCase(BpfMapType.SkStorage)]
-    [TestCase(BpfMapType.CgrpStorage)]
-    public void LocalStorageNeedsAndGetsBtf(BpfMapType type)
+    /// <summary>A local storage map of <paramref name="type"/> (int key, u64 value, no prealloc) with the BTF the kernel insists on.</summary>
+    internal static MapSpec LocalStorage(BpfMapType type, string name)
     {
-        RequireMapType(type);
         var builder = new BtfBuilder();
         uint key = builder.AddInt("int", 4, BtfIntEncoding.Signed);
         uint value = builder.AddInt("long long unsigned int", 8);
         var btf = BtfSpec.Parse(builder.Marshal(BitConverter.IsLittleEndian ? Ebpf.Asm.ByteOrder.LittleEndian : Ebpf.Asm.ByteOrder.BigEndian));
-        var spec = new MapSpec
+        return new MapSpec
         {
-            Name = "storage",
+            Name = name,
             Type = type,
             KeySize = 4,
             ValueSize = 8,
@@ -78,6 +74,16 @@ public sealed class MapTypesKernelTests
             Key = btf[key],
             Value = btf[value],
         };
+    }
+
+    [TestCase(BpfMapType.TaskStorage)]
+    [TestCase(BpfMapType.InodeStorage)]
+    [TestCase(BpfMapType.SkStorage)]
+    [TestCase(BpfMapType.CgrpStorage)]
+    public void LocalStorageNeedsAndGetsBtf(BpfMapType type)
+    {
+        RequireMapType(type);
+        var spec = LocalStorage(type, "storage");
         using var map = Map.Create(spec);
         Assert.That(map.Info().BtfId, Is.Not.Zero);
     }

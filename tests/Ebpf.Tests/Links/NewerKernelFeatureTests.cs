@@ -4,6 +4,7 @@ using Ebpf.Btf;
 using Ebpf.Kernel;
 using Ebpf.Links;
 using Ebpf.Specs;
+using Ebpf.Tests.Kernel;
 using AsmOps = Ebpf.Asm.Asm;
 
 namespace Ebpf.Tests.Links;
@@ -139,21 +140,7 @@ public class NewerKernelFeatureTests
 
     private static void CreateCgroupStorage()
     {
-        var builder = new BtfBuilder();
-        uint key = builder.AddInt("int", 4, BtfIntEncoding.Signed);
-        uint value = builder.AddInt("long long unsigned int", 8);
-        var btf = BtfSpec.Parse(builder.Marshal(BitConverter.IsLittleEndian ? ByteOrder.LittleEndian : ByteOrder.BigEndian));
-        using var map = Map.Create(new MapSpec
-        {
-            Name = "newer",
-            Type = BpfMapType.CgrpStorage,
-            KeySize = 4,
-            ValueSize = 8,
-            Flags = BpfMapFlags.NoPrealloc,
-            Btf = btf,
-            Key = btf[key],
-            Value = btf[value],
-        });
+        using var map = Map.Create(MapTypesKernelTests.LocalStorage(BpfMapType.CgrpStorage, "newer"));
     }
 
     private static void CreateArena()
