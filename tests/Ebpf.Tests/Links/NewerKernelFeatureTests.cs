@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using Ebpf.Asm;
 using Ebpf.Btf;
 using Ebpf.Kernel;
@@ -68,27 +67,21 @@ public class NewerKernelFeatureTests
     private static bool HasMember(string structure, string member) =>
         KernelBtf.SharedVmlinux.FindTypes(structure, BtfKind.Struct).OfType<BtfComposite>().Any(s => s.Members.Any(m => m.Name == member));
 
-    /// <summary>The value of a kernel option (<c>y</c>, <c>m</c>, a number), or null when unset or no config is readable.</summary>
+    /// <summary>The value of a kernel option (<c>y</c>, <c>m</c>, a number), or null when unset; skips when no config is readable.</summary>
     private static string? KernelConfig(string option)
     {
-        string release = File.ReadAllText("/proc/sys/kernel/osrelease").Trim();
-        IEnumerable<string> lines;
-        if (File.Exists($"/boot/config-{release}"))
+        Ebpf.Specs.KernelConfig config;
+        try
         {
-            lines = File.ReadLines($"/boot/config-{release}");
+            config = Ebpf.Specs.KernelConfig.Load();
         }
-        else if (File.Exists("/proc/config.gz"))
+        catch (FileNotFoundException e)
         {
-            using var reader = new StreamReader(new GZipStream(File.OpenRead("/proc/config.gz"), CompressionMode.Decompress));
-            lines = reader.ReadToEnd().Split('\n');
-        }
-        else
-        {
-            Assert.Ignore($"{option}: no kernel config (/boot/config-{release}, /proc/config.gz) says whether it is set");
-            return null;
+            Assert.Ignore($"{option}: {e.Message}, so nothing says whether it is set");
+            throw;
         }
 
-        return lines.Where(l => l.StartsWith(option + "=", StringComparison.Ordinal)).Select(l => l[(option.Length + 1)..]).FirstOrDefault();
+        return config.Values.TryGetValue(option, out var value) ? value : null;
     }
 
     private static Program LoadProgram(BpfProgramType type, BpfAttachType? attachType = null, string? attachTo = null) =>
