@@ -2,6 +2,7 @@ using System.Reflection;
 using Ebpf.Kernel;
 using Ebpf.Links;
 using Ebpf.Specs;
+using Ebpf.Kernel.Interop;
 
 namespace Ebpf.Hosting;
 

@@ -4,6 +4,7 @@ using Ebpf.Links;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Ebpf.Kernel.Interop;
 
 namespace Ebpf.Hosting;
 

@@ -1,6 +1,7 @@
 using Ebpf.Kernel;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Ebpf.Kernel.Interop;
 
 namespace Ebpf.Hosting;
 

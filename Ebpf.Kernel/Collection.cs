@@ -1,5 +1,6 @@
 using Ebpf.Asm;
 using Ebpf.Btf;
+using Ebpf.Kernel.Interop;
 
 namespace Ebpf.Kernel;
 

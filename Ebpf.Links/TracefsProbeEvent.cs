@@ -1,5 +1,6 @@
 using System.Globalization;
 using Ebpf.Kernel;
+using Ebpf.Kernel.Interop;
 
 namespace Ebpf.Links;
 

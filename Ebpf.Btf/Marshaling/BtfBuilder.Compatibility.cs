@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Ebpf.Btf;
+namespace Ebpf.Btf.Marshaling;
 
 public sealed partial class BtfBuilder
 {

@@ -1,4 +1,4 @@
-namespace Ebpf.Btf;
+namespace Ebpf.Btf.Marshaling;
 
 public sealed partial class BtfBuilder
 {

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using Ebpf.Asm;
 
-namespace Ebpf.Btf;
+namespace Ebpf.Btf.Marshaling;
 
 public sealed partial class BtfBuilder
 {

@@ -1,4 +1,4 @@
-namespace Ebpf.Btf;
+namespace Ebpf.Btf.Marshaling;
 
 /// <summary>
 /// Builds raw BTF, as libbpf's <c>btf__add_*</c> and cilium/ebpf's <c>btf.Builder</c> do: types are added

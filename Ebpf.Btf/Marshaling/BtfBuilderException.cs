@@ -1,4 +1,4 @@
-namespace Ebpf.Btf;
+namespace Ebpf.Btf.Marshaling;
 
 /// <summary>Raised by <see cref="BtfBuilder"/> when its input cannot be written as BTF: a dangling type id,
 /// more members than a record can count, a name or string table past the format's limits, a field that

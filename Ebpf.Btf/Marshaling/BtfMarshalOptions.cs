@@ -1,4 +1,4 @@
-namespace Ebpf.Btf;
+namespace Ebpf.Btf.Marshaling;
 
 /// <summary>
 /// Rewrites that <see cref="BtfBuilder.Marshal"/> applies so older kernels accept the BTF, following libbpf's

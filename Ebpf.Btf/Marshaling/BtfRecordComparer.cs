@@ -1,4 +1,4 @@
-namespace Ebpf.Btf;
+namespace Ebpf.Btf.Marshaling;
 
 /// <summary>Compares raw BTF records word by word, so identical types share one id.</summary>
 internal sealed class BtfRecordComparer : IEqualityComparer<uint[]>

@@ -1,4 +1,4 @@
-namespace Ebpf.Btf;
+namespace Ebpf.Btf.Marshaling;
 
 /// <summary>Where the names and type references sit in the words of a raw BTF record
 /// (word 0 name_off, word 1 info, word 2 size/type, then the kind's extra words).</summary>

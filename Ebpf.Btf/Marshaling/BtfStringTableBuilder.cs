@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Ebpf.Btf;
+namespace Ebpf.Btf.Marshaling;
 
 /// <summary>
 /// The string section being built: each distinct string is stored once. Over a base BTF, strings the base

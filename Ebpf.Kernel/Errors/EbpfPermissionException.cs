@@ -1,4 +1,5 @@
 using Ebpf.Specs;
+using Ebpf.Kernel.Interop;
 
 namespace Ebpf.Kernel;
 

@@ -1,3 +1,5 @@
+using Ebpf.Kernel.Interop;
+
 namespace Ebpf.Kernel;
 
 /// <summary>Turns the <see cref="Errno"/> results of the <c>Try</c> methods of <see cref="IBpfSyscalls"/> into exceptions.</summary>

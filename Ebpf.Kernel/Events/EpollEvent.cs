@@ -1,3 +1,5 @@
+using Ebpf.Kernel.Interop;
+
 namespace Ebpf.Kernel;
 
 /// <summary>

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Ebpf.Asm;
 using Ebpf.Btf;
 using Ebpf.Kernel.Interop;
+using Ebpf.Btf.Marshaling;
 
 namespace Ebpf.Kernel;
 

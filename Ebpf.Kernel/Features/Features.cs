@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Ebpf.Kernel.Interop;
 
 namespace Ebpf.Kernel;
 

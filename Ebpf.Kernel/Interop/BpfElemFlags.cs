@@ -1,4 +1,4 @@
-namespace Ebpf.Kernel;
+namespace Ebpf.Kernel.Interop;
 
 /// <summary>Flags of the map element commands (<c>BPF_ANY</c>, <c>BPF_NOEXIST</c>, <c>BPF_EXIST</c>, <c>BPF_F_LOCK</c>).</summary>
 [Flags]

@@ -1,4 +1,4 @@
-namespace Ebpf.Kernel;
+namespace Ebpf.Kernel.Interop;
 
 /// <summary>The kinds of kernel object that have ids (<c>BPF_*_GET_NEXT_ID</c>, <c>BPF_*_GET_FD_BY_ID</c>).</summary>
 public enum BpfObjectKind

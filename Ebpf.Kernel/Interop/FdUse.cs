@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace Ebpf.Kernel;
+namespace Ebpf.Kernel.Interop;
 
 /// <summary>
 /// Holds a reference on a <see cref="BpfFileDescriptor"/> for the length of a kernel call, so a concurrent

@@ -1,4 +1,4 @@
-namespace Ebpf.Kernel;
+namespace Ebpf.Kernel.Interop;
 
 /// <summary>
 /// The several-descriptor form of <see cref="FdUse"/>: holds a reference on each descriptor added until disposed, for

@@ -1,6 +1,6 @@
 using Ebpf.Kernel.Interop;
 
-namespace Ebpf.Kernel;
+namespace Ebpf.Kernel.Interop;
 
 /// <summary>
 /// The one interface through which Ebpf touches the kernel: the bpf(2) commands, each with its

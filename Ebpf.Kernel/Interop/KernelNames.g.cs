@@ -4,7 +4,7 @@
 // </auto-generated>
 using Ebpf.Specs;
 
-namespace Ebpf.Kernel;
+namespace Ebpf.Kernel.Interop;
 
 /// <summary>The kernel's C names of the kernel enums, for messages and diagnostics.</summary>
 public static class KernelNames

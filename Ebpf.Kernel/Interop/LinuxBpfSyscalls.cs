@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using Ebpf.Kernel.Interop;
 
-namespace Ebpf.Kernel;
+namespace Ebpf.Kernel.Interop;
 
 /// <summary>
 /// <see cref="IBpfSyscalls"/> over the real kernel: <c>syscall(__NR_bpf, cmd, attr, size)</c> through libc.

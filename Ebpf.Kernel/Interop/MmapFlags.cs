@@ -1,4 +1,4 @@
-namespace Ebpf.Kernel;
+namespace Ebpf.Kernel.Interop;
 
 /// <summary>Flags of <c>mmap(2)</c> (<c>MAP_*</c>, generic Linux values).</summary>
 [Flags]

@@ -1,4 +1,4 @@
-namespace Ebpf.Kernel;
+namespace Ebpf.Kernel.Interop;
 
 /// <summary>Memory protection of <c>mmap(2)</c> (<c>PROT_*</c>).</summary>
 [Flags]

@@ -1,6 +1,6 @@
 using Ebpf.Kernel.Interop;
 
-namespace Ebpf.Kernel;
+namespace Ebpf.Kernel.Interop;
 
 /// <summary><c>BPF_OBJ_GET_INFO_BY_FD</c> shortcuts for code that holds only a descriptor.</summary>
 internal static unsafe class ObjectInfo

@@ -1,3 +1,5 @@
+using Ebpf.Kernel.Interop;
+
 namespace Ebpf.Kernel;
 
 /// <summary>Setting up an arena map (<see cref="BpfMapType.Arena"/>, Linux 6.9).</summary>

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Ebpf.Kernel.Interop;
 
 namespace Ebpf.Kernel;
 

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Ebpf.Kernel.Interop;
 
 namespace Ebpf.Kernel;
 

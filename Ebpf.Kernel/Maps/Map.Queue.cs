@@ -1,3 +1,5 @@
+using Ebpf.Kernel.Interop;
+
 namespace Ebpf.Kernel;
 
 /// <summary>Operations of maps without keys: queues, stacks and bloom filters.</summary>

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using Ebpf.Kernel.Interop;
 
 namespace Ebpf.Kernel;
 

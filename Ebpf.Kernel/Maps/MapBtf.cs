@@ -1,6 +1,7 @@
 using Ebpf.Asm;
 using Ebpf.Btf;
 using Ebpf.Kernel.Interop;
+using Ebpf.Btf.Marshaling;
 
 namespace Ebpf.Kernel;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using Ebpf.Btf;
+using Ebpf.Kernel.Interop;
 
 namespace Ebpf.Kernel;
 

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Ebpf.Asm;
 using Ebpf.Btf;
+using Ebpf.Btf.Marshaling;
 
 namespace Ebpf.Kernel;
 

@@ -124,9 +124,9 @@ public sealed class TypedObjectWriter
         }
 
         text.Append("    /// <summary>Reads the object (<see cref=\"LoadSpec\"/>) and loads its maps and programs into the kernel.</summary>\n");
-        text.Append(CultureInfo.InvariantCulture, $"    public static {cls} Load({Kernel}CollectionLoadOptions? options = null, {Kernel}IBpfSyscalls? syscalls = null) =>\n        Load(LoadSpec(), options, syscalls);\n\n");
+        text.Append(CultureInfo.InvariantCulture, $"    public static {cls} Load({Kernel}CollectionLoadOptions? options = null, {Kernel}Interop.IBpfSyscalls? syscalls = null) =>\n        Load(LoadSpec(), options, syscalls);\n\n");
         text.Append("    /// <summary>Loads <paramref name=\"spec\"/> (from <see cref=\"LoadSpec\"/>, variables set) into the kernel.</summary>\n");
-        text.Append(CultureInfo.InvariantCulture, $"    public static {cls} Load({Specs}CollectionSpec spec, {Kernel}CollectionLoadOptions? options = null, {Kernel}IBpfSyscalls? syscalls = null) =>\n        new({Kernel}Collection.Load(spec, options, syscalls));\n\n");
+        text.Append(CultureInfo.InvariantCulture, $"    public static {cls} Load({Specs}CollectionSpec spec, {Kernel}CollectionLoadOptions? options = null, {Kernel}Interop.IBpfSyscalls? syscalls = null) =>\n        new({Kernel}Collection.Load(spec, options, syscalls));\n\n");
         text.Append("    /// <summary>\n    /// Wraps a collection loaded from this object elsewhere, for example by hosting's\n");
         text.Append(CultureInfo.InvariantCulture, $"    /// <c>services.AddEbpfCollection(name, {cls}.FromCollection, b => b.FromSpec({cls}.LoadSpec))</c>. Dispose closes it.\n    /// </summary>\n");
         text.Append(CultureInfo.InvariantCulture, $"    public static {cls} FromCollection({Kernel}Collection collection) =>\n        new(collection ?? throw new global::System.ArgumentNullException(nameof(collection)));\n\n");

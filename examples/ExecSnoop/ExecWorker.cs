@@ -4,6 +4,7 @@ using Ebpf.Kernel;
 using Ebpf.Links;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Ebpf.Kernel.Interop;
 
 namespace ExecSnoop;
 

@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Ebpf.Kernel;
 using Ebpf.Specs;
+using Ebpf.Kernel.Interop;
 
 namespace Ebpf.Benchmarks.Kernel;
 

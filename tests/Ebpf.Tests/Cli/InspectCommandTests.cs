@@ -3,6 +3,7 @@ using Ebpf.Asm;
 using Ebpf.Cli.Inspect;
 using Ebpf.Kernel;
 using Ebpf.Tests.Specs;
+using Ebpf.Kernel.Interop;
 
 namespace Ebpf.Tests.Cli;
 

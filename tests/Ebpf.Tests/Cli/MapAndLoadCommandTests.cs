@@ -2,6 +2,7 @@ using System.Text.Json;
 using Ebpf.Cli.Load;
 using Ebpf.Cli.Map;
 using Ebpf.Kernel;
+using Ebpf.Kernel.Interop;
 
 namespace Ebpf.Tests.Cli;
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Ebpf.Cli.Prog;
 using Ebpf.Kernel;
 using Ebpf.Tests.Kernel;
+using Ebpf.Kernel.Interop;
 
 namespace Ebpf.Tests.Cli;
 

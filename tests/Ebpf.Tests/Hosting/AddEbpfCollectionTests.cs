@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Moq;
+using Ebpf.Kernel.Interop;
 
 namespace Ebpf.Tests.Hosting;
 

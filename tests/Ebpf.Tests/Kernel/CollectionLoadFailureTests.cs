@@ -3,6 +3,7 @@ using Ebpf.Btf;
 using Ebpf.Kernel;
 using Ebpf.Kernel.Interop;
 using Moq;
+using Ebpf.Btf.Marshaling;
 
 namespace Ebpf.Tests.Kernel;
 

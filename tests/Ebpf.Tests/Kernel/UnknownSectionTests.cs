@@ -1,5 +1,6 @@
 using Ebpf.Kernel;
 using Moq;
+using Ebpf.Kernel.Interop;
 
 namespace Ebpf.Tests.Kernel;
 

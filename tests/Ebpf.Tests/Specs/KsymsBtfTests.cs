@@ -1,6 +1,7 @@
 using Ebpf.Btf;
 using Ebpf.Kernel;
 using Ebpf.Kernel.Interop;
+using Ebpf.Btf.Marshaling;
 
 namespace Ebpf.Tests.Specs;
 

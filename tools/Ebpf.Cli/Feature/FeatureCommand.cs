@@ -3,6 +3,7 @@ using System.Text.Json;
 using Ebpf.Asm;
 using Ebpf.Kernel;
 using Ebpf.Specs;
+using Ebpf.Kernel.Interop;
 
 namespace Ebpf.Cli.Feature;
 

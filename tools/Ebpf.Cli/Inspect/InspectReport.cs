@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Ebpf.Asm;
 using Ebpf.Kernel;
 using Ebpf.Specs;
+using Ebpf.Kernel.Interop;
 
 namespace Ebpf.Cli.Inspect;
 

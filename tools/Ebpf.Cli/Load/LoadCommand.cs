@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Ebpf.Kernel;
 using Ebpf.Specs;
+using Ebpf.Kernel.Interop;
 
 namespace Ebpf.Cli.Load;
 

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Ebpf.Kernel;
 using Ebpf.Specs;
+using Ebpf.Kernel.Interop;
 using BpfProgram = Ebpf.Kernel.Program;
 
 namespace Ebpf.Cli.Prog;

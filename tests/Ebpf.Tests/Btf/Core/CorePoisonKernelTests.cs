@@ -2,6 +2,7 @@ using Ebpf.Asm;
 using Ebpf.Btf;
 using Ebpf.Kernel;
 using Ebpf.Tests.Kernel;
+using Ebpf.Kernel.Interop;
 
 namespace Ebpf.Tests.Btf;
 

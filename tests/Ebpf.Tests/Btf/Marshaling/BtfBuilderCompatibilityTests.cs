@@ -1,5 +1,6 @@
 using Ebpf.Asm;
 using Ebpf.Btf;
+using Ebpf.Btf.Marshaling;
 
 namespace Ebpf.Tests.Btf;
 

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Ebpf.Asm;
 using Ebpf.Btf;
+using Ebpf.Btf.Marshaling;
 
 namespace Ebpf.Tests.Btf;
 

@@ -1,5 +1,6 @@
 using Ebpf.Kernel;
 using Ebpf.Tests.Shared;
+using Ebpf.Kernel.Interop;
 
 namespace Ebpf.Tests.Kernel.Readers;
 

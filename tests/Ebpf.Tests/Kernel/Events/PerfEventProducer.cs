@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Ebpf.Kernel;
+using Ebpf.Kernel.Interop;
 
 namespace Ebpf.Tests.Kernel.Readers;
 

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
 using Ebpf.Kernel;
+using Ebpf.Kernel.Interop;
 
 namespace Ebpf.Tests.Kernel.Readers;
 

@@ -1,4 +1,5 @@
 using Ebpf.Kernel;
+using Ebpf.Kernel.Interop;
 
 namespace Ebpf.Tests.Kernel.Readers;
 

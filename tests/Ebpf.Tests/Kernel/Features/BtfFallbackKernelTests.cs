@@ -2,6 +2,7 @@ using System.Text.Json;
 using Ebpf.Asm;
 using Ebpf.Btf;
 using Ebpf.Kernel;
+using Ebpf.Btf.Marshaling;
 
 namespace Ebpf.Tests.Kernel;
 

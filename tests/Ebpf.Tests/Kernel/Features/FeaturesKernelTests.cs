@@ -1,5 +1,6 @@
 using Ebpf.Asm;
 using Ebpf.Kernel;
+using Ebpf.Kernel.Interop;
 
 namespace Ebpf.Tests.Kernel;
 

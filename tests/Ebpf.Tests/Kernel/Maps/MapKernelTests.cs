@@ -1,6 +1,8 @@
 using System.Runtime.InteropServices;
 using Ebpf.Btf;
 using Ebpf.Kernel;
+using Ebpf.Btf.Marshaling;
+using Ebpf.Kernel.Interop;
 
 namespace Ebpf.Tests.Kernel;
 

@@ -1,5 +1,7 @@
 using Ebpf.Btf;
 using Ebpf.Kernel;
+using Ebpf.Btf.Marshaling;
+using Ebpf.Kernel.Interop;
 
 namespace Ebpf.Tests.Kernel;
 

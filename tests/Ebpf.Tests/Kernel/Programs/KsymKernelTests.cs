@@ -1,6 +1,7 @@
 using Ebpf.Asm;
 using Ebpf.Kernel;
 using Moq;
+using Ebpf.Kernel.Interop;
 
 namespace Ebpf.Tests.Kernel;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Ebpf.Asm;
 using Ebpf.Kernel;
+using Ebpf.Kernel.Interop;
 
 namespace Ebpf.Tests.Kernel;
 

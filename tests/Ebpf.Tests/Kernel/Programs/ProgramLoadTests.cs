@@ -2,6 +2,7 @@ using Ebpf.Asm;
 using Ebpf.Kernel;
 using Ebpf.Kernel.Interop;
 using Moq;
+using Ebpf.Btf.Marshaling;
 
 namespace Ebpf.Tests.Kernel;
 
@@ -447,7 +448,7 @@ public sealed class ProgramLoadTests
     {
         // freplace and fentry loads fail with EPERM on the test machine, so the resolution is checked here.
         var good = ElfProgramSpecs.Section("verifier_fail", "xdp", BpfProgramType.Xdp);
-        var builder = new Ebpf.Btf.BtfBuilder();
+        var builder = new Ebpf.Btf.Marshaling.BtfBuilder();
         builder.AddAll(good.Btf!);
         byte[] targetBtf = builder.Marshal(ByteOrder.LittleEndian);
         ProgLoadAttr seen = default;
@@ -498,7 +499,7 @@ public sealed class ProgramLoadTests
     public unsafe void ModuleKfuncGetsAnFdArraySlotWithTheModulesBtf()
     {
         var vmlinux = Ebpf.Btf.KernelBtf.Shared.Vmlinux;
-        var builder = new Ebpf.Btf.BtfBuilder(vmlinux);
+        var builder = new Ebpf.Btf.Marshaling.BtfBuilder(vmlinux);
         uint proto = builder.Add(new Ebpf.Btf.BtfFuncProto(0, "", 0, []));
         uint kfuncId = builder.Add(new Ebpf.Btf.BtfFunc(0, "fake_module_kfunc", proto, Ebpf.Btf.BtfLinkage.Global));
         var dir = Directory.CreateTempSubdirectory("ebpf-modbtf-").FullName;

@@ -3,6 +3,7 @@ using Ebpf.Kernel;
 using Ebpf.Kernel.Interop;
 using Ebpf.Links;
 using Moq;
+using Ebpf.Btf.Marshaling;
 
 namespace Ebpf.Tests.Kernel;
 
