@@ -39,12 +39,9 @@ public sealed partial class EbpfStartup : IHostedService
         };
         if (raise)
         {
-            var current = _syscalls.GetMemlockLimit();
-            if (current.Current != ResourceLimit.Infinity)
-            {
-                _syscalls.SetMemlockLimit(new ResourceLimit(ResourceLimit.Infinity, ResourceLimit.Infinity));
-                LogMemlockRaised(_logger, current.Current);
-            }
+            ulong previous = MemlockLimit.Remove(_syscalls.System());
+            if (previous != ResourceLimit.Infinity)
+                LogMemlockRaised(_logger, previous);
         }
 
         return Task.CompletedTask;

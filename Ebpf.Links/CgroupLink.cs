@@ -47,7 +47,7 @@ public static class CgroupLink
     {
         ArgumentException.ThrowIfNullOrEmpty(cgroupPath);
         var sys = syscalls ?? LinuxBpfSyscalls.Instance;
-        using var cgroup = sys.OpenPath(cgroupPath, OpenDirectory);
+        using var cgroup = sys.System().OpenPath(cgroupPath, OpenDirectory);
         return Attach(program, cgroup, attachType, fallbackFlags, sys);
     }
 }

@@ -54,7 +54,7 @@ public static class KprobeLink
             };
             try
             {
-                perfEvent = sys.PerfEventOpen(attr, -1, 0, -1, PerfEventLink.FlagFdCloExec);
+                perfEvent = sys.System().PerfEventOpen(attr, -1, 0, -1, PerfEventLink.FlagFdCloExec);
             }
             catch (EbpfException e) when (e.Errno == Errno.ENOENT)
             {

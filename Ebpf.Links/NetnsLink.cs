@@ -36,7 +36,7 @@ public static class NetnsLink
     {
         ArgumentException.ThrowIfNullOrEmpty(netnsPath);
         var sys = syscalls ?? LinuxBpfSyscalls.Instance;
-        using var netns = sys.OpenPath(netnsPath, 0);
+        using var netns = sys.System().OpenPath(netnsPath, 0);
         return Attach(program, netns, attachType, sys);
     }
 }

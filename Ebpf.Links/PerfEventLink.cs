@@ -73,14 +73,14 @@ public sealed class PerfEventLink : Link
 
                 using (var programUse = new FdUse(program))
                 {
-                    sys.Ioctl(perfEvent, IocSetBpf, (nint)programUse.Fd);
+                    sys.System().Ioctl(perfEvent, IocSetBpf, (nint)programUse.Fd);
                 }
                 result = new PerfEventLink(perfEvent, sys, cleanup);
             }
 
             try
             {
-                sys.Ioctl(perfEvent, IocEnable, 0);
+                sys.System().Ioctl(perfEvent, IocEnable, 0);
             }
             catch
             {

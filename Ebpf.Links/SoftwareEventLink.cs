@@ -37,7 +37,7 @@ public static class SoftwareEventLink
             foreach (int cpu in OnlineCpus())
             {
                 var attr = new PerfEventAttr { Type = PerfTypeSoftware, Config = config, SampleFreq = frequency, Flags = FlagFrequency };
-                var perfEvent = sys.PerfEventOpen(attr, -1, cpu, -1, PerfEventLink.FlagFdCloExec);
+                var perfEvent = sys.System().PerfEventOpen(attr, -1, cpu, -1, PerfEventLink.FlagFdCloExec);
                 links.Add(PerfEventLink.Attach(perfEvent, program, 0, sys));
             }
         }

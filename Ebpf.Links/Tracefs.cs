@@ -44,7 +44,7 @@ public static class Tracefs
 
             try
             {
-                (syscalls ?? LinuxBpfSyscalls.Instance).Mount("nodev", DefaultPath, "tracefs", 0, null);
+                (syscalls ?? LinuxBpfSyscalls.Instance).System().Mount("nodev", DefaultPath, "tracefs", 0, null);
             }
             catch (EbpfException e) when (e.Errno is Errno.ENODEV or Errno.ENOENT)
             {

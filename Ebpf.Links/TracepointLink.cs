@@ -34,7 +34,7 @@ public static class TracepointLink
         BpfFileDescriptor perfEvent;
         try
         {
-            perfEvent = sys.PerfEventOpen(attr, -1, 0, -1, PerfEventLink.FlagFdCloExec);
+            perfEvent = sys.System().PerfEventOpen(attr, -1, 0, -1, PerfEventLink.FlagFdCloExec);
         }
         catch
         {

@@ -90,7 +90,7 @@ public static class UprobeLink
                 Config1 = (ulong)p,
                 Config2 = offset,
             };
-            perfEvent = sys.PerfEventOpen(attr, pid, pid == -1 ? 0 : -1, -1, PerfEventLink.FlagFdCloExec);
+            perfEvent = sys.System().PerfEventOpen(attr, pid, pid == -1 ? 0 : -1, -1, PerfEventLink.FlagFdCloExec);
         }
 
         return PerfEventLink.Attach(perfEvent, program, cookie, sys);

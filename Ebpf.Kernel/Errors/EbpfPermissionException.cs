@@ -6,7 +6,7 @@ namespace Ebpf.Kernel;
 /// <summary>
 /// The kernel refused a call for lack of privilege (EPERM or EACCES). BPF needs CAP_BPF (with CAP_PERFMON or
 /// CAP_NET_ADMIN for tracing and networking programs) or CAP_SYS_ADMIN; before Linux 5.11 maps and programs
-/// are also charged against RLIMIT_MEMLOCK, which <see cref="IBpfSyscalls.SetMemlockLimit"/> can raise. The message
+/// are also charged against RLIMIT_MEMLOCK, which <see cref="MemlockLimit.Remove()"/> lifts. The message
 /// says what explains the refusal: the capabilities the process lacks, or, when it has them, the kernel lockdown,
 /// LSM, capability bounding set or sysctl that restricts it.
 /// </summary>
@@ -15,7 +15,7 @@ public class EbpfPermissionException : EbpfException
     /// <summary>The hint appended to the message when the process lacks the capabilities (or they cannot be read).</summary>
     public const string Hint =
         "BPF needs CAP_BPF (plus CAP_PERFMON or CAP_NET_ADMIN for tracing and networking) or CAP_SYS_ADMIN; " +
-        "before Linux 5.11 also a RLIMIT_MEMLOCK large enough for the objects (raise it with SetMemlockLimit)";
+        "before Linux 5.11 also a RLIMIT_MEMLOCK large enough for the objects (lift it with MemlockLimit.Remove)";
 
     /// <summary>Creates an exception with a generic message.</summary>
     public EbpfPermissionException()

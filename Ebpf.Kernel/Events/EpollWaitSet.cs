@@ -25,11 +25,11 @@ internal sealed class EpollWaitSet : IDisposable
     {
         this.sys = sys;
         events = new EpollEvent[Math.Max(capacity, 1) + 1];
-        epoll = sys.EpollCreate();
+        epoll = sys.System().EpollCreate();
         try
         {
-            wake = sys.EventFdCreate();
-            sys.EpollCtl(epoll, EpollOperation.Add, wake, EpollEvents.In, WakeTag);
+            wake = sys.System().EventFdCreate();
+            sys.System().EpollCtl(epoll, EpollOperation.Add, wake, EpollEvents.In, WakeTag);
         }
         catch
         {
@@ -44,7 +44,7 @@ internal sealed class EpollWaitSet : IDisposable
 
     private int ReadyCount { get; set; }
 
-    public void Add(BpfFileDescriptor fd, EpollEvents interest, ulong tag) => sys.EpollCtl(epoll, EpollOperation.Add, fd, interest, tag);
+    public void Add(BpfFileDescriptor fd, EpollEvents interest, ulong tag) => sys.System().EpollCtl(epoll, EpollOperation.Add, fd, interest, tag);
 
     /// <summary>
     /// Waits up to <paramref name="timeoutMilliseconds"/> (-1 forever) for a descriptor to be ready; returns how many are
@@ -65,7 +65,7 @@ internal sealed class EpollWaitSet : IDisposable
                 registration = cancellationToken.UnsafeRegister(static state => ((EpollWaitSet)state!).Wake(), this);
             }
 
-            int count = sys.EpollWait(epoll, events, timeoutMilliseconds);
+            int count = sys.System().EpollWait(epoll, events, timeoutMilliseconds);
             int kept = 0;
             bool woken = false;
             for (int i = 0; i < count; i++)
@@ -82,7 +82,7 @@ internal sealed class EpollWaitSet : IDisposable
 
             if (woken)
             {
-                sys.EventFdRead(wake);
+                sys.System().EventFdRead(wake);
             }
 
             ReadyCount = kept;
@@ -105,7 +105,7 @@ internal sealed class EpollWaitSet : IDisposable
     {
         if (Volatile.Read(ref released) == 0)
         {
-            sys.EventFdWrite(wake, 1);
+            sys.System().EventFdWrite(wake, 1);
         }
     }
 

@@ -60,8 +60,8 @@ internal sealed unsafe class EventChannel
             channel.Size = checked((int)channel.Info.MaxEntries);
             var consumerSide = userProducer ? MmapProtection.Read : MmapProtection.Read | MmapProtection.Write;
             var producerSide = userProducer ? MmapProtection.Read | MmapProtection.Write : MmapProtection.Read;
-            channel.consumerPage = sys.Mmap(0, channel.pageSize, consumerSide, MmapFlags.Shared, map, 0);
-            channel.producerPage = sys.Mmap(0, channel.ProducerLength, producerSide, MmapFlags.Shared, map, (long)channel.pageSize);
+            channel.consumerPage = sys.System().Mmap(0, channel.pageSize, consumerSide, MmapFlags.Shared, map, 0);
+            channel.producerPage = sys.System().Mmap(0, channel.ProducerLength, producerSide, MmapFlags.Shared, map, (long)channel.pageSize);
             channel.Watch(1).Add(map, userProducer ? EpollEvents.Out : EpollEvents.In, 0);
             return channel;
         }
@@ -167,13 +167,13 @@ internal sealed unsafe class EventChannel
     {
         if (producerPage != 0)
         {
-            sys.Munmap(producerPage, ProducerLength);
+            sys.System().Munmap(producerPage, ProducerLength);
             producerPage = 0;
         }
 
         if (consumerPage != 0)
         {
-            sys.Munmap(consumerPage, pageSize);
+            sys.System().Munmap(consumerPage, pageSize);
             consumerPage = 0;
         }
 

@@ -52,12 +52,12 @@ internal sealed unsafe class PerfEventRing : IDisposable
             Flags = (options.WakeupWatermark > 0 ? FlagWatermark : 0) | (Overwritable ? FlagWriteBackward : 0),
             WakeupEvents = (uint)(options.WakeupWatermark > 0 ? options.WakeupWatermark : Math.Max(options.WakeupEvents, 1)),
         };
-        Fd = sys.PerfEventOpen(attr, pid: -1, cpu, groupFd: -1, PerfFlagFdCloExec);
+        Fd = sys.System().PerfEventOpen(attr, pid: -1, cpu, groupFd: -1, PerfFlagFdCloExec);
         try
         {
             mappingLength = (nuint)(pageSize + Size);
             var protection = Overwritable ? MmapProtection.Read : MmapProtection.Read | MmapProtection.Write;
-            mapping = sys.Mmap(0, mappingLength, protection, MmapFlags.Shared, Fd, 0);
+            mapping = sys.System().Mmap(0, mappingLength, protection, MmapFlags.Shared, Fd, 0);
             data = (byte*)mapping + pageSize;
             snapshot = Overwritable ? new byte[Size] : null;
         }
@@ -118,7 +118,7 @@ internal sealed unsafe class PerfEventRing : IDisposable
     {
         if (mapping != 0)
         {
-            sys.Munmap(mapping, mappingLength);
+            sys.System().Munmap(mapping, mappingLength);
         }
 
         Fd.Dispose();
@@ -212,7 +212,7 @@ internal sealed unsafe class PerfEventRing : IDisposable
             return false;
         }
 
-        sys.Ioctl(Fd, PerfEventIocPauseOutput, 1);
+        sys.System().Ioctl(Fd, PerfEventIocPauseOutput, 1);
         try
         {
             ulong head = Head;
@@ -226,7 +226,7 @@ internal sealed unsafe class PerfEventRing : IDisposable
         }
         finally
         {
-            sys.Ioctl(Fd, PerfEventIocPauseOutput, 0);
+            sys.System().Ioctl(Fd, PerfEventIocPauseOutput, 0);
         }
 
         return snapshotLength > 0;

@@ -10,7 +10,7 @@ namespace Ebpf.Kernel.Interop;
 /// Retries EINTR, and EAGAIN of <c>BPF_PROG_LOAD</c> (a signal interrupted the verifier); maps error numbers to
 /// the exceptions <see cref="ErrnoExtensions.ToException"/> documents. Thread-safe and stateless.
 /// </summary>
-public sealed unsafe class LinuxBpfSyscalls : IBpfSyscalls
+public sealed unsafe class LinuxBpfSyscalls : IBpfSyscalls, ISystemCalls
 {
     private const int MaxInterruptRetries = 100;
     private const int MaxProgLoadAgainRetries = 5;
@@ -140,7 +140,7 @@ public sealed unsafe class LinuxBpfSyscalls : IBpfSyscalls
     public void LinkDetach(in LinkDetachAttr attr) => BpfIn(BpfCommand.LinkDetach, attr);
 
     /// <inheritdoc />
-    public BpfFileDescriptor PerfEventOpen(in PerfEventAttr attr, int pid, int cpu, int groupFd, ulong flags)
+    BpfFileDescriptor ISystemCalls.PerfEventOpen(in PerfEventAttr attr, int pid, int cpu, int groupFd, ulong flags)
     {
         var copy = attr;
         if (copy.Size == 0)
@@ -169,7 +169,7 @@ public sealed unsafe class LinuxBpfSyscalls : IBpfSyscalls
     }
 
     /// <inheritdoc />
-    public int Ioctl(BpfFileDescriptor fd, ulong request, nint argument)
+    int ISystemCalls.Ioctl(BpfFileDescriptor fd, ulong request, nint argument)
     {
         ArgumentNullException.ThrowIfNull(fd);
         using var use = new FdUse(fd);
@@ -187,7 +187,7 @@ public sealed unsafe class LinuxBpfSyscalls : IBpfSyscalls
     }
 
     /// <inheritdoc />
-    public nint Mmap(nint address, nuint length, MmapProtection protection, MmapFlags flags, BpfFileDescriptor? fd, long offset)
+    nint ISystemCalls.Mmap(nint address, nuint length, MmapProtection protection, MmapFlags flags, BpfFileDescriptor? fd, long offset)
     {
         using var use = FdUse.Optional(fd);
         nint result = LibC.Mmap(address, length, (int)protection, (int)flags, fd is null ? -1 : (int)use.Fd, offset);
@@ -201,7 +201,7 @@ public sealed unsafe class LinuxBpfSyscalls : IBpfSyscalls
     }
 
     /// <inheritdoc />
-    public void Munmap(nint address, nuint length)
+    void ISystemCalls.Munmap(nint address, nuint length)
     {
         if (LibC.Munmap(address, length) != 0)
         {
@@ -210,7 +210,7 @@ public sealed unsafe class LinuxBpfSyscalls : IBpfSyscalls
     }
 
     /// <inheritdoc />
-    public void Close(int fd)
+    void ISystemCalls.Close(int fd)
     {
         if (LibC.Close(fd) != 0)
         {
@@ -219,7 +219,7 @@ public sealed unsafe class LinuxBpfSyscalls : IBpfSyscalls
     }
 
     /// <inheritdoc />
-    public ResourceLimit GetMemlockLimit()
+    ResourceLimit ISystemCalls.GetMemlockLimit()
     {
         ResourceLimit limit;
         if (LibC.GetRLimit(LibC.RLimitMemlock, &limit) != 0)
@@ -231,7 +231,7 @@ public sealed unsafe class LinuxBpfSyscalls : IBpfSyscalls
     }
 
     /// <inheritdoc />
-    public void SetMemlockLimit(in ResourceLimit limit)
+    void ISystemCalls.SetMemlockLimit(in ResourceLimit limit)
     {
         var copy = limit;
         if (LibC.SetRLimit(LibC.RLimitMemlock, &copy) != 0)
@@ -244,14 +244,14 @@ public sealed unsafe class LinuxBpfSyscalls : IBpfSyscalls
     }
 
     /// <inheritdoc />
-    public BpfFileDescriptor EpollCreate()
+    BpfFileDescriptor ISystemCalls.EpollCreate()
     {
         int fd = LibC.EpollCreate1(LibC.EpollCloExec);
         return fd >= 0 ? NewFd(fd) : throw new EbpfException("epoll_create1", (Errno)Marshal.GetLastPInvokeError());
     }
 
     /// <inheritdoc />
-    public void EpollCtl(BpfFileDescriptor epoll, EpollOperation operation, BpfFileDescriptor fd, EpollEvents events, ulong data)
+    void ISystemCalls.EpollCtl(BpfFileDescriptor epoll, EpollOperation operation, BpfFileDescriptor fd, EpollEvents events, ulong data)
     {
         ArgumentNullException.ThrowIfNull(epoll);
         ArgumentNullException.ThrowIfNull(fd);
@@ -266,7 +266,7 @@ public sealed unsafe class LinuxBpfSyscalls : IBpfSyscalls
     }
 
     /// <inheritdoc />
-    public int EpollWait(BpfFileDescriptor epoll, Span<EpollEvent> events, int timeoutMilliseconds)
+    int ISystemCalls.EpollWait(BpfFileDescriptor epoll, Span<EpollEvent> events, int timeoutMilliseconds)
     {
         ArgumentNullException.ThrowIfNull(epoll);
         const int MaxBatch = 64;
@@ -298,14 +298,14 @@ public sealed unsafe class LinuxBpfSyscalls : IBpfSyscalls
     }
 
     /// <inheritdoc />
-    public BpfFileDescriptor EventFdCreate()
+    BpfFileDescriptor ISystemCalls.EventFdCreate()
     {
         int fd = LibC.EventFd(0, LibC.EventFdCloExecNonBlock);
         return fd >= 0 ? NewFd(fd) : throw new EbpfException("eventfd", (Errno)Marshal.GetLastPInvokeError());
     }
 
     /// <inheritdoc />
-    public void EventFdWrite(BpfFileDescriptor eventFd, ulong value)
+    void ISystemCalls.EventFdWrite(BpfFileDescriptor eventFd, ulong value)
     {
         ArgumentNullException.ThrowIfNull(eventFd);
         nint written;
@@ -329,7 +329,7 @@ public sealed unsafe class LinuxBpfSyscalls : IBpfSyscalls
     }
 
     /// <inheritdoc />
-    public ulong EventFdRead(BpfFileDescriptor eventFd)
+    ulong ISystemCalls.EventFdRead(BpfFileDescriptor eventFd)
     {
         ArgumentNullException.ThrowIfNull(eventFd);
         ulong value = 0;
@@ -524,7 +524,7 @@ public sealed unsafe class LinuxBpfSyscalls : IBpfSyscalls
     public BpfFileDescriptor IterCreate(in IterCreateAttr attr) => NewFd(BpfIn(BpfCommand.IterCreate, attr));
 
     /// <inheritdoc />
-    public void Mount(string source, string target, string fileSystemType, ulong flags, string? data)
+    void ISystemCalls.Mount(string source, string target, string fileSystemType, ulong flags, string? data)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(target);
@@ -538,7 +538,7 @@ public sealed unsafe class LinuxBpfSyscalls : IBpfSyscalls
     }
 
     /// <inheritdoc />
-    public BpfFileDescriptor OpenPath(string path, int flags)
+    BpfFileDescriptor ISystemCalls.OpenPath(string path, int flags)
     {
         ArgumentNullException.ThrowIfNull(path);
         int fd;

@@ -2,7 +2,7 @@ namespace Ebpf.Kernel.Interop;
 
 /// <summary>Flags of <c>mmap(2)</c> (<c>MAP_*</c>, generic Linux values).</summary>
 [Flags]
-public enum MmapFlags
+internal enum MmapFlags
 {
     /// <summary>No flags.</summary>
     None = 0,

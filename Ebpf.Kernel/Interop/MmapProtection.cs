@@ -2,7 +2,7 @@ namespace Ebpf.Kernel.Interop;
 
 /// <summary>Memory protection of <c>mmap(2)</c> (<c>PROT_*</c>).</summary>
 [Flags]
-public enum MmapProtection
+internal enum MmapProtection
 {
     /// <summary><c>PROT_NONE</c>.</summary>
     None = 0,

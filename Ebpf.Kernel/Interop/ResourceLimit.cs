@@ -4,7 +4,7 @@ namespace Ebpf.Kernel.Interop;
 
 /// <summary><c>struct rlimit</c>: a soft and a hard resource limit.</summary>
 [StructLayout(LayoutKind.Sequential)]
-public struct ResourceLimit
+internal struct ResourceLimit
 {
     /// <summary><c>RLIM_INFINITY</c>: no limit.</summary>
     public const ulong Infinity = ulong.MaxValue;

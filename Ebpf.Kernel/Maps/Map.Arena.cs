@@ -21,14 +21,14 @@ public sealed partial class Map
         }
 
         var flags = MmapFlags.Shared | (spec.MapExtra != 0 ? MmapFlags.Fixed : 0);
-        nint address = _syscalls.Mmap((nint)spec.MapExtra, (nuint)length, MmapProtection.Read | MmapProtection.Write, flags, _fd, 0);
+        nint address = _syscalls.System().Mmap((nint)spec.MapExtra, (nuint)length, MmapProtection.Read | MmapProtection.Write, flags, _fd, 0);
         try
         {
             spec.ArenaData.Span.CopyTo(new Span<byte>((void*)address, spec.ArenaData.Length));
         }
         finally
         {
-            _syscalls.Munmap(address, (nuint)length);
+            _syscalls.System().Munmap(address, (nuint)length);
         }
     }
 }

@@ -29,7 +29,7 @@ public sealed partial class Map
         long page = Environment.SystemPageSize;
         nuint mapped = (nuint)((length + page - 1) / page * page);
         var protection = writable ? MmapProtection.Read | MmapProtection.Write : MmapProtection.Read;
-        nint address = _syscalls.Mmap(0, mapped, protection, MmapFlags.Shared, _fd, 0);
+        nint address = _syscalls.System().Mmap(0, mapped, protection, MmapFlags.Shared, _fd, 0);
         return new MapMemory(_syscalls, address, mapped, (int)length, elementSize, writable);
     }
 }

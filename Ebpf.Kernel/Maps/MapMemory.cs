@@ -67,7 +67,7 @@ public sealed unsafe class MapMemory : IDisposable
         nint address = Interlocked.Exchange(ref _address, 0);
         if (address != 0)
         {
-            _syscalls.Munmap(address, _mappedLength);
+            _syscalls.System().Munmap(address, _mappedLength);
         }
     }
 }

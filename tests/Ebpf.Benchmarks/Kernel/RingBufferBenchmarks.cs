@@ -56,13 +56,13 @@ public unsafe class RingBufferBenchmarks
         }
 
         reader = new RingBufferReader(ring);
-        consumerPage = sys.Mmap(0, (nuint)Environment.SystemPageSize, MmapProtection.Read | MmapProtection.Write, MmapFlags.Shared, ring, 0);
+        consumerPage = sys.System().Mmap(0, (nuint)Environment.SystemPageSize, MmapProtection.Read | MmapProtection.Write, MmapFlags.Shared, ring, 0);
     }
 
     [GlobalCleanup]
     public void Cleanup()
     {
-        sys.Munmap(consumerPage, (nuint)Environment.SystemPageSize);
+        sys.System().Munmap(consumerPage, (nuint)Environment.SystemPageSize);
         reader.Dispose();
         program.Dispose();
         sequence.Dispose();

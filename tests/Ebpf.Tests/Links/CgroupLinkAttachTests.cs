@@ -79,7 +79,7 @@ public sealed unsafe class CgroupLinkAttachTests
     public void ProgramAttachmentDetachesOnDispose()
     {
         using var program = _loader.Load(BpfProgramType.CgroupSkb, result: 1);
-        using var cgroup = TestProgramLoader.Sys.OpenPath(_cgroup, 0x10000);
+        using var cgroup = TestProgramLoader.Sys.System().OpenPath(_cgroup, 0x10000);
         var attachment = ProgramAttachment.Attach(program, cgroup, BpfAttachType.CgroupInetEgress, (uint)CgroupAttachFlags.AllowMulti);
         Assert.That(Query(cgroup), Has.Length.EqualTo(1));
         SendFromCgroup();

@@ -18,7 +18,7 @@ public sealed class KprobeLinkTests
         PerfEventAttr seen = default;
         string? function = null;
         int seenPid = 0, seenCpu = 0;
-        sys.Setup(s => s.PerfEventOpen(in It.Ref<PerfEventAttr>.IsAny, It.IsAny<int>(), It.IsAny<int>(), It.IsAny<int>(), It.IsAny<ulong>()))
+        sys.As<ISystemCalls>().Setup(s => s.PerfEventOpen(in It.Ref<PerfEventAttr>.IsAny, It.IsAny<int>(), It.IsAny<int>(), It.IsAny<int>(), It.IsAny<ulong>()))
             .Returns(new PerfEventOpenReturn((in PerfEventAttr a, int pid, int cpu, int group, ulong flags) =>
             {
                 seen = a;
@@ -33,7 +33,7 @@ public sealed class KprobeLinkTests
                 link = a;
                 return new BpfFileDescriptor(51, ownsHandle: false);
             }));
-        sys.Setup(s => s.Ioctl(It.IsAny<BpfFileDescriptor>(), 0x2400, 0)).Returns(0);
+        sys.As<ISystemCalls>().Setup(s => s.Ioctl(It.IsAny<BpfFileDescriptor>(), 0x2400, 0)).Returns(0);
 
         using var result = KprobeLink.AttachCore(Program, "do_unlinkat", 0, retprobe: true, cookie: 5, sys.Object, new ProbePmu("kprobe", 6, 0));
 
@@ -47,18 +47,18 @@ public sealed class KprobeLinkTests
         Assert.That(link.ProgFd, Is.EqualTo(41u));
         Assert.That(link.PerfEventBpfCookie, Is.EqualTo(5UL));
         Assert.That(result.Fd!.DangerousGetFd(), Is.EqualTo(51));
-        sys.Verify(s => s.Ioctl(It.IsAny<BpfFileDescriptor>(), 0x2400, 0), Times.Once);
+        sys.As<ISystemCalls>().Verify(s => s.Ioctl(It.IsAny<BpfFileDescriptor>(), 0x2400, 0), Times.Once);
     }
 
     [Test]
     public void OldKernelFallsBackToSetBpfIoctl()
     {
         var sys = new Mock<IBpfSyscalls>(MockBehavior.Strict);
-        sys.Setup(s => s.PerfEventOpen(in It.Ref<PerfEventAttr>.IsAny, It.IsAny<int>(), It.IsAny<int>(), It.IsAny<int>(), It.IsAny<ulong>()))
+        sys.As<ISystemCalls>().Setup(s => s.PerfEventOpen(in It.Ref<PerfEventAttr>.IsAny, It.IsAny<int>(), It.IsAny<int>(), It.IsAny<int>(), It.IsAny<ulong>()))
             .Returns(() => new BpfFileDescriptor(50, ownsHandle: false));
         sys.Setup(s => s.LinkCreate(in It.Ref<LinkCreateAttr>.IsAny)).Throws(() => new EbpfException(BpfCommand.LinkCreate, Errno.EINVAL));
         var sequence = new List<ulong>();
-        sys.Setup(s => s.Ioctl(It.IsAny<BpfFileDescriptor>(), It.IsAny<ulong>(), It.IsAny<nint>()))
+        sys.As<ISystemCalls>().Setup(s => s.Ioctl(It.IsAny<BpfFileDescriptor>(), It.IsAny<ulong>(), It.IsAny<nint>()))
             .Callback((BpfFileDescriptor _, ulong request, nint arg) => sequence.Add(request))
             .Returns(0);
 
@@ -73,7 +73,7 @@ public sealed class KprobeLinkTests
     public void CookieOnOldKernelIsNotSupported()
     {
         var sys = new Mock<IBpfSyscalls>(MockBehavior.Strict);
-        sys.Setup(s => s.PerfEventOpen(in It.Ref<PerfEventAttr>.IsAny, It.IsAny<int>(), It.IsAny<int>(), It.IsAny<int>(), It.IsAny<ulong>()))
+        sys.As<ISystemCalls>().Setup(s => s.PerfEventOpen(in It.Ref<PerfEventAttr>.IsAny, It.IsAny<int>(), It.IsAny<int>(), It.IsAny<int>(), It.IsAny<ulong>()))
             .Returns(() => new BpfFileDescriptor(-1));
         sys.Setup(s => s.LinkCreate(in It.Ref<LinkCreateAttr>.IsAny)).Throws(() => new EbpfException(BpfCommand.LinkCreate, Errno.EINVAL));
         var e = Assert.Throws<EbpfNotSupportedException>(() =>

@@ -85,7 +85,7 @@ public sealed class LinkFallbackTests
     {
         var sys = new Mock<IBpfSyscalls>(MockBehavior.Strict);
         PerfEventAttr seen = default;
-        sys.Setup(s => s.PerfEventOpen(in It.Ref<PerfEventAttr>.IsAny, It.IsAny<int>(), It.IsAny<int>(), It.IsAny<int>(), It.IsAny<ulong>()))
+        sys.As<ISystemCalls>().Setup(s => s.PerfEventOpen(in It.Ref<PerfEventAttr>.IsAny, It.IsAny<int>(), It.IsAny<int>(), It.IsAny<int>(), It.IsAny<ulong>()))
             .Returns(new PerfEventOpenReturn((in PerfEventAttr a, int _, int _, int _, ulong _) =>
             {
                 seen = a;
@@ -146,7 +146,7 @@ public sealed class LinkFallbackTests
         var sys = new Mock<IBpfSyscalls>(MockBehavior.Strict);
         sys.Setup(s => s.LinkCreate(in It.Ref<LinkCreateAttr>.IsAny)).Throws(() => new EbpfException(BpfCommand.LinkCreate, Errno.EINVAL));
         var requests = new List<ulong>();
-        sys.Setup(s => s.Ioctl(It.IsAny<BpfFileDescriptor>(), It.IsAny<ulong>(), It.IsAny<nint>()))
+        sys.As<ISystemCalls>().Setup(s => s.Ioctl(It.IsAny<BpfFileDescriptor>(), It.IsAny<ulong>(), It.IsAny<nint>()))
             .Callback((BpfFileDescriptor _, ulong request, nint _) => requests.Add(request))
             .Returns(0);
 

@@ -11,34 +11,34 @@ public sealed class EpollSyscallTests
     [Test]
     public void EventFdWakesEpollWithItsData()
     {
-        using var epoll = Sys.EpollCreate();
-        using var eventFd = Sys.EventFdCreate();
-        Sys.EpollCtl(epoll, EpollOperation.Add, eventFd, EpollEvents.In, 0x1234_5678_9abc_def0);
+        using var epoll = Sys.System().EpollCreate();
+        using var eventFd = Sys.System().EventFdCreate();
+        Sys.System().EpollCtl(epoll, EpollOperation.Add, eventFd, EpollEvents.In, 0x1234_5678_9abc_def0);
         var events = new EpollEvent[4];
-        Assert.That(Sys.EpollWait(epoll, events, 0), Is.Zero);
-        Assert.That(Sys.EventFdRead(eventFd), Is.Zero);
+        Assert.That(Sys.System().EpollWait(epoll, events, 0), Is.Zero);
+        Assert.That(Sys.System().EventFdRead(eventFd), Is.Zero);
 
-        Sys.EventFdWrite(eventFd, 2);
-        Sys.EventFdWrite(eventFd, 3);
-        Assert.That(Sys.EpollWait(epoll, events, 1000), Is.EqualTo(1));
+        Sys.System().EventFdWrite(eventFd, 2);
+        Sys.System().EventFdWrite(eventFd, 3);
+        Assert.That(Sys.System().EpollWait(epoll, events, 1000), Is.EqualTo(1));
         Assert.That(events[0], Is.EqualTo(new EpollEvent(EpollEvents.In, 0x1234_5678_9abc_def0)));
-        Assert.That(Sys.EventFdRead(eventFd), Is.EqualTo(5UL));
-        Assert.That(Sys.EpollWait(epoll, events, 0), Is.Zero);
+        Assert.That(Sys.System().EventFdRead(eventFd), Is.EqualTo(5UL));
+        Assert.That(Sys.System().EpollWait(epoll, events, 0), Is.Zero);
 
-        Sys.EpollCtl(epoll, EpollOperation.Modify, eventFd, EpollEvents.Out, 7);
-        Assert.That(Sys.EpollWait(epoll, events, 0), Is.EqualTo(1));
+        Sys.System().EpollCtl(epoll, EpollOperation.Modify, eventFd, EpollEvents.Out, 7);
+        Assert.That(Sys.System().EpollWait(epoll, events, 0), Is.EqualTo(1));
         Assert.That(events[0], Is.EqualTo(new EpollEvent(EpollEvents.Out, 7)));
-        Sys.EpollCtl(epoll, EpollOperation.Delete, eventFd, EpollEvents.None, 0);
-        Assert.That(Sys.EpollWait(epoll, events, 0), Is.Zero);
+        Sys.System().EpollCtl(epoll, EpollOperation.Delete, eventFd, EpollEvents.None, 0);
+        Assert.That(Sys.System().EpollWait(epoll, events, 0), Is.Zero);
     }
 
     [Test]
     public void EpollCtlFailuresAreReported()
     {
-        using var epoll = Sys.EpollCreate();
-        using var eventFd = Sys.EventFdCreate();
-        var e = Assert.Throws<EbpfException>(() => Sys.EpollCtl(epoll, EpollOperation.Delete, eventFd, EpollEvents.None, 0))!;
+        using var epoll = Sys.System().EpollCreate();
+        using var eventFd = Sys.System().EventFdCreate();
+        var e = Assert.Throws<EbpfException>(() => Sys.System().EpollCtl(epoll, EpollOperation.Delete, eventFd, EpollEvents.None, 0))!;
         Assert.That(e.Errno, Is.EqualTo(Errno.ENOENT));
-        Assert.Throws<ArgumentException>(() => Sys.EpollWait(epoll, Span<EpollEvent>.Empty, 0));
+        Assert.Throws<ArgumentException>(() => Sys.System().EpollWait(epoll, Span<EpollEvent>.Empty, 0));
     }
 }

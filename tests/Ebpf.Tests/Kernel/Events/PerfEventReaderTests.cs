@@ -125,11 +125,11 @@ public sealed unsafe class PerfEventReaderTests
             info->Type = BpfMapType.PerfEventArray;
             info->MaxEntries = 4;
         }));
-        sys.Setup(s => s.PerfEventOpen(in It.Ref<PerfEventAttr>.IsAny, It.IsAny<int>(), It.IsAny<int>(), It.IsAny<int>(), It.IsAny<ulong>())).Returns(() => new BpfFileDescriptor(1002, ownsHandle: false));
-        sys.Setup(s => s.Mmap(0, It.IsAny<nuint>(), MmapProtection.Read | MmapProtection.Write, MmapFlags.Shared, It.IsAny<BpfFileDescriptor>(), 0))
+        sys.As<ISystemCalls>().Setup(s => s.PerfEventOpen(in It.Ref<PerfEventAttr>.IsAny, It.IsAny<int>(), It.IsAny<int>(), It.IsAny<int>(), It.IsAny<ulong>())).Returns(() => new BpfFileDescriptor(1002, ownsHandle: false));
+        sys.As<ISystemCalls>().Setup(s => s.Mmap(0, It.IsAny<nuint>(), MmapProtection.Read | MmapProtection.Write, MmapFlags.Shared, It.IsAny<BpfFileDescriptor>(), 0))
             .Returns((nint)mapping);
-        sys.Setup(s => s.EpollCreate()).Returns(() => new BpfFileDescriptor(1000, ownsHandle: false));
-        sys.Setup(s => s.EventFdCreate()).Returns(() => new BpfFileDescriptor(1001, ownsHandle: false));
+        sys.As<ISystemCalls>().Setup(s => s.EpollCreate()).Returns(() => new BpfFileDescriptor(1000, ownsHandle: false));
+        sys.As<ISystemCalls>().Setup(s => s.EventFdCreate()).Returns(() => new BpfFileDescriptor(1001, ownsHandle: false));
         return new PerfEventReader(new BpfFileDescriptor(999, ownsHandle: false), new PerfEventReaderOptions { PagesPerCpu = 1 }, sys.Object, [3]);
     }
 }

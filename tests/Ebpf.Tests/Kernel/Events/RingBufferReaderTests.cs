@@ -301,11 +301,11 @@ public sealed unsafe class RingBufferReaderTests
             info->Type = BpfMapType.Ringbuf;
             info->MaxEntries = RingSize;
         }));
-        sys.SetupSequence(s => s.Mmap(0, It.IsAny<nuint>(), It.IsAny<MmapProtection>(), MmapFlags.Shared, It.IsAny<BpfFileDescriptor>(), It.IsAny<long>()))
+        sys.As<ISystemCalls>().SetupSequence(s => s.Mmap(0, It.IsAny<nuint>(), It.IsAny<MmapProtection>(), MmapFlags.Shared, It.IsAny<BpfFileDescriptor>(), It.IsAny<long>()))
             .Returns((nint)consumer)
             .Returns((nint)producer);
-        sys.Setup(s => s.EpollCreate()).Returns(() => new BpfFileDescriptor(1000, ownsHandle: false));
-        sys.Setup(s => s.EventFdCreate()).Returns(() => new BpfFileDescriptor(1001, ownsHandle: false));
+        sys.As<ISystemCalls>().Setup(s => s.EpollCreate()).Returns(() => new BpfFileDescriptor(1000, ownsHandle: false));
+        sys.As<ISystemCalls>().Setup(s => s.EventFdCreate()).Returns(() => new BpfFileDescriptor(1001, ownsHandle: false));
         return new RingBufferReader(new BpfFileDescriptor(999, ownsHandle: false), sys.Object);
     }
 }

@@ -140,7 +140,7 @@ public sealed unsafe class LinuxBpfSyscallsMapTests
     {
         using var array = KernelPrograms.CreateMap(Sys, BpfMapType.Array, 4, 8, 1, BpfMapFlags.Mmapable);
         nuint length = (nuint)Environment.SystemPageSize;
-        nint address = Sys.Mmap(0, length, MmapProtection.Read | MmapProtection.Write, MmapFlags.Shared, array, 0);
+        nint address = Sys.System().Mmap(0, length, MmapProtection.Read | MmapProtection.Write, MmapFlags.Shared, array, 0);
         try
         {
             *(ulong*)address = 0x1122334455667788;
@@ -151,7 +151,7 @@ public sealed unsafe class LinuxBpfSyscallsMapTests
         }
         finally
         {
-            Sys.Munmap(address, length);
+            Sys.System().Munmap(address, length);
         }
     }
 
@@ -200,8 +200,8 @@ public sealed unsafe class LinuxBpfSyscallsMapTests
     [Test]
     public void MemlockLimitRoundTrips()
     {
-        var limit = Sys.GetMemlockLimit();
-        Assert.DoesNotThrow(() => Sys.SetMemlockLimit(limit));
-        Assert.That(Sys.GetMemlockLimit().Current, Is.EqualTo(limit.Current));
+        var limit = Sys.System().GetMemlockLimit();
+        Assert.DoesNotThrow(() => Sys.System().SetMemlockLimit(limit));
+        Assert.That(Sys.System().GetMemlockLimit().Current, Is.EqualTo(limit.Current));
     }
 }

@@ -114,9 +114,9 @@ public sealed unsafe class LinuxBpfSyscallsProgramTests
     {
         // PERF_TYPE_SOFTWARE / PERF_COUNT_SW_CPU_CLOCK on this thread, created disabled (flags bit 0).
         var attr = new PerfEventAttr { Type = 1, Config = 0, Flags = 1 };
-        using var fd = Sys.PerfEventOpen(attr, pid: 0, cpu: -1, groupFd: -1, flags: 8 /* PERF_FLAG_FD_CLOEXEC */);
+        using var fd = Sys.System().PerfEventOpen(attr, pid: 0, cpu: -1, groupFd: -1, flags: 8 /* PERF_FLAG_FD_CLOEXEC */);
         Assert.That(fd.IsInvalid, Is.False);
         const ulong PerfEventIocEnable = 0x2400;
-        Assert.That(Sys.Ioctl(fd, PerfEventIocEnable, 0), Is.Zero);
+        Assert.That(Sys.System().Ioctl(fd, PerfEventIocEnable, 0), Is.Zero);
     }
 }

@@ -1,7 +1,7 @@
-namespace Ebpf.Kernel;
+namespace Ebpf.Kernel.Interop;
 
 /// <summary>The operations of <c>epoll_ctl(2)</c>.</summary>
-public enum EpollOperation
+internal enum EpollOperation
 {
     /// <summary><c>EPOLL_CTL_ADD</c>: watch a descriptor.</summary>
     Add = 1,

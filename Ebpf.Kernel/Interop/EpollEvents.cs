@@ -1,8 +1,8 @@
-namespace Ebpf.Kernel;
+namespace Ebpf.Kernel.Interop;
 
 /// <summary>The <c>EPOLL*</c> event bits of <c>epoll_ctl(2)</c> and <c>epoll_wait(2)</c>.</summary>
 [Flags]
-public enum EpollEvents : uint
+internal enum EpollEvents : uint
 {
     /// <summary>No event.</summary>
     None = 0,
