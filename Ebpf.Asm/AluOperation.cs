@@ -2,8 +2,8 @@ namespace Ebpf.Asm;
 
 /// <summary>
 /// Builds one arithmetic operation in its four forms: 64-bit (ALU64) or 32-bit (ALU), with an
-/// immediate (BPF_K) or a register (BPF_X) operand. Get instances from <see cref="Asm"/>, for example
-/// <c>Asm.Add.Imm(Register.R1, 4)</c> or <c>Asm.SDiv.Reg32(Register.R0, Register.R2)</c>.
+/// immediate (BPF_K) or a register (BPF_X) operand. Get instances from <see cref="Insn"/>, for example
+/// <c>Insn.Add.Imm(Register.R1, 4)</c> or <c>Insn.SDiv.Reg32(Register.R0, Register.R2)</c>.
 /// </summary>
 public sealed class AluOperation
 {

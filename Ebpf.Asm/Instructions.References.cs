@@ -102,7 +102,7 @@ public sealed partial class Instructions
 
         if (distance is < short.MinValue or > short.MaxValue)
         {
-            throw new InstructionReferenceException(ReferenceError.OutOfRange, name, slot, $"jump to '{name}' is {distance} slots away, beyond a 16-bit offset; use gotol (Asm.JaLong)");
+            throw new InstructionReferenceException(ReferenceError.OutOfRange, name, slot, $"jump to '{name}' is {distance} slots away, beyond a 16-bit offset; use gotol (Insn.JaLong)");
         }
 
         return insn.WithOffset((short)distance);

@@ -13,10 +13,10 @@ namespace Ebpf.Asm;
 /// <code>
 /// var prog = new Instructions
 /// {
-///     Asm.Mov.Imm(Register.R0, 0),
-///     Asm.JEq.Imm(Register.R1, 0, "out"),
-///     Asm.Mov.Imm(Register.R0, 1),
-///     Asm.Exit().WithSymbol("out"),
+///     Insn.Mov.Imm(Register.R0, 0),
+///     Insn.JEq.Imm(Register.R1, 0, "out"),
+///     Insn.Mov.Imm(Register.R0, 1),
+///     Insn.Exit().WithSymbol("out"),
 /// };
 /// byte[] bytes = prog.Encode(ByteOrder.LittleEndian);
 /// </code>

@@ -1,5 +1,4 @@
 using Ebpf.Asm;
-using AsmOps = Ebpf.Asm.Asm;
 
 namespace Ebpf.Kernel;
 
@@ -49,13 +48,13 @@ public sealed partial class Features
         Check(new ProbeKey("isa", 5), static self => self.ProbeInstructions("ISA extension v4 (sign extension, sdiv, bswap, gotol)", "6.6",
         [
             MovImm(0),
-            AsmOps.StoreMem(Register.R10, -8, Register.R0, AccessSize.DWord),
-            AsmOps.LoadMemSX(Register.R0, Register.R10, -8, AccessSize.Byte),
-            AsmOps.MovSX(Register.R0, Register.R0, 16),
-            AsmOps.SDiv.Imm(Register.R0, 1),
-            AsmOps.BSwap(Register.R0, 64),
+            Insn.StoreMem(Register.R10, -8, Register.R0, AccessSize.DWord),
+            Insn.LoadMemSX(Register.R0, Register.R10, -8, AccessSize.Byte),
+            Insn.MovSX(Register.R0, Register.R0, 16),
+            Insn.SDiv.Imm(Register.R0, 1),
+            Insn.BSwap(Register.R0, 64),
             new Instruction(OpCode.Jump(InstructionClass.Jmp, JumpOp.JEq, OperandSource.Constant), Register.R0, Register.R0, 1, 1),
-            AsmOps.JaLong(1),
+            Insn.JaLong(1),
             MovImm(1),
             Exit(),
         ]), this);

@@ -13,7 +13,7 @@ namespace Ebpf.Kernel.Interop;
 /// (for an optional descriptor).
 /// </para>
 /// </summary>
-public readonly ref struct FdUse
+internal readonly ref struct FdUse
 {
     private readonly BpfFileDescriptor _fd;
 

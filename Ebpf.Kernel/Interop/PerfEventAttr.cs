@@ -4,7 +4,7 @@ namespace Ebpf.Kernel.Interop;
 
 /// <summary><c>struct perf_event_attr</c> (<c>PERF_ATTR_SIZE_VER7</c>), the argument of <c>perf_event_open(2)</c>.</summary>
 [StructLayout(LayoutKind.Explicit, Size = 128)]
-public struct PerfEventAttr
+internal struct PerfEventAttr
 {
     /// <summary><c>type</c> (<c>PERF_TYPE_*</c>, or a dynamic PMU type such as kprobe's).</summary>
     [FieldOffset(0)] public uint Type;

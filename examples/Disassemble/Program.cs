@@ -17,18 +17,18 @@ using (var elf = ElfFile.Open(objectPath))
 
 var built = new Instructions
 {
-    Asm.Call(Helper.GetCurrentPidTgid).WithSymbol("count_getpid"),
-    Asm.RSh.Imm(R0, 32),
-    Asm.StoreMem(R10, -4, R0, AccessSize.Word),
-    Asm.Mov.Reg(R2, R10),
-    Asm.Add.Imm(R2, -4),
-    Asm.LoadMapPtr(R1, "calls"),
-    Asm.Call(Helper.MapLookupElem),
-    Asm.JEq.Imm(R0, 0, "out"),
-    Asm.Mov.Imm(R1, 1),
-    Asm.AtomicAdd(R0, 0, R1),
-    Asm.Mov.Imm(R0, 0).WithSymbol("out"),
-    Asm.Exit(),
+    Insn.Call(Helper.GetCurrentPidTgid).WithSymbol("count_getpid"),
+    Insn.RSh.Imm(R0, 32),
+    Insn.StoreMem(R10, -4, R0, AccessSize.Word),
+    Insn.Mov.Reg(R2, R10),
+    Insn.Add.Imm(R2, -4),
+    Insn.LoadMapPtr(R1, "calls"),
+    Insn.Call(Helper.MapLookupElem),
+    Insn.JEq.Imm(R0, 0, "out"),
+    Insn.Mov.Imm(R1, 1),
+    Insn.AtomicAdd(R0, 0, R1),
+    Insn.Mov.Imm(R0, 0).WithSymbol("out"),
+    Insn.Exit(),
 };
 built.ResolveReferences();
 Console.WriteLine("The same counter from the Ebpf.Asm builder:");

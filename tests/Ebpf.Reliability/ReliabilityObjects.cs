@@ -32,6 +32,6 @@ public static class ReliabilityObjects
     {
         Name = "reliability",
         Type = BpfProgramType.SocketFilter,
-        Instructions = new Instructions([Asm.Asm.Mov.Imm(Register.R0, 0), Asm.Asm.Exit()]),
+        Instructions = new Instructions([Insn.Mov.Imm(Register.R0, 0), Insn.Exit()]),
     };
 }

@@ -1,14 +1,12 @@
 using Ebpf.Btf;
 using Ebpf.Elf;
 using static Ebpf.Asm.Register;
+using Insn = global::Ebpf.Asm.Insn;
 using ByteOrder = global::Ebpf.Asm.ByteOrder;
 using InstructionListing = global::Ebpf.Asm.InstructionListing;
 using Instructions = global::Ebpf.Asm.Instructions;
 
 namespace Ebpf.Tests.Readme;
-
-// Inside any Ebpf.* namespace the name Asm means the namespace Ebpf.Asm: alias the builder class here.
-using Asm = global::Ebpf.Asm.Asm;
 
 /// <summary>The README's quick start, kept compiling and true.</summary>
 public class ReadmeQuickStartTests
@@ -18,10 +16,10 @@ public class ReadmeQuickStartTests
     {
         var program = new Instructions
         {
-            Asm.Mov.Imm(R0, 0),
-            Asm.JEq.Imm(R1, 0, "out"),
-            Asm.Mov.Imm(R0, 1),
-            Asm.Exit().WithSymbol("out"),
+            Insn.Mov.Imm(R0, 0),
+            Insn.JEq.Imm(R1, 0, "out"),
+            Insn.Mov.Imm(R0, 1),
+            Insn.Exit().WithSymbol("out"),
         };
         byte[] bytecode = program.Encode(ByteOrder.LittleEndian);
         Assert.That(bytecode, Has.Length.EqualTo(32));

@@ -19,7 +19,7 @@ public class ProgramTestRunBenchmarks
     {
         Name = "bench_run",
         Type = BpfProgramType.SocketFilter,
-        Instructions = new Instructions([global::Ebpf.Asm.Asm.Mov.Imm(Register.R0, 1), global::Ebpf.Asm.Asm.Exit()]),
+        Instructions = new Instructions([Insn.Mov.Imm(Register.R0, 1), Insn.Exit()]),
     });
 
     [GlobalCleanup]

@@ -3,7 +3,6 @@ using Ebpf.Asm;
 namespace Ebpf.Tests.Asm;
 
 using static global::Ebpf.Asm.Register;
-using Asm = global::Ebpf.Asm.Asm;
 
 public class InstructionsTests
 {
@@ -12,10 +11,10 @@ public class InstructionsTests
     {
         var prog = new Instructions
         {
-            Asm.Mov.Imm(R0, 0),
-            Asm.JEq.Imm(R1, 0, "out"),
-            Asm.Mov.Imm(R0, 1),
-            Asm.Exit().WithSymbol("out"),
+            Insn.Mov.Imm(R0, 0),
+            Insn.JEq.Imm(R1, 0, "out"),
+            Insn.Mov.Imm(R0, 1),
+            Insn.Exit().WithSymbol("out"),
         };
 
         prog.ResolveReferences();
@@ -31,10 +30,10 @@ public class InstructionsTests
     {
         var prog = new Instructions
         {
-            Asm.LoadImm64(R1, 1L << 40).WithSymbol("loop"), // slots 0-1
-            Asm.Add.Imm(R1, -1),                            // slot 2
-            Asm.JNE.Imm(R1, 0, "loop"),                     // slot 3: 0 - (3 + 1) = -4
-            Asm.Exit(),
+            Insn.LoadImm64(R1, 1L << 40).WithSymbol("loop"), // slots 0-1
+            Insn.Add.Imm(R1, -1),                            // slot 2
+            Insn.JNE.Imm(R1, 0, "loop"),                     // slot 3: 0 - (3 + 1) = -4
+            Insn.Exit(),
         };
 
         prog.ResolveReferences();
@@ -48,10 +47,10 @@ public class InstructionsTests
     {
         var prog = new Instructions
         {
-            Asm.MayGoto("done"),
-            Asm.JSGT.Reg32(R1, R2, "done"),
-            Asm.Mov.Imm32(R0, 1),
-            Asm.Exit().WithSymbol("done"),
+            Insn.MayGoto("done"),
+            Insn.JSGT.Reg32(R1, R2, "done"),
+            Insn.Mov.Imm32(R0, 1),
+            Insn.Exit().WithSymbol("done"),
         };
 
         prog.ResolveReferences();
@@ -64,13 +63,13 @@ public class InstructionsTests
     [Test]
     public void GotolPutsTheDistanceInTheImmediate()
     {
-        var prog = new Instructions { Asm.JaLong("end") };
+        var prog = new Instructions { Insn.JaLong("end") };
         for (int i = 0; i < 40_000; i++)
         {
-            prog.Add(Asm.Mov.Imm(R0, i));
+            prog.Add(Insn.Mov.Imm(R0, i));
         }
 
-        prog.Add(Asm.Exit().WithSymbol("end"));
+        prog.Add(Insn.Exit().WithSymbol("end"));
         byte[] bytes = prog.Encode(ByteOrder.LittleEndian);
 
         Assert.That(bytes.AsSpan(0, 8).ToArray(), Is.EqualTo(Bytes.Hex("06 00 0000 409c0000")));
@@ -80,13 +79,13 @@ public class InstructionsTests
     [Test]
     public void JumpBeyondSixteenBitsIsReported()
     {
-        var prog = new Instructions { Asm.Ja("end") };
+        var prog = new Instructions { Insn.Ja("end") };
         for (int i = 0; i < 40_000; i++)
         {
-            prog.Add(Asm.Mov.Imm(R0, i));
+            prog.Add(Insn.Mov.Imm(R0, i));
         }
 
-        prog.Add(Asm.Exit().WithSymbol("end"));
+        prog.Add(Insn.Exit().WithSymbol("end"));
 
         var e = Assert.Throws<InstructionReferenceException>(() => prog.Encode(ByteOrder.LittleEndian))!;
         Assert.That(e.Error, Is.EqualTo(ReferenceError.OutOfRange));
@@ -98,17 +97,17 @@ public class InstructionsTests
     [Test]
     public void LongestSixteenBitJumpsStillFit()
     {
-        var forward = new Instructions { Asm.Ja("end") };
+        var forward = new Instructions { Insn.Ja("end") };
         for (int i = 0; i < short.MaxValue; i++)
         {
-            forward.Add(Asm.Mov.Imm(R0, 0));
+            forward.Add(Insn.Mov.Imm(R0, 0));
         }
 
-        forward.Add(Asm.Exit().WithSymbol("end"));
+        forward.Add(Insn.Exit().WithSymbol("end"));
         forward.ResolveReferences();
         Assert.That(forward[0].Offset, Is.EqualTo(short.MaxValue));
 
-        forward.Insert(1, Asm.Mov.Imm(R0, 0));
+        forward.Insert(1, Insn.Mov.Imm(R0, 0));
         Assert.That(Assert.Throws<InstructionReferenceException>(forward.ResolveReferences)!.Error, Is.EqualTo(ReferenceError.OutOfRange));
     }
 
@@ -117,13 +116,13 @@ public class InstructionsTests
     {
         var prog = new Instructions
         {
-            Asm.LoadFunctionPointer(R2, "callback").WithSymbol("main"), // slots 0-1: 6 - 0 - 1 = 5
-            Asm.Mov.Imm(R1, 1),                                         // 2
-            Asm.CallFunction("helper"),                                 // 3: 5 - 3 - 1 = 1
-            Asm.Exit(),                                                 // 4
-            Asm.Mov.Reg(R0, R1).WithSymbol("helper"),                   // 5
-            Asm.Mov.Imm(R0, 0).WithSymbol("callback"),                  // 6
-            Asm.Exit(),                                                 // 7
+            Insn.LoadFunctionPointer(R2, "callback").WithSymbol("main"), // slots 0-1: 6 - 0 - 1 = 5
+            Insn.Mov.Imm(R1, 1),                                         // 2
+            Insn.CallFunction("helper"),                                 // 3: 5 - 3 - 1 = 1
+            Insn.Exit(),                                                 // 4
+            Insn.Mov.Reg(R0, R1).WithSymbol("helper"),                   // 5
+            Insn.Mov.Imm(R0, 0).WithSymbol("callback"),                  // 6
+            Insn.Exit(),                                                 // 7
         };
 
         prog.ResolveReferences();
@@ -141,11 +140,11 @@ public class InstructionsTests
     {
         var prog = new Instructions
         {
-            Asm.Mov.Imm(R0, 0).WithSymbol("cb"),  // 0
-            Asm.Exit(),                           // 1
-            Asm.LoadFunctionPointer(R2, "cb"),    // 2-3: 0 - 2 - 1 = -3
-            Asm.CallFunction("cb"),               // 4: 0 - 4 - 1 = -5
-            Asm.Exit(),
+            Insn.Mov.Imm(R0, 0).WithSymbol("cb"),  // 0
+            Insn.Exit(),                           // 1
+            Insn.LoadFunctionPointer(R2, "cb"),    // 2-3: 0 - 2 - 1 = -3
+            Insn.CallFunction("cb"),               // 4: 0 - 4 - 1 = -5
+            Insn.Exit(),
         };
 
         foreach (var order in new[] { ByteOrder.LittleEndian, ByteOrder.BigEndian })
@@ -165,11 +164,11 @@ public class InstructionsTests
     {
         var prog = new Instructions
         {
-            Asm.LoadMapPtr(R1, "counts"),
-            Asm.LoadMapValue(R2, ".rodata", 8),
-            Asm.CallKfunc("bpf_rcu_read_lock"),
-            Asm.Call(Helper.MapLookupElem).WithReference("not-a-label"),
-            Asm.Exit(),
+            Insn.LoadMapPtr(R1, "counts"),
+            Insn.LoadMapValue(R2, ".rodata", 8),
+            Insn.CallKfunc("bpf_rcu_read_lock"),
+            Insn.Call(Helper.MapLookupElem).WithReference("not-a-label"),
+            Insn.Exit(),
         };
 
         prog.ResolveReferences();
@@ -185,7 +184,7 @@ public class InstructionsTests
     [Test]
     public void UnknownLabelIsReported()
     {
-        var prog = new Instructions { Asm.Mov.Imm(R0, 0), Asm.JEq.Imm(R0, 0, "nowhere"), Asm.Exit() };
+        var prog = new Instructions { Insn.Mov.Imm(R0, 0), Insn.JEq.Imm(R0, 0, "nowhere"), Insn.Exit() };
 
         var e = Assert.Throws<InstructionReferenceException>(prog.ResolveReferences)!;
         Assert.That(e.Error, Is.EqualTo(ReferenceError.UnknownSymbol));
@@ -199,7 +198,7 @@ public class InstructionsTests
     [Test]
     public void UnknownFunctionIsReported()
     {
-        var prog = new Instructions { Asm.CallFunction("missing"), Asm.Exit() };
+        var prog = new Instructions { Insn.CallFunction("missing"), Insn.Exit() };
         var e = Assert.Throws<InstructionReferenceException>(prog.ResolveReferences)!;
         Assert.That(e.Error, Is.EqualTo(ReferenceError.UnknownSymbol));
         Assert.That(e.Symbol, Is.EqualTo("missing"));
@@ -210,9 +209,9 @@ public class InstructionsTests
     {
         var prog = new Instructions
         {
-            Asm.Mov.Imm(R0, 0).WithSymbol("x"),
-            Asm.Ja("x"),
-            Asm.Exit().WithSymbol("x"),
+            Insn.Mov.Imm(R0, 0).WithSymbol("x"),
+            Insn.Ja("x"),
+            Insn.Exit().WithSymbol("x"),
         };
 
         var e = Assert.Throws<InstructionReferenceException>(prog.ResolveReferences)!;
@@ -225,11 +224,11 @@ public class InstructionsTests
     [Test]
     public void ResolvingAgainAfterAnEditFollowsTheLabels()
     {
-        var prog = new Instructions { Asm.Ja("end"), Asm.Mov.Imm(R0, 0), Asm.Exit().WithSymbol("end") };
+        var prog = new Instructions { Insn.Ja("end"), Insn.Mov.Imm(R0, 0), Insn.Exit().WithSymbol("end") };
         prog.ResolveReferences();
         Assert.That(prog[0].Offset, Is.EqualTo(1));
 
-        prog.Insert(1, Asm.LoadImm64(R1, 0));
+        prog.Insert(1, Insn.LoadImm64(R1, 0));
         prog.ResolveReferences();
         Assert.That(prog[0].Offset, Is.EqualTo(3));
     }
@@ -237,14 +236,14 @@ public class InstructionsTests
     [Test]
     public void ReplacingAnInstructionKeepsSlotOffsetsRight()
     {
-        var prog = new Instructions { Asm.Mov.Imm(R0, 0), Asm.Mov.Imm(R1, 1), Asm.Exit() };
+        var prog = new Instructions { Insn.Mov.Imm(R0, 0), Insn.Mov.Imm(R1, 1), Insn.Exit() };
         Assert.That(prog.IndexOfSlot(2), Is.EqualTo(2));
-        prog[1] = Asm.Mov.Imm(R1, 2); // same width: offsets unchanged
+        prog[1] = Insn.Mov.Imm(R1, 2); // same width: offsets unchanged
         Assert.That(prog.IndexOfSlot(2), Is.EqualTo(2));
-        prog[0] = Asm.LoadImm64(R2, 5); // wider: everything after moves one slot
+        prog[0] = Insn.LoadImm64(R2, 5); // wider: everything after moves one slot
         Assert.That(prog.IndexOfSlot(2), Is.EqualTo(1));
         Assert.That(prog.IndexOfSlot(3), Is.EqualTo(2));
-        prog[0] = Asm.Mov.Imm(R0, 0); // narrower again
+        prog[0] = Insn.Mov.Imm(R0, 0); // narrower again
         Assert.That(prog.IndexOfSlot(2), Is.EqualTo(2));
     }
 
@@ -253,11 +252,11 @@ public class InstructionsTests
     {
         var prog = new Instructions
         {
-            Asm.Mov.Imm(R0, 0).WithSymbol("entry"),
-            Asm.LoadMapPtr(R1, "m"),
-            Asm.Call(Helper.MapLookupElem),
-            Asm.LoadImm64(R2, 5),
-            Asm.Exit().WithSymbol("out"),
+            Insn.Mov.Imm(R0, 0).WithSymbol("entry"),
+            Insn.LoadMapPtr(R1, "m"),
+            Insn.Call(Helper.MapLookupElem),
+            Insn.LoadImm64(R2, 5),
+            Insn.Exit().WithSymbol("out"),
         };
 
         Assert.That(prog.Count, Is.EqualTo(5));
@@ -287,7 +286,7 @@ public class InstructionsTests
         prog.RemoveAt(1);
         Assert.That(prog.SlotCount, Is.EqualTo(5));
         Assert.That(prog.AtSlot(1).Helper, Is.EqualTo(Helper.MapLookupElem));
-        prog[0] = Asm.LoadImm64(R0, 0);
+        prog[0] = Insn.LoadImm64(R0, 0);
         Assert.That(prog.SlotOffsetOf(1), Is.EqualTo(2));
     }
 
@@ -357,7 +356,7 @@ public class InstructionsTests
     {
         var prog = new Instructions
         {
-            Asm.Mov.Imm(R0, 0),
+            Insn.Mov.Imm(R0, 0),
             new Instruction(new OpCode(0xb7), R0, R0, 0, 1L << 40),
         };
 
@@ -369,20 +368,20 @@ public class InstructionsTests
     [Test]
     public void BehavesAsAList()
     {
-        var prog = new Instructions(SampleProgram().Take(3)) { Asm.Exit() };
+        var prog = new Instructions(SampleProgram().Take(3)) { Insn.Exit() };
         IList<Instruction> list = prog;
 
         Assert.That(list, Has.Count.EqualTo(4));
-        Assert.That(list.IndexOf(Asm.Exit()), Is.EqualTo(3));
-        Assert.That(list.Contains(Asm.Mov.Reg(R2, R10)), Is.True);
-        Assert.That(list.Remove(Asm.Mov.Reg(R2, R10)), Is.True);
+        Assert.That(list.IndexOf(Insn.Exit()), Is.EqualTo(3));
+        Assert.That(list.Contains(Insn.Mov.Reg(R2, R10)), Is.True);
+        Assert.That(list.Remove(Insn.Mov.Reg(R2, R10)), Is.True);
         Assert.That(prog.AsSpan().Length, Is.EqualTo(3));
 
         var copy = new Instruction[3];
         prog.CopyTo(copy, 0);
         Assert.That(copy, Is.EqualTo(prog.ToArray()));
 
-        prog.AddRange([Asm.Exit(), Asm.Exit()]);
+        prog.AddRange([Insn.Exit(), Insn.Exit()]);
         Assert.That(prog.SlotCount, Is.EqualTo(5));
         prog.Clear();
         Assert.That(prog.SlotCount, Is.Zero);
@@ -401,16 +400,16 @@ public class InstructionsTests
 
     private static Instructions SampleProgram() => new()
     {
-        Asm.Mov.Imm(R1, 0),
-        Asm.StoreMem(R10, -4, R1, AccessSize.Word),
-        Asm.Mov.Reg(R2, R10),
-        Asm.Add.Imm(R2, -4),
-        Asm.LoadMapPtr(R1, "counts"),
-        Asm.Call(Helper.MapLookupElem),
-        Asm.JEq.Imm(R0, 0, "out"),
-        Asm.Mov.Imm(R1, 1),
-        Asm.AtomicAdd(R0, 0, R1),
-        Asm.Mov.Imm(R0, 2).WithSymbol("out"),
-        Asm.Exit(),
+        Insn.Mov.Imm(R1, 0),
+        Insn.StoreMem(R10, -4, R1, AccessSize.Word),
+        Insn.Mov.Reg(R2, R10),
+        Insn.Add.Imm(R2, -4),
+        Insn.LoadMapPtr(R1, "counts"),
+        Insn.Call(Helper.MapLookupElem),
+        Insn.JEq.Imm(R0, 0, "out"),
+        Insn.Mov.Imm(R1, 1),
+        Insn.AtomicAdd(R0, 0, R1),
+        Insn.Mov.Imm(R0, 2).WithSymbol("out"),
+        Insn.Exit(),
     };
 }

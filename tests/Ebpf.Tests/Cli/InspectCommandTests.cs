@@ -29,7 +29,7 @@ public class InspectCommandTests
             Name = "count",
             Type = BpfProgramType.Tracepoint,
             SectionName = "tracepoint/syscalls/sys_enter_getpid",
-            Instructions = [Ebpf.Asm.Asm.LoadImm64(Register.R1, 5), Ebpf.Asm.Asm.Mov.Imm(Register.R0, 0), Ebpf.Asm.Asm.Exit()],
+            Instructions = [Insn.LoadImm64(Register.R1, 5), Insn.Mov.Imm(Register.R0, 0), Insn.Exit()],
         };
         spec.Programs["ingress"] = new ProgramSpec
         {
@@ -37,7 +37,7 @@ public class InspectCommandTests
             Type = BpfProgramType.CgroupSkb,
             AttachType = BpfAttachType.CgroupInetIngress,
             SectionName = "cgroup_skb/ingress",
-            Instructions = [Ebpf.Asm.Asm.Mov.Imm(Register.R0, 1), Ebpf.Asm.Asm.Exit()],
+            Instructions = [Insn.Mov.Imm(Register.R0, 1), Insn.Exit()],
         };
         return spec;
     }

@@ -50,9 +50,9 @@ public sealed class ProgCommandTests
             Type = BpfProgramType.SocketFilter,
             Instructions = new Ebpf.Asm.Instructions(
             [
-                global::Ebpf.Asm.Asm.LoadMapPtr(Ebpf.Asm.Register.R1, "cli_map"),
-                global::Ebpf.Asm.Asm.Mov.Imm(Ebpf.Asm.Register.R0, 0),
-                global::Ebpf.Asm.Asm.Exit(),
+                Ebpf.Asm.Insn.LoadMapPtr(Ebpf.Asm.Register.R1, "cli_map"),
+                Ebpf.Asm.Insn.Mov.Imm(Ebpf.Asm.Register.R0, 0),
+                Ebpf.Asm.Insn.Exit(),
             ]),
         };
         using var program = Program.Load(spec, new ProgramLoadOptions { Maps = new Dictionary<string, BpfFileDescriptor> { ["cli_map"] = map } });
@@ -81,7 +81,7 @@ public sealed class ProgCommandTests
         {
             Name = "cli_listed",
             Type = BpfProgramType.SocketFilter,
-            Instructions = new Ebpf.Asm.Instructions([global::Ebpf.Asm.Asm.Mov.Imm(Ebpf.Asm.Register.R0, 0), global::Ebpf.Asm.Asm.Exit()]),
+            Instructions = new Ebpf.Asm.Instructions([Ebpf.Asm.Insn.Mov.Imm(Ebpf.Asm.Register.R0, 0), Ebpf.Asm.Insn.Exit()]),
         });
         var output = new StringWriter();
         Assert.That(ProgCommand.List(LinuxBpfSyscalls.Instance, json: true, output, TextWriter.Null), Is.Zero);

@@ -7,7 +7,6 @@ using Ebpf.Btf.Marshaling;
 
 namespace Ebpf.Tests.Kernel;
 
-using Asm = global::Ebpf.Asm.Asm;
 
 /// <summary>
 /// <see cref="Collection.Load"/> against a mocked kernel that refuses one map or program: the failure names the map,
@@ -83,7 +82,7 @@ public sealed class CollectionLoadFailureTests
         Name = name,
         Type = type,
         SectionName = section,
-        Instructions = new Instructions([Asm.Mov.Imm(Register.R0, 0), Asm.Exit()]),
+        Instructions = new Instructions([Insn.Mov.Imm(Register.R0, 0), Insn.Exit()]),
     };
 
     private static void AssertNothingLeaks(FakeKernel kernel, int atLeast)
@@ -256,7 +255,7 @@ public sealed class CollectionLoadFailureTests
         var spec = Spec();
         spec.Programs[RefusedProgram] = spec.Programs[RefusedProgram] with
         {
-            Instructions = new Instructions([Asm.LoadMapPtr(Register.R1, "missing"), Asm.Mov.Imm(Register.R0, 0), Asm.Exit()]),
+            Instructions = new Instructions([Insn.LoadMapPtr(Register.R1, "missing"), Insn.Mov.Imm(Register.R0, 0), Insn.Exit()]),
         };
         var kernel = new FakeKernel();
         var e = Assert.Throws<EbpfException>(() => Collection.Load(spec, syscalls: kernel.Sys.Object))!;
@@ -291,9 +290,9 @@ public sealed class CollectionLoadFailureTests
     {
         var (kernelBtf, local, task) = TaskBtf();
         var relocation = new CoreRelocation(0, task, 0, "0:1", CoreRelocationKind.FieldByteOffset);
-        var move = Asm.Mov.Imm(Register.R1, 5); // the compiler would have put 4, the offset of flags
+        var move = Insn.Mov.Imm(Register.R1, 5); // the compiler would have put 4, the offset of flags
         var (spec, options) = WithRefusedProgram(
-            new Instructions([move.WithMetadata(new InstructionMetadata { Tag = relocation }), Asm.Mov.Imm(Register.R0, 0), Asm.Exit()]), kernelBtf, local);
+            new Instructions([move.WithMetadata(new InstructionMetadata { Tag = relocation }), Insn.Mov.Imm(Register.R0, 0), Insn.Exit()]), kernelBtf, local);
         var kernel = new FakeKernel();
         var e = Assert.Throws<CoreRelocationException>(() => Collection.Load(spec, options, kernel.Sys.Object))!;
         using (Assert.EnterMultipleScope())
@@ -333,7 +332,7 @@ public sealed class CollectionLoadFailureTests
 
         var relocation = new CoreRelocation(0, task, 0, "0:1", CoreRelocationKind.FieldByteOffset);
         var (spec, options) = WithRefusedProgram(
-            new Instructions([Asm.Mov.Imm(Register.R1, 4).WithMetadata(new InstructionMetadata { Tag = relocation }), Asm.Mov.Imm(Register.R0, 0), Asm.Exit()]),
+            new Instructions([Insn.Mov.Imm(Register.R1, 4).WithMetadata(new InstructionMetadata { Tag = relocation }), Insn.Mov.Imm(Register.R0, 0), Insn.Exit()]),
             new KernelBtf(vmlinux, _directory),
             local);
         var kernel = new FakeKernel();
@@ -370,7 +369,7 @@ public sealed class CollectionLoadFailureTests
     public void AKfuncTheKernelLacksNamesTheProgram()
     {
         var (kernelBtf, _, _) = TaskBtf();
-        var (spec, options) = WithRefusedProgram(new Instructions([Asm.CallKfunc("bpf_absent_kfunc"), Asm.Mov.Imm(Register.R0, 0), Asm.Exit()]), kernelBtf);
+        var (spec, options) = WithRefusedProgram(new Instructions([Insn.CallKfunc("bpf_absent_kfunc"), Insn.Mov.Imm(Register.R0, 0), Insn.Exit()]), kernelBtf);
         var kernel = new FakeKernel();
         var e = Assert.Throws<EbpfException>(() => Collection.Load(spec, options, kernel.Sys.Object))!;
         Assert.That(e, Is.TypeOf<EbpfException>());
@@ -384,7 +383,7 @@ public sealed class CollectionLoadFailureTests
     {
         var (kernelBtf, _, _) = TaskBtf();
         var (spec, options) = WithRefusedProgram(
-            new Instructions([Asm.LoadKernelVariable(Register.R1, 0).WithReference("absent_variable"), Asm.Mov.Imm(Register.R0, 0), Asm.Exit()]), kernelBtf);
+            new Instructions([Insn.LoadKernelVariable(Register.R1, 0).WithReference("absent_variable"), Insn.Mov.Imm(Register.R0, 0), Insn.Exit()]), kernelBtf);
         var kernel = new FakeKernel();
         var e = Assert.Throws<EbpfException>(() => Collection.Load(spec, options, kernel.Sys.Object))!;
         Assert.That(e.Message, Does.StartWith($"program '{RefusedProgram}' ({RefusedSection}): ksym 'absent_variable' is not in the kernel's BTF"));
@@ -398,7 +397,7 @@ public sealed class CollectionLoadFailureTests
         string kallsyms = Path.Combine(_directory, "kallsyms");
         File.WriteAllText(kallsyms, "ffffffff81000000 T _stext\n");
         var (spec, options) = WithRefusedProgram(
-            new Instructions([new Instruction(OpCode.LoadImm64, Register.R1, 0, 0, 0).WithReference("absent_symbol"), Asm.Mov.Imm(Register.R0, 0), Asm.Exit()]),
+            new Instructions([new Instruction(OpCode.LoadImm64, Register.R1, 0, 0, 0).WithReference("absent_symbol"), Insn.Mov.Imm(Register.R0, 0), Insn.Exit()]),
             kernelBtf,
             kallsyms: kallsyms);
         var kernel = new FakeKernel();
@@ -412,7 +411,7 @@ public sealed class CollectionLoadFailureTests
     {
         string vmlinux = Path.Combine(_directory, "absent");
         var (spec, options) = WithRefusedProgram(
-            new Instructions([Asm.CallKfunc("bpf_rcu_read_lock"), Asm.Mov.Imm(Register.R0, 0), Asm.Exit()]), new KernelBtf(vmlinux, _directory));
+            new Instructions([Insn.CallKfunc("bpf_rcu_read_lock"), Insn.Mov.Imm(Register.R0, 0), Insn.Exit()]), new KernelBtf(vmlinux, _directory));
         var kernel = new FakeKernel();
         var e = Assert.Throws<EbpfException>(() => Collection.Load(spec, options, kernel.Sys.Object))!;
         Assert.That(e.Message, Does.StartWith($"program '{RefusedProgram}' ({RefusedSection}): cannot read the kernel BTF {vmlinux} for kfuncs, ksyms and attach targets: "));
@@ -432,7 +431,7 @@ public sealed class CollectionLoadFailureTests
         File.WriteAllBytes(Path.Combine(modules, "broken_module"), [1, 2, 3, 4, 5, 6, 7, 8]);
         var relocation = new CoreRelocation(0, task, 0, "0:1", CoreRelocationKind.FieldByteOffset);
         var (spec, options) = WithRefusedProgram(
-            new Instructions([Asm.Mov.Imm(Register.R1, 4).WithMetadata(new InstructionMetadata { Tag = relocation }), Asm.Mov.Imm(Register.R0, 0), Asm.Exit()]),
+            new Instructions([Insn.Mov.Imm(Register.R1, 4).WithMetadata(new InstructionMetadata { Tag = relocation }), Insn.Mov.Imm(Register.R0, 0), Insn.Exit()]),
             new KernelBtf(moduleDirectory: modules),
             local);
         var kernel = new FakeKernel();
@@ -448,7 +447,7 @@ public sealed class CollectionLoadFailureTests
     {
         var (kernelBtf, _, _) = TaskBtf();
         File.WriteAllBytes(Path.Combine(_directory, "broken_module"), [1, 2, 3, 4, 5, 6, 7, 8]);
-        var (spec, options) = WithRefusedProgram(new Instructions([Asm.CallKfunc("bpf_module_kfunc"), Asm.Mov.Imm(Register.R0, 0), Asm.Exit()]), kernelBtf);
+        var (spec, options) = WithRefusedProgram(new Instructions([Insn.CallKfunc("bpf_module_kfunc"), Insn.Mov.Imm(Register.R0, 0), Insn.Exit()]), kernelBtf);
         var kernel = new FakeKernel();
         var e = Assert.Throws<EbpfException>(() => Collection.Load(spec, options, kernel.Sys.Object))!;
         Assert.That(e.Message, Does.StartWith(
@@ -459,7 +458,7 @@ public sealed class CollectionLoadFailureTests
     [Test]
     public void ACallToALabelTheProgramLacksNamesTheProgram()
     {
-        var (spec, options) = WithRefusedProgram(new Instructions([Asm.CallFunction("absent_function"), Asm.Mov.Imm(Register.R0, 0), Asm.Exit()]), new KernelBtf(Path.Combine(_directory, "unused")));
+        var (spec, options) = WithRefusedProgram(new Instructions([Insn.CallFunction("absent_function"), Insn.Mov.Imm(Register.R0, 0), Insn.Exit()]), new KernelBtf(Path.Combine(_directory, "unused")));
         var kernel = new FakeKernel();
         var e = Assert.Throws<InstructionReferenceException>(() => Collection.Load(spec, options, kernel.Sys.Object))!;
         using (Assert.EnterMultipleScope())

@@ -4,7 +4,6 @@ using Ebpf.Kernel;
 using Ebpf.Links;
 using Ebpf.Specs;
 using Ebpf.Tests.Kernel;
-using AsmOps = Ebpf.Asm.Asm;
 
 namespace Ebpf.Tests.Links;
 
@@ -91,7 +90,7 @@ public class NewerKernelFeatureTests
             Type = type,
             AttachType = attachType,
             AttachTo = attachTo,
-            Instructions = [AsmOps.Mov.Imm(Register.R0, 1), AsmOps.Exit()],
+            Instructions = [Insn.Mov.Imm(Register.R0, 1), Insn.Exit()],
         });
 
     private static void AttachTcx()

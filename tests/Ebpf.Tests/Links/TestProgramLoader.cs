@@ -2,7 +2,6 @@ using Ebpf.Asm;
 using Ebpf.Kernel;
 using Ebpf.Kernel.Interop;
 using Ebpf.Tests.Kernel;
-using AsmOps = Ebpf.Asm.Asm;
 
 namespace Ebpf.Tests.Links;
 
@@ -37,33 +36,33 @@ internal sealed unsafe class TestProgramLoader : IDisposable
     /// <summary>The instructions that look up the counter's slot 0: R0 holds its address, or the code jumps to <c>out</c> when null.</summary>
     private Instruction[] CounterLookup() =>
     [
-        AsmOps.StoreImm(Register.R10, -4, 0, AccessSize.Word),
-        AsmOps.LoadMapPtr(Register.R1, Counter.DangerousGetFd()),
-        AsmOps.Mov.Reg(Register.R2, Register.R10),
-        AsmOps.Add.Imm(Register.R2, -4),
-        AsmOps.Call(Helper.MapLookupElem),
-        AsmOps.JEq.Imm(Register.R0, 0, "out"),
+        Insn.StoreImm(Register.R10, -4, 0, AccessSize.Word),
+        Insn.LoadMapPtr(Register.R1, Counter.DangerousGetFd()),
+        Insn.Mov.Reg(Register.R2, Register.R10),
+        Insn.Add.Imm(Register.R2, -4),
+        Insn.Call(Helper.MapLookupElem),
+        Insn.JEq.Imm(Register.R0, 0, "out"),
     ];
 
     /// <summary>The instructions that increment the counter, then return <paramref name="result"/>.</summary>
     public Instructions CountingCode(int result = 0) =>
     [
         .. CounterLookup(),
-        AsmOps.Mov.Imm(Register.R1, 1),
-        AsmOps.AtomicAdd(Register.R0, 0, Register.R1),
-        AsmOps.Mov.Imm(Register.R0, result).WithSymbol("out"),
-        AsmOps.Exit(),
+        Insn.Mov.Imm(Register.R1, 1),
+        Insn.AtomicAdd(Register.R0, 0, Register.R1),
+        Insn.Mov.Imm(Register.R0, result).WithSymbol("out"),
+        Insn.Exit(),
     ];
 
     /// <summary>The instructions that store <c>bpf_get_attach_cookie(ctx)</c> in the counter instead of counting, then return 0.</summary>
     public Instructions CookieCode() =>
     [
-        AsmOps.Call(Helper.GetAttachCookie),
-        AsmOps.Mov.Reg(Register.R7, Register.R0),
+        Insn.Call(Helper.GetAttachCookie),
+        Insn.Mov.Reg(Register.R7, Register.R0),
         .. CounterLookup(),
-        AsmOps.StoreMem(Register.R0, 0, Register.R7, AccessSize.DWord),
-        AsmOps.Mov.Imm(Register.R0, 0).WithSymbol("out"),
-        AsmOps.Exit(),
+        Insn.StoreMem(Register.R0, 0, Register.R7, AccessSize.DWord),
+        Insn.Mov.Imm(Register.R0, 0).WithSymbol("out"),
+        Insn.Exit(),
     ];
 
     /// <summary>Loads a counting program.</summary>

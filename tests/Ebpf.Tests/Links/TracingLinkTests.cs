@@ -2,7 +2,6 @@ using Ebpf.Asm;
 using Ebpf.Btf;
 using Ebpf.Kernel;
 using Ebpf.Links;
-using AsmOps = Ebpf.Asm.Asm;
 
 namespace Ebpf.Tests.Links;
 
@@ -96,18 +95,18 @@ public sealed class TracingLinkTests : CountingProgramFixture
         uint btfId = VmlinuxId("bpf_iter_task", BtfKind.Func);
         Instructions code =
         [
-            AsmOps.LoadMem(Register.R6, Register.R1, 0, AccessSize.DWord),
-            AsmOps.LoadMem(Register.R7, Register.R1, 8, AccessSize.DWord),
-            AsmOps.JEq.Imm(Register.R7, 0, "out"),
-            AsmOps.LoadMem(Register.R1, Register.R6, 0, AccessSize.DWord),
-            AsmOps.StoreImm(Register.R10, -8, 0x6b736174, AccessSize.Word), // "task"
-            AsmOps.StoreImm(Register.R10, -4, 0x0a, AccessSize.Word), // "\n"
-            AsmOps.Mov.Reg(Register.R2, Register.R10),
-            AsmOps.Add.Imm(Register.R2, -8),
-            AsmOps.Mov.Imm(Register.R3, 5),
-            AsmOps.Call(Helper.SeqWrite),
-            AsmOps.Mov.Imm(Register.R0, 0).WithSymbol("out"),
-            AsmOps.Exit(),
+            Insn.LoadMem(Register.R6, Register.R1, 0, AccessSize.DWord),
+            Insn.LoadMem(Register.R7, Register.R1, 8, AccessSize.DWord),
+            Insn.JEq.Imm(Register.R7, 0, "out"),
+            Insn.LoadMem(Register.R1, Register.R6, 0, AccessSize.DWord),
+            Insn.StoreImm(Register.R10, -8, 0x6b736174, AccessSize.Word), // "task"
+            Insn.StoreImm(Register.R10, -4, 0x0a, AccessSize.Word), // "\n"
+            Insn.Mov.Reg(Register.R2, Register.R10),
+            Insn.Add.Imm(Register.R2, -8),
+            Insn.Mov.Imm(Register.R3, 5),
+            Insn.Call(Helper.SeqWrite),
+            Insn.Mov.Imm(Register.R0, 0).WithSymbol("out"),
+            Insn.Exit(),
         ];
         using var program = TestProgramLoader.LoadCode(BpfProgramType.Tracing, code, BpfAttachType.TraceIter, btfId, "iter_task");
         using var link = IterLink.Attach(program);
@@ -129,17 +128,17 @@ public sealed class TracingLinkTests : CountingProgramFixture
         });
         Instructions code =
         [
-            AsmOps.LoadMem(Register.R6, Register.R1, 0, AccessSize.DWord), // meta
-            AsmOps.LoadMem(Register.R7, Register.R1, 16, AccessSize.DWord), // key
-            AsmOps.JEq.Imm(Register.R7, 0, "out"),
-            AsmOps.LoadMem(Register.R1, Register.R6, 0, AccessSize.DWord),
-            AsmOps.StoreImm(Register.R10, -8, 0x0a65, AccessSize.Word), // "e\n"
-            AsmOps.Mov.Reg(Register.R2, Register.R10),
-            AsmOps.Add.Imm(Register.R2, -8),
-            AsmOps.Mov.Imm(Register.R3, 2),
-            AsmOps.Call(Helper.SeqWrite),
-            AsmOps.Mov.Imm(Register.R0, 0).WithSymbol("out"),
-            AsmOps.Exit(),
+            Insn.LoadMem(Register.R6, Register.R1, 0, AccessSize.DWord), // meta
+            Insn.LoadMem(Register.R7, Register.R1, 16, AccessSize.DWord), // key
+            Insn.JEq.Imm(Register.R7, 0, "out"),
+            Insn.LoadMem(Register.R1, Register.R6, 0, AccessSize.DWord),
+            Insn.StoreImm(Register.R10, -8, 0x0a65, AccessSize.Word), // "e\n"
+            Insn.Mov.Reg(Register.R2, Register.R10),
+            Insn.Add.Imm(Register.R2, -8),
+            Insn.Mov.Imm(Register.R3, 2),
+            Insn.Call(Helper.SeqWrite),
+            Insn.Mov.Imm(Register.R0, 0).WithSymbol("out"),
+            Insn.Exit(),
         ];
         using var program = KernelRefusal.Run("iter/bpf_map_elem", () => TestProgramLoader.LoadCode(BpfProgramType.Tracing, code, BpfAttachType.TraceIter, btfId, "iter_elem"));
         using var link = IterLink.Attach(program, map);

@@ -3,7 +3,6 @@ using Ebpf.Btf;
 using Ebpf.Kernel;
 using Ebpf.Links;
 using Ebpf.Specs;
-using AsmOps = Ebpf.Asm.Asm;
 
 namespace Ebpf.Tests.Links;
 
@@ -54,11 +53,11 @@ public sealed class TrampolineAttachTests : CountingProgramFixture
         const int Option = 0x45425046, Result = 42;
         Instructions code =
         [
-            AsmOps.LoadMem(Register.R2, Register.R1, 0, AccessSize.DWord), // int option
-            AsmOps.JNE.Imm32(Register.R2, Option, "other"),
+            Insn.LoadMem(Register.R2, Register.R1, 0, AccessSize.DWord), // int option
+            Insn.JNE.Imm32(Register.R2, Option, "other"),
             .. Loader.CountingCode(Result),
-            AsmOps.Mov.Imm(Register.R0, 0).WithSymbol("other"),
-            AsmOps.Exit(),
+            Insn.Mov.Imm(Register.R0, 0).WithSymbol("other"),
+            Insn.Exit(),
         ];
         using var program = LoadTracing("fmod_ret", BpfProgramType.Tracing, BpfAttachType.ModifyReturn, VmlinuxId("security_task_prctl"), code);
         Assert.That(LinkTestNative.Prctl(Option), Is.EqualTo(-1), "an unknown option before attaching");

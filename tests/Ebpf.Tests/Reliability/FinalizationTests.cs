@@ -4,7 +4,6 @@ using Ebpf.Kernel;
 
 namespace Ebpf.Tests.Reliability;
 
-using Asm = global::Ebpf.Asm.Asm;
 
 /// <summary>A map or program dropped without Dispose is closed by its finalizer, and the kernel then frees it.</summary>
 [Category("Kernel")]
@@ -40,7 +39,7 @@ public class FinalizationTests
         {
             Name = "leaked",
             Type = BpfProgramType.SocketFilter,
-            Instructions = new Instructions([Asm.Mov.Imm(Register.R0, 0), Asm.Exit()]),
+            Instructions = new Instructions([Insn.Mov.Imm(Register.R0, 0), Insn.Exit()]),
         });
         return (program.FileDescriptor.DangerousGetFd(), program.Info().Id);
     }

@@ -29,7 +29,7 @@ public class CoreFuzzTests
             try
             {
                 var outcome = relocator.Resolve(relocation);
-                var program = new Instructions { Ebpf.Asm.Asm.Mov.Imm(Register.R1, unchecked((int)outcome.OriginalValue)).WithMetadata(new InstructionMetadata { Tag = relocation }) };
+                var program = new Instructions { Insn.Mov.Imm(Register.R1, unchecked((int)outcome.OriginalValue)).WithMetadata(new InstructionMetadata { Tag = relocation }) };
                 relocator.Apply(program);
                 resolved++;
             }

@@ -43,14 +43,14 @@ public class CorePatchTests
         var (target, targetTask) = Target();
         var program = new Instructions
         {
-            Tagged(Ebpf.Asm.Asm.Mov.Imm(Register.R1, 4), task, "0:1", CoreRelocationKind.FieldByteOffset),
-            Tagged(Ebpf.Asm.Asm.LoadMem(Register.R2, Register.R1, 4, AccessSize.Word), task, "0:1", CoreRelocationKind.FieldByteOffset),
-            Tagged(Ebpf.Asm.Asm.LoadMem(Register.R3, Register.R1, 8, AccessSize.DWord), task, "0:2", CoreRelocationKind.FieldByteOffset),
-            Tagged(Ebpf.Asm.Asm.LoadMem(Register.R4, Register.R1, 16, AccessSize.DWord), task, "0:3", CoreRelocationKind.FieldByteOffset),
-            Tagged(Ebpf.Asm.Asm.LoadImm64(Register.R5, task), task, "0", CoreRelocationKind.TypeIdTarget),
-            Tagged(Ebpf.Asm.Asm.LoadImm64(Register.R6, 99), color, "1", CoreRelocationKind.EnumValue),
-            Tagged(Ebpf.Asm.Asm.StoreMem(Register.R1, 0, Register.R2, AccessSize.Word), task, "0:0", CoreRelocationKind.FieldByteOffset),
-            Ebpf.Asm.Asm.Exit(),
+            Tagged(Insn.Mov.Imm(Register.R1, 4), task, "0:1", CoreRelocationKind.FieldByteOffset),
+            Tagged(Insn.LoadMem(Register.R2, Register.R1, 4, AccessSize.Word), task, "0:1", CoreRelocationKind.FieldByteOffset),
+            Tagged(Insn.LoadMem(Register.R3, Register.R1, 8, AccessSize.DWord), task, "0:2", CoreRelocationKind.FieldByteOffset),
+            Tagged(Insn.LoadMem(Register.R4, Register.R1, 16, AccessSize.DWord), task, "0:3", CoreRelocationKind.FieldByteOffset),
+            Tagged(Insn.LoadImm64(Register.R5, task), task, "0", CoreRelocationKind.TypeIdTarget),
+            Tagged(Insn.LoadImm64(Register.R6, 99), color, "1", CoreRelocationKind.EnumValue),
+            Tagged(Insn.StoreMem(Register.R1, 0, Register.R2, AccessSize.Word), task, "0:0", CoreRelocationKind.FieldByteOffset),
+            Insn.Exit(),
         };
         int slots = program.SlotCount;
 
@@ -76,21 +76,21 @@ public class CorePatchTests
     {
         var (local, task, _) = Local();
         var (target, _) = Target();
-        var alu = new Instructions { Tagged(Ebpf.Asm.Asm.Mov.Imm(Register.R1, 5), task, "0:1", CoreRelocationKind.FieldByteOffset) };
+        var alu = new Instructions { Tagged(Insn.Mov.Imm(Register.R1, 5), task, "0:1", CoreRelocationKind.FieldByteOffset) };
         var ex = Assert.Throws<CoreRelocationException>(() => CoreRelocator.Apply(alu, local, [target]));
         Assert.That(ex!.Message, Does.Contain("got 5, expected 4"));
         Assert.That(ex.InstructionIndex, Is.EqualTo(0));
 
-        var ldx = new Instructions { Tagged(Ebpf.Asm.Asm.LoadMem(Register.R2, Register.R1, 0, AccessSize.Word), task, "0:1", CoreRelocationKind.FieldByteOffset) };
+        var ldx = new Instructions { Tagged(Insn.LoadMem(Register.R2, Register.R1, 0, AccessSize.Word), task, "0:1", CoreRelocationKind.FieldByteOffset) };
         Assert.Throws<CoreRelocationException>(() => CoreRelocator.Apply(ldx, local, [target]));
 
-        var size = new Instructions { Tagged(Ebpf.Asm.Asm.LoadMem(Register.R2, Register.R1, 4, AccessSize.Byte), task, "0:1", CoreRelocationKind.FieldByteOffset) };
+        var size = new Instructions { Tagged(Insn.LoadMem(Register.R2, Register.R1, 4, AccessSize.Byte), task, "0:1", CoreRelocationKind.FieldByteOffset) };
         Assert.That(Assert.Throws<CoreRelocationException>(() => CoreRelocator.Apply(size, local, [target]))!.Message, Does.Contain("memory size"));
 
-        var register = new Instructions { Tagged(Ebpf.Asm.Asm.Mov.Reg(Register.R1, Register.R2), task, "0:1", CoreRelocationKind.FieldByteOffset) };
+        var register = new Instructions { Tagged(Insn.Mov.Reg(Register.R1, Register.R2), task, "0:1", CoreRelocationKind.FieldByteOffset) };
         Assert.Throws<CoreRelocationException>(() => CoreRelocator.Apply(register, local, [target]));
 
-        var jump = new Instructions { Tagged(Ebpf.Asm.Asm.Exit(), task, "0:1", CoreRelocationKind.FieldByteOffset) };
+        var jump = new Instructions { Tagged(Insn.Exit(), task, "0:1", CoreRelocationKind.FieldByteOffset) };
         Assert.Throws<CoreRelocationException>(() => CoreRelocator.Apply(jump, local, [target]));
     }
 
@@ -101,10 +101,10 @@ public class CorePatchTests
         var t = new CoreBtf();
         uint i = t.Int("int", 4, signed: true);
         t.Struct("task", 40000, ("pid", i, 39000 * 8));
-        var ldx = new Instructions { Tagged(Ebpf.Asm.Asm.LoadMem(Register.R2, Register.R1, 0, AccessSize.Word), task, "0:0", CoreRelocationKind.FieldByteOffset) };
+        var ldx = new Instructions { Tagged(Insn.LoadMem(Register.R2, Register.R1, 0, AccessSize.Word), task, "0:0", CoreRelocationKind.FieldByteOffset) };
         Assert.That(Assert.Throws<CoreRelocationException>(() => CoreRelocator.Apply(ldx, local, [t.Build()]))!.Message, Does.Contain("does not fit"));
 
-        var alu = new Instructions { Tagged(Ebpf.Asm.Asm.Mov.Imm(Register.R1, 0), task, "0:0", CoreRelocationKind.FieldByteOffset) };
+        var alu = new Instructions { Tagged(Insn.Mov.Imm(Register.R1, 0), task, "0:0", CoreRelocationKind.FieldByteOffset) };
         CoreRelocator.Apply(alu, local, [t.Build()]);
         Assert.That(alu[0].Immediate, Is.EqualTo(39000), "an ALU immediate takes it");
     }
@@ -117,11 +117,11 @@ public class CorePatchTests
         t.Struct("task", 0);
         var program = new Instructions
         {
-            Ebpf.Asm.Asm.Mov.Imm(Register.R0, 0),
-            Tagged(Ebpf.Asm.Asm.LoadImm64(Register.R1, 0), task, "0:1", CoreRelocationKind.FieldByteOffset),
-            Tagged(Ebpf.Asm.Asm.LoadMem(Register.R2, Register.R1, 4, AccessSize.Word), task, "0:1", CoreRelocationKind.FieldByteOffset)
+            Insn.Mov.Imm(Register.R0, 0),
+            Tagged(Insn.LoadImm64(Register.R1, 0), task, "0:1", CoreRelocationKind.FieldByteOffset),
+            Tagged(Insn.LoadMem(Register.R2, Register.R1, 4, AccessSize.Word), task, "0:1", CoreRelocationKind.FieldByteOffset)
                 .WithSource(new SourceLine("/src/prog.bpf.c", "\tr = t->flags;", 42, 7)),
-            Ebpf.Asm.Asm.Exit(),
+            Insn.Exit(),
         };
 
         CoreRelocator.Apply(program, local, [t.Build()]);
@@ -145,9 +145,9 @@ public class CorePatchTests
         t.Struct("task", 0);
         var program = new Instructions
         {
-            Ebpf.Asm.Asm.Mov.Imm(Register.R0, 0),
-            Tagged(Ebpf.Asm.Asm.Mov.Imm(Register.R1, 4), task, "0:1", CoreRelocationKind.FieldByteOffset),
-            Ebpf.Asm.Asm.Exit(),
+            Insn.Mov.Imm(Register.R0, 0),
+            Tagged(Insn.Mov.Imm(Register.R1, 4), task, "0:1", CoreRelocationKind.FieldByteOffset),
+            Insn.Exit(),
         };
         CoreRelocator.Apply(program, local, [t.Build()]);
 

@@ -21,13 +21,13 @@ public class CorePoisonKernelTests
         var kernel = BtfSpec.Parse(BtfTestData.KernelBytes());
         var program = new Instructions
         {
-            Ebpf.Asm.Asm.Mov.Imm(Register.R0, 0)
+            Insn.Mov.Imm(Register.R0, 0)
                 .WithMetadata(new InstructionMetadata
                 {
                     Tag = new CoreRelocation(0, task, 0, "0:0", CoreRelocationKind.FieldByteOffset),
                     Source = new SourceLine("prog.bpf.c", "return t->no_such_field_here;", 12, 2),
                 }),
-            Ebpf.Asm.Asm.Exit(),
+            Insn.Exit(),
         };
         CoreRelocator.Apply(program, local, [kernel]);
         Assert.That(CoreRelocationPoison.IsPoison(program[0]), Is.True);

@@ -3,7 +3,6 @@ using Ebpf.Kernel;
 using Ebpf.Kernel.Interop;
 using Ebpf.Tests.Asm;
 using Moq;
-using AsmOps = Ebpf.Asm.Asm;
 
 namespace Ebpf.Tests.Kernel;
 
@@ -32,7 +31,7 @@ public sealed class InstructionFeaturesKernelTests
     {
         // ISA v4 (6.6) on this kernel: every kind loads; before it at least one is refused (Debian's 6.1 took gotol alone).
         var refused = V4Instructions()
-            .Select(kind => (kind.Name, Result: VerifierLog.Load([AsmOps.Mov.Imm(Register.R0, 0), .. kind.Program, AsmOps.Exit()], SocketFilter)))
+            .Select(kind => (kind.Name, Result: VerifierLog.Load([Insn.Mov.Imm(Register.R0, 0), .. kind.Program, Insn.Exit()], SocketFilter)))
             .Where(kind => kind.Result.Errno != 0)
             .ToList();
         TestContext.Out.WriteLine("v4 instructions refused: " + (refused.Count == 0 ? "none" : string.Join(", ", refused.Select(kind => $"{kind.Name} ({kind.Result.Log.Split('\n').LastOrDefault(l => l.Length > 0 && !l.StartsWith("processed ", StringComparison.Ordinal))})"))));
@@ -50,12 +49,12 @@ public sealed class InstructionFeaturesKernelTests
 
     private static IEnumerable<(string Name, Instruction[] Program)> V4Instructions() =>
     [
-        ("ldsx", [AsmOps.StoreMem(Register.R10, -8, Register.R0, AccessSize.DWord), AsmOps.LoadMemSX(Register.R0, Register.R10, -8, AccessSize.Byte)]),
-        ("movsx", [AsmOps.MovSX(Register.R0, Register.R0, 16)]),
-        ("sdiv", [AsmOps.SDiv.Imm(Register.R0, 1)]),
-        ("smod", [AsmOps.SMod.Imm(Register.R0, 1)]),
-        ("bswap", [AsmOps.BSwap(Register.R0, 64)]),
-        ("gotol", [AsmOps.JaLong(0)]),
+        ("ldsx", [Insn.StoreMem(Register.R10, -8, Register.R0, AccessSize.DWord), Insn.LoadMemSX(Register.R0, Register.R10, -8, AccessSize.Byte)]),
+        ("movsx", [Insn.MovSX(Register.R0, Register.R0, 16)]),
+        ("sdiv", [Insn.SDiv.Imm(Register.R0, 1)]),
+        ("smod", [Insn.SMod.Imm(Register.R0, 1)]),
+        ("bswap", [Insn.BSwap(Register.R0, 64)]),
+        ("gotol", [Insn.JaLong(0)]),
     ];
 
     [Test]

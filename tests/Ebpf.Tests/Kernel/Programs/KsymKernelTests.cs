@@ -58,7 +58,7 @@ public sealed class KsymKernelTests
             {
                 Name = "typeless",
                 Type = BpfProgramType.SocketFilter,
-                Instructions = new Instructions([new Instruction(OpCode.LoadImm64, Register.R1, 0, 0, 0).WithReference("missing_symbol"), Ebpf.Asm.Asm.Mov.Imm(Register.R0, 0), Ebpf.Asm.Asm.Exit()]),
+                Instructions = new Instructions([new Instruction(OpCode.LoadImm64, Register.R1, 0, 0, 0).WithReference("missing_symbol"), Insn.Mov.Imm(Register.R0, 0), Insn.Exit()]),
             };
             var e = Assert.Throws<EbpfException>(() => Program.Load(spec, new ProgramLoadOptions { KernelSymbolsPath = kallsyms }, syscalls.Object));
             Assert.That(e!.Message, Does.Contain("missing_symbol").And.Contain("kallsyms"));

@@ -5,7 +5,6 @@ using Ebpf.Kernel.Interop;
 
 namespace Ebpf.Tests.Kernel;
 
-using Asm = global::Ebpf.Asm.Asm;
 
 [Category("Kernel")]
 public sealed class ProgramKernelTests
@@ -16,7 +15,7 @@ public sealed class ProgramKernelTests
     [Test]
     public void SocketFilterLoadsAndTestRuns()
     {
-        using var program = Program.Load(Spec("seven", BpfProgramType.SocketFilter, Asm.Mov.Imm(Register.R0, 7), Asm.Exit()));
+        using var program = Program.Load(Spec("seven", BpfProgramType.SocketFilter, Insn.Mov.Imm(Register.R0, 7), Insn.Exit()));
         var result = program.TestRun(new byte[64]);
         Assert.That(result.ReturnValue, Is.EqualTo(7u));
         Assert.That(program.Name, Is.EqualTo("seven"));
@@ -26,7 +25,7 @@ public sealed class ProgramKernelTests
     [Test]
     public void FentryRefusedAsRootIsNotBlamedOnCapabilities()
     {
-        var spec = Spec("fentry_eperm", BpfProgramType.Tracing, Asm.Mov.Imm(Register.R0, 0), Asm.Exit()) with
+        var spec = Spec("fentry_eperm", BpfProgramType.Tracing, Insn.Mov.Imm(Register.R0, 0), Insn.Exit()) with
         {
             AttachType = BpfAttachType.TraceFentry,
             AttachTo = "bpf_fentry_test1",
@@ -105,7 +104,7 @@ public sealed class ProgramKernelTests
         var instructions = new Instructions(good.Instructions);
         var first = instructions[0];
         instructions[0] = first.WithSymbol(null);
-        var poison = Asm.Call((Helper)0xbad2310)
+        var poison = Insn.Call((Helper)0xbad2310)
             .WithSymbol(first.Symbol)
             .WithSource(new SourceLine("core.bpf.c", "pid = BPF_CORE_READ(task, pid);", 42, 8));
         instructions.Insert(0, poison);
@@ -119,12 +118,12 @@ public sealed class ProgramKernelTests
     {
         using var map = KernelPrograms.CreateMap(LinuxBpfSyscalls.Instance, BpfMapType.Array, 4, 8, 1, name: "counter");
         var spec = Spec("map_user", BpfProgramType.SocketFilter,
-            Asm.LoadMapValue(Register.R1, "counter", 0),
-            Asm.Mov.Imm(Register.R2, 5),
-            Asm.StoreMem(Register.R1, 0, Register.R2, AccessSize.DWord),
-            Asm.LoadMapPtr(Register.R1, "counter"),
-            Asm.Mov.Imm(Register.R0, 0),
-            Asm.Exit());
+            Insn.LoadMapValue(Register.R1, "counter", 0),
+            Insn.Mov.Imm(Register.R2, 5),
+            Insn.StoreMem(Register.R1, 0, Register.R2, AccessSize.DWord),
+            Insn.LoadMapPtr(Register.R1, "counter"),
+            Insn.Mov.Imm(Register.R0, 0),
+            Insn.Exit());
         using var program = Program.Load(spec, new ProgramLoadOptions { Maps = new Dictionary<string, BpfFileDescriptor> { ["counter"] = map } });
         program.TestRun(new byte[32]);
         var mapId = KernelPrograms.MapInfoOf(LinuxBpfSyscalls.Instance, map).Id;
@@ -134,7 +133,7 @@ public sealed class ProgramKernelTests
     [Test]
     public void UnresolvedMapThrows()
     {
-        var spec = Spec("no_map", BpfProgramType.SocketFilter, Asm.LoadMapPtr(Register.R1, "missing"), Asm.Mov.Imm(Register.R0, 0), Asm.Exit());
+        var spec = Spec("no_map", BpfProgramType.SocketFilter, Insn.LoadMapPtr(Register.R1, "missing"), Insn.Mov.Imm(Register.R0, 0), Insn.Exit());
         var e = Assert.Throws<EbpfException>(() => Program.Load(spec))!;
         Assert.That(e.Message, Does.Contain("'missing'"));
     }
@@ -143,7 +142,7 @@ public sealed class ProgramKernelTests
     public void LogLevelKeepsTheLogOfASuccessfulLoad()
     {
         using var program = Program.Load(
-            Spec("logged", BpfProgramType.SocketFilter, Asm.Mov.Imm(Register.R0, 0), Asm.Exit()),
+            Spec("logged", BpfProgramType.SocketFilter, Insn.Mov.Imm(Register.R0, 0), Insn.Exit()),
             new ProgramLoadOptions { LogLevel = VerifierLogLevel.Statistics });
         Assert.That(program.VerifierLog, Does.Contain("processed 2 insns"));
     }
@@ -151,14 +150,14 @@ public sealed class ProgramKernelTests
     [Test]
     public void NameWithInvalidCharactersIsSanitized()
     {
-        using var program = Program.Load(Spec("a-very-long-name:with/odd.chars", BpfProgramType.SocketFilter, Asm.Mov.Imm(Register.R0, 0), Asm.Exit()));
+        using var program = Program.Load(Spec("a-very-long-name:with/odd.chars", BpfProgramType.SocketFilter, Insn.Mov.Imm(Register.R0, 0), Insn.Exit()));
         Assert.That(program.Info().Name, Is.EqualTo("averylongnamewi"));
     }
 
     [Test]
     public void TpBtfResolvesTheAttachBtfId()
     {
-        var spec = Spec("tp_btf_switch", BpfProgramType.Tracing, Asm.Mov.Imm(Register.R0, 0), Asm.Exit()) with
+        var spec = Spec("tp_btf_switch", BpfProgramType.Tracing, Insn.Mov.Imm(Register.R0, 0), Insn.Exit()) with
         {
             AttachType = BpfAttachType.TraceRawTp,
             AttachTo = "sched_switch",
@@ -172,10 +171,10 @@ public sealed class ProgramKernelTests
     public void KfuncCallsResolveInVmlinux()
     {
         var spec = Spec("kfunc_user", BpfProgramType.Tracing,
-            Asm.CallKfunc("bpf_rcu_read_lock"),
-            Asm.CallKfunc("bpf_rcu_read_unlock"),
-            Asm.Mov.Imm(Register.R0, 0),
-            Asm.Exit()) with { AttachType = BpfAttachType.TraceRawTp, AttachTo = "sched_switch" };
+            Insn.CallKfunc("bpf_rcu_read_lock"),
+            Insn.CallKfunc("bpf_rcu_read_unlock"),
+            Insn.Mov.Imm(Register.R0, 0),
+            Insn.Exit()) with { AttachType = BpfAttachType.TraceRawTp, AttachTo = "sched_switch" };
         using var program = KernelRefusal.RunWithKfuncs(() => Program.Load(spec));
         var calls = program.XlatedInstructions().Where(i => i.OpCode.IsJump && i.OpCode.JumpOp == JumpOp.Call).ToList();
         Assert.That(calls, Has.Count.EqualTo(2));
@@ -184,7 +183,7 @@ public sealed class ProgramKernelTests
     [Test]
     public void UnknownKfuncThrows()
     {
-        var spec = Spec("kfunc_none", BpfProgramType.SocketFilter, Asm.CallKfunc("no_such_kfunc_anywhere"), Asm.Mov.Imm(Register.R0, 0), Asm.Exit());
+        var spec = Spec("kfunc_none", BpfProgramType.SocketFilter, Insn.CallKfunc("no_such_kfunc_anywhere"), Insn.Mov.Imm(Register.R0, 0), Insn.Exit());
         var e = Assert.Throws<EbpfException>(() => Program.Load(spec))!;
         Assert.That(e.Message, Does.Contain("kfunc 'no_such_kfunc_anywhere'"));
     }
@@ -192,7 +191,7 @@ public sealed class ProgramKernelTests
     [Test]
     public void UnknownAttachTargetThrows()
     {
-        var spec = Spec("fentry_none", BpfProgramType.Tracing, Asm.Mov.Imm(Register.R0, 0), Asm.Exit()) with
+        var spec = Spec("fentry_none", BpfProgramType.Tracing, Insn.Mov.Imm(Register.R0, 0), Insn.Exit()) with
         {
             AttachType = BpfAttachType.TraceFentry,
             AttachTo = "no_such_function_anywhere",
@@ -204,7 +203,7 @@ public sealed class ProgramKernelTests
     [Test]
     public void OpenByIdAndCloneReferToTheSameProgram()
     {
-        using var program = Program.Load(Spec("by_id", BpfProgramType.SocketFilter, Asm.Mov.Imm(Register.R0, 3), Asm.Exit()));
+        using var program = Program.Load(Spec("by_id", BpfProgramType.SocketFilter, Insn.Mov.Imm(Register.R0, 3), Insn.Exit()));
         var id = program.Info().Id;
         using var byId = Program.OpenById(id);
         using var clone = program.Clone();
@@ -221,7 +220,7 @@ public sealed class ProgramKernelTests
     [Test]
     public void XlatedInstructionsDecode()
     {
-        using var program = Program.Load(Spec("xlated", BpfProgramType.SocketFilter, Asm.Mov.Imm(Register.R0, 3), Asm.Exit()));
+        using var program = Program.Load(Spec("xlated", BpfProgramType.SocketFilter, Insn.Mov.Imm(Register.R0, 3), Insn.Exit()));
         var xlated = program.XlatedInstructions();
         Assert.That(xlated, Has.Count.EqualTo(2));
         Assert.That(xlated[1].IsExit, Is.True);

@@ -6,7 +6,6 @@ using Ebpf.Btf.Marshaling;
 
 namespace Ebpf.Tests.Kernel;
 
-using Asm = global::Ebpf.Asm.Asm;
 
 /// <summary>Program.Load against a mocked kernel: retries, log growth, fallbacks, patching.</summary>
 public sealed class ProgramLoadTests
@@ -33,7 +32,7 @@ public sealed class ProgramLoadTests
     {
         Name = name,
         Type = BpfProgramType.SocketFilter,
-        Instructions = new Instructions([Asm.Mov.Imm(Register.R0, 0), Asm.Exit()]),
+        Instructions = new Instructions([Insn.Mov.Imm(Register.R0, 0), Insn.Exit()]),
     };
 
     private static BpfFileDescriptor NoFd() => new(-1, ownsHandle: false);
@@ -291,7 +290,7 @@ public sealed class ProgramLoadTests
     {
         var spec = Spec() with
         {
-            Instructions = new Instructions([Asm.LoadMapValue(Register.R1, "data", 12), Asm.LoadMapPtr(Register.R2, "other"), Asm.Mov.Imm(Register.R0, 0), Asm.Exit()]),
+            Instructions = new Instructions([Insn.LoadMapValue(Register.R1, "data", 12), Insn.LoadMapPtr(Register.R2, "other"), Insn.Mov.Imm(Register.R0, 0), Insn.Exit()]),
         };
         byte[] code = [];
         var sys = new Mock<IBpfSyscalls>();
@@ -322,7 +321,7 @@ public sealed class ProgramLoadTests
     [Test]
     public void MapDescriptorDisposedDuringTheLoadStaysOpenUntilTheLoadEnds()
     {
-        var spec = Spec() with { Instructions = new Instructions([Asm.LoadMapPtr(Register.R1, "data"), Asm.Mov.Imm(Register.R0, 0), Asm.Exit()]) };
+        var spec = Spec() with { Instructions = new Instructions([Insn.LoadMapPtr(Register.R1, "data"), Insn.Mov.Imm(Register.R0, 0), Insn.Exit()]) };
         var data = new BpfFileDescriptor(77, ownsHandle: false);
         bool closedDuringLoad = true;
         var sys = new Mock<IBpfSyscalls>();
@@ -365,10 +364,10 @@ public sealed class ProgramLoadTests
         {
             Instructions = new Instructions(
             [
-                Asm.LoadKernelVariable(Register.R1, 0).WithReference("bpf_prog_active"),
-                Asm.CallKfunc("bpf_rcu_read_lock"),
-                Asm.Mov.Imm(Register.R0, 0),
-                Asm.Exit(),
+                Insn.LoadKernelVariable(Register.R1, 0).WithReference("bpf_prog_active"),
+                Insn.CallKfunc("bpf_rcu_read_lock"),
+                Insn.Mov.Imm(Register.R0, 0),
+                Insn.Exit(),
             ]),
         };
         byte[] code = [];
@@ -408,10 +407,10 @@ public sealed class ProgramLoadTests
                 [
                     new Instruction(OpCode.LoadImm64, Register.R1, 0, 0, 0).WithReference("module_thing"),
                     new Instruction(OpCode.LoadImm64, Register.R2, 0, 0, 0).WithReference("absent_typeless"),
-                    Asm.LoadKernelVariable(Register.R3, 0).WithReference("absent_typed"),
-                    Asm.CallKfunc("absent_kfunc"),
-                    Asm.Mov.Imm(Register.R0, 0),
-                    Asm.Exit(),
+                    Insn.LoadKernelVariable(Register.R3, 0).WithReference("absent_typed"),
+                    Insn.CallKfunc("absent_kfunc"),
+                    Insn.Mov.Imm(Register.R0, 0),
+                    Insn.Exit(),
                 ]),
                 WeakKernelSymbols = new HashSet<string> { "absent_typeless", "absent_typed", "absent_kfunc" },
             };
@@ -535,7 +534,7 @@ public sealed class ProgramLoadTests
                 fdArray = new ReadOnlySpan<int>((void*)a.FdArray, 2).ToArray();
                 return NoFd();
             }));
-            var spec = Spec() with { Instructions = new Instructions([Asm.CallKfunc("fake_module_kfunc"), Asm.Mov.Imm(Register.R0, 0), Asm.Exit()]) };
+            var spec = Spec() with { Instructions = new Instructions([Insn.CallKfunc("fake_module_kfunc"), Insn.Mov.Imm(Register.R0, 0), Insn.Exit()]) };
 
             using var program = Program.Load(spec, new ProgramLoadOptions { KernelBtf = kernelBtf }, sys.Object);
             var call = Instructions.Decode(code, ByteOrder.LittleEndian)[0];

@@ -3,7 +3,6 @@ using Ebpf.Kernel;
 
 namespace Ebpf.Tests.Kernel;
 
-using Asm = global::Ebpf.Asm.Asm;
 
 /// <summary>Program pinning on a bpffs mounted privately in a temporary directory.</summary>
 [Category("Kernel")]
@@ -17,7 +16,7 @@ public sealed class ProgramPinningTests : PrivateBpffsFixture
         {
             Name = "pinned",
             Type = BpfProgramType.SocketFilter,
-            Instructions = new Instructions([Asm.Mov.Imm(Register.R0, 9), Asm.Exit()]),
+            Instructions = new Instructions([Insn.Mov.Imm(Register.R0, 9), Insn.Exit()]),
         });
         program.Pin(path);
         Assert.That(program.PinnedPath, Is.EqualTo(path));

@@ -6,7 +6,6 @@ using Moq;
 
 namespace Ebpf.Tests.Kernel;
 
-using Asm = global::Ebpf.Asm.Asm;
 
 /// <summary>
 /// EPERM of fentry/fexit/lsm loads: the program named with what explains the refusal for trampoline programs (the
@@ -98,7 +97,7 @@ public sealed class TracingRefusalTests
         Type = BpfProgramType.Tracing,
         AttachType = BpfAttachType.TraceFentry,
         AttachTo = "bpf_fentry_test1",
-        Instructions = new Instructions([Asm.Mov.Imm(Register.R0, 0), Asm.Exit()]),
+        Instructions = new Instructions([Insn.Mov.Imm(Register.R0, 0), Insn.Exit()]),
     };
 
     private EbpfPermissionException LoadRefused(ProgramSpec spec, string capEff, string config)

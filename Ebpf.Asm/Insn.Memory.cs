@@ -1,6 +1,6 @@
 namespace Ebpf.Asm;
 
-public static partial class Asm
+public static partial class Insn
 {
     /// <summary><c>dst = *(size *)(src + offset)</c>, zero-extending.</summary>
     public static Instruction LoadMem(Register dst, Register src, short offset, AccessSize size) =>

@@ -1,6 +1,6 @@
 namespace Ebpf.Asm;
 
-public static partial class Asm
+public static partial class Insn
 {
     /// <summary>Jump if <c>dst == src</c>.</summary>
     public static readonly JumpOperation JEq = new(JumpOp.JEq);

@@ -1,6 +1,6 @@
 namespace Ebpf.Asm;
 
-public static partial class Asm
+public static partial class Insn
 {
     /// <summary><c>dst = value ll</c>: the two-slot 64-bit immediate load (<c>lddw</c>).</summary>
     public static Instruction LoadImm64(Register dst, long value) => LoadPseudo(dst, 0, value);

@@ -2,16 +2,12 @@ namespace Ebpf.Asm;
 
 /// <summary>
 /// Builds BPF instructions, one static member per instruction family:
-/// <c>Asm.Mov.Imm(Register.R0, 0)</c>, <c>Asm.Add.Reg32(Register.R1, Register.R2)</c>,
-/// <c>Asm.JEq.Imm(Register.R0, 0, "out")</c>, <c>Asm.Call(Helper.MapLookupElem)</c>, <c>Asm.Exit()</c>.
+/// <c>Insn.Mov.Imm(Register.R0, 0)</c>, <c>Insn.Add.Reg32(Register.R1, Register.R2)</c>,
+/// <c>Insn.JEq.Imm(Register.R0, 0, "out")</c>, <c>Insn.Call(Helper.MapLookupElem)</c>, <c>Insn.Exit()</c>.
 /// Labels are attached with <see cref="Instruction.WithSymbol"/>; jumps and calls that name a label
 /// are resolved by <see cref="Instructions.ResolveReferences"/> or when the instructions are encoded.
 /// </summary>
-/// <remarks>
-/// Code inside a namespace that starts with <c>Ebpf</c> sees the namespace <c>Ebpf.Asm</c> before
-/// this class; there, write <c>using Asm = global::Ebpf.Asm.Asm;</c> inside the namespace.
-/// </remarks>
-public static partial class Asm
+public static partial class Insn
 {
     /// <summary><c>dst += src</c>.</summary>
     public static readonly AluOperation Add = new(AluOp.Add);

@@ -1,6 +1,6 @@
 namespace Ebpf.Asm;
 
-public static partial class Asm
+public static partial class Insn
 {
     /// <summary>
     /// Any atomic operation: STX | ATOMIC | <paramref name="size"/> with <paramref name="op"/> in the immediate,
