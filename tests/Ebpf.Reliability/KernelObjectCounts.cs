@@ -23,9 +23,9 @@ public readonly record struct KernelObjectCounts(int Fds, int BpfFds, int Progra
     public static KernelObjectCounts Read()
     {
         var programs = new HashSet<uint>();
-        foreach (uint id in Ebpf.Kernel.Program.LoadedIds())
+        foreach (uint id in Program.LoadedIds())
         {
-            if (NameOf(() => Ebpf.Kernel.Program.OpenById(id), p => p.Info().Name)?.StartsWith(Prefix, StringComparison.Ordinal) == true)
+            if (NameOf(() => Program.OpenById(id), p => p.Info().Name)?.StartsWith(Prefix, StringComparison.Ordinal) == true)
             {
                 programs.Add(id);
             }

@@ -26,7 +26,7 @@ public static class UnprivilegedChecks
         var spec = CollectionSpec.Load(ReliabilityObjects.Path("reliability"));
         int failures = 0;
         failures += Expect(output, "map create", () => Map.Create(spec.Maps["rel_syscalls"]).Dispose());
-        failures += Expect(output, "program load", () => Ebpf.Kernel.Program.Load(ReliabilityObjects.TrivialProgram()).Dispose());
+        failures += Expect(output, "program load", () => Program.Load(ReliabilityObjects.TrivialProgram()).Dispose());
         failures += Expect(output, "collection load", () => Collection.Load(spec).Dispose());
         return failures;
     }

@@ -2,7 +2,6 @@ using BenchmarkDotNet.Attributes;
 using Ebpf.Asm;
 using Ebpf.Kernel;
 using Ebpf.Specs;
-using BpfProgram = Ebpf.Kernel.Program;
 
 namespace Ebpf.Benchmarks.Kernel;
 
@@ -12,10 +11,10 @@ public class ProgramTestRunBenchmarks
 {
     private readonly byte[] _packet = new byte[64];
     private readonly byte[] _output = new byte[64];
-    private BpfProgram? _program;
+    private Program? _program;
 
     [GlobalSetup]
-    public void Setup() => _program = BpfProgram.Load(new ProgramSpec
+    public void Setup() => _program = Program.Load(new ProgramSpec
     {
         Name = "bench_run",
         Type = BpfProgramType.SocketFilter,

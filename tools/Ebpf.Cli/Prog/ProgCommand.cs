@@ -5,7 +5,6 @@ using System.Text.Json;
 using Ebpf.Kernel;
 using Ebpf.Specs;
 using Ebpf.Kernel.Interop;
-using BpfProgram = Ebpf.Kernel.Program;
 
 namespace Ebpf.Cli.Prog;
 
@@ -29,11 +28,11 @@ public static class ProgCommand
     public static int List(IBpfSyscalls syscalls, bool json, TextWriter output, TextWriter error)
     {
         var infos = new List<ProgramInfo>();
-        foreach (uint id in BpfProgram.LoadedIds(syscalls))
+        foreach (uint id in Program.LoadedIds(syscalls))
         {
             try
             {
-                using var program = BpfProgram.OpenById(id, syscalls);
+                using var program = Program.OpenById(id, syscalls);
                 infos.Add(program.Info());
             }
             catch (EbpfException e) when (e.Errno == Errno.ENOENT)
@@ -64,7 +63,7 @@ public static class ProgCommand
         ProgramInfo info;
         try
         {
-            using var program = BpfProgram.OpenById(id, syscalls);
+            using var program = Program.OpenById(id, syscalls);
             info = program.Info();
         }
         catch (EbpfException e)

@@ -1,0 +1,25 @@
+using BenchmarkDotNet.Running;
+using Ebpf.Benchmarks.Kernel;
+
+namespace Ebpf.Benchmarks;
+
+/// <summary>The benchmarks' entry point: BenchmarkDotNet, or the paired loops the comparison scripts run.</summary>
+internal static class BenchmarkEntryPoint
+{
+    /// <summary>Runs the command line <paramref name="args"/>; returns the exit code.</summary>
+    public static int Main(string[] args)
+    {
+        if (args.Length == 3 && args[0] == "--ops-loop")
+        {
+            return MapOpsLoop.Run(args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        if (args.Length == 3 && args[0] == "--paired")
+        {
+            return PairedMapComparison.Run(args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(BenchmarkEntryPoint).Assembly).Run(args);
+        return 0;
+    }
+}
