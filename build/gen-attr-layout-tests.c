@@ -1,13 +1,13 @@
 /*
- * Prints tests/Ebpf.Tests/Kernel/AttrLayoutTests.g.cs: the offsets and sizes of the bpf(2) attribute
+ * Prints tests/Ebpf.Tests/Kernel/Interop/AttrLayoutTests.g.cs: the offsets and sizes of the bpf(2) attribute
  * variants and info structs as this machine's C compiler lays them out from <linux/bpf.h>, checked
  * against the C# structs of Ebpf.Kernel.Interop.
  *
  * Usage: gcc -o /tmp/gen-attr-layout-tests build/gen-attr-layout-tests.c \
- *          && /tmp/gen-attr-layout-tests > tests/Ebpf.Tests/Kernel/AttrLayoutTests.g.cs
+ *          && /tmp/gen-attr-layout-tests > tests/Ebpf.Tests/Kernel/Interop/AttrLayoutTests.g.cs
  *
  * Fields newer than the header (log_true_size, uprobe_multi, tcx, netfilter, ...) are checked by hand
- * in tests/Ebpf.Tests/Kernel/AttrLayoutExtensionTests.cs.
+ * in tests/Ebpf.Tests/Kernel/Interop/AttrLayoutExtensionTests.cs.
  */
 #include <stddef.h>
 #include <stdio.h>

@@ -13,7 +13,7 @@ namespace Ebpf.Tests.Asm;
 [NonParallelizable]
 public class InstructionFormatterKernelTests
 {
-    private string _bpffs = "";
+    private BpffsDirectory? _bpffs;
     private Dictionary<ulong, List<string>> _kallsyms = [];
     private ulong _callBase;
 
@@ -29,30 +29,19 @@ public class InstructionFormatterKernelTests
             Assert.Ignore(reason);
         }
 
-        _bpffs = Directory.CreateTempSubdirectory("ebpf-fmt-").FullName;
-        KernelTools.Run("mount", "-t", "bpf", "bpf", _bpffs);
+        _bpffs = BpffsDirectory.Mount();
         _kallsyms = KernelTools.ReadKallsyms();
         _callBase = _kallsyms.FirstOrDefault(kv => kv.Value.Contains("__bpf_call_base")).Key;
         Assert.That(_callBase, Is.Not.Zero, "__bpf_call_base is missing from /proc/kallsyms (kptr_restrict?)");
     }
 
     [OneTimeTearDown]
-    public void UnmountBpffs()
-    {
-        if (_bpffs.Length == 0)
-        {
-            return;
-        }
-
-        // Unmounting the private bpffs instance drops every pin, which unloads the programs and maps.
-        KernelTools.Run("umount", _bpffs);
-        Directory.Delete(_bpffs, recursive: true);
-    }
+    public void UnmountBpffs() => _bpffs?.Dispose(); // drops every pin, which unloads the programs and maps
 
     [TestCaseSource(nameof(Objects))]
     public void ListingMatchesBpftoolXlatedDump(string objectName)
     {
-        string pins = Path.Combine(_bpffs, objectName.Replace('.', '_'));
+        string pins = Path.Combine(_bpffs!.Path, objectName.Replace('.', '_'));
         Directory.CreateDirectory(pins);
         KernelTools.Run("bpftool", "prog", "loadall", Path.Combine(TestPrograms.Directory, objectName), pins);
         try
@@ -79,7 +68,7 @@ public class InstructionFormatterKernelTests
 
     private void CompareProgram(string id, string what)
     {
-        string raw = Path.Combine(_bpffs, "..", $"ebpf-fmt-{id}-{Guid.NewGuid():N}.raw");
+        string raw = Path.Combine(Path.GetTempPath(), $"ebpf-fmt-{id}-{Guid.NewGuid():N}.raw");
         byte[] bytes;
         try
         {

@@ -54,7 +54,7 @@ public class MapAndLoadCommandTests
     [Test]
     public void LoadPinsProgramsAndMapsAndReportsErrors()
     {
-        using var bpffs = new TempBpffs();
+        using var bpffs = BpffsDirectory.Mount();
         var output = new StringWriter();
         Assert.That(LoadCommand.Run(LinuxBpfSyscalls.Instance, TestPrograms.Path("maps_and_globals"), bpffs.Path, output, TextWriter.Null), Is.EqualTo(0), output.ToString());
         var spec = CollectionSpec.Load(TestPrograms.Path("maps_and_globals"));

@@ -28,7 +28,7 @@ public class CollectionKernelTests
     public void LoadsEveryObjectBpftoolLoads(string file)
     {
         var spec = CollectionSpec.Load(Path.Combine(TestPrograms.Directory, file));
-        using var bpffs = new TempBpffs();
+        using var bpffs = BpffsDirectory.Mount();
         Collection collection;
         try
         {
@@ -95,7 +95,7 @@ public class CollectionKernelTests
         var spec = CollectionSpec.Load(TestPrograms.Path("maps_btf"));
         var pinnedNames = spec.Maps.Values.Where(m => m.Pinning == PinType.ByName).Select(m => m.Name).ToArray();
         Assert.That(pinnedNames, Is.Not.Empty, "maps_btf.bpf.c pins a map by name");
-        using var bpffs = new TempBpffs();
+        using var bpffs = BpffsDirectory.Mount();
         var options = new CollectionLoadOptions { PinPath = bpffs.Path };
         uint firstId;
         using (var first = Collection.Load(spec, options))
@@ -113,7 +113,7 @@ public class CollectionKernelTests
     {
         var spec = CollectionSpec.Load(TestPrograms.Path("maps_btf"));
         var pinned = spec.Maps.Values.First(m => m.Pinning == PinType.ByName);
-        using var bpffs = new TempBpffs();
+        using var bpffs = BpffsDirectory.Mount();
         using (var impostor = Map.Create(pinned with { Name = "impostor", ValueSize = pinned.ValueSize + 8, Btf = null, Key = null, Value = null, Contents = [] }))
         {
             impostor.Pin(Path.Combine(bpffs.Path, pinned.Name));
@@ -133,7 +133,7 @@ public class CollectionKernelTests
         var spec = CollectionSpec.Load(TestPrograms.Path("maps_btf"));
         var wrong = CollectionSpec.Load(TestPrograms.Path("verifier_errors_noload")).Programs["out_of_bounds"];
         spec.Programs[wrong.Name] = wrong;
-        using var bpffs = new TempBpffs();
+        using var bpffs = BpffsDirectory.Mount();
         Assert.Throws<EbpfVerifierException>(() => Collection.Load(spec)); // warm the caches (kernel BTF) first
         int fds = OpenDescriptors.Before();
         var error = Assert.Throws<EbpfVerifierException>(() => Collection.Load(spec, new CollectionLoadOptions { PinPath = bpffs.Path }));

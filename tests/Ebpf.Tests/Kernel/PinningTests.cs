@@ -1,43 +1,33 @@
-using System.Diagnostics;
 using System.Text;
 using Ebpf.Kernel;
 using Ebpf.Kernel.Interop;
 
 namespace Ebpf.Tests.Kernel;
 
-/// <summary>Pinning on a bpffs mounted privately in a temporary directory.</summary>
+/// <summary>Pinning on a bpffs mounted privately in a temporary directory (<see cref="BpffsDirectory"/>).</summary>
 [Category("Kernel")]
 public sealed unsafe class PinningTests
 {
     private static readonly IBpfSyscalls Sys = LinuxBpfSyscalls.Instance;
-    private string _dir = string.Empty;
+    private BpffsDirectory? _bpffs;
+
+    private string Dir => _bpffs!.Path;
 
     [SetUp]
-    public void MountBpffs()
-    {
-        _dir = Directory.CreateTempSubdirectory("ebpf-kern-bpffs-").FullName;
-        if (Run("mount", "-t", "bpf", "bpf", _dir) != 0)
-        {
-            Directory.Delete(_dir);
-            Assert.Inconclusive("cannot mount a bpffs here");
-        }
-    }
+    public void MountBpffs() => _bpffs = BpffsDirectory.Mount();
 
     [TearDown]
     public void UnmountBpffs()
     {
-        if (_dir.Length > 0 && Directory.Exists(_dir))
-        {
-            Run("umount", _dir);
-            Directory.Delete(_dir, recursive: true);
-        }
+        _bpffs?.Dispose();
+        _bpffs = null;
     }
 
     [Test]
     public void PinnedMapReopensAsTheSameObject()
     {
         using var map = KernelPrograms.CreateMap(Sys, BpfMapType.Hash, 4, 4, 4, name: "pinned");
-        string path = Path.Combine(_dir, "pinned_map");
+        string path = Path.Combine(Dir, "pinned_map");
         Pin(map, path);
         Assert.That(File.Exists(path), Is.True);
 
@@ -52,7 +42,7 @@ public sealed unsafe class PinningTests
     public void PinnedProgramReopens()
     {
         using var prog = KernelPrograms.LoadSocketFilter(Sys, KernelPrograms.Encode(KernelPrograms.MovR0(0), KernelPrograms.Exit()));
-        string path = Path.Combine(_dir, "prog");
+        string path = Path.Combine(Dir, "prog");
         Pin(prog, path);
         using var reopened = Get(path);
         Assert.That(KernelPrograms.ProgInfoOf(Sys, reopened).Id, Is.EqualTo(KernelPrograms.ProgInfoOf(Sys, prog).Id));
@@ -61,7 +51,7 @@ public sealed unsafe class PinningTests
     [Test]
     public void MissingPinIsENOENT()
     {
-        var e = Assert.Throws<EbpfException>(() => Get(Path.Combine(_dir, "nothing")))!;
+        var e = Assert.Throws<EbpfException>(() => Get(Path.Combine(Dir, "nothing")))!;
         Assert.That(e.Errno, Is.EqualTo(Errno.ENOENT));
     }
 
@@ -81,5 +71,4 @@ public sealed unsafe class PinningTests
         }
     }
 
-    private static int Run(string file, params string[] args) => ExternalTool.Execute(file, args).ExitCode;
 }

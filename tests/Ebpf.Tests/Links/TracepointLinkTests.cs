@@ -72,7 +72,7 @@ public sealed class TracepointLinkTests : CountingProgramFixture
     [Test]
     public void PinnedLinkSurvivesTheHandle()
     {
-        using var bpffs = BpffsMount.Create();
+        using var bpffs = BpffsDirectory.Mount();
         string pin = Path.Combine(bpffs.Path, "tp_link");
         using var program = Loader.Load(BpfProgramType.Tracepoint);
         uint id;

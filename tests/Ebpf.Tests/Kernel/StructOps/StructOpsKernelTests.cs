@@ -205,7 +205,7 @@ public class StructOpsKernelTests
     {
         var spec = CollectionSpec.Load(TestPrograms.Path("struct_ops"));
         spec.Maps["dotnet_cc"] = spec.Maps["dotnet_cc"] with { Pinning = PinType.ByName };
-        using var bpffs = new TempBpffs();
+        using var bpffs = BpffsDirectory.Mount();
         var options = new CollectionLoadOptions { PinPath = bpffs.Path };
         string pin = Path.Combine(bpffs.Path, "dotnet_cc");
         try
@@ -239,7 +239,7 @@ public class StructOpsKernelTests
     {
         var spec = CollectionSpec.Load(TestPrograms.Path("struct_ops"));
         spec.Maps["dotnet_cc"] = spec.Maps["dotnet_cc"] with { Pinning = PinType.ByName };
-        using var bpffs = new TempBpffs();
+        using var bpffs = BpffsDirectory.Mount();
         var options = new CollectionLoadOptions { PinPath = bpffs.Path };
         try
         {
@@ -265,7 +265,7 @@ public class StructOpsKernelTests
         RequireStructOpsLinks();
         var spec = CollectionSpec.Load(TestPrograms.Path("struct_ops_link"));
         spec.Maps["dotnet_link_cc"] = spec.Maps["dotnet_link_cc"] with { Pinning = PinType.ByName };
-        using var bpffs = new TempBpffs();
+        using var bpffs = BpffsDirectory.Mount();
         var options = new CollectionLoadOptions { PinPath = bpffs.Path };
         try
         {
@@ -291,7 +291,7 @@ public class StructOpsKernelTests
         var plain = CollectionSpec.Load(TestPrograms.Path("struct_ops"));
         var linked = CollectionSpec.Load(TestPrograms.Path("struct_ops_link"));
         linked.Maps["dotnet_link_cc"] = linked.Maps["dotnet_link_cc"] with { Pinning = PinType.ByName };
-        using var bpffs = new TempBpffs();
+        using var bpffs = BpffsDirectory.Mount();
         string pin = Path.Combine(bpffs.Path, "dotnet_link_cc");
         try
         {
