@@ -13,12 +13,14 @@ public sealed class Collection : IDisposable
     private readonly Dictionary<string, Map> _maps;
     private readonly Dictionary<string, Program> _programs;
     private readonly HashSet<string> _borrowed;
+    private readonly List<StructOpsRegistration> _structOps;
 
-    internal Collection(Dictionary<string, Map> maps, Dictionary<string, Program> programs, HashSet<string> borrowed)
+    internal Collection(Dictionary<string, Map> maps, Dictionary<string, Program> programs, HashSet<string> borrowed, List<StructOpsRegistration> structOps)
     {
         _maps = maps;
         _programs = programs;
         _borrowed = borrowed;
+        _structOps = structOps;
     }
 
     /// <summary>The maps by name (global data maps under their section names, e.g. <c>.rodata</c>).</summary>
@@ -81,6 +83,11 @@ public sealed class Collection : IDisposable
     /// </summary>
     public void Dispose()
     {
+        foreach (var registration in _structOps)
+        {
+            registration.Release();
+        }
+
         foreach (var program in _programs.Values)
         {
             program.Dispose();

@@ -23,6 +23,7 @@ internal sealed class CollectionLoader
     private readonly List<Map> _pinsMade = [];
     private readonly List<(Map Map, MapSpec Spec)> _deferred = []; // maps whose entries name programs or maps
     private readonly List<(Map Map, StructOpsTarget Target, bool Reused)> _structOps = [];
+    private readonly List<StructOpsRegistration> _registrations = []; // the collection's, one per struct_ops map
     private readonly Dictionary<BtfSpec, CoreRelocator> _relocators = new(ReferenceEqualityComparer.Instance); // one per object BTF
     private CollectionSpec _spec;
 
@@ -153,7 +154,7 @@ internal sealed class CollectionLoader
         {
             try
             {
-                map.PrepareStructOps(target.Prepare(_programs), reused);
+                _registrations.Add(StructOpsRegistration.Prepare(map, target.Prepare(_programs), reused));
             }
             catch (Exception e) when (FailureSubject.TryName(e, FailureSubject.Of(target.Spec), out var named))
             {
@@ -163,7 +164,7 @@ internal sealed class CollectionLoader
     }
 
     /// <summary>Hands what the load made to the collection, which owns it from here on.</summary>
-    public Collection Finish() => new(_maps, _programs, _borrowed);
+    public Collection Finish() => new(_maps, _programs, _borrowed, _registrations);
 
     /// <summary>Undoes a failed load: closes the programs, removes the pins made and closes the maps created (not replacements).</summary>
     public void Rollback()
