@@ -270,7 +270,7 @@ internal sealed class CollectionLoader
     {
         bool hasReferences = mapSpec.Contents.Any(e => e.ValueReference is not null);
         var toCreate = hasReferences ? mapSpec with { Contents = [], Freeze = false } : mapSpec;
-        var map = Map.Create(toCreate, _syscalls, new MapCreateOptions { Fallbacks = _options.Fallbacks });
+        var map = Map.Create(toCreate, new MapCreateOptions { Fallbacks = _options.Fallbacks }, _syscalls);
         _maps[mapSpec.Name] = map;
         if (hasReferences)
         {

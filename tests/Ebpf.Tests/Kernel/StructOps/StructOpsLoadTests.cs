@@ -299,7 +299,7 @@ public sealed class StructOpsLoadTests
     public void ANonStructOpsMapIsRefused()
     {
         var kernel = new FakeKernel();
-        using var map = Map.Create(new MapSpec { Name = "plain", Type = BpfMapType.Array, KeySize = 4, ValueSize = 4, MaxEntries = 1 }, kernel.Sys.Object);
+        using var map = Map.Create(new MapSpec { Name = "plain", Type = BpfMapType.Array, KeySize = 4, ValueSize = 4, MaxEntries = 1 }, syscalls: kernel.Sys.Object);
         Assert.Throws<ArgumentException>(() => StructOpsLink.Attach(map, kernel.Sys.Object));
         Assert.Throws<InvalidOperationException>(map.RegisterStructOps);
         Assert.That(map.UnregisterStructOps(), Is.False);
