@@ -171,6 +171,20 @@ public sealed class StructOpsLoadTests
     }
 
     [Test]
+    public void DisposingTheMapAloneDeletesWhatItRegisteredOnce()
+    {
+        var kernel = new FakeKernel();
+        var collection = Load("struct_ops", kernel);
+        var map = collection.Maps["dotnet_cc"];
+        map.RegisterStructOps();
+        map.Dispose();
+        Assert.That(kernel.Deletes, Is.EqualTo(1));
+        Assert.That(map.IsStructOpsRegistered, Is.False);
+        collection.Dispose();
+        Assert.That(kernel.Deletes, Is.EqualTo(1), "the collection's registration of the map is over already");
+    }
+
+    [Test]
     public void AKernelRefusalLeavesTheMapUnregistered()
     {
         var kernel = new FakeKernel();
