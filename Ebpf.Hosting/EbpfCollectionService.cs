@@ -26,7 +26,7 @@ public sealed partial class EbpfCollectionService : IHostedService
     private List<ILink> _links = [];
 
     internal EbpfCollectionService(EbpfCollectionBuilder builder, EbpfCollectionHandle handle, IServiceProvider services,
-        IBpfSyscalls syscalls, KernelBtf kernelBtf, IOptions<EbpfOptions> options, ILogger<EbpfCollectionService> logger)
+        IOptions<EbpfOptions> options, IBpfSyscalls syscalls, KernelBtf kernelBtf, ILogger<EbpfCollectionService> logger)
     {
         _builder = builder;
         _handle = handle;

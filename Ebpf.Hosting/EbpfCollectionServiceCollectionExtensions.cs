@@ -44,9 +44,9 @@ public static class EbpfCollectionServiceCollectionExtensions
             builder,
             handle,
             provider,
+            provider.GetRequiredService<IOptions<EbpfOptions>>(),
             provider.GetRequiredService<IBpfSyscalls>(),
             provider.GetRequiredService<KernelBtf>(),
-            provider.GetRequiredService<IOptions<EbpfOptions>>(),
             provider.GetRequiredService<ILogger<EbpfCollectionService>>()));
         return services;
     }

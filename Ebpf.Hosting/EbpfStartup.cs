@@ -19,7 +19,7 @@ public sealed partial class EbpfStartup : IHostedService
     private readonly Version _kernel;
 
     /// <summary>Creates the service; <paramref name="kernelVersion"/> defaults to the running kernel's.</summary>
-    public EbpfStartup(IBpfSyscalls syscalls, IOptions<EbpfOptions> options, ILogger<EbpfStartup> logger, Version? kernelVersion = null)
+    public EbpfStartup(IOptions<EbpfOptions> options, IBpfSyscalls syscalls, ILogger<EbpfStartup> logger, Version? kernelVersion = null)
     {
         _syscalls = syscalls;
         _options = options.Value;

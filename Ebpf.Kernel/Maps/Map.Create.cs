@@ -17,13 +17,13 @@ public sealed partial class Map
     /// everything created is closed.
     /// </summary>
     /// <param name="spec">The map to create.</param>
-    /// <param name="syscalls">The kernel interface; null for <see cref="LinuxBpfSyscalls.Instance"/>.</param>
     /// <param name="options">How to resolve program and map references of the contents; null when there are none.</param>
+    /// <param name="syscalls">The kernel interface; null for <see cref="LinuxBpfSyscalls.Instance"/>.</param>
     /// <exception cref="ArgumentException">The spec is inconsistent: a map-in-map without inner map, an entry of the wrong size, a reference without resolver.</exception>
     /// <exception cref="EbpfException">The kernel refused the map or an entry. The message starts with the map's name
     /// (<c>map 'events': BPF_MAP_CREATE failed: ...</c>, <c>inner map 'outer.inner' of map 'outer': ...</c>); the type
     /// and error number are the kernel call's.</exception>
-    public static Map Create(MapSpec spec, IBpfSyscalls? syscalls = null, MapCreateOptions? options = null)
+    public static Map Create(MapSpec spec, MapCreateOptions? options = null, IBpfSyscalls? syscalls = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         try

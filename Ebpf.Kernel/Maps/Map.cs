@@ -145,7 +145,7 @@ public sealed partial class Map : IDisposable
     /// <summary>Unregisters a struct_ops map this object registered (<see cref="RegisterStructOps"/>), then closes the descriptor. A pin stays.</summary>
     public void Dispose()
     {
-        ReleaseStructOps();
+        StructOps?.Release();
         _fd.Dispose();
     }
 

@@ -20,6 +20,7 @@ internal sealed unsafe class ProgramLoader : IDisposable
     private SortedList<int, SourceLine> _sourceLines = []; // the loaded instructions' source lines, by slot
     private KernelSymbolResolver? _kernel;
     private BpfFileDescriptor? _attachBtfObject;
+    private RetryState _retry = null!; // set by LoadWithRetries
 
     public ProgramLoader(ProgramSpec spec, ProgramLoadOptions options, IBpfSyscalls syscalls)
     {
@@ -49,7 +50,7 @@ internal sealed unsafe class ProgramLoader : IDisposable
         Patch(instructions);
         byte[] code = instructions.Encode(HostOrder);
         _sourceLines = SourceLinesBySlot(instructions);
-        var (attachBtfId, attachFd) = ResolveAttachTarget();
+        var attachTarget = ResolveAttachTarget();
 
         ProgramBtf? btf = null;
         BpfFileDescriptor? btfFd = null;
@@ -67,32 +68,10 @@ internal sealed unsafe class ProgramLoader : IDisposable
             fixed (ProgramBtf.LineRecord* lines = btfFd is null ? null : btf!.LineInfos)
             fixed (int* fds = fdArray)
             {
-                var attr = new ProgLoadAttr
-                {
-                    ProgType = _spec.Type,
-                    ExpectedAttachType = _spec.AttachType ?? 0,
-                    InsnCnt = (uint)(code.Length / Instruction.SlotSize),
-                    Insns = (ulong)insns,
-                    License = (ulong)license,
-                    KernVersion = _spec.KernelVersion,
-                    ProgFlags = (uint)_spec.Flags,
-                    ProgIfIndex = _options.IfIndex,
-                    AttachBtfId = attachBtfId,
-                    AttachProgFd = attachFd,
-                    FdArray = (ulong)fds,
-                };
+                var attr = BuildAttr(code.Length / Instruction.SlotSize, insns, license, fds, attachTarget);
                 if (btfFd is not null)
                 {
-                    attr.ProgBtfFd = _uses.Add(btfFd);
-                    attr.FuncInfoRecSize = ProgramBtf.FuncInfoSize;
-                    attr.FuncInfo = (ulong)funcs;
-                    attr.FuncInfoCnt = (uint)btf!.FuncInfos.Length;
-                    if (btf.LineInfos.Length > 0)
-                    {
-                        attr.LineInfoRecSize = ProgramBtf.LineInfoSize;
-                        attr.LineInfo = (ulong)lines;
-                        attr.LineInfoCnt = (uint)btf.LineInfos.Length;
-                    }
+                    AddBtfInfo(ref attr, btf!, btfFd, funcs, lines);
                 }
 
                 return LoadWithRetries(attr);
@@ -101,6 +80,37 @@ internal sealed unsafe class ProgramLoader : IDisposable
         finally
         {
             btfFd?.Dispose();
+        }
+    }
+
+    /// <summary>The attributes of the program itself: instructions, license, type, flags, attach target and the fd array.</summary>
+    private ProgLoadAttr BuildAttr(int insnCount, byte* insns, byte* license, int* fds, (uint BtfId, uint Fd) attachTarget) => new()
+    {
+        ProgType = _spec.Type,
+        ExpectedAttachType = _spec.AttachType ?? 0,
+        InsnCnt = (uint)insnCount,
+        Insns = (ulong)insns,
+        License = (ulong)license,
+        KernVersion = _spec.KernelVersion,
+        ProgFlags = (uint)_spec.Flags,
+        ProgIfIndex = _options.IfIndex,
+        AttachBtfId = attachTarget.BtfId,
+        AttachProgFd = attachTarget.Fd,
+        FdArray = (ulong)fds,
+    };
+
+    /// <summary>Adds the program's BTF with its function info and, when it has some, its line info.</summary>
+    private void AddBtfInfo(ref ProgLoadAttr attr, ProgramBtf btf, BpfFileDescriptor btfFd, ProgramBtf.FuncRecord* funcs, ProgramBtf.LineRecord* lines)
+    {
+        attr.ProgBtfFd = _uses.Add(btfFd);
+        attr.FuncInfoRecSize = ProgramBtf.FuncInfoSize;
+        attr.FuncInfo = (ulong)funcs;
+        attr.FuncInfoCnt = (uint)btf.FuncInfos.Length;
+        if (btf.LineInfos.Length > 0)
+        {
+            attr.LineInfoRecSize = ProgramBtf.LineInfoSize;
+            attr.LineInfo = (ulong)lines;
+            attr.LineInfoCnt = (uint)btf.LineInfos.Length;
         }
     }
 
@@ -142,40 +152,16 @@ internal sealed unsafe class ProgramLoader : IDisposable
     /// </summary>
     private Program LoadWithRetries(ProgLoadAttr attr)
     {
-        string name = SanitizeName(_spec.Name);
-        bool useName = name.Length > 0;
-        bool withBtf = attr.ProgBtfFd != 0;
-        var dropped = new List<(string Feature, string Kernel, Exception Cause)>();
-        var level = _options.LogLevel;
-        long logSize = Math.Clamp(_options.LogSize, 1024, ProgramLoadOptions.MaximumLogSize);
-        EbpfVerifierException? unlogged = null; // the failure of the attempt without a log: the program is rejected
-        bool exactRetried = false;
+        _retry = new RetryState(_options, useName: SanitizeName(_spec.Name).Length > 0, withBtf: attr.ProgBtfFd != 0);
         while (true)
         {
-            attr.ProgName = useName ? BpfObjectName.From(name) : default;
-            byte[]? log = level == VerifierLogLevel.None ? null : GC.AllocateUninitializedArray<byte>((int)logSize);
+            byte[]? log = _retry.Level == VerifierLogLevel.None ? null : GC.AllocateUninitializedArray<byte>((int)_retry.LogSize);
             fixed (byte* logBuf = log)
             {
-                if (log is not null)
-                {
-                    log[0] = 0;
-                    attr.LogLevel = (uint)level;
-                    attr.LogSize = (uint)log.Length;
-                    attr.LogBuf = (ulong)logBuf;
-                }
-                else
-                {
-                    attr.LogLevel = 0;
-                    attr.LogSize = 0;
-                    attr.LogBuf = 0;
-                }
-
-                attr.LogTrueSize = 0;
+                SetNameAndLog(ref attr, log, logBuf);
                 try
                 {
-                    var fd = _syscalls.ProgLoad(ref attr);
-                    ConfirmFallbacks(dropped, fd);
-                    return new Program(fd, _spec.Name, _spec.Type, _syscalls, log is null ? string.Empty : ReadLog(log));
+                    return Attempt(ref attr, log);
                 }
                 catch (EbpfPermissionException e) when (ExplainTracingRefusal(e) is var explained && explained != e)
                 {
@@ -183,75 +169,148 @@ internal sealed unsafe class ProgramLoader : IDisposable
                 }
                 catch (EbpfVerifierException e)
                 {
-                    if (level == VerifierLogLevel.None)
-                    {
-                        // Explain the failure, with a log large enough for nearly every rejection (libbpf's size too).
-                        unlogged = e;
-                        level = VerifierLogLevel.Branch;
-                        logSize = Math.Clamp(Math.Max(logSize, ProgramLoadOptions.FailureLogSize), 1024, ProgramLoadOptions.MaximumLogSize);
-                        continue;
-                    }
-
                     string text = e.Log.Length > 0 || log is null ? e.Log : ReadLog(log);
                     long trueSize = Math.Max(attr.LogTrueSize, e.LogTrueSize);
-                    if (e.Errno == Errno.ENOSPC)
+                    if (!PrepareRetry(ref attr, e, text, trueSize))
                     {
-                        if (trueSize == 0 && logSize < ProgramLoadOptions.MaximumLogSize)
-                        {
-                            // Before Linux 6.4: the log kept its beginning, the error at its end is lost. Grow it.
-                            logSize = Math.Min(ProgramLoadOptions.MaximumLogSize, logSize * 4);
-                            continue;
-                        }
-
-                        if (trueSize > logSize && unlogged is null && !exactRetried)
-                        {
-                            // A log asked for from the start overflowed, which fails even a good program: once more, exactly sized.
-                            exactRetried = true;
-                            logSize = Math.Min(ProgramLoadOptions.MaximumLogSize, trueSize);
-                            continue;
-                        }
-
-                        // The program is rejected and the rotated log kept its end, which names the error: no third run.
+                        throw Rejection(e, text, trueSize);
                     }
-
-                    if (withBtf && e.Errno is Errno.EINVAL or Errno.E2BIG && BlamesBtfInfo(text) && !VerifierRan(text))
-                    {
-                        // The kernel refused the function or line info (before 5.0 it knows neither): retry without BTF.
-                        withBtf = false;
-                        dropped.Add(("BTF function and line info", "5.0", e));
-                        attr.ProgBtfFd = 0;
-                        attr.FuncInfoRecSize = 0;
-                        attr.FuncInfo = 0;
-                        attr.FuncInfoCnt = 0;
-                        attr.LineInfoRecSize = 0;
-                        attr.LineInfo = 0;
-                        attr.LineInfoCnt = 0;
-                        continue;
-                    }
-
-                    if (string.IsNullOrWhiteSpace(text) && useName && e.Errno is Errno.EINVAL or Errno.E2BIG && !ObjectNamesSupported())
-                    {
-                        useName = false; // rejected before the verifier ran: an old kernel without object names
-                        dropped.Add(("object names", "4.15", e));
-                        continue;
-                    }
-
-                    if (string.IsNullOrWhiteSpace(text) && e.Errno is Errno.EINVAL or Errno.E2BIG)
-                    {
-                        EnsureProgramTypeKnown(); // rejected before the verifier ran: maybe a program type this kernel lacks
-                    }
-
-                    bool truncated = e.Errno == Errno.ENOSPC;
-                    var errno = truncated && unlogged is not null ? unlogged.Errno : e.Errno; // ENOSPC hides the verdict
-                    string? note = truncated ? TruncationNote(text, trueSize, logSize) : null;
-                    throw new EbpfVerifierException(
-                        BpfCommand.ProgLoad, errno, text, truncated, VerifierLogSummary.Summarize(text, truncated, note, SourceLineAt))
-                    {
-                        LogTrueSize = trueSize,
-                    };
                 }
             }
         }
+    }
+
+    /// <summary>Sets the attempt's object name (unless dropped) and log buffer (none at <see cref="VerifierLogLevel.None"/>).</summary>
+    private void SetNameAndLog(ref ProgLoadAttr attr, byte[]? log, byte* logBuf)
+    {
+        attr.ProgName = _retry.UseName ? BpfObjectName.From(SanitizeName(_spec.Name)) : default;
+        if (log is not null)
+        {
+            log[0] = 0;
+            attr.LogLevel = (uint)_retry.Level;
+            attr.LogSize = (uint)log.Length;
+            attr.LogBuf = (ulong)logBuf;
+        }
+        else
+        {
+            attr.LogLevel = 0;
+            attr.LogSize = 0;
+            attr.LogBuf = 0;
+        }
+
+        attr.LogTrueSize = 0;
+    }
+
+    /// <summary>One <c>BPF_PROG_LOAD</c>; on success the fallbacks taken are confirmed and the log (if asked for) kept.</summary>
+    private Program Attempt(ref ProgLoadAttr attr, byte[]? log)
+    {
+        var fd = _syscalls.ProgLoad(ref attr);
+        ConfirmFallbacks(fd);
+        return new Program(fd, _spec.Name, _spec.Type, _syscalls, log is null ? string.Empty : ReadLog(log));
+    }
+
+    /// <summary>
+    /// Decides whether another attempt can explain the rejection or get past it, and changes the attributes and
+    /// retry state for it: a log when there was none, a larger log, no function and line info, no object name.
+    /// </summary>
+    private bool PrepareRetry(ref ProgLoadAttr attr, EbpfVerifierException e, string text, long trueSize) =>
+        RetryWithLog(e) || RetryWithLargerLog(e, trueSize) || RetryWithoutBtfInfo(ref attr, e, text) || RetryWithoutName(e, text);
+
+    /// <summary>Explains a rejection of the attempt without a log, with a log large enough for nearly every rejection (libbpf's size too).</summary>
+    private bool RetryWithLog(EbpfVerifierException e)
+    {
+        if (_retry.Level != VerifierLogLevel.None)
+        {
+            return false;
+        }
+
+        _retry.Unlogged = e;
+        _retry.Level = VerifierLogLevel.Branch;
+        _retry.LogSize = Math.Clamp(Math.Max(_retry.LogSize, ProgramLoadOptions.FailureLogSize), 1024, ProgramLoadOptions.MaximumLogSize);
+        return true;
+    }
+
+    /// <summary>
+    /// A log that did not fit (ENOSPC): before Linux 6.4 it kept its beginning and lost the error at its end, so it
+    /// grows; a log asked for from the start that overflowed fails even a good program, so it gets one exact-size
+    /// retry. Otherwise the rotated log kept its end, which names the error: no third run.
+    /// </summary>
+    private bool RetryWithLargerLog(EbpfVerifierException e, long trueSize)
+    {
+        if (e.Errno != Errno.ENOSPC)
+        {
+            return false;
+        }
+
+        if (trueSize == 0 && _retry.LogSize < ProgramLoadOptions.MaximumLogSize)
+        {
+            _retry.LogSize = Math.Min(ProgramLoadOptions.MaximumLogSize, _retry.LogSize * 4);
+            return true;
+        }
+
+        if (trueSize > _retry.LogSize && _retry.Unlogged is null && !_retry.ExactRetried)
+        {
+            _retry.ExactRetried = true;
+            _retry.LogSize = Math.Min(ProgramLoadOptions.MaximumLogSize, trueSize);
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>The kernel refused the function or line info before the verifier ran (before 5.0 it knows neither): retry without BTF.</summary>
+    private bool RetryWithoutBtfInfo(ref ProgLoadAttr attr, EbpfVerifierException e, string text)
+    {
+        if (!_retry.WithBtf || e.Errno is not (Errno.EINVAL or Errno.E2BIG) || !BlamesBtfInfo(text) || VerifierRan(text))
+        {
+            return false;
+        }
+
+        _retry.WithBtf = false;
+        _retry.Dropped.Add(("BTF function and line info", "5.0", e));
+        attr.ProgBtfFd = 0;
+        attr.FuncInfoRecSize = 0;
+        attr.FuncInfo = 0;
+        attr.FuncInfoCnt = 0;
+        attr.LineInfoRecSize = 0;
+        attr.LineInfo = 0;
+        attr.LineInfoCnt = 0;
+        return true;
+    }
+
+    /// <summary>Rejected before the verifier ran on a kernel without object names (before 4.15): retry without the name.</summary>
+    private bool RetryWithoutName(EbpfVerifierException e, string text)
+    {
+        if (!string.IsNullOrWhiteSpace(text) || !_retry.UseName || e.Errno is not (Errno.EINVAL or Errno.E2BIG) || ObjectNamesSupported())
+        {
+            return false;
+        }
+
+        _retry.UseName = false;
+        _retry.Dropped.Add(("object names", "4.15", e));
+        return true;
+    }
+
+    /// <summary>
+    /// The exception for a rejection no retry gets past: the program type probe's when the kernel refused before the
+    /// verifier ran and lacks the type; else the verifier's, with the verdict of the unlogged attempt when the logged
+    /// one only ran out of log space, and a summary naming the failing line.
+    /// </summary>
+    private Exception Rejection(EbpfVerifierException e, string text, long trueSize)
+    {
+        if (string.IsNullOrWhiteSpace(text) && e.Errno is Errno.EINVAL or Errno.E2BIG)
+        {
+            EnsureProgramTypeKnown(); // rejected before the verifier ran: maybe a program type this kernel lacks
+        }
+
+        bool truncated = e.Errno == Errno.ENOSPC;
+        var errno = truncated && _retry.Unlogged is not null ? _retry.Unlogged.Errno : e.Errno; // ENOSPC hides the verdict
+        string? note = truncated ? TruncationNote(text, trueSize, _retry.LogSize) : null;
+        return new EbpfVerifierException(
+            BpfCommand.ProgLoad, errno, text, truncated, VerifierLogSummary.Summarize(text, truncated, note, SourceLineAt))
+        {
+            LogTrueSize = trueSize,
+        };
     }
 
     /// <summary>The source line of the instruction at <paramref name="slot"/>: the nearest one recorded at or before it; null without line info.</summary>
@@ -343,11 +402,11 @@ internal sealed unsafe class ProgramLoader : IDisposable
     /// Reports the debug aids a successful load left out, or (fallbacks disabled) closes the program and throws: the
     /// load without them succeeding is what shows the kernel lacks them.
     /// </summary>
-    private void ConfirmFallbacks(List<(string Feature, string Kernel, Exception Cause)> dropped, BpfFileDescriptor fd)
+    private void ConfirmFallbacks(BpfFileDescriptor fd)
     {
         try
         {
-            foreach (var (feature, kernel, cause) in Enumerable.Reverse(dropped)) // the last one left out surely mattered
+            foreach (var (feature, kernel, cause) in Enumerable.Reverse(_retry.Dropped)) // the last one left out surely mattered
             {
                 _options.Fallbacks.Take(feature, kernel, Subject, cause);
             }
@@ -601,5 +660,30 @@ internal sealed unsafe class ProgramLoader : IDisposable
     {
         int end = Array.IndexOf(log, (byte)0);
         return Encoding.UTF8.GetString(log, 0, end < 0 ? log.Length : end);
+    }
+
+    /// <summary>What <see cref="LoadWithRetries"/> carries from one attempt to the next.</summary>
+    private sealed class RetryState(ProgramLoadOptions options, bool useName, bool withBtf)
+    {
+        /// <summary>Whether the attempt sends the object name (dropped for kernels without object names).</summary>
+        public bool UseName { get; set; } = useName;
+
+        /// <summary>Whether the attempt sends function and line info (dropped when the kernel refuses them).</summary>
+        public bool WithBtf { get; set; } = withBtf;
+
+        /// <summary>The log level of the attempt; <see cref="VerifierLogLevel.None"/> sends no log buffer.</summary>
+        public VerifierLogLevel Level { get; set; } = options.LogLevel;
+
+        /// <summary>The size of the attempt's log buffer.</summary>
+        public long LogSize { get; set; } = Math.Clamp(options.LogSize, 1024, ProgramLoadOptions.MaximumLogSize);
+
+        /// <summary>The failure of the attempt without a log: the program is rejected, whatever the log attempts say.</summary>
+        public EbpfVerifierException? Unlogged { get; set; }
+
+        /// <summary>Whether the one exact-size retry of an overflowing log was made.</summary>
+        public bool ExactRetried { get; set; }
+
+        /// <summary>The debug aids left out, with the kernel that has them and the refusal that showed they are missing.</summary>
+        public List<(string Feature, string Kernel, Exception Cause)> Dropped { get; } = [];
     }
 }

@@ -8,12 +8,6 @@ namespace Ebpf.Kernel;
 /// </summary>
 public sealed partial class Map
 {
-    /// <summary>Offset of <c>state</c> in the wrapper's leading <c>bpf_struct_ops_common_value</c> (after <c>refcount_t refcnt</c>).</summary>
-    private const int StructOpsStateOffset = 4;
-
-    /// <summary>The value <see cref="Collection.Load"/> prepared for a struct_ops map it created, with this object's registration state.</summary>
-    private StructOpsValue? _structOps;
-
     /// <summary>
     /// Creates a <see cref="BpfMapType.StructOps"/> map: a 4-byte key, one entry and the kernel's
     /// <c>bpf_struct_ops_&lt;type&gt;</c> wrapper as value (<c>btf_vmlinux_value_type_id</c>, no key/value type ids,
@@ -59,25 +53,13 @@ public sealed partial class Map
     /// a pinned one, from a <c>.struct_ops</c> or <c>.struct_ops.link</c> section). Maps opened by id, pin or
     /// descriptor, and clones, carry none.
     /// </summary>
-    public bool HasStructOpsValue => _structOps is not null;
+    public bool HasStructOpsValue => StructOps is not null;
 
     /// <summary>Whether this object registered the struct_ops map with <see cref="RegisterStructOps"/> and has not unregistered it.</summary>
-    public bool IsStructOpsRegistered
-    {
-        get
-        {
-            var ops = _structOps;
-            if (ops is null)
-            {
-                return false;
-            }
+    public bool IsStructOpsRegistered => StructOps?.IsRegistered == true;
 
-            lock (ops)
-            {
-                return ops.Registered;
-            }
-        }
-    }
+    /// <summary>The struct_ops value and registration of the collection that prepared this map; null for other maps.</summary>
+    internal StructOpsRegistration? StructOps { get; set; }
 
     /// <summary>
     /// Registers a struct_ops map created without <see cref="BpfMapFlags.Link"/> (a <c>.struct_ops</c> section): writes
@@ -112,41 +94,9 @@ public sealed partial class Map
                 $"struct_ops map {Name} was created with BPF_F_LINK (a .struct_ops.link section): it registers through a link (BPF_LINK_CREATE, StructOpsLink.Attach), not by its value");
         }
 
-        var ops = _structOps;
-        if (ops is null)
-        {
-            throw StateError(BpfCommand.MapUpdateElem, ReadStructOpsState(), "has no prepared value (only a map from Collection.Load carries one; this one was opened by id, pin or descriptor, or cloned)");
-        }
-
-        lock (ops)
-        {
-            if (ops.Registered)
-            {
-                throw new InvalidOperationException($"struct_ops map {Name} is registered by this object already");
-            }
-
-            if (ops.Written)
-            {
-                throw Named(new EbpfException(KernelNames.Of(BpfCommand.MapUpdateElem), Errno.EBUSY,
-                    "the struct_ops map was registered and unregistered: the kernel takes one value per struct_ops map, load the collection again to register anew"));
-            }
-
-            try
-            {
-                ops.Write(this);
-            }
-            catch (EbpfException e) when (e.Errno == Errno.EBUSY)
-            {
-                throw StateError(BpfCommand.MapUpdateElem, ReadStructOpsState(), "cannot take a value", e);
-            }
-            catch (EbpfException e) when (e.Command == BpfCommand.MapUpdateElem)
-            {
-                throw Named(new EbpfException(KernelNames.Of(BpfCommand.MapUpdateElem), e.Errno,
-                    "the kernel refused to register the struct_ops map (its struct_ops type's checks failed, or its name is taken)"));
-            }
-
-            ops.Registered = true;
-        }
+        var registration = StructOps
+            ?? throw StructOpsRegistration.StateError(this, BpfCommand.MapUpdateElem, "has no prepared value (only a map from Collection.Load carries one; this one was opened by id, pin or descriptor, or cloned)");
+        registration.Register();
     }
 
     /// <summary>
@@ -155,84 +105,5 @@ public sealed partial class Map
     /// <returns>False when this object has no registration to undo (never registered, or unregistered already).</returns>
     /// <exception cref="EbpfException">The kernel refused (it was unregistered through another descriptor, for example).</exception>
     /// <exception cref="ObjectDisposedException">The map was disposed (which unregistered it).</exception>
-    public bool UnregisterStructOps()
-    {
-        var ops = _structOps;
-        if (ops is null)
-        {
-            return false;
-        }
-
-        lock (ops)
-        {
-            if (!ops.Registered)
-            {
-                return false;
-            }
-
-            ops.Registered = false;
-            Span<byte> zero = stackalloc byte[4];
-            zero.Clear();
-            Delete(zero);
-            return true;
-        }
-    }
-
-    /// <summary>
-    /// Keeps the value <see cref="Collection.Load"/> prepared; writes it now for a <see cref="BpfMapFlags.Link"/> map
-    /// (which does not register it), unless the map is <paramref name="reused"/> from a pin and has a value already.
-    /// </summary>
-    internal void PrepareStructOps(StructOpsValue value, bool reused)
-    {
-        _structOps = value;
-        if ((Flags & BpfMapFlags.Link) != 0 && (!reused || ReadStructOpsState() == 0))
-        {
-            value.Write(this);
-        }
-    }
-
-    /// <summary>Unregisters on dispose; the descriptor may be closed already, and nothing is left to undo then.</summary>
-    private void ReleaseStructOps()
-    {
-        try
-        {
-            UnregisterStructOps();
-        }
-        catch (Exception e) when (e is EbpfException or ObjectDisposedException)
-        {
-            // unregistered through another descriptor, or closed: nothing left to undo
-        }
-    }
-
-    /// <summary>The kernel's <c>enum bpf_struct_ops_state</c> of the map (0 init, 1 in use, 2 to be freed, 3 ready), read with a lookup; -1 when unreadable.</summary>
-    private int ReadStructOpsState()
-    {
-        var value = new byte[ValueSize];
-        Span<byte> zero = stackalloc byte[4];
-        zero.Clear();
-        try
-        {
-            return TryLookup(zero, value) && value.Length >= StructOpsStateOffset + 4 ? BitConverter.ToInt32(value, StructOpsStateOffset) : -1;
-        }
-        catch (EbpfException)
-        {
-            return -1;
-        }
-    }
-
-    /// <summary>Why the map cannot take its value, from its state; a kernel error names the map once (<c>map 'name': ...</c>), as a load's failures do.</summary>
-    private Exception StateError(BpfCommand command, int state, string otherwise, Exception? inner = null)
-    {
-        string operation = KernelNames.Of(command);
-        return state switch
-        {
-            1 => Named(new EbpfException(operation, Errno.EBUSY, "the struct_ops map is registered already (by another descriptor or process)")),
-            2 => Named(new EbpfException(operation, Errno.EBUSY, "the struct_ops map was registered and unregistered: the kernel takes one value per struct_ops map")),
-            _ when inner is not null => Named(new EbpfException($"the struct_ops map {otherwise}", inner)),
-            _ => new InvalidOperationException($"struct_ops map {Name} {otherwise}"),
-        };
-    }
-
-    /// <summary>A failure of this map, named by it (so a caller that names failures leaves it as it is).</summary>
-    private EbpfException Named(EbpfException failure) => (EbpfException)FailureSubject.Name(failure, FailureSubject.Of(this));
+    public bool UnregisterStructOps() => StructOps?.Unregister() ?? false;
 }

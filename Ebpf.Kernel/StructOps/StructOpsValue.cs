@@ -7,7 +7,7 @@ namespace Ebpf.Kernel;
 /// A struct_ops map value <see cref="Collection.Load"/> prepared: the kernel wrapper's bytes with every member but the
 /// programs set, and where each program's descriptor goes. Written (once: the kernel takes one value per map) with
 /// the descriptors held open, so a program disposed meanwhile fails the write instead of leaving a reused number.
-/// Also the lock and the state of this object's registration of the map.
+/// Its <see cref="StructOpsRegistration"/> keeps whether it was written and registered.
 /// </summary>
 internal sealed class StructOpsValue
 {
@@ -22,12 +22,6 @@ internal sealed class StructOpsValue
         _programs = programs;
     }
 
-    /// <summary>Whether the value was written to the kernel (a map takes one value, however often it is registered).</summary>
-    public bool Written { get; private set; }
-
-    /// <summary>Whether writing it registered the map and no one unregistered it yet (maps without <c>BPF_F_LINK</c>).</summary>
-    public bool Registered { get; set; }
-
     /// <summary>Writes the value as key 0 of <paramref name="map"/>, each program descriptor held open during the call.</summary>
     /// <exception cref="ObjectDisposedException">A program of the map was disposed.</exception>
     /// <exception cref="EbpfException">The kernel refused the value.</exception>
@@ -35,7 +29,6 @@ internal sealed class StructOpsValue
     {
         var value = (byte[])_template.Clone();
         WriteFrom(map, value, 0);
-        Written = true;
     }
 
     // One FdUse per program, nested: each stays held until the update returns.

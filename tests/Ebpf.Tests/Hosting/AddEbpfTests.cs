@@ -65,7 +65,7 @@ public class AddEbpfTests
         syscalls.As<ISystemCalls>().Setup(s => s.GetMemlockLimit()).Returns(new ResourceLimit(64 << 10, 64 << 10));
         var set = new List<ResourceLimit>();
         syscalls.As<ISystemCalls>().Setup(s => s.SetMemlockLimit(It.Ref<ResourceLimit>.IsAny)).Callback(new SetLimit((in ResourceLimit l) => set.Add(l)));
-        var startup = new EbpfStartup(syscalls.Object, Options.Create(new EbpfOptions { Memlock = policy }), NullLogger<EbpfStartup>.Instance, Version.Parse(kernel));
+        var startup = new EbpfStartup(Options.Create(new EbpfOptions { Memlock = policy }), syscalls.Object, NullLogger<EbpfStartup>.Instance, Version.Parse(kernel));
         await startup.StartAsync(CancellationToken.None);
         Assert.That(set, Is.EqualTo(raised ? new[] { new ResourceLimit(ResourceLimit.Infinity, ResourceLimit.Infinity) } : Array.Empty<ResourceLimit>()));
     }

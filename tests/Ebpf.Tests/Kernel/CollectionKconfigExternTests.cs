@@ -41,7 +41,7 @@ public class CollectionKconfigExternTests
         var spec = CollectionSpec.Load(TestPrograms.Path("kconfig_strong_noload"));
         var missing = new KernelConfig(new Dictionary<string, string>(), 0x061200).Apply(spec.Copy());
 
-        var e = Assert.Throws<EbpfException>(() => Collection.CheckKconfigExterns(spec, missing, configRead: false));
+        var e = Assert.Throws<EbpfException>(() => CollectionLoader.CheckKconfigExterns(spec, missing, configRead: false));
 
         Assert.That(e!.Message, Is.EqualTo($"extern '{Strong}' (kconfig): the running kernel's config could not be read (neither /proc/config.gz nor /boot/config-<release>) and not declared __weak"));
     }
@@ -53,7 +53,7 @@ public class CollectionKconfigExternTests
         var missing = new KernelConfig(new Dictionary<string, string>(), 0x061200).Apply(spec);
 
         Assert.That(missing, Is.EqualTo(new[] { Weak }));
-        Assert.DoesNotThrow(() => Collection.CheckKconfigExterns(spec, missing, configRead: false));
+        Assert.DoesNotThrow(() => CollectionLoader.CheckKconfigExterns(spec, missing, configRead: false));
         Assert.That(spec.Variables[Weak].Get<int>(), Is.Zero);
     }
 }

@@ -126,7 +126,7 @@ public sealed class CollectionLoadFailureTests
     public void AMapCreatedAloneIsNamedToo()
     {
         var kernel = new FakeKernel(refuseMap: () => Errno.E2BIG.ToException(BpfCommand.MapCreate));
-        var e = Assert.Throws<EbpfException>(() => Map.Create(Spec().Maps["auxiliary_maps"], kernel.Sys.Object))!;
+        var e = Assert.Throws<EbpfException>(() => Map.Create(Spec().Maps["auxiliary_maps"], syscalls: kernel.Sys.Object))!;
         Assert.That(e.Message, Does.StartWith("map 'auxiliary_maps': BPF_MAP_CREATE failed: "));
         Assert.That(e.Errno, Is.EqualTo(Errno.E2BIG));
     }
@@ -158,7 +158,7 @@ public sealed class CollectionLoadFailureTests
     public void AnIncompatibleReplacementNamesTheMap()
     {
         var kernel = new FakeKernel();
-        using var replacement = Map.Create(new MapSpec { Name = "other", Type = BpfMapType.Hash, KeySize = 8, ValueSize = 8, MaxEntries = 1 }, kernel.Sys.Object);
+        using var replacement = Map.Create(new MapSpec { Name = "other", Type = BpfMapType.Hash, KeySize = 8, ValueSize = 8, MaxEntries = 1 }, syscalls: kernel.Sys.Object);
         var options = new CollectionLoadOptions { MapReplacements = new Dictionary<string, Map> { ["auxiliary_maps"] = replacement } };
         var e = Assert.Throws<EbpfException>(() => Collection.Load(Spec(), options, kernel.Sys.Object))!;
         Assert.That(e.Message, Does.StartWith("map 'auxiliary_maps': the map replacement is incompatible: type "));

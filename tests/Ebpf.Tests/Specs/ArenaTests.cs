@@ -77,7 +77,7 @@ public sealed class ArenaTests
         var system = sys.As<ISystemCalls>();
         sys.Setup(s => s.MapCreate(in Moq.It.Ref<Ebpf.Kernel.Interop.MapCreateAttr>.IsAny)).Returns(fd);
         var spec = new MapSpec { Name = "arena", Type = BpfMapType.Arena, Flags = BpfMapFlags.Mmapable, MaxEntries = 1, ArenaData = new byte[Environment.SystemPageSize + 1] };
-        var e = Assert.Throws<ArgumentException>(() => Map.Create(spec, sys.Object));
+        var e = Assert.Throws<ArgumentException>(() => Map.Create(spec, syscalls: sys.Object));
         Assert.That(e!.Message, Does.Contain("1 pages cannot hold"));
         Assert.That(fd.IsClosed, Is.True, "the created map is closed");
         system.Verify(s => s.Mmap(Moq.It.IsAny<nint>(), Moq.It.IsAny<nuint>(), Moq.It.IsAny<MmapProtection>(), Moq.It.IsAny<MmapFlags>(), Moq.It.IsAny<BpfFileDescriptor>(), Moq.It.IsAny<long>()), Moq.Times.Never);

@@ -204,7 +204,7 @@ public class FeatureFallbackTests
         }));
         var reports = new List<string>();
 
-        using var map = Map.Create(spec with { Contents = [] }, sys.Object, new MapCreateOptions { Fallbacks = new FeatureFallbacks { Report = reports.Add } });
+        using var map = Map.Create(spec with { Contents = [] }, new MapCreateOptions { Fallbacks = new FeatureFallbacks { Report = reports.Add } }, sys.Object);
 
         var last = attempts[^1];
         Assert.That(attempts[0].BtfFd, Is.EqualTo(1001u));
@@ -212,7 +212,7 @@ public class FeatureFallbackTests
         Assert.That(reports, Has.Some.Contains("map key/value BTF"));
 
         var strict = Assert.Throws<EbpfNotSupportedException>(
-            () => Map.Create(spec with { Contents = [] }, sys.Object, new MapCreateOptions { Fallbacks = FeatureFallbacks.Strict }))!;
+            () => Map.Create(spec with { Contents = [] }, new MapCreateOptions { Fallbacks = FeatureFallbacks.Strict }, sys.Object))!;
         Assert.That(strict.Feature, Does.Contain("map key/value BTF"), "the feature whose removal made the create succeed");
     }
 

@@ -43,7 +43,7 @@ public sealed class MapCreateTests
                 return a.MapName.ToString().Length > 0 ? throw new EbpfException(BpfCommand.MapCreate, Errno.EINVAL) : FakeFd(100);
             }));
 
-        using var map = Map.Create(Hash, sys.Object);
+        using var map = Map.Create(Hash, syscalls: sys.Object);
         using var scope = Assert.EnterMultipleScope();
         Assert.That(calls, Has.Count.EqualTo(2));
         Assert.That(calls[0].MapName.ToString(), Is.EqualTo("my_map"));
@@ -61,8 +61,8 @@ public sealed class MapCreateTests
             .Callback(new MapCreateCallback((in MapCreateAttr a) => names.Add(a.MapName.ToString())))
             .Returns(() => FakeFd(100));
 
-        Map.Create(Hash with { Name = "a_rather_long_map_name" }, sys.Object).Dispose();
-        Map.Create(Hash with { Name = "bad-name" }, sys.Object).Dispose();
+        Map.Create(Hash with { Name = "a_rather_long_map_name" }, syscalls: sys.Object).Dispose();
+        Map.Create(Hash with { Name = "bad-name" }, syscalls: sys.Object).Dispose();
         Assert.That(names, Is.EqualTo(new[] { "a_rather_long_m", string.Empty }));
     }
 
@@ -80,7 +80,7 @@ public sealed class MapCreateTests
                 return a.BtfFd != 0 ? throw new EbpfException(BpfCommand.MapCreate, Errno.EINVAL) : FakeFd(100);
             }));
 
-        using var map = Map.Create(WithBtf(Hash), sys.Object);
+        using var map = Map.Create(WithBtf(Hash), syscalls: sys.Object);
         using var scope = Assert.EnterMultipleScope();
         Assert.That(calls, Has.Count.EqualTo(3), "with name and BTF, without name, without BTF");
         Assert.That(calls[0].BtfFd, Is.EqualTo(200));
@@ -101,7 +101,7 @@ public sealed class MapCreateTests
             .Callback(new MapCreateCallback((in MapCreateAttr a) => seen = a))
             .Returns(() => FakeFd(100));
 
-        using var map = Map.Create(WithBtf(Hash), sys.Object);
+        using var map = Map.Create(WithBtf(Hash), syscalls: sys.Object);
         Assert.That(seen.BtfFd, Is.Zero);
     }
 
@@ -120,7 +120,7 @@ public sealed class MapCreateTests
             InnerMap = Hash with { Name = "inner" },
         };
 
-        Map.Create(spec, sys.Object).Dispose();
+        Map.Create(spec, syscalls: sys.Object).Dispose();
         sys.Verify(s => s.BtfLoad(ref It.Ref<BtfLoadAttr>.IsAny), Times.Never);
     }
 
@@ -133,7 +133,7 @@ public sealed class MapCreateTests
             .Returns(new MapCreateReturn((in MapCreateAttr a) =>
                 throw new EbpfException(BpfCommand.MapCreate, ++attempts == 1 ? Errno.E2BIG : Errno.EINVAL)));
 
-        var e = Assert.Throws<EbpfException>(() => Map.Create(Hash, sys.Object))!;
+        var e = Assert.Throws<EbpfException>(() => Map.Create(Hash, syscalls: sys.Object))!;
         Assert.That(e.Errno, Is.EqualTo(Errno.E2BIG));
         Assert.That(attempts, Is.EqualTo(2));
     }
@@ -148,7 +148,7 @@ public sealed class MapCreateTests
                 : FakeFd(100)));
 
         var e = Assert.Throws<EbpfNotSupportedException>(() => Map.Create(
-            WithBtf(Hash with { Type = BpfMapType.CgrpStorage, MaxEntries = 0, Flags = BpfMapFlags.NoPrealloc }), sys.Object))!;
+            WithBtf(Hash with { Type = BpfMapType.CgrpStorage, MaxEntries = 0, Flags = BpfMapFlags.NoPrealloc }), syscalls: sys.Object))!;
         Assert.That(e.Message, Does.StartWith("map 'my_map': map type BPF_MAP_TYPE_CGRP_STORAGE is not supported"));
         Assert.That(e.MinimumKernelVersion, Is.EqualTo("6.2"));
     }
@@ -162,7 +162,7 @@ public sealed class MapCreateTests
                 ? throw new EbpfException(BpfCommand.MapCreate, Errno.EINVAL) // this map's attributes; the type probe passes
                 : FakeFd(100)));
 
-        var e = Assert.Throws<EbpfException>(() => Map.Create(Hash, sys.Object))!;
+        var e = Assert.Throws<EbpfException>(() => Map.Create(Hash, syscalls: sys.Object))!;
         Assert.That(e.Errno, Is.EqualTo(Errno.EINVAL));
     }
 
@@ -171,7 +171,7 @@ public sealed class MapCreateTests
     {
         var sys = new Mock<IBpfSyscalls>();
         sys.Setup(s => s.MapCreate(in It.Ref<MapCreateAttr>.IsAny)).Throws(() => new EbpfPermissionException(BpfCommand.MapCreate, Errno.EPERM));
-        Assert.Throws<EbpfPermissionException>(() => Map.Create(Hash, sys.Object));
+        Assert.Throws<EbpfPermissionException>(() => Map.Create(Hash, syscalls: sys.Object));
         sys.Verify(s => s.MapCreate(in It.Ref<MapCreateAttr>.IsAny), Times.Once);
     }
 
@@ -200,7 +200,7 @@ public sealed class MapCreateTests
         };
         var options = new MapCreateOptions { ResolveValueReference = _ => FakeFd(300) };
 
-        var e = Assert.Throws<EbpfException>(() => Map.Create(outer, sys.Object, options))!;
+        var e = Assert.Throws<EbpfException>(() => Map.Create(outer, options, syscalls: sys.Object))!;
         using var scope = Assert.EnterMultipleScope();
         Assert.That(e.Errno, Is.EqualTo(Errno.E2BIG));
         Assert.That(created, Has.Count.EqualTo(2));
@@ -229,10 +229,10 @@ public sealed class MapCreateTests
             Contents = [new MapEntry(new byte[4], ReadOnlyMemory<byte>.Empty, "other")],
         };
 
-        var e = Assert.Throws<ArgumentException>(() => Map.Create(outer, sys.Object))!;
+        var e = Assert.Throws<ArgumentException>(() => Map.Create(outer, syscalls: sys.Object))!;
         Assert.That(e.Message, Does.Contain("ResolveValueReference"));
         Assert.That(seen[1].InnerMapFd, Is.EqualTo(101));
-        Assert.Throws<ArgumentException>(() => Map.Create(outer with { InnerMap = null }, sys.Object));
+        Assert.Throws<ArgumentException>(() => Map.Create(outer with { InnerMap = null }, syscalls: sys.Object));
     }
 
     [Test]
@@ -243,14 +243,14 @@ public sealed class MapCreateTests
         var sys = new Mock<IBpfSyscalls>();
         sys.Setup(s => s.MapCreate(in It.Ref<MapCreateAttr>.IsAny)).Returns(() => FakeFd(100));
         sys.Setup(s => s.TryMapUpdateElem(in It.Ref<MapElemAttr>.IsAny)).Returns(Errno.None);
-        using (Map.Create(bss with { Btf = null, Value = null }, sys.Object))
+        using (Map.Create(bss with { Btf = null, Value = null }, syscalls: sys.Object))
         {
             sys.Verify(s => s.TryMapUpdateElem(in It.Ref<MapElemAttr>.IsAny), Times.Never, "a new array is already zeroed");
         }
 
         Assert.That(bss.Contents.Single().IsUntouchedZeros, Is.True, "creating the map allocated nothing");
         spec.Variables["seen"].SetBytes(new byte[spec.Variables["seen"].Size]);
-        using (Map.Create(bss with { Btf = null, Value = null }, sys.Object))
+        using (Map.Create(bss with { Btf = null, Value = null }, syscalls: sys.Object))
         {
             sys.Verify(s => s.TryMapUpdateElem(in It.Ref<MapElemAttr>.IsAny), Times.Once);
         }
@@ -261,7 +261,7 @@ public sealed class MapCreateTests
     {
         var sys = new Mock<IBpfSyscalls>();
         sys.Setup(s => s.MapCreate(in It.Ref<MapCreateAttr>.IsAny)).Returns(() => FakeFd(100));
-        using var map = Map.Create(Hash, sys.Object);
+        using var map = Map.Create(Hash, syscalls: sys.Object);
 
         var key = Assert.Throws<ArgumentException>(() => map.Lookup<ulong, ulong>(1))!;
         Assert.That(key.Message, Does.Contain("4-byte keys, got 8 bytes"));
@@ -279,7 +279,7 @@ public sealed class MapCreateTests
         sys.Setup(s => s.MapCreate(in It.Ref<MapCreateAttr>.IsAny)).Returns(() => FakeFd(100));
         sys.Setup(s => s.TryMapLookupElem(in It.Ref<MapElemAttr>.IsAny)).Returns(Errno.ENOENT);
         sys.Setup(s => s.TryMapDeleteElem(in It.Ref<MapElemAttr>.IsAny)).Returns(Errno.EBADF);
-        using var map = Map.Create(Hash, sys.Object);
+        using var map = Map.Create(Hash, syscalls: sys.Object);
 
         Assert.That(map.TryLookup(1u, out ulong _), Is.False);
         Assert.Throws<EbpfKeyNotFoundException>(() => map.Lookup<uint, ulong>(1));

@@ -61,7 +61,7 @@ public sealed unsafe class MapWalkTests
                 keys.Remove(3);
             }
         });
-        using var map = Map.Create(Spec, sys.Object);
+        using var map = Map.Create(Spec, syscalls: sys.Object);
 
         Assert.That(map.Keys<uint>(), Is.EqualTo(new uint[] { 1, 2, 3, 4, 5, 6 }));
     }
@@ -79,7 +79,7 @@ public sealed unsafe class MapWalkTests
                 keys.Remove(1);
             }
         });
-        using var map = Map.Create(Spec, sys.Object);
+        using var map = Map.Create(Spec, syscalls: sys.Object);
 
         var entries = map.Entries<uint, uint>().ToList();
         Assert.That(entries.Select(e => e.Key), Is.EqualTo(new uint[] { 1, 3, 2 }));
@@ -97,7 +97,7 @@ public sealed unsafe class MapWalkTests
             *(uint*)a.NextKey = a.Key != 0 && *(uint*)a.Key == 1 ? 2u : 1u;
             return Errno.None;
         }));
-        using var map = Map.Create(Spec, sys.Object);
+        using var map = Map.Create(Spec, syscalls: sys.Object);
 
         Assert.Throws<EbpfException>(() => map.Keys<uint>().Take(1000).ToList());
     }
@@ -128,7 +128,7 @@ public sealed unsafe class MapWalkTests
             a.Count = 0;
             return Errno.ENOSPC;
         }));
-        using var map = Map.Create(Spec, sys.Object);
+        using var map = Map.Create(Spec, syscalls: sys.Object);
         var cursor = default(MapBatchCursor);
         var keys = new uint[2];
         var values = new uint[2];

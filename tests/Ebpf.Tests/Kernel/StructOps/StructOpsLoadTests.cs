@@ -171,6 +171,20 @@ public sealed class StructOpsLoadTests
     }
 
     [Test]
+    public void DisposingTheMapAloneDeletesWhatItRegisteredOnce()
+    {
+        var kernel = new FakeKernel();
+        var collection = Load("struct_ops", kernel);
+        var map = collection.Maps["dotnet_cc"];
+        map.RegisterStructOps();
+        map.Dispose();
+        Assert.That(kernel.Deletes, Is.EqualTo(1));
+        Assert.That(map.IsStructOpsRegistered, Is.False);
+        collection.Dispose();
+        Assert.That(kernel.Deletes, Is.EqualTo(1), "the collection's registration of the map is over already");
+    }
+
+    [Test]
     public void AKernelRefusalLeavesTheMapUnregistered()
     {
         var kernel = new FakeKernel();
@@ -299,7 +313,7 @@ public sealed class StructOpsLoadTests
     public void ANonStructOpsMapIsRefused()
     {
         var kernel = new FakeKernel();
-        using var map = Map.Create(new MapSpec { Name = "plain", Type = BpfMapType.Array, KeySize = 4, ValueSize = 4, MaxEntries = 1 }, kernel.Sys.Object);
+        using var map = Map.Create(new MapSpec { Name = "plain", Type = BpfMapType.Array, KeySize = 4, ValueSize = 4, MaxEntries = 1 }, syscalls: kernel.Sys.Object);
         Assert.Throws<ArgumentException>(() => StructOpsLink.Attach(map, kernel.Sys.Object));
         Assert.Throws<InvalidOperationException>(map.RegisterStructOps);
         Assert.That(map.UnregisterStructOps(), Is.False);
