@@ -64,13 +64,11 @@ public class AddEbpfTests
         var syscalls = new Mock<IBpfSyscalls>(MockBehavior.Strict);
         syscalls.As<ISystemCalls>().Setup(s => s.GetMemlockLimit()).Returns(new ResourceLimit(64 << 10, 64 << 10));
         var set = new List<ResourceLimit>();
-        syscalls.As<ISystemCalls>().Setup(s => s.SetMemlockLimit(It.Ref<ResourceLimit>.IsAny)).Callback(new SetLimit((in ResourceLimit l) => set.Add(l)));
+        syscalls.As<ISystemCalls>().Setup(s => s.SetMemlockLimit(It.Ref<ResourceLimit>.IsAny)).Callback(new SetMemlockCallback((in ResourceLimit l) => set.Add(l)));
         var startup = new EbpfStartup(Options.Create(new EbpfOptions { Memlock = policy }), syscalls.Object, NullLogger<EbpfStartup>.Instance, Version.Parse(kernel));
         await startup.StartAsync(CancellationToken.None);
         Assert.That(set, Is.EqualTo(raised ? new[] { new ResourceLimit(ResourceLimit.Infinity, ResourceLimit.Infinity) } : Array.Empty<ResourceLimit>()));
     }
-
-    private delegate void SetLimit(in ResourceLimit limit);
 
     [Test]
     public async Task TheHostStartsAndStopsWithAMockedKernel()

@@ -7,7 +7,6 @@ using Ebpf.Btf.Marshaling;
 
 namespace Ebpf.Tests.Kernel;
 
-
 /// <summary>
 /// <see cref="Collection.Load"/> against a mocked kernel that refuses one map or program: the failure names the map,
 /// or the program and its section, keeps the kernel call's exception type, error number and command (and a verifier
@@ -27,10 +26,6 @@ public sealed class CollectionLoadFailureTests
         "processed 1 insns (limit 1000000) max_states_per_insn 0 total_states 0 peak_states 0 mark_read 0\n";
 
     private string _directory = "";
-
-    private delegate BpfFileDescriptor MapCreateReturn(in MapCreateAttr attr);
-
-    private delegate BpfFileDescriptor ProgLoadReturn(ref ProgLoadAttr attr);
 
     /// <summary>A kernel that makes every map and program but the ones refused, and remembers what it made.</summary>
     private sealed class FakeKernel

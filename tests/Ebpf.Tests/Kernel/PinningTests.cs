@@ -70,5 +70,4 @@ public sealed unsafe class PinningTests
             return Sys.ObjGet(new ObjAttr { Pathname = (ulong)p });
         }
     }
-
 }

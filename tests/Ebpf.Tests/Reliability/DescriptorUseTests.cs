@@ -12,16 +12,6 @@ namespace Ebpf.Tests.Reliability;
 /// </summary>
 public class DescriptorUseTests
 {
-    private delegate void ObjPinCallback(in ObjAttr attr);
-
-    private delegate void ProgTestRunCallback(ref ProgTestRunAttr attr);
-
-    private delegate void ObjGetInfoCallback(ref ObjGetInfoAttr attr);
-
-    private delegate void LinkUpdateCallback(in LinkUpdateAttr attr);
-
-    private delegate void LinkDetachCallback(in LinkDetachAttr attr);
-
     /// <summary>A descriptor the test does not own: disposing it closes nothing, but marks it closed.</summary>
     private static BpfFileDescriptor FakeFd(int n) => new(n, ownsHandle: false);
 

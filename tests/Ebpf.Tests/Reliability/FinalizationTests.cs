@@ -4,7 +4,6 @@ using Ebpf.Kernel;
 
 namespace Ebpf.Tests.Reliability;
 
-
 /// <summary>A map or program dropped without Dispose is closed by its finalizer, and the kernel then frees it.</summary>
 [Category("Kernel")]
 public class FinalizationTests

@@ -56,7 +56,6 @@ public static class LibbpfObjects
         }
         """;
 
-
     /// <summary>
     /// Opens <paramref name="path"/> with libbpf; ignores the test when gcc or libbpf-dev is missing, or when
     /// libbpf refuses the object (legacy <c>maps</c> sections, which libbpf 1.x dropped).

@@ -49,7 +49,6 @@ public static class LibbpfCoreHarness
         }
         """;
 
-
     /// <summary>libbpf's instructions per program name (raw slots, host order) and the load result.</summary>
     /// <param name="objectPath">A little-endian BPF object.</param>
     /// <param name="targetBtfPath">Raw BTF of the target kernel.</param>

@@ -11,8 +11,6 @@ public sealed unsafe class PerfEventReaderTests
     private const int DataHeadOffset = 1024;
     private const int DataTailOffset = 1032;
 
-    private delegate void InfoCallback(ref ObjGetInfoAttr attr);
-
     private static readonly int PageSize = Environment.SystemPageSize;
 
     private byte* mapping;
@@ -119,7 +117,7 @@ public sealed unsafe class PerfEventReaderTests
     private PerfEventReader NewReader()
     {
         var sys = new Mock<IBpfSyscalls>();
-        sys.Setup(s => s.ObjGetInfoByFd(ref It.Ref<ObjGetInfoAttr>.IsAny)).Callback(new InfoCallback((ref ObjGetInfoAttr attr) =>
+        sys.Setup(s => s.ObjGetInfoByFd(ref It.Ref<ObjGetInfoAttr>.IsAny)).Callback(new ObjGetInfoCallback((ref ObjGetInfoAttr attr) =>
         {
             var info = (MapInfo*)attr.Info;
             info->Type = BpfMapType.PerfEventArray;

@@ -10,8 +10,6 @@ public sealed unsafe class RingBufferReaderTests
 {
     private const int RingSize = 4096;
 
-    private delegate void InfoCallback(ref ObjGetInfoAttr attr);
-
     private static readonly int PageSize = Environment.SystemPageSize;
 
     private byte* consumer;
@@ -295,7 +293,7 @@ public sealed unsafe class RingBufferReaderTests
     private RingBufferReader NewReader()
     {
         var sys = new Mock<IBpfSyscalls>();
-        sys.Setup(s => s.ObjGetInfoByFd(ref It.Ref<ObjGetInfoAttr>.IsAny)).Callback(new InfoCallback((ref ObjGetInfoAttr attr) =>
+        sys.Setup(s => s.ObjGetInfoByFd(ref It.Ref<ObjGetInfoAttr>.IsAny)).Callback(new ObjGetInfoCallback((ref ObjGetInfoAttr attr) =>
         {
             var info = (MapInfo*)attr.Info;
             info->Type = BpfMapType.Ringbuf;

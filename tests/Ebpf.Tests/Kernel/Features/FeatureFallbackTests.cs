@@ -11,12 +11,6 @@ namespace Ebpf.Tests.Kernel;
 /// </summary>
 public class FeatureFallbackTests
 {
-    private delegate BpfFileDescriptor ProgLoadReturn(ref ProgLoadAttr attr);
-
-    private delegate BpfFileDescriptor BtfLoadReturn(ref BtfLoadAttr attr);
-
-    private delegate BpfFileDescriptor MapCreateReturn(in MapCreateAttr attr);
-
     private static ProgramSpec XdpWithBtf() => ElfProgramSpecs.Section("verifier_fail", "xdp", BpfProgramType.Xdp);
 
     private static BpfFileDescriptor FakeFd(int n) => new(n, ownsHandle: false);

@@ -224,10 +224,4 @@ public sealed class FeaturesTests
 
     private static unsafe string ReadCString(ulong address) =>
         System.Runtime.InteropServices.Marshal.PtrToStringUTF8((nint)address) ?? string.Empty;
-
-    private delegate void MapCreateCallback(in MapCreateAttr attr);
-
-    private delegate void ProgLoadCallback(ref ProgLoadAttr attr);
-
-    private delegate BpfFileDescriptor ProgLoadReturn(ref ProgLoadAttr attr);
 }

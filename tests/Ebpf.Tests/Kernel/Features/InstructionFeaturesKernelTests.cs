@@ -11,8 +11,6 @@ public sealed class InstructionFeaturesKernelTests
 {
     private const uint SocketFilter = 1;
 
-    private delegate BpfFileDescriptor ProgLoadReturn(ref ProgLoadAttr attr);
-
     [Test]
     [Category("Kernel")]
     public void ThisKernelHasTheInstructionFeaturesUpToIsaV3()

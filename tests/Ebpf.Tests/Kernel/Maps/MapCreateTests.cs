@@ -9,14 +9,6 @@ namespace Ebpf.Tests.Kernel;
 /// <summary><see cref="Map.Create"/> fallbacks and cleanup over a mocked <see cref="IBpfSyscalls"/>.</summary>
 public sealed class MapCreateTests
 {
-    private delegate void MapCreateCallback(in MapCreateAttr attr);
-
-    private delegate BpfFileDescriptor MapCreateReturn(in MapCreateAttr attr);
-
-    private delegate BpfFileDescriptor BtfLoadReturn(ref BtfLoadAttr attr);
-
-    private delegate void ObjGetInfoCallback(ref ObjGetInfoAttr attr);
-
     private static readonly MapSpec Hash = new() { Name = "my_map", Type = BpfMapType.Hash, KeySize = 4, ValueSize = 8, MaxEntries = 4 };
 
     /// <summary>A descriptor the test does not own: disposing it closes nothing, but marks it closed.</summary>

@@ -7,10 +7,6 @@ namespace Ebpf.Tests.Kernel;
 /// <summary>Key walks and batch results over a mocked <see cref="IBpfSyscalls"/> that behaves like a hash map.</summary>
 public sealed unsafe class MapWalkTests
 {
-    private delegate Errno ElemReturn(in MapElemAttr attr);
-
-    private delegate Errno BatchReturn(ref MapBatchAttr attr);
-
     private static readonly MapSpec Spec = new() { Name = "fake", Type = BpfMapType.Hash, KeySize = 4, ValueSize = 4, MaxEntries = 100 };
 
     /// <summary>

@@ -5,7 +5,6 @@ using Ebpf.Kernel.Interop;
 
 namespace Ebpf.Tests.Kernel;
 
-
 [Category("Kernel")]
 public sealed class ProgramKernelTests
 {

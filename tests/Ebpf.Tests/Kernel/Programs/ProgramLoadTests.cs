@@ -6,7 +6,6 @@ using Ebpf.Btf.Marshaling;
 
 namespace Ebpf.Tests.Kernel;
 
-
 /// <summary>Program.Load against a mocked kernel: retries, log growth, fallbacks, patching.</summary>
 public sealed class ProgramLoadTests
 {
@@ -19,14 +18,6 @@ public sealed class ProgramLoadTests
         "invalid access to packet, off=100 size=4, R1(id=0,off=100,r=0)\n" +
         "R1 offset is outside of the packet\n" +
         "processed 2 insns (limit 1000000) max_states_per_insn 0 total_states 0 peak_states 0 mark_read 0\n";
-
-    private delegate BpfFileDescriptor ProgLoadReturn(ref ProgLoadAttr attr);
-
-    private delegate void InfoCallback(ref ObjGetInfoAttr attr);
-
-    private delegate Errno NextIdReturn(BpfObjectKind kind, ref GetIdAttr attr);
-
-    private delegate Errno FdByIdReturn(BpfObjectKind kind, in GetIdAttr attr, out BpfFileDescriptor? fd);
 
     private static ProgramSpec Spec(string name = "prog") => new()
     {
@@ -452,7 +443,7 @@ public sealed class ProgramLoadTests
         byte[] targetBtf = builder.Marshal(ByteOrder.LittleEndian);
         ProgLoadAttr seen = default;
         var sys = new Mock<IBpfSyscalls>();
-        sys.Setup(s => s.ObjGetInfoByFd(ref It.Ref<ObjGetInfoAttr>.IsAny)).Callback(new InfoCallback((ref ObjGetInfoAttr a) =>
+        sys.Setup(s => s.ObjGetInfoByFd(ref It.Ref<ObjGetInfoAttr>.IsAny)).Callback(new ObjGetInfoCallback((ref ObjGetInfoAttr a) =>
         {
             if (a.InfoLen == sizeof(ProgInfo))
             {
@@ -519,7 +510,7 @@ public sealed class ProgramLoadTests
                 fd = new BpfFileDescriptor(300 + (int)a.Id, ownsHandle: false);
                 return Errno.None;
             }));
-            sys.Setup(s => s.ObjGetInfoByFd(ref It.Ref<ObjGetInfoAttr>.IsAny)).Callback(new InfoCallback((ref ObjGetInfoAttr a) =>
+            sys.Setup(s => s.ObjGetInfoByFd(ref It.Ref<ObjGetInfoAttr>.IsAny)).Callback(new ObjGetInfoCallback((ref ObjGetInfoAttr a) =>
             {
                 var info = (BtfInfo*)a.Info;
                 var name = a.BpfFd == 302 ? "fakemod\0"u8 : "vmlinux\0"u8;

@@ -3,7 +3,6 @@ using Ebpf.Kernel;
 
 namespace Ebpf.Tests.Kernel;
 
-
 /// <summary>Program pinning on a bpffs mounted privately in a temporary directory.</summary>
 [Category("Kernel")]
 public sealed class ProgramPinningTests : PrivateBpffsFixture

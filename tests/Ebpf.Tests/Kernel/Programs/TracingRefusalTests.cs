@@ -6,7 +6,6 @@ using Moq;
 
 namespace Ebpf.Tests.Kernel;
 
-
 /// <summary>
 /// EPERM of fentry/fexit/lsm loads: the program named with what explains the refusal for trampoline programs (the
 /// capability hint only when the process lacks the capabilities).
@@ -16,8 +15,6 @@ public sealed class TracingRefusalTests
     private const string AllCapabilities = "000001ffffffffff";
 
     private string _dir = null!;
-
-    private delegate BpfFileDescriptor ProgLoadReturn(ref ProgLoadAttr attr);
 
     [SetUp]
     public void CreateDirectory() => _dir = Directory.CreateTempSubdirectory("ebpf-eperm-").FullName;

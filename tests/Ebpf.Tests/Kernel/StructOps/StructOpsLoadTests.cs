@@ -17,12 +17,6 @@ public sealed class StructOpsLoadTests
     private const int DataOffset = 8;
     private const int NameOffset = DataOffset + 36;
 
-    private delegate BpfFileDescriptor MapCreateReturn(in MapCreateAttr attr);
-
-    private delegate BpfFileDescriptor ProgLoadReturn(ref ProgLoadAttr attr);
-
-    private delegate Errno ElemReturn(in MapElemAttr attr);
-
     private string _directory = "";
     private KernelBtf _kernelBtf = null!;
 
@@ -318,7 +312,5 @@ public sealed class StructOpsLoadTests
         Assert.Throws<InvalidOperationException>(map.RegisterStructOps);
         Assert.That(map.UnregisterStructOps(), Is.False);
     }
-
-    private delegate void LinkCreateCallback(in LinkCreateAttr attr);
 }
 
