@@ -7,12 +7,13 @@ namespace Ebpf.Links;
 /// <summary>The shared <c>BPF_LINK_CREATE</c> of multi-program device hooks (TCX, netkit).</summary>
 internal static class DeviceLink
 {
-    public static Link Create(BpfFileDescriptor program, int ifIndex, BpfAttachType attachType, LinkAnchor? anchor, ulong expectedRevision,
+    /// <summary>Links <paramref name="program"/> to device <paramref name="ifIndex"/> at the anchor and revision of <paramref name="options"/>.</summary>
+    public static BpfFileDescriptor Create(BpfFileDescriptor program, int ifIndex, BpfAttachType attachType, DeviceLinkOptions? options,
         IBpfSyscalls sys)
     {
         ArgumentNullException.ThrowIfNull(program);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(ifIndex);
-        anchor ??= LinkAnchor.Last;
+        var anchor = options?.Anchor ?? LinkAnchor.Last;
         using var programUse = new FdUse(program);
         using var relativeUse = FdUse.Optional(anchor.Relative);
         var attr = new LinkCreateAttr
@@ -23,10 +24,10 @@ internal static class DeviceLink
             Flags = anchor.Flags,
             RelativeFdOrId = anchor.Relative is null ? anchor.RelativeId : relativeUse.Fd,
         };
-        attr.ExpectedRevision = expectedRevision;
+        attr.ExpectedRevision = options?.ExpectedRevision ?? 0;
         try
         {
-            return new Link(sys.LinkCreate(attr), sys);
+            return sys.LinkCreate(attr);
         }
         catch (EbpfException e) when (e.Errno == Errno.EINVAL && attachType is BpfAttachType.TcxIngress or BpfAttachType.TcxEgress
             && LinkTypeSupport.IsKnownMissing(BpfLinkType.Tcx))

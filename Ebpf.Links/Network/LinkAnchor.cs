@@ -48,6 +48,12 @@ public sealed class LinkAnchor
     /// <summary>Right after <paramref name="program"/>.</summary>
     public static LinkAnchor AfterProgram(BpfFileDescriptor program) => new(FlagAfter, Require(program), 0);
 
+    /// <summary>Right before <paramref name="program"/>.</summary>
+    public static LinkAnchor BeforeProgram(Program program) => BeforeProgram(ProgramFd(program));
+
+    /// <summary>Right after <paramref name="program"/>.</summary>
+    public static LinkAnchor AfterProgram(Program program) => AfterProgram(ProgramFd(program));
+
     /// <summary>Right before the program with id <paramref name="programId"/>.</summary>
     public static LinkAnchor BeforeProgramId(uint programId) => new(FlagBefore | FlagId, null, programId);
 
@@ -70,6 +76,12 @@ public sealed class LinkAnchor
     {
         ArgumentNullException.ThrowIfNull(fd);
         return fd;
+    }
+
+    private static BpfFileDescriptor ProgramFd(Program program)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        return program.FileDescriptor;
     }
 
     private static BpfFileDescriptor RequireFd(Link link)

@@ -1,27 +1,36 @@
 using Ebpf.Kernel;
-using Ebpf.Specs;
 using Ebpf.Kernel.Interop;
+using Ebpf.Specs;
 
 namespace Ebpf.Links;
 
-/// <summary>Attaches programs to a netkit device's primary or peer side (Linux 6.7+).</summary>
-public static class NetkitLink
+/// <summary>
+/// A program attached to a netkit device's primary or peer side (Linux 6.7+), made by
+/// <see cref="NetworkAttachExtensions.AttachNetkit(Program, int, BpfAttachType, DeviceLinkOptions?)"/>.
+/// </summary>
+public sealed class NetkitLink : Link
 {
-    /// <summary>Attaches <paramref name="program"/> to netkit device <paramref name="ifIndex"/>.</summary>
-    /// <param name="program">A sched_cls program.</param>
-    /// <param name="ifIndex">The interface index of the netkit primary device.</param>
-    /// <param name="attachType"><see cref="BpfAttachType.NetkitPrimary"/> or <see cref="BpfAttachType.NetkitPeer"/>.</param>
-    /// <param name="anchor">Where the program goes among the device's programs; null for <see cref="LinkAnchor.Last"/>.</param>
-    /// <param name="expectedRevision">Fail with ESTALE unless the program list has this revision; 0 for any.</param>
-    /// <param name="syscalls">The kernel interface; null for the running kernel.</param>
-    public static Link Attach(BpfFileDescriptor program, int ifIndex, BpfAttachType attachType, LinkAnchor? anchor = null,
-        ulong expectedRevision = 0, IBpfSyscalls? syscalls = null)
+    private NetkitLink(BpfFileDescriptor fd, IBpfSyscalls syscalls, int ifIndex, BpfAttachType attachType)
+        : base(fd, syscalls)
+    {
+        IfIndex = ifIndex;
+        AttachType = attachType;
+    }
+
+    /// <summary>The index of the netkit primary device.</summary>
+    public int IfIndex { get; }
+
+    /// <summary><see cref="BpfAttachType.NetkitPrimary"/> or <see cref="BpfAttachType.NetkitPeer"/>.</summary>
+    public BpfAttachType AttachType { get; }
+
+    /// <summary>Links <paramref name="program"/> to netkit device <paramref name="ifIndex"/> at <paramref name="attachType"/>.</summary>
+    internal static NetkitLink Attach(BpfFileDescriptor program, int ifIndex, BpfAttachType attachType, DeviceLinkOptions? options, IBpfSyscalls sys)
     {
         if (attachType is not (BpfAttachType.NetkitPrimary or BpfAttachType.NetkitPeer))
         {
             throw new ArgumentOutOfRangeException(nameof(attachType), attachType, "netkit links take BPF_NETKIT_PRIMARY or BPF_NETKIT_PEER");
         }
 
-        return DeviceLink.Create(program, ifIndex, attachType, anchor, expectedRevision, syscalls ?? LinuxBpfSyscalls.Instance);
+        return new NetkitLink(DeviceLink.Create(program, ifIndex, attachType, options, sys), sys, ifIndex, attachType);
     }
 }

@@ -5,7 +5,8 @@ using Ebpf.Kernel.Interop;
 namespace Ebpf.Links;
 
 /// <summary>
-/// A socket filter program attached to a socket with <c>SO_ATTACH_BPF</c>; disposing detaches it
+/// A socket filter program attached to a socket with <c>SO_ATTACH_BPF</c>
+/// (<see cref="NetworkAttachExtensions.AttachSocketFilter(Program, Socket)"/>); disposing detaches it
 /// (<c>SO_DETACH_BPF</c>). Socket filters are not links: <see cref="Link.Pin"/> and <see cref="Link.Info"/> are not available.
 /// </summary>
 public sealed class SocketFilter : Link
@@ -24,9 +25,7 @@ public sealed class SocketFilter : Link
     }
 
     /// <summary>Attaches <paramref name="program"/> (a socket filter: returns the bytes to keep, 0 drops) to <paramref name="socket"/>.</summary>
-    /// <param name="socket">The socket; the filter sees the packets it receives.</param>
-    /// <param name="program">A socket filter program.</param>
-    public static SocketFilter Attach(Socket socket, BpfFileDescriptor program)
+    internal static SocketFilter Attach(Socket socket, BpfFileDescriptor program)
     {
         ArgumentNullException.ThrowIfNull(socket);
         ArgumentNullException.ThrowIfNull(program);

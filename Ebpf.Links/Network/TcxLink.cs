@@ -4,24 +4,33 @@ using Ebpf.Specs;
 
 namespace Ebpf.Links;
 
-/// <summary>Attaches tc programs (<c>BPF_PROG_TYPE_SCHED_CLS</c>) to a device's TCX ingress or egress hook (Linux 6.6+).</summary>
-public static class TcxLink
+/// <summary>
+/// A tc program (<c>BPF_PROG_TYPE_SCHED_CLS</c>) attached to a device's TCX ingress or egress hook (Linux 6.6+), made by
+/// <see cref="NetworkAttachExtensions.AttachTcx(Program, int, BpfAttachType, DeviceLinkOptions?)"/>.
+/// </summary>
+public sealed class TcxLink : Link
 {
-    /// <summary>Attaches <paramref name="program"/> to device <paramref name="ifIndex"/>.</summary>
-    /// <param name="program">A sched_cls program.</param>
-    /// <param name="ifIndex">The interface index.</param>
-    /// <param name="attachType"><see cref="BpfAttachType.TcxIngress"/> or <see cref="BpfAttachType.TcxEgress"/>.</param>
-    /// <param name="anchor">Where the program goes among the device's programs; null for <see cref="LinkAnchor.Last"/>.</param>
-    /// <param name="expectedRevision">Fail with ESTALE unless the program list has this revision; 0 for any.</param>
-    /// <param name="syscalls">The kernel interface; null for the running kernel.</param>
-    public static Link Attach(BpfFileDescriptor program, int ifIndex, BpfAttachType attachType, LinkAnchor? anchor = null,
-        ulong expectedRevision = 0, IBpfSyscalls? syscalls = null)
+    private TcxLink(BpfFileDescriptor fd, IBpfSyscalls syscalls, int ifIndex, BpfAttachType attachType)
+        : base(fd, syscalls)
+    {
+        IfIndex = ifIndex;
+        AttachType = attachType;
+    }
+
+    /// <summary>The index of the device the program is attached to.</summary>
+    public int IfIndex { get; }
+
+    /// <summary><see cref="BpfAttachType.TcxIngress"/> or <see cref="BpfAttachType.TcxEgress"/>.</summary>
+    public BpfAttachType AttachType { get; }
+
+    /// <summary>Links <paramref name="program"/> to device <paramref name="ifIndex"/> at <paramref name="attachType"/>.</summary>
+    internal static TcxLink Attach(BpfFileDescriptor program, int ifIndex, BpfAttachType attachType, DeviceLinkOptions? options, IBpfSyscalls sys)
     {
         if (attachType is not (BpfAttachType.TcxIngress or BpfAttachType.TcxEgress))
         {
             throw new ArgumentOutOfRangeException(nameof(attachType), attachType, "TCX links take BPF_TCX_INGRESS or BPF_TCX_EGRESS");
         }
 
-        return DeviceLink.Create(program, ifIndex, attachType, anchor, expectedRevision, syscalls ?? LinuxBpfSyscalls.Instance);
+        return new TcxLink(DeviceLink.Create(program, ifIndex, attachType, options, sys), sys, ifIndex, attachType);
     }
 }

@@ -43,19 +43,14 @@ public sealed class PerfEventLink : Link
 
     /// <summary>
     /// Attaches <paramref name="program"/> to an open perf event, taking ownership of <paramref name="perfEvent"/>
-    /// (it is closed on failure too), and enables the event.
+    /// (it is closed on failure too), and enables the event; <paramref name="cleanup"/> runs after the descriptors are
+    /// closed on dispose, or on failure.
     /// </summary>
-    /// <param name="perfEvent">The perf event.</param>
-    /// <param name="program">A program of a type the event accepts (tracepoint, kprobe, perf_event).</param>
-    /// <param name="cookie">The BPF cookie (<c>bpf_get_attach_cookie</c>); needs Linux 5.15.</param>
-    /// <param name="syscalls">The kernel interface; null for the running kernel.</param>
-    /// <param name="cleanup">Runs after the descriptors are closed on dispose, or on failure.</param>
-    public static PerfEventLink Attach(BpfFileDescriptor perfEvent, BpfFileDescriptor program, ulong cookie = 0,
-        IBpfSyscalls? syscalls = null, Action? cleanup = null)
+    internal static PerfEventLink Attach(BpfFileDescriptor perfEvent, BpfFileDescriptor program, ulong cookie, IBpfSyscalls sys,
+        Action? cleanup = null)
     {
         ArgumentNullException.ThrowIfNull(perfEvent);
         ArgumentNullException.ThrowIfNull(program);
-        var sys = syscalls ?? LinuxBpfSyscalls.Instance;
         try
         {
             PerfEventLink result;

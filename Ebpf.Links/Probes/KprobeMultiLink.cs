@@ -7,26 +7,29 @@ using Ebpf.Specs;
 namespace Ebpf.Links;
 
 /// <summary>
-/// Attaches one kprobe program (loaded with attach type <see cref="BpfAttachType.TraceKprobeMulti"/>) to many kernel
-/// functions with a single fprobe-based link (Linux 5.18+, CONFIG_FPROBE).
+/// One kprobe program (loaded with attach type <see cref="BpfAttachType.TraceKprobeMulti"/>) attached to many kernel
+/// functions with a single fprobe-based link (Linux 5.18+, CONFIG_FPROBE), made by
+/// <see cref="ProbeAttachExtensions.AttachKprobeMulti"/>.
 /// </summary>
-public static class KprobeMultiLink
+public sealed class KprobeMultiLink : Link
 {
     /// <summary><c>BPF_F_KPROBE_MULTI_RETURN</c>.</summary>
     private const uint FlagReturn = 1;
 
-    /// <summary>Attaches <paramref name="program"/> to kernel functions <paramref name="symbols"/>.</summary>
-    /// <param name="program">A kprobe program with expected attach type <see cref="BpfAttachType.TraceKprobeMulti"/>.</param>
-    /// <param name="symbols">The kernel functions.</param>
-    /// <param name="retprobe">True for kretprobes.</param>
-    /// <param name="cookies">One BPF cookie per symbol, or null.</param>
-    /// <param name="syscalls">The kernel interface; null for the running kernel.</param>
+    private KprobeMultiLink(BpfFileDescriptor fd, IBpfSyscalls syscalls)
+        : base(fd, syscalls)
+    {
+    }
+
+    /// <summary>Links <paramref name="program"/> to kernel functions <paramref name="symbols"/>.</summary>
     /// <exception cref="EbpfNotSupportedException">The kernel has no kprobe_multi links.</exception>
-    public static unsafe Link Attach(BpfFileDescriptor program, IReadOnlyList<string> symbols, bool retprobe = false,
-        IReadOnlyList<ulong>? cookies = null, IBpfSyscalls? syscalls = null)
+    internal static unsafe KprobeMultiLink Attach(BpfFileDescriptor program, IReadOnlyList<string> symbols, KprobeMultiOptions? options,
+        IBpfSyscalls sys)
     {
         ArgumentNullException.ThrowIfNull(program);
         ArgumentNullException.ThrowIfNull(symbols);
+        bool retprobe = options?.ReturnProbe ?? false;
+        var cookies = options?.Cookies;
         if (symbols.Count == 0)
         {
             throw new ArgumentException("at least one symbol is needed", nameof(symbols));
@@ -34,10 +37,9 @@ public static class KprobeMultiLink
 
         if (cookies is not null && cookies.Count != symbols.Count)
         {
-            throw new ArgumentException("one cookie per symbol", nameof(cookies));
+            throw new ArgumentException("one cookie per symbol", nameof(options));
         }
 
-        var sys = syscalls ?? LinuxBpfSyscalls.Instance;
         var names = new GCHandle[symbols.Count];
         var pointers = new ulong[symbols.Count];
         ulong[]? cookieArray = cookies is null ? null : [.. cookies];
@@ -61,7 +63,7 @@ public static class KprobeMultiLink
                 attr.KprobeMultiCookies = (ulong)c;
                 try
                 {
-                    return new Link(sys.LinkCreate(attr), sys);
+                    return new KprobeMultiLink(sys.LinkCreate(attr), sys);
                 }
                 catch (EbpfException e) when (e.Errno == Errno.EINVAL && LinkTypeSupport.IsKnownMissing(BpfLinkType.KprobeMulti))
                 {

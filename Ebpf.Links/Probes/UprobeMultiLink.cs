@@ -6,46 +6,26 @@ using Ebpf.Specs;
 namespace Ebpf.Links;
 
 /// <summary>
-/// Attaches one kprobe program (loaded with attach type <see cref="BpfAttachType.TraceUprobeMulti"/>) to many
-/// user-space locations of one binary with a single link (Linux 6.6+).
+/// One kprobe program (loaded with attach type <see cref="BpfAttachType.TraceUprobeMulti"/>) attached to many
+/// user-space locations of one binary with a single link (Linux 6.6+), made by <see cref="ProbeAttachExtensions.AttachUprobeMulti"/>.
 /// </summary>
-public static class UprobeMultiLink
+public sealed class UprobeMultiLink : Link
 {
     /// <summary><c>BPF_F_UPROBE_MULTI_RETURN</c>.</summary>
     private const uint FlagReturn = 1;
 
-    /// <summary>Attaches <paramref name="program"/> to functions <paramref name="symbols"/> of <paramref name="binaryPath"/>.</summary>
-    /// <param name="program">A kprobe program with expected attach type <see cref="BpfAttachType.TraceUprobeMulti"/>.</param>
-    /// <param name="binaryPath">The executable or shared library.</param>
-    /// <param name="symbols">The functions.</param>
-    /// <param name="retprobe">True for uretprobes.</param>
-    /// <param name="pid">Only fire in this process; 0 or -1 for all.</param>
-    /// <param name="cookies">One BPF cookie per symbol, or null.</param>
-    /// <param name="syscalls">The kernel interface; null for the running kernel.</param>
-    public static Link Attach(BpfFileDescriptor program, string binaryPath, IReadOnlyList<string> symbols, bool retprobe = false, int pid = -1,
-        IReadOnlyList<ulong>? cookies = null, IBpfSyscalls? syscalls = null)
+    private UprobeMultiLink(BpfFileDescriptor fd, IBpfSyscalls syscalls)
+        : base(fd, syscalls)
     {
-        ArgumentNullException.ThrowIfNull(symbols);
-        var offsets = new ulong[symbols.Count];
-        for (int i = 0; i < offsets.Length; i++)
-        {
-            offsets[i] = UprobeSymbols.Offset(binaryPath, symbols[i]);
-        }
-
-        return AttachAtOffsets(program, binaryPath, offsets, retprobe, pid, cookies, syscalls);
     }
 
-    /// <summary>Attaches <paramref name="program"/> at file offsets <paramref name="offsets"/> of <paramref name="binaryPath"/>.</summary>
-    /// <param name="program">A kprobe program with expected attach type <see cref="BpfAttachType.TraceUprobeMulti"/>.</param>
-    /// <param name="binaryPath">The executable or shared library.</param>
-    /// <param name="offsets">The file offsets.</param>
-    /// <param name="retprobe">True for uretprobes.</param>
-    /// <param name="pid">Only fire in this process; 0 or -1 for all.</param>
-    /// <param name="cookies">One BPF cookie per offset, or null.</param>
-    /// <param name="syscalls">The kernel interface; null for the running kernel.</param>
-    public static unsafe Link AttachAtOffsets(BpfFileDescriptor program, string binaryPath, IReadOnlyList<ulong> offsets, bool retprobe = false,
-        int pid = -1, IReadOnlyList<ulong>? cookies = null, IBpfSyscalls? syscalls = null)
+    /// <summary>Links <paramref name="program"/> at file offsets <paramref name="offsets"/> of <paramref name="binaryPath"/>.</summary>
+    internal static unsafe UprobeMultiLink Attach(BpfFileDescriptor program, string binaryPath, IReadOnlyList<ulong> offsets, UprobeMultiOptions? options,
+        IBpfSyscalls sys)
     {
+        bool retprobe = options?.ReturnProbe ?? false;
+        int pid = options?.Pid ?? -1;
+        var cookies = options?.Cookies;
         ArgumentNullException.ThrowIfNull(program);
         ArgumentException.ThrowIfNullOrEmpty(binaryPath);
         ArgumentNullException.ThrowIfNull(offsets);
@@ -56,10 +36,9 @@ public static class UprobeMultiLink
 
         if (cookies is not null && cookies.Count != offsets.Count)
         {
-            throw new ArgumentException("one cookie per offset", nameof(cookies));
+            throw new ArgumentException("one cookie per offset", nameof(options));
         }
 
-        var sys = syscalls ?? LinuxBpfSyscalls.Instance;
         ulong[] offsetArray = [.. offsets];
         ulong[]? cookieArray = cookies is null ? null : [.. cookies];
         fixed (byte* path = Encoding.UTF8.GetBytes(Path.GetFullPath(binaryPath) + "\0"))
@@ -80,7 +59,7 @@ public static class UprobeMultiLink
             attr.UprobeMultiPid = pid <= 0 ? 0 : (uint)pid;
             try
             {
-                return new Link(sys.LinkCreate(attr), sys);
+                return new UprobeMultiLink(sys.LinkCreate(attr), sys);
             }
             catch (EbpfException e) when (e.Errno == Errno.EINVAL && LinkTypeSupport.IsKnownMissing(BpfLinkType.UprobeMulti))
             {

@@ -18,7 +18,7 @@ public static class UprobeSymbols
 
     /// <summary>
     /// The file offset of variable <paramref name="symbol"/> in <paramref name="binaryPath"/>, e.g. a USDT semaphore for
-    /// the <c>referenceCounterOffset</c> of <see cref="UprobeLink.Attach"/>: its <c>st_value</c> translated through the
+    /// <see cref="UprobeOptions.ReferenceCounterOffset"/>: its <c>st_value</c> translated through the
     /// loadable segments. The variable must have file contents (initialised data), not <c>.bss</c>.
     /// </summary>
     /// <param name="binaryPath">The executable or shared library.</param>

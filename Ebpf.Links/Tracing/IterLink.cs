@@ -7,7 +7,7 @@ namespace Ebpf.Links;
 
 /// <summary>
 /// An iterator link (<c>BPF_LINK_CREATE</c> with <c>BPF_TRACE_ITER</c>, Linux 5.8+): each <see cref="Open"/> starts a
-/// new pass of the iterator program, whose <c>bpf_seq_write</c>/<c>bpf_seq_printf</c> output is read from the stream.
+/// new pass of the iterator program (made by <see cref="TracingAttachExtensions.AttachIterator(Program, Map?)"/>), whose <c>bpf_seq_write</c>/<c>bpf_seq_printf</c> output is read from the stream.
 /// </summary>
 public sealed class IterLink : Link
 {
@@ -16,14 +16,10 @@ public sealed class IterLink : Link
     {
     }
 
-    /// <summary>Creates an iterator link for <paramref name="program"/> (a tracing program loaded with attach type <c>BPF_TRACE_ITER</c>).</summary>
-    /// <param name="program">The iterator program (<c>iter/task</c>, <c>iter/bpf_map_elem</c>, ...).</param>
-    /// <param name="map">The map to iterate, for map element iterators; else null.</param>
-    /// <param name="syscalls">The kernel interface; null for the running kernel.</param>
-    public static unsafe IterLink Attach(BpfFileDescriptor program, BpfFileDescriptor? map = null, IBpfSyscalls? syscalls = null)
+    /// <summary>Creates an iterator link for <paramref name="program"/> (a tracing program loaded with attach type <c>BPF_TRACE_ITER</c>), over <paramref name="map"/> for map element iterators.</summary>
+    internal static unsafe IterLink Attach(BpfFileDescriptor program, BpfFileDescriptor? map, IBpfSyscalls sys)
     {
         ArgumentNullException.ThrowIfNull(program);
-        var sys = syscalls ?? LinuxBpfSyscalls.Instance;
 
         // union bpf_iter_link_info: map.map_fd at 0; the union is 16 bytes (cgroup member).
         ulong* iterInfo = stackalloc ulong[2];

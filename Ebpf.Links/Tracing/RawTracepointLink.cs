@@ -4,39 +4,35 @@ using Ebpf.Kernel.Interop;
 
 namespace Ebpf.Links;
 
-/// <summary>Attaches raw tracepoint programs (<c>BPF_PROG_TYPE_RAW_TRACEPOINT</c>) with <c>BPF_RAW_TRACEPOINT_OPEN</c>.</summary>
-public static class RawTracepointLink
+/// <summary>
+/// A raw tracepoint program (<c>BPF_PROG_TYPE_RAW_TRACEPOINT</c>) attached with <c>BPF_RAW_TRACEPOINT_OPEN</c>, made by
+/// <see cref="TracingAttachExtensions.AttachRawTracepoint"/>.
+/// </summary>
+public sealed class RawTracepointLink : Link
 {
-    /// <summary>Attaches <paramref name="program"/> to raw tracepoint <paramref name="name"/> (e.g. <c>sys_enter</c>).</summary>
-    /// <param name="program">A raw tracepoint (or writable raw tracepoint) program.</param>
-    /// <param name="name">The tracepoint name, without group.</param>
-    /// <param name="syscalls">The kernel interface; null for the running kernel.</param>
-    /// <exception cref="EbpfException">ENOENT: no such tracepoint.</exception>
-    public static Link Attach(BpfFileDescriptor program, string name, IBpfSyscalls? syscalls = null) =>
-        Attach(program, name, 0, syscalls);
+    private RawTracepointLink(BpfFileDescriptor fd, IBpfSyscalls syscalls, string name)
+        : base(fd, syscalls)
+    {
+        Name = name;
+    }
 
-    /// <summary>
-    /// Attaches <paramref name="program"/> to raw tracepoint <paramref name="name"/> with a BPF cookie, which the
-    /// program reads with <c>bpf_get_attach_cookie</c> (Linux 6.10+).
-    /// </summary>
-    /// <param name="program">A raw tracepoint (or writable raw tracepoint) program.</param>
-    /// <param name="name">The tracepoint name, without group.</param>
-    /// <param name="cookie">The BPF cookie; 0 for none (every kernel).</param>
-    /// <param name="syscalls">The kernel interface; null for the running kernel.</param>
+    /// <summary>The tracepoint, e.g. <c>sys_enter</c>.</summary>
+    public string Name { get; }
+
+    /// <summary>Attaches <paramref name="program"/> to raw tracepoint <paramref name="name"/> with <paramref name="cookie"/> (0 for none).</summary>
     /// <exception cref="EbpfNotSupportedException">A non-zero cookie on a kernel before 6.10.</exception>
     /// <exception cref="EbpfException">ENOENT: no such tracepoint.</exception>
-    public static unsafe Link Attach(BpfFileDescriptor program, string name, ulong cookie, IBpfSyscalls? syscalls = null)
+    internal static unsafe RawTracepointLink Attach(BpfFileDescriptor program, string name, ulong cookie, IBpfSyscalls sys)
     {
         ArgumentNullException.ThrowIfNull(program);
         ArgumentException.ThrowIfNullOrEmpty(name);
-        var sys = syscalls ?? LinuxBpfSyscalls.Instance;
         fixed (byte* p = Encoding.UTF8.GetBytes(name + "\0"))
         {
             using var programUse = new FdUse(program);
             try
             {
                 var fd = sys.RawTracepointOpen(new RawTracepointOpenAttr { Name = (ulong)p, ProgFd = programUse.Fd, Cookie = cookie });
-                return new Link(fd, sys);
+                return new RawTracepointLink(fd, sys, name);
             }
             catch (EbpfException e) when (e.Errno == Errno.EINVAL && cookie != 0)
             {

@@ -5,32 +5,31 @@ using Ebpf.Specs;
 namespace Ebpf.Links;
 
 /// <summary>
-/// Attaches BTF-typed tracing programs loaded with an <c>attach_btf_id</c>: <c>tp_btf</c> (<see cref="BpfAttachType.TraceRawTp"/>),
-/// <c>fentry</c>, <c>fexit</c>, <c>fmod_ret</c>, <c>lsm</c>, and <c>freplace</c> (<see cref="BpfProgramType.Ext"/>) programs.
-/// Uses <c>BPF_LINK_CREATE</c> (with a cookie on Linux 5.19+), falling back to <c>BPF_RAW_TRACEPOINT_OPEN</c> without a name.
+/// A BTF-typed tracing program loaded with an <c>attach_btf_id</c> attached to its target: <c>tp_btf</c>
+/// (<see cref="BpfAttachType.TraceRawTp"/>), <c>fentry</c>, <c>fexit</c>, <c>fmod_ret</c>, <c>lsm</c>
+/// (<see cref="TracingAttachExtensions.AttachTracing"/>), and <c>freplace</c> (<see cref="BpfProgramType.Ext"/>,
+/// <see cref="TracingAttachExtensions.AttachFreplace"/>) programs. Made with <c>BPF_LINK_CREATE</c> (with a cookie on
+/// Linux 5.19+), falling back to <c>BPF_RAW_TRACEPOINT_OPEN</c> without a name.
 /// </summary>
-public static class TracingLink
+public sealed class TracingLink : Link
 {
-    /// <summary>Attaches <paramref name="program"/> to the target it was loaded for.</summary>
-    /// <param name="program">A tracing, LSM or extension program loaded with <c>attach_btf_id</c>.</param>
-    /// <param name="attachType">The program's expected attach type (<see cref="BpfAttachType.TraceFentry"/>, ...; 0 for freplace).</param>
-    /// <param name="cookie">The BPF cookie (fentry/fexit/fmod_ret/lsm/tp_btf on recent kernels); 0 for none.</param>
-    /// <param name="syscalls">The kernel interface; null for the running kernel.</param>
-    public static Link Attach(BpfFileDescriptor program, BpfAttachType attachType, ulong cookie = 0, IBpfSyscalls? syscalls = null) =>
-        AttachCore(program, attachType, null, 0, cookie, syscalls ?? LinuxBpfSyscalls.Instance);
-
-    /// <summary>Attaches extension program <paramref name="program"/> in place of function <paramref name="targetBtfId"/> of <paramref name="target"/> (freplace).</summary>
-    /// <param name="program">An extension program.</param>
-    /// <param name="target">The program whose function is replaced.</param>
-    /// <param name="targetBtfId">The BTF id of the function in the target program's BTF.</param>
-    /// <param name="syscalls">The kernel interface; null for the running kernel.</param>
-    public static Link AttachReplace(BpfFileDescriptor program, BpfFileDescriptor target, uint targetBtfId, IBpfSyscalls? syscalls = null)
+    private TracingLink(BpfFileDescriptor fd, IBpfSyscalls syscalls)
+        : base(fd, syscalls)
     {
-        ArgumentNullException.ThrowIfNull(target);
-        return AttachCore(program, 0, target, targetBtfId, 0, syscalls ?? LinuxBpfSyscalls.Instance);
     }
 
-    private static Link AttachCore(BpfFileDescriptor program, BpfAttachType attachType, BpfFileDescriptor? target, uint targetBtfId, ulong cookie,
+    /// <summary>Attaches <paramref name="program"/> to the target it was loaded for.</summary>
+    internal static TracingLink Attach(BpfFileDescriptor program, BpfAttachType attachType, ulong cookie, IBpfSyscalls sys) =>
+        Attach(program, attachType, null, 0, cookie, sys);
+
+    /// <summary>Attaches extension program <paramref name="program"/> in place of function <paramref name="targetBtfId"/> of <paramref name="target"/> (freplace).</summary>
+    internal static TracingLink AttachReplace(BpfFileDescriptor program, BpfFileDescriptor target, uint targetBtfId, IBpfSyscalls sys)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        return Attach(program, 0, target, targetBtfId, 0, sys);
+    }
+
+    private static TracingLink Attach(BpfFileDescriptor program, BpfAttachType attachType, BpfFileDescriptor? target, uint targetBtfId, ulong cookie,
         IBpfSyscalls sys)
     {
         ArgumentNullException.ThrowIfNull(program);
@@ -51,13 +50,13 @@ public static class TracingLink
             }
 
             var fd = sys.LinkCreate(attr);
-            return new Link(fd, sys);
+            return new TracingLink(fd, sys);
         }
         catch (EbpfException e) when (e.Errno == Errno.EINVAL && target is null && cookie == 0)
         {
             // Kernels before 5.10 (and before 6.10 for tp_btf) attach these through BPF_RAW_TRACEPOINT_OPEN.
             var fd = sys.RawTracepointOpen(new RawTracepointOpenAttr { ProgFd = programUse.Fd });
-            return new Link(fd, sys);
+            return new TracingLink(fd, sys);
         }
         catch (EbpfException e) when (e.Errno == Errno.EINVAL && cookie != 0)
         {

@@ -1,5 +1,6 @@
 using Ebpf.Btf;
 using Ebpf.Elf;
+using Ebpf.Links;
 using static Ebpf.Asm.Register;
 using ByteOrder = global::Ebpf.Asm.ByteOrder;
 using InstructionListing = global::Ebpf.Asm.InstructionListing;
@@ -47,7 +48,7 @@ public class ReadmeQuickStartTests
         // README: load, attach, read
         var spec = CollectionSpec.Load(path);
         using var collection = Ebpf.Kernel.Collection.Load(spec);
-        using var link = Ebpf.Links.ProgramAttachExtensions.AttachRawTracepoint(collection.Programs["count_syscalls"], "sys_enter");
+        using var link = collection.Programs["count_syscalls"].AttachRawTracepoint("sys_enter");  // Ebpf.Links
         Thread.Sleep(200);
         foreach (var (pid, count) in collection.Maps["counts"].Entries<uint, ulong>())
         {

@@ -40,7 +40,7 @@ public sealed unsafe class CgroupLinkAttachTests
     public void EgressLinkCountsPacketsOfTheCgroup()
     {
         using var program = _loader.Load(BpfProgramType.CgroupSkb, result: 1);
-        using var link = CgroupLink.Attach(program, _cgroup, BpfAttachType.CgroupInetEgress);
+        using var link = program.AttachCgroup(_cgroup, BpfAttachType.CgroupInetEgress);
         SendFromCgroup();
         Assert.That(_loader.Count, Is.GreaterThan(0UL));
 
@@ -63,7 +63,7 @@ public sealed unsafe class CgroupLinkAttachTests
         using var other = new TestProgramLoader();
         using var program = _loader.Load(BpfProgramType.CgroupSkb, result: 1);
         using var replacement = other.Load(BpfProgramType.CgroupSkb, result: 1);
-        using var link = CgroupLink.Attach(program, _cgroup, BpfAttachType.CgroupInetEgress);
+        using var link = program.AttachCgroup(_cgroup, BpfAttachType.CgroupInetEgress);
         link.Update(replacement);
         SendFromCgroup();
         Assert.That(other.Count, Is.GreaterThan(0UL));
@@ -80,7 +80,7 @@ public sealed unsafe class CgroupLinkAttachTests
     {
         using var program = _loader.Load(BpfProgramType.CgroupSkb, result: 1);
         using var cgroup = TestProgramLoader.Sys.OpenPath(_cgroup, 0x10000);
-        var attachment = ProgramAttachment.Attach(program, cgroup, BpfAttachType.CgroupInetEgress, (uint)CgroupAttachFlags.AllowMulti);
+        var attachment = program.AttachRaw(cgroup, BpfAttachType.CgroupInetEgress, (uint)CgroupAttachFlags.AllowMulti);
         Assert.That(Query(cgroup), Has.Length.EqualTo(1));
         SendFromCgroup();
         Assert.That(_loader.Count, Is.GreaterThan(0UL));

@@ -21,7 +21,7 @@ public sealed class KprobeAttachTests : CountingProgramFixture
     public void KprobeFiresAndDetaches()
     {
         using var program = Loader.Load(BpfProgramType.Kprobe);
-        var link = Attach("kprobe", () => KprobeLink.Attach(program, Function));
+        var link = Attach("kprobe", () => program.AttachKprobe(Function));
         Assert.That(Loader.WaitAbove(0, () => LinkTestNative.GetPid()), Is.GreaterThan(0UL));
         AssertStopsOnDispose(link);
     }
@@ -30,7 +30,7 @@ public sealed class KprobeAttachTests : CountingProgramFixture
     public void KretprobeFiresAndDetaches()
     {
         using var program = Loader.Load(BpfProgramType.Kprobe);
-        var link = Attach("kretprobe", () => KprobeLink.Attach(program, Function, retprobe: true));
+        var link = Attach("kretprobe", () => program.AttachKprobe(Function, new KprobeOptions { ReturnProbe = true }));
         Assert.That(Loader.WaitAbove(0, () => LinkTestNative.GetPid()), Is.GreaterThan(0UL));
         AssertStopsOnDispose(link);
     }
@@ -40,7 +40,7 @@ public sealed class KprobeAttachTests : CountingProgramFixture
     {
         const ulong Cookie = 0xC0FFEE_0000_4321;
         using var program = TestProgramLoader.LoadCode(BpfProgramType.Kprobe, Loader.CookieCode(), name: "cookie");
-        using var link = Attach("kprobe BPF cookie", () => KprobeLink.Attach(program, Function, cookie: Cookie));
+        using var link = Attach("kprobe BPF cookie", () => program.AttachKprobe(Function, new KprobeOptions { Cookie = Cookie }));
         Assert.That(Loader.WaitAbove(0, () => LinkTestNative.GetPid()), Is.EqualTo(Cookie));
     }
 
@@ -48,7 +48,7 @@ public sealed class KprobeAttachTests : CountingProgramFixture
     public void KprobeMultiFiresAndDetaches()
     {
         using var program = Loader.Load(BpfProgramType.Kprobe, expectedAttachType: BpfAttachType.TraceKprobeMulti);
-        var link = Attach("kprobe_multi", () => KprobeMultiLink.Attach(program, [Function, "vfs_read"]));
+        var link = Attach("kprobe_multi", () => program.AttachKprobeMulti([Function, "vfs_read"]));
         Assert.That(Loader.WaitAbove(0, () => LinkTestNative.GetPid()), Is.GreaterThan(0UL));
         Assert.That(link.Info().Type, Is.EqualTo(BpfLinkType.KprobeMulti));
         AssertStopsOnDispose(link);
@@ -59,7 +59,7 @@ public sealed class KprobeAttachTests : CountingProgramFixture
     {
         const ulong Cookie = 0xC0FFEE_0000_5678;
         using var program = TestProgramLoader.LoadCode(BpfProgramType.Kprobe, Loader.CookieCode(), BpfAttachType.TraceKprobeMulti, name: "cookie");
-        using var link = Attach("kretprobe_multi", () => KprobeMultiLink.Attach(program, [Function], retprobe: true, cookies: [Cookie]));
+        using var link = Attach("kretprobe_multi", () => program.AttachKprobeMulti([Function], new KprobeMultiOptions { ReturnProbe = true, Cookies = [Cookie] }));
         Assert.That(Loader.WaitAbove(0, () => LinkTestNative.GetPid()), Is.EqualTo(Cookie));
     }
 

@@ -9,7 +9,7 @@ namespace Ebpf.Tests.Links;
 /// <summary>Kprobe attach sequences over a mocked kernel, and the unsupported path on this kernel (no CONFIG_KPROBES).</summary>
 public sealed class KprobeLinkTests
 {
-    private static readonly BpfFileDescriptor Program = new(41, ownsHandle: false);
+    private static readonly BpfFileDescriptor ProgramFd = new(41, ownsHandle: false);
 
     [Test]
     public unsafe void PmuKprobeOpensPerfEventAndCreatesLink()
@@ -35,7 +35,7 @@ public sealed class KprobeLinkTests
             }));
         sys.Setup(s => s.Ioctl(It.IsAny<BpfFileDescriptor>(), 0x2400, 0)).Returns(0);
 
-        using var result = KprobeLink.AttachCore(Program, "do_unlinkat", 0, retprobe: true, cookie: 5, sys.Object, new ProbePmu("kprobe", 6, 0));
+        using var result = Kprobe.Attach(ProgramFd, "do_unlinkat", new KprobeOptions { ReturnProbe = true, Cookie = 5 }, sys.Object, new ProbePmu("kprobe", 6, 0));
 
         using var scope = Assert.EnterMultipleScope();
         Assert.That(seen.Type, Is.EqualTo(6u));
@@ -62,7 +62,7 @@ public sealed class KprobeLinkTests
             .Callback((BpfFileDescriptor _, ulong request, nint arg) => sequence.Add(request))
             .Returns(0);
 
-        using var result = KprobeLink.AttachCore(Program, "do_unlinkat", 8, retprobe: false, cookie: 0, sys.Object, new ProbePmu("kprobe", 6, 0));
+        using var result = Kprobe.Attach(ProgramFd, "do_unlinkat", new KprobeOptions { Offset = 8 }, sys.Object, new ProbePmu("kprobe", 6, 0));
 
         Assert.That(sequence, Is.EqualTo(new ulong[] { 0x40042408, 0x2400 }));
         Assert.That(result.Fd, Is.Null);
@@ -77,7 +77,7 @@ public sealed class KprobeLinkTests
             .Returns(() => new BpfFileDescriptor(-1));
         sys.Setup(s => s.LinkCreate(in It.Ref<LinkCreateAttr>.IsAny)).Throws(() => new EbpfException(BpfCommand.LinkCreate, Errno.EINVAL));
         var e = Assert.Throws<EbpfNotSupportedException>(() =>
-            KprobeLink.AttachCore(Program, "do_unlinkat", 0, retprobe: false, cookie: 1, sys.Object, new ProbePmu("kprobe", 6, 0)))!;
+            Kprobe.Attach(ProgramFd, "do_unlinkat", new KprobeOptions { Cookie = 1 }, sys.Object, new ProbePmu("kprobe", 6, 0)))!;
         Assert.That(e.MinimumKernelVersion, Is.EqualTo("5.15"));
     }
 
@@ -93,7 +93,7 @@ public sealed class KprobeLinkTests
 
         using var loader = new TestProgramLoader();
         using var program = loader.Load(BpfProgramType.Kprobe);
-        var e = Assert.Throws<EbpfNotSupportedException>(() => KprobeLink.Attach(program, "do_unlinkat"))!;
+        var e = Assert.Throws<EbpfNotSupportedException>(() => program.AttachKprobe("do_unlinkat"))!;
         Assert.That(e.Feature, Does.Contain("kprobe"));
     }
 

@@ -17,7 +17,7 @@ public sealed unsafe class NetworkLinkTests : CountingProgramFixture
     {
         using var veth = VethNamespace.Create();
         using var program = Loader.Load(BpfProgramType.Xdp, result: 2); // XDP_PASS
-        var link = XdpLink.Attach(program, veth.HostInterface);
+        var link = program.AttachXdp(veth.HostInterface);
         Assert.That(Loader.WaitAbove(0, veth.SendFromNamespace), Is.GreaterThan(0UL));
         var info = link.Info();
         Assert.That(info.Type, Is.EqualTo(BpfLinkType.Xdp));
@@ -46,7 +46,7 @@ public sealed unsafe class NetworkLinkTests : CountingProgramFixture
         using var other = new TestProgramLoader();
         using var program = Loader.Load(BpfProgramType.Xdp, result: 2);
         using var replacement = other.Load(BpfProgramType.Xdp, result: 2);
-        using var link = XdpLink.Attach(program, veth.HostIfIndex, XdpAttachFlags.Generic);
+        using var link = program.AttachXdp(veth.HostIfIndex, XdpAttachFlags.Generic);
         link.Update(replacement);
         Assert.That(link.Info().ProgramId, Is.EqualTo(TestProgramLoader.ProgramId(replacement)));
         ulong before = Loader.Count;
@@ -66,13 +66,13 @@ public sealed unsafe class NetworkLinkTests : CountingProgramFixture
         using var veth = VethNamespace.Create();
         using var first = Loader.Load(BpfProgramType.SchedCls, result: -1, name: "tcx_a"); // TCX_NEXT
         using var second = Loader.Load(BpfProgramType.SchedCls, result: -1, name: "tcx_b");
-        using var linkA = KernelRefusal.Run("tcx links", () => TcxLink.Attach(first, veth.HostIfIndex, BpfAttachType.TcxIngress));
-        using var linkB = TcxLink.Attach(second, veth.HostIfIndex, BpfAttachType.TcxIngress, LinkAnchor.BeforeProgram(first));
+        using var linkA = KernelRefusal.Run("tcx links", () => first.AttachTcx(veth.HostIfIndex, BpfAttachType.TcxIngress));
+        using var linkB = second.AttachTcx(veth.HostIfIndex, BpfAttachType.TcxIngress, new DeviceLinkOptions { Anchor = LinkAnchor.BeforeProgram(first) });
         Assert.That(QueryDevice(veth.HostIfIndex, BpfAttachType.TcxIngress),
             Is.EqualTo(new[] { TestProgramLoader.ProgramId(second), TestProgramLoader.ProgramId(first) }));
 
         using var third = Loader.Load(BpfProgramType.SchedCls, result: -1, name: "tcx_c");
-        using var linkC = TcxLink.Attach(third, veth.HostIfIndex, BpfAttachType.TcxIngress, LinkAnchor.First);
+        using var linkC = third.AttachTcx(veth.HostIfIndex, BpfAttachType.TcxIngress, new DeviceLinkOptions { Anchor = LinkAnchor.First });
         Assert.That(QueryDevice(veth.HostIfIndex, BpfAttachType.TcxIngress)[0], Is.EqualTo(TestProgramLoader.ProgramId(third)));
 
         Assert.That(Loader.WaitAbove(0, veth.SendFromNamespace), Is.GreaterThan(0UL));
@@ -81,7 +81,7 @@ public sealed unsafe class NetworkLinkTests : CountingProgramFixture
         Assert.That(info.AttachType, Is.EqualTo(BpfAttachType.TcxIngress));
         Assert.That(info.IfIndex, Is.EqualTo(veth.HostIfIndex));
 
-        var stale = Assert.Throws<EbpfException>(() => TcxLink.Attach(third, veth.HostIfIndex, BpfAttachType.TcxEgress, expectedRevision: 99))!;
+        var stale = Assert.Throws<EbpfException>(() => third.AttachTcx(veth.HostIfIndex, BpfAttachType.TcxEgress, new DeviceLinkOptions { ExpectedRevision = 99 }))!;
         Assert.That(stale.Errno, Is.Not.EqualTo(Errno.None));
     }
 
@@ -90,7 +90,7 @@ public sealed unsafe class NetworkLinkTests : CountingProgramFixture
     {
         using var veth = VethNamespace.Create();
         using var program = Loader.Load(BpfProgramType.SkLookup, result: 1, expectedAttachType: BpfAttachType.SkLookup); // SK_PASS
-        using var link = NetnsLink.Attach(program, veth.NamespacePath, BpfAttachType.SkLookup);
+        using var link = program.AttachNetns(veth.NamespacePath, BpfAttachType.SkLookup);
         Assert.That(Loader.WaitAbove(0, veth.SendIntoNamespace), Is.GreaterThan(0UL));
         var info = link.Info();
         Assert.That(info.Type, Is.EqualTo(BpfLinkType.Netns));
@@ -103,7 +103,7 @@ public sealed unsafe class NetworkLinkTests : CountingProgramFixture
     {
         KernelRefusal.Require("netfilter programs", () => Features.Default.HaveProgramType(BpfProgramType.Netfilter));
         using var program = Loader.Load(BpfProgramType.Netfilter, result: 1, expectedAttachType: BpfAttachType.Netfilter); // NF_ACCEPT
-        using var link = NetfilterLink.Attach(program, protocolFamily: 2, hook: 3, priority: 1234);
+        using var link = program.AttachNetfilter(protocolFamily: 2, hook: 3, priority: 1234);
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         Assert.That(Loader.WaitAbove(0, () => socket.SendTo(new byte[] { 1 }, new IPEndPoint(IPAddress.Loopback, 9))), Is.GreaterThan(0UL));
         var info = link.Info();
@@ -118,7 +118,7 @@ public sealed unsafe class NetworkLinkTests : CountingProgramFixture
         receiver.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         using var sender = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         using var program = Loader.Load(BpfProgramType.SocketFilter, result: 0);
-        var filter = SocketFilter.Attach(receiver, program);
+        var filter = program.AttachSocketFilter(receiver);
         for (int i = 0; i < 3; i++)
         {
             sender.SendTo(new byte[] { 1 }, receiver.LocalEndPoint!);

@@ -13,7 +13,7 @@ public sealed class TracepointLinkTests : CountingProgramFixture
     public void FiresOnGetpidAndStopsAfterDispose()
     {
         using var program = Loader.Load(BpfProgramType.Tracepoint);
-        var link = TracepointLink.Attach(program, "syscalls", "sys_enter_getpid");
+        var link = program.AttachTracepoint("syscalls", "sys_enter_getpid");
         ulong fired = Loader.WaitAbove(0, () => LinkTestNative.GetPid());
         Assert.That(fired, Is.GreaterThan(0UL));
 
@@ -31,7 +31,7 @@ public sealed class TracepointLinkTests : CountingProgramFixture
     public void DetachIsNotSupportedForPerfEventLinks()
     {
         using var program = Loader.Load(BpfProgramType.Tracepoint);
-        using var link = TracepointLink.Attach(program, "syscalls", "sys_enter_getpid");
+        using var link = program.AttachTracepoint("syscalls", "sys_enter_getpid");
         Assert.That(link.Detach, Throws.InstanceOf<EbpfNotSupportedException>());
     }
 
@@ -39,7 +39,7 @@ public sealed class TracepointLinkTests : CountingProgramFixture
     public void InfoMatchesBpftool()
     {
         using var program = Loader.Load(BpfProgramType.Tracepoint);
-        using var link = TracepointLink.Attach(program, "syscalls", "sys_enter_getpid", cookie: 42);
+        using var link = program.AttachTracepoint("syscalls", "sys_enter_getpid", cookie: 42);
         var info = link.Info();
         using var scope = Assert.EnterMultipleScope();
         Assert.That(info.Type, Is.EqualTo(BpfLinkType.PerfEvent));
@@ -62,7 +62,7 @@ public sealed class TracepointLinkTests : CountingProgramFixture
     public void EnumerateAndOpenByIdFindTheLink()
     {
         using var program = Loader.Load(BpfProgramType.Tracepoint);
-        using var link = TracepointLink.Attach(program, "syscalls", "sys_enter_getpid");
+        using var link = program.AttachTracepoint("syscalls", "sys_enter_getpid");
         uint id = link.Info().Id;
         Assert.That(Link.Enumerate().Select(l => l.Id), Does.Contain(id));
         using var reopened = Link.OpenById(id);
@@ -76,7 +76,7 @@ public sealed class TracepointLinkTests : CountingProgramFixture
         string pin = Path.Combine(bpffs.Path, "tp_link");
         using var program = Loader.Load(BpfProgramType.Tracepoint);
         uint id;
-        using (var link = TracepointLink.Attach(program, "syscalls", "sys_enter_getpid"))
+        using (var link = program.AttachTracepoint("syscalls", "sys_enter_getpid"))
         {
             id = link.Info().Id;
             link.Pin(pin);
@@ -100,7 +100,7 @@ public sealed class TracepointLinkTests : CountingProgramFixture
     {
         using var program = Loader.Load(BpfProgramType.Tracepoint);
         using var other = Loader.Load(BpfProgramType.Tracepoint);
-        using var link = TracepointLink.Attach(program, "syscalls", "sys_enter_getpid");
+        using var link = program.AttachTracepoint("syscalls", "sys_enter_getpid");
         Assert.That(() => link.Update(other), Throws.InstanceOf<Exception>());
     }
 
@@ -108,6 +108,6 @@ public sealed class TracepointLinkTests : CountingProgramFixture
     public void UnknownTracepointIsAnArgumentError()
     {
         using var program = Loader.Load(BpfProgramType.Tracepoint);
-        Assert.That(() => TracepointLink.Attach(program, "syscalls", "no_such_tracepoint"), Throws.ArgumentException);
+        Assert.That(() => program.AttachTracepoint("syscalls", "no_such_tracepoint"), Throws.ArgumentException);
     }
 }

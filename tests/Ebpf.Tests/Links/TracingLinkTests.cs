@@ -15,7 +15,7 @@ public sealed class TracingLinkTests : CountingProgramFixture
     public void RawTracepointFiresAndDetaches()
     {
         using var program = Loader.Load(BpfProgramType.RawTracepoint);
-        var link = RawTracepointLink.Attach(program, "sys_enter");
+        var link = program.AttachRawTracepoint("sys_enter");
         Assert.That(Loader.WaitAbove(0, () => LinkTestNative.GetPid()), Is.GreaterThan(0UL));
         var info = link.Info();
         Assert.That(info.Type, Is.EqualTo(BpfLinkType.RawTracepoint));
@@ -36,12 +36,12 @@ public sealed class TracingLinkTests : CountingProgramFixture
         if (!Features.IsSupported(Features.Default.HaveRawTracepointCookie))
         {
             using var plain = Loader.Load(BpfProgramType.RawTracepoint);
-            Assert.That(() => RawTracepointLink.Attach(plain, "sys_enter", Cookie), Throws.InstanceOf<EbpfNotSupportedException>());
+            Assert.That(() => plain.AttachRawTracepoint("sys_enter", Cookie), Throws.InstanceOf<EbpfNotSupportedException>());
             Assert.Ignore("raw tracepoint BPF cookie: the kernel is older than 6.10 (feature probe)");
         }
 
         using var program = TestProgramLoader.LoadCode(BpfProgramType.RawTracepoint, Loader.CookieCode(), name: "cookie");
-        using var link = RawTracepointLink.Attach(program, "sys_enter", Cookie);
+        using var link = program.AttachRawTracepoint("sys_enter", Cookie);
         Assert.That(Loader.WaitAbove(0, () => LinkTestNative.GetPid()), Is.EqualTo(Cookie));
         var info = link.Info();
         Assert.That(info.Name, Is.EqualTo("sys_enter"));
@@ -56,7 +56,7 @@ public sealed class TracingLinkTests : CountingProgramFixture
     {
         uint btfId = VmlinuxId("btf_trace_sys_enter", BtfKind.Typedef);
         using var program = Loader.Load(BpfProgramType.Tracing, expectedAttachType: BpfAttachType.TraceRawTp, attachBtfId: btfId);
-        using var link = TracingLink.Attach(program, BpfAttachType.TraceRawTp);
+        using var link = program.AttachTracing(BpfAttachType.TraceRawTp);
         Assert.That(Loader.WaitAbove(0, () => LinkTestNative.GetPid()), Is.GreaterThan(0UL));
         var info = link.Info();
         Assert.That(info.ProgramId, Is.EqualTo(TestProgramLoader.ProgramId(program)));
@@ -66,7 +66,7 @@ public sealed class TracingLinkTests : CountingProgramFixture
     public void FentryFires()
     {
         uint btfId = VmlinuxId("__task_pid_nr_ns", BtfKind.Func);
-        BpfFileDescriptor program;
+        Program program;
         try
         {
             program = Loader.Load(BpfProgramType.Tracing, expectedAttachType: BpfAttachType.TraceFentry, attachBtfId: btfId);
@@ -81,7 +81,7 @@ public sealed class TracingLinkTests : CountingProgramFixture
         }
 
         using var owned = program;
-        using var link = TracingLink.Attach(program, BpfAttachType.TraceFentry, cookie: 7);
+        using var link = program.AttachTracing(BpfAttachType.TraceFentry, cookie: 7);
         Assert.That(Loader.WaitAbove(0, () => LinkTestNative.GetPid()), Is.GreaterThan(0UL));
         var info = link.Info();
         using var scope = Assert.EnterMultipleScope();
@@ -110,7 +110,7 @@ public sealed class TracingLinkTests : CountingProgramFixture
             AsmOps.Exit(),
         ];
         using var program = TestProgramLoader.LoadCode(BpfProgramType.Tracing, code, BpfAttachType.TraceIter, btfId, "iter_task");
-        using var link = IterLink.Attach(program);
+        using var link = program.AttachIterator();
         string text = link.ReadAllText();
         int tasks = text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
         Assert.That(tasks, Is.GreaterThanOrEqualTo(Environment.ProcessorCount));
@@ -123,10 +123,10 @@ public sealed class TracingLinkTests : CountingProgramFixture
     public void MapElementIteratorVisitsEveryElement()
     {
         uint btfId = VmlinuxId("bpf_iter_bpf_map_elem", BtfKind.Func);
-        using var map = TestProgramLoader.Sys.MapCreate(new Ebpf.Kernel.Interop.MapCreateAttr
+        using var map = Map.Open(TestProgramLoader.Sys.MapCreate(new Ebpf.Kernel.Interop.MapCreateAttr
         {
             MapType = BpfMapType.Array, KeySize = 4, ValueSize = 8, MaxEntries = 6,
-        });
+        }));
         Instructions code =
         [
             AsmOps.LoadMem(Register.R6, Register.R1, 0, AccessSize.DWord), // meta
@@ -142,7 +142,7 @@ public sealed class TracingLinkTests : CountingProgramFixture
             AsmOps.Exit(),
         ];
         using var program = KernelRefusal.Run("iter/bpf_map_elem", () => TestProgramLoader.LoadCode(BpfProgramType.Tracing, code, BpfAttachType.TraceIter, btfId, "iter_elem"));
-        using var link = IterLink.Attach(program, map);
+        using var link = program.AttachIterator(map);
         Assert.That(link.ReadAllText(), Is.EqualTo(string.Concat(Enumerable.Repeat("e\n", 6))));
         Assert.That(link.Info().MapId, Is.Not.Null);
     }

@@ -24,7 +24,7 @@ public sealed class TrampolineAttachTests : CountingProgramFixture
         Link link;
         using (var program = LoadTracing("fexit", BpfProgramType.Tracing, BpfAttachType.TraceFexit, btfId))
         {
-            link = TracingLink.Attach(program.FileDescriptor, BpfAttachType.TraceFexit);
+            link = program.AttachTracing(BpfAttachType.TraceFexit);
         }
 
         // The link holds the program: closing the program's descriptor above does not detach it.
@@ -63,7 +63,7 @@ public sealed class TrampolineAttachTests : CountingProgramFixture
         using var program = LoadTracing("fmod_ret", BpfProgramType.Tracing, BpfAttachType.ModifyReturn, VmlinuxId("security_task_prctl"), code);
         Assert.That(LinkTestNative.Prctl(Option), Is.EqualTo(-1), "an unknown option before attaching");
 
-        using (var link = TracingLink.Attach(program.FileDescriptor, BpfAttachType.ModifyReturn))
+        using (var link = program.AttachTracing(BpfAttachType.ModifyReturn))
         {
             Assert.That(LinkTestNative.Prctl(Option), Is.EqualTo(Result), "the hook's return value replaced");
             Assert.That(Loader.Count, Is.EqualTo(1UL));
@@ -77,7 +77,7 @@ public sealed class TrampolineAttachTests : CountingProgramFixture
     public void LsmFiresOnFileOpen()
     {
         using var program = LoadTracing("lsm", BpfProgramType.Lsm, BpfAttachType.LsmMac, VmlinuxId("bpf_lsm_file_open"));
-        using var link = TracingLink.Attach(program.FileDescriptor, BpfAttachType.LsmMac);
+        using var link = program.AttachTracing(BpfAttachType.LsmMac);
         ulong count = Loader.WaitAbove(0, () => File.ReadAllBytes("/proc/self/stat"));
         if (count == 0 && PermissionDiagnosis.Read().Lsms is { } lsms && !lsms.Contains("bpf"))
         {
@@ -108,7 +108,7 @@ public sealed class TrampolineAttachTests : CountingProgramFixture
         var targetBtf = KernelBtfObjects.Read(TestProgramLoader.Sys, target.Info().BtfId);
         uint verdictId = targetBtf.FindIds("verdict", BtfKind.Func).Single();
 
-        using (var link = TracingLink.AttachReplace(extension.FileDescriptor, target.FileDescriptor, verdictId))
+        using (var link = extension.AttachFreplace(target, verdictId))
         {
             Assert.That(target.TestRun(packet).ReturnValue, Is.EqualTo(XdpDrop), "verdict replaced");
             Assert.That(collection.Maps["replaced"].Lookup<uint, ulong>(0), Is.EqualTo(1UL), "the extension ran once");
@@ -121,10 +121,9 @@ public sealed class TrampolineAttachTests : CountingProgramFixture
     /// <summary>Loads a counting program for a trampoline or LSM hook; skips when the kernel's refusal is explained by this machine.</summary>
     private Program LoadTracing(string feature, BpfProgramType type, BpfAttachType attachType, uint btfId, Instructions? code = null)
     {
-        BpfFileDescriptor fd;
         try
         {
-            fd = TestProgramLoader.LoadCode(type, code ?? Loader.CountingCode(), attachType, btfId);
+            return TestProgramLoader.LoadCode(type, code ?? Loader.CountingCode(), attachType, btfId);
         }
         catch (EbpfPermissionException e)
         {
@@ -132,8 +131,6 @@ public sealed class TrampolineAttachTests : CountingProgramFixture
             KernelRefusal.IgnoreIfExplained(feature, explained);
             throw explained;
         }
-
-        return Program.Open(fd);
     }
 
     private static uint VmlinuxId(string name)

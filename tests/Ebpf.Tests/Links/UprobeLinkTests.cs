@@ -58,7 +58,7 @@ public sealed class UprobeLinkTests : CountingProgramFixture
     public void UprobeCountsCalls()
     {
         using var program = Loader.Load(BpfProgramType.Kprobe);
-        using var link = UprobeLink.Attach(program, _binary, "ebpf_probe_target", cookie: 9);
+        using var link = program.AttachUprobe(_binary, "ebpf_probe_target", new UprobeOptions { Cookie = 9 });
         ExternalTool.Run(_binary, "5");
         Assert.That(Loader.Count, Is.EqualTo(5UL));
         var info = link.Info();
@@ -75,7 +75,7 @@ public sealed class UprobeLinkTests : CountingProgramFixture
     public void UretprobeCountsReturns()
     {
         using var program = Loader.Load(BpfProgramType.Kprobe);
-        using var link = UprobeLink.Attach(program, _binary, "ebpf_probe_target", retprobe: true);
+        using var link = program.AttachUprobe(_binary, "ebpf_probe_target", new UprobeOptions { ReturnProbe = true });
         ExternalTool.Run(_binary, "3");
         Assert.That(Loader.Count, Is.EqualTo(3UL));
         PerfEventLinkInfo.AssertKind(link.Info(), PerfEventLinkKind.Uretprobe);
@@ -85,7 +85,7 @@ public sealed class UprobeLinkTests : CountingProgramFixture
     public void PidFilterExcludesOtherProcesses()
     {
         using var program = Loader.Load(BpfProgramType.Kprobe);
-        using var link = UprobeLink.Attach(program, _binary, "ebpf_probe_target", pid: Environment.ProcessId);
+        using var link = program.AttachUprobe(_binary, "ebpf_probe_target", new UprobeOptions { Pid = Environment.ProcessId });
         ExternalTool.Run(_binary, "4");
         Assert.That(Loader.Count, Is.Zero);
     }
@@ -94,7 +94,7 @@ public sealed class UprobeLinkTests : CountingProgramFixture
     public void DisposeDetaches()
     {
         using var program = Loader.Load(BpfProgramType.Kprobe);
-        UprobeLink.Attach(program, _binary, "ebpf_probe_target").Dispose();
+        program.AttachUprobe(_binary, "ebpf_probe_target").Dispose();
         ExternalTool.Run(_binary, "4");
         Assert.That(Loader.Count, Is.Zero);
     }
@@ -103,7 +103,7 @@ public sealed class UprobeLinkTests : CountingProgramFixture
     public void UprobeMultiCountsCallsAndMain()
     {
         using var program = Loader.Load(BpfProgramType.Kprobe, expectedAttachType: BpfAttachType.TraceUprobeMulti);
-        using var link = KernelRefusal.Run("uprobe_multi links", () => UprobeMultiLink.Attach(program, _binary, ["ebpf_probe_target", "main"], cookies: [1, 2]));
+        using var link = KernelRefusal.Run("uprobe_multi links", () => program.AttachUprobeMulti(_binary, ["ebpf_probe_target", "main"], new UprobeMultiOptions { Cookies = [1, 2] }));
         ExternalTool.Run(_binary, "4");
         Assert.That(Loader.Count, Is.EqualTo(5UL));
         var info = link.Info();
@@ -119,7 +119,7 @@ public sealed class UprobeLinkTests : CountingProgramFixture
         Assert.That(() => UprobeSymbols.VariableOffset(_binary, "ebpf_probe_target"), Throws.ArgumentException, "a function is no variable");
         Assert.That(ExternalTool.Run(_binary, "4").Trim(), Is.EqualTo("0 0"));
         using var program = Loader.Load(BpfProgramType.Kprobe);
-        using (var link = UprobeLink.Attach(program, _binary, "ebpf_probe_target", referenceCounterOffset: semaphore))
+        using (var link = program.AttachUprobe(_binary, "ebpf_probe_target", new UprobeOptions { ReferenceCounterOffset = semaphore }))
         {
             Assert.That(ExternalTool.Run(_binary, "4").Trim(), Is.EqualTo("1 4"), "the kernel raised the semaphore in the new process");
             Assert.That(Loader.Count, Is.EqualTo(4UL));
@@ -143,8 +143,8 @@ public sealed class UprobeLinkTests : CountingProgramFixture
         using var program = Loader.Load(BpfProgramType.Kprobe);
         ulong offset = UprobeSymbols.Offset(_binary, "ebpf_probe_target");
         ulong semaphore = UprobeSymbols.VariableOffset(_binary, "ebpf_semaphore");
-        using (var link = UprobeLink.AttachCore(program, _binary, offset, retprobe: false, pid: -1, cookie: 0, TestProgramLoader.Sys, pmu: null,
-            referenceCounterOffset: semaphore))
+        using (var link = Uprobe.Attach(program.FileDescriptor, _binary, offset, new UprobeOptions { ReferenceCounterOffset = semaphore },
+            TestProgramLoader.Sys, pmu: null))
         {
             string events = File.ReadAllText(Path.Combine(Tracefs.GetPath(), "uprobe_events"));
             Assert.That(events, Does.Contain($"(0x{semaphore:x})"));
@@ -164,7 +164,7 @@ public sealed class UprobeLinkTests : CountingProgramFixture
 
         using var program = Loader.Load(BpfProgramType.Kprobe);
         ulong offset = UprobeSymbols.Offset(_binary, "ebpf_probe_target");
-        var link = UprobeLink.AttachCore(program, _binary, offset, retprobe: false, pid: -1, cookie: 0, TestProgramLoader.Sys, pmu: null);
+        var link = Uprobe.Attach(program.FileDescriptor, _binary, offset, options: null, TestProgramLoader.Sys, pmu: null);
         try
         {
             string events = File.ReadAllText(Path.Combine(Tracefs.GetPath(), "uprobe_events"));

@@ -10,36 +10,30 @@ namespace Ebpf.Links;
 /// else through tracefs <c>kprobe_events</c>. A kernel without kprobes (CONFIG_KPROBES off) raises
 /// <see cref="EbpfNotSupportedException"/>.
 /// </summary>
-public static class KprobeLink
+internal static class Kprobe
 {
-    /// <summary>Attaches <paramref name="program"/> to kernel function <paramref name="symbol"/>.</summary>
-    /// <param name="program">A kprobe program.</param>
-    /// <param name="symbol">The kernel function, e.g. <c>do_unlinkat</c>.</param>
-    /// <param name="offset">The offset into the function (kprobes only).</param>
-    /// <param name="retprobe">True for a kretprobe.</param>
-    /// <param name="cookie">The BPF cookie (Linux 5.15+).</param>
-    /// <param name="syscalls">The kernel interface; null for the running kernel.</param>
+    /// <summary>Attaches <paramref name="program"/> to kernel function <paramref name="symbol"/> through the running kernel's kprobe PMU, else tracefs.</summary>
     /// <exception cref="EbpfNotSupportedException">The kernel has no kprobes.</exception>
-    public static PerfEventLink Attach(BpfFileDescriptor program, string symbol, ulong offset = 0, bool retprobe = false, ulong cookie = 0,
-        IBpfSyscalls? syscalls = null) =>
-        AttachCore(program, symbol, offset, retprobe, cookie, syscalls ?? LinuxBpfSyscalls.Instance, ProbePmu.TryRead("kprobe"));
+    public static PerfEventLink Attach(BpfFileDescriptor program, string symbol, KprobeOptions? options, IBpfSyscalls sys) =>
+        Attach(program, symbol, options, sys, ProbePmu.TryRead("kprobe"));
 
     /// <summary>The attach sequence with an explicit PMU (null: tracefs fallback).</summary>
-    internal static unsafe PerfEventLink AttachCore(BpfFileDescriptor program, string symbol, ulong offset, bool retprobe, ulong cookie,
-        IBpfSyscalls sys, ProbePmu? pmu)
+    internal static unsafe PerfEventLink Attach(BpfFileDescriptor program, string symbol, KprobeOptions? options, IBpfSyscalls sys, ProbePmu? pmu)
     {
         ArgumentNullException.ThrowIfNull(program);
         ArgumentException.ThrowIfNullOrEmpty(symbol);
+        options ??= new KprobeOptions();
+        (ulong offset, bool retprobe, ulong cookie) = (options.Offset, options.ReturnProbe, options.Cookie);
         if (retprobe && offset != 0)
         {
-            throw new ArgumentException("kretprobes take no offset", nameof(offset));
+            throw new ArgumentException("kretprobes take no offset", nameof(options));
         }
 
         if (pmu is null)
         {
             string target = offset == 0 ? symbol : string.Create(CultureInfo.InvariantCulture, $"{symbol}+{offset}");
             var probe = TracefsProbeEvent.Create("kprobe", target, retprobe, sys);
-            return TracepointLink.AttachById(program, probe.Id, cookie, sys, probe.Remove);
+            return Tracepoint.AttachById(program, probe.Id, cookie, sys, probe.Remove);
         }
 
         BpfFileDescriptor perfEvent;

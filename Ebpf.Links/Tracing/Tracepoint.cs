@@ -4,7 +4,7 @@ using Ebpf.Kernel.Interop;
 namespace Ebpf.Links;
 
 /// <summary>Attaches tracepoint programs (<c>BPF_PROG_TYPE_TRACEPOINT</c>) to kernel tracepoints through perf events.</summary>
-public static class TracepointLink
+internal static class Tracepoint
 {
     /// <summary><c>PERF_TYPE_TRACEPOINT</c>.</summary>
     internal const uint PerfTypeTracepoint = 2;
@@ -13,16 +13,10 @@ public static class TracepointLink
     /// Attaches <paramref name="program"/> to tracepoint <paramref name="group"/>/<paramref name="name"/>
     /// (<c>perf_event_open(PERF_TYPE_TRACEPOINT)</c>, then a perf event link or <c>PERF_EVENT_IOC_SET_BPF</c>).
     /// </summary>
-    /// <param name="program">A tracepoint program.</param>
-    /// <param name="group">The tracepoint group, e.g. <c>syscalls</c>.</param>
-    /// <param name="name">The tracepoint, e.g. <c>sys_enter_getpid</c>.</param>
-    /// <param name="cookie">The BPF cookie (Linux 5.15+).</param>
-    /// <param name="syscalls">The kernel interface; null for the running kernel.</param>
     /// <exception cref="ArgumentException">No such tracepoint.</exception>
-    public static PerfEventLink Attach(BpfFileDescriptor program, string group, string name, ulong cookie = 0, IBpfSyscalls? syscalls = null)
+    public static PerfEventLink Attach(BpfFileDescriptor program, string group, string name, ulong cookie, IBpfSyscalls sys)
     {
         ArgumentNullException.ThrowIfNull(program);
-        var sys = syscalls ?? LinuxBpfSyscalls.Instance;
         uint id = Tracefs.EventId(group, name, sys);
         return AttachById(program, id, cookie, sys, null);
     }
