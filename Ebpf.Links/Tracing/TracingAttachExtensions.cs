@@ -1,3 +1,4 @@
+using Ebpf.Btf;
 using Ebpf.Kernel;
 using Ebpf.Specs;
 
@@ -51,6 +52,31 @@ public static class TracingAttachExtensions
         return TracingLink.Attach(program.FileDescriptor, attachType, cookie, program.Syscalls);
     }
 
+    /// <summary>
+    /// Attaches extension program <paramref name="program"/> in place of the function it was loaded to replace
+    /// (<see cref="ProgramLoadOptions.AttachProgram"/> and the function its <c>freplace/...</c> section names).
+    /// </summary>
+    /// <param name="program">An extension (<c>freplace/...</c>) program loaded with a target program.</param>
+    /// <exception cref="EbpfPermissionException">Refused, with the cause (lockdown, no trampolines) in the message.</exception>
+    public static TracingLink AttachFreplace(this Program program)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        return TracingLink.AttachReplace(program.FileDescriptor, null, 0, program.Syscalls);
+    }
+
+    /// <summary>Attaches extension program <paramref name="program"/> in place of global function <paramref name="functionName"/> of <paramref name="target"/> (freplace).</summary>
+    /// <param name="program">An extension (<c>freplace/...</c>) program.</param>
+    /// <param name="target">The loaded program whose global function is replaced; it must have BTF.</param>
+    /// <param name="functionName">The function, found by name in <paramref name="target"/>'s BTF.</param>
+    /// <exception cref="ArgumentException"><paramref name="target"/> has no BTF, or no function of that name.</exception>
+    /// <exception cref="EbpfPermissionException">Refused, with the cause (lockdown, no trampolines) in the message.</exception>
+    public static TracingLink AttachFreplace(this Program program, Program target, string functionName)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        ArgumentNullException.ThrowIfNull(target);
+        return program.AttachFreplace(target, FunctionBtfId(target, functionName));
+    }
+
     /// <summary>Attaches extension program <paramref name="program"/> in place of function <paramref name="targetBtfId"/> of <paramref name="target"/> (freplace).</summary>
     /// <param name="program">An extension (<c>freplace/...</c>) program.</param>
     /// <param name="target">The loaded program whose global function is replaced.</param>
@@ -61,6 +87,26 @@ public static class TracingAttachExtensions
         ArgumentNullException.ThrowIfNull(program);
         ArgumentNullException.ThrowIfNull(target);
         return TracingLink.AttachReplace(program.FileDescriptor, target.FileDescriptor, targetBtfId, program.Syscalls);
+    }
+
+    /// <summary>The BTF id of global function <paramref name="functionName"/> in the BTF <paramref name="target"/> was loaded with.</summary>
+    /// <exception cref="ArgumentException">The program has no BTF, or not exactly one function of that name.</exception>
+    internal static uint FunctionBtfId(Program target, string functionName)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(functionName);
+        uint btfId = target.Info().BtfId;
+        if (btfId == 0)
+        {
+            throw new ArgumentException($"program {target.Name} has no BTF, so its function {functionName} cannot be found by name", nameof(target));
+        }
+
+        var ids = KernelBtfObjects.Read(target.Syscalls, btfId).FindIds(functionName, BtfKind.Func);
+        if (ids.Count != 1)
+        {
+            throw new ArgumentException($"the BTF of program {target.Name} has {ids.Count} functions named {functionName}, not one", nameof(functionName));
+        }
+
+        return ids[0];
     }
 
     /// <summary>Creates an iterator link (<c>BPF_TRACE_ITER</c>, Linux 5.8+); read a pass with <see cref="IterLink.Open"/> or <see cref="IterLink.ReadAllText"/>.</summary>

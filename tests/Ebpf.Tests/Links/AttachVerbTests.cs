@@ -99,6 +99,14 @@ public sealed unsafe class AttachVerbTests
     }
 
     [Test]
+    public void AttachFreplaceWithoutATargetUsesTheLoadTimeTarget()
+    {
+        var (sys, created) = LinkCreateKernel();
+        using var link = MockPrograms.Of(ProgramFd, BpfProgramType.Ext, sys).AttachFreplace();
+        Assert.That((created[0].ProgFd, created[0].TargetFd, created[0].TargetBtfId, (uint)created[0].AttachType), Is.EqualTo((41u, 0u, 0u, 0u)));
+    }
+
+    [Test]
     public void AttachUprobeMultiAtOffsetsPassesOptions()
     {
         var sys = new Mock<IBpfSyscalls>(MockBehavior.Strict);

@@ -147,6 +147,18 @@ public sealed class TracingLinkTests : CountingProgramFixture
         Assert.That(link.Info().MapId, Is.Not.Null);
     }
 
+    [Test]
+    public void FreplaceFindsTheTargetFunctionByNameInTheTargetsBtf()
+    {
+        using var collection = Collection.Load(CollectionSpec.Load(TestPrograms.Path("freplace")));
+        var target = collection.Programs["xdp_verdict"];
+        uint id = TracingAttachExtensions.FunctionBtfId(target, "verdict");
+        var loaded = KernelBtfObjects.Read(TestProgramLoader.Sys, target.Info().BtfId);
+        Assert.That((loaded.GetKind(id), loaded.GetName(id)), Is.EqualTo((BtfKind.Func, "verdict")), "the id names the function in the program's loaded BTF");
+        Assert.That(() => TracingAttachExtensions.FunctionBtfId(target, "no_such_function"),
+            Throws.ArgumentException.With.Message.Contains("0 functions named no_such_function"));
+    }
+
     private static uint VmlinuxId(string name, BtfKind kind)
     {
         var ids = KernelBtf.SharedVmlinux.FindIds(name, kind);

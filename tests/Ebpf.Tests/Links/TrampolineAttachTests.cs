@@ -105,10 +105,7 @@ public sealed class TrampolineAttachTests : CountingProgramFixture
             Maps = new Dictionary<string, BpfFileDescriptor> { ["replaced"] = collection.Maps["replaced"].FileDescriptor },
         };
         using var extension = KernelRefusal.Run("freplace", () => Program.Load(spec.Programs["new_verdict"], options));
-        var targetBtf = KernelBtfObjects.Read(TestProgramLoader.Sys, target.Info().BtfId);
-        uint verdictId = targetBtf.FindIds("verdict", BtfKind.Func).Single();
-
-        using (var link = extension.AttachFreplace(target, verdictId))
+        using (var link = extension.AttachFreplace(target, "verdict"))
         {
             Assert.That(target.TestRun(packet).ReturnValue, Is.EqualTo(XdpDrop), "verdict replaced");
             Assert.That(collection.Maps["replaced"].Lookup<uint, ulong>(0), Is.EqualTo(1UL), "the extension ran once");
