@@ -6,20 +6,30 @@ namespace Ebpf.Links;
 
 /// <summary>
 /// A netfilter program (<c>BPF_PROG_TYPE_NETFILTER</c>) attached to a netfilter hook (Linux 6.4+), made by
-/// <see cref="NetworkAttachExtensions.AttachNetfilter(Program, uint, uint, int, uint)"/>.
+/// <see cref="NetworkAttachExtensions.AttachNetfilter"/>.
 /// </summary>
 public sealed class NetfilterLink : Link
 {
-    /// <summary><c>BPF_F_NETFILTER_IP_DEFRAG</c>: see reassembled IP packets (Linux 6.6+).</summary>
-    public const uint FlagIpDefrag = 1;
-
-    private NetfilterLink(BpfFileDescriptor fd, IBpfSyscalls syscalls)
+    private NetfilterLink(BpfFileDescriptor fd, IBpfSyscalls syscalls, NetfilterProtocolFamily protocolFamily, NetfilterHook hook, int priority)
         : base(fd, syscalls)
     {
+        ProtocolFamily = protocolFamily;
+        Hook = hook;
+        Priority = priority;
     }
 
+    /// <summary>The protocol family of the hook.</summary>
+    public NetfilterProtocolFamily ProtocolFamily { get; }
+
+    /// <summary>The hook.</summary>
+    public NetfilterHook Hook { get; }
+
+    /// <summary>The priority among the hook's functions.</summary>
+    public int Priority { get; }
+
     /// <summary>Links <paramref name="program"/> to hook <paramref name="hook"/> of protocol family <paramref name="protocolFamily"/>.</summary>
-    internal static NetfilterLink Attach(BpfFileDescriptor program, uint protocolFamily, uint hook, int priority, uint flags, IBpfSyscalls sys)
+    internal static NetfilterLink Attach(BpfFileDescriptor program, NetfilterProtocolFamily protocolFamily, NetfilterHook hook, int priority,
+        NetfilterAttachFlags flags, IBpfSyscalls sys)
     {
         ArgumentNullException.ThrowIfNull(program);
         try
@@ -29,11 +39,11 @@ public sealed class NetfilterLink : Link
             {
                 ProgFd = programUse.Fd,
                 AttachType = BpfAttachType.Netfilter,
-                NetfilterPf = protocolFamily,
-                NetfilterHooknum = hook,
+                NetfilterPf = (uint)protocolFamily,
+                NetfilterHooknum = (uint)hook,
                 NetfilterPriority = priority,
-                NetfilterFlags = flags,
-            }), sys);
+                NetfilterFlags = (uint)flags,
+            }), sys, protocolFamily, hook, priority);
         }
         catch (EbpfException e) when (e.Errno == Errno.EINVAL && LinkTypeSupport.IsKnownMissing(BpfLinkType.Netfilter))
         {

@@ -88,12 +88,13 @@ public static class NetworkAttachExtensions
 
     /// <summary>Attaches netfilter <paramref name="program"/> to hook <paramref name="hook"/> of protocol family <paramref name="protocolFamily"/> (Linux 6.4+).</summary>
     /// <param name="program">A netfilter program (returns <c>NF_ACCEPT</c> 1 or <c>NF_DROP</c> 0).</param>
-    /// <param name="protocolFamily"><c>NFPROTO_IPV4</c> (2) or <c>NFPROTO_IPV6</c> (10).</param>
-    /// <param name="hook"><c>NF_INET_PRE_ROUTING</c> 0, <c>LOCAL_IN</c> 1, <c>FORWARD</c> 2, <c>LOCAL_OUT</c> 3, <c>POST_ROUTING</c> 4.</param>
-    /// <param name="priority">The hook priority; neither <see cref="int.MinValue"/> nor <see cref="int.MaxValue"/>.</param>
-    /// <param name="flags"><see cref="NetfilterLink.FlagIpDefrag"/> or 0.</param>
+    /// <param name="protocolFamily">IPv4 or IPv6.</param>
+    /// <param name="hook">The hook, e.g. <see cref="NetfilterHook.LocalIn"/>.</param>
+    /// <param name="priority">The priority among the hook's functions (lower runs first); neither <see cref="int.MinValue"/> nor <see cref="int.MaxValue"/>.</param>
+    /// <param name="flags"><see cref="NetfilterAttachFlags.IpDefrag"/> to see reassembled packets.</param>
     /// <exception cref="EbpfNotSupportedException">The kernel has no netfilter links.</exception>
-    public static NetfilterLink AttachNetfilter(this Program program, uint protocolFamily, uint hook, int priority, uint flags = 0)
+    public static NetfilterLink AttachNetfilter(this Program program, NetfilterProtocolFamily protocolFamily, NetfilterHook hook, int priority,
+        NetfilterAttachFlags flags = NetfilterAttachFlags.None)
     {
         ArgumentNullException.ThrowIfNull(program);
         return NetfilterLink.Attach(program.FileDescriptor, protocolFamily, hook, priority, flags, program.Syscalls);

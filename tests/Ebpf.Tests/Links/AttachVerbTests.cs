@@ -57,8 +57,8 @@ public sealed unsafe class AttachVerbTests
     public void AttachNetfilterPassesFamilyHookPriorityAndFlags()
     {
         var (sys, created) = LinkCreateKernel();
-        using var link = MockPrograms.Of(ProgramFd, BpfProgramType.Netfilter, sys).AttachNetfilter(10, 1, -200, NetfilterLink.FlagIpDefrag);
-        Assert.That(link, Is.TypeOf<NetfilterLink>());
+        using var link = MockPrograms.Of(ProgramFd, BpfProgramType.Netfilter, sys).AttachNetfilter(NetfilterProtocolFamily.IPv6, NetfilterHook.LocalIn, -200, NetfilterAttachFlags.IpDefrag);
+        Assert.That((link.ProtocolFamily, link.Hook, link.Priority), Is.EqualTo((NetfilterProtocolFamily.IPv6, NetfilterHook.LocalIn, -200)));
         Assert.That((created[0].AttachType, created[0].NetfilterPf, created[0].NetfilterHooknum, created[0].NetfilterPriority, created[0].NetfilterFlags),
             Is.EqualTo((BpfAttachType.Netfilter, 10u, 1u, -200, 1u)));
     }

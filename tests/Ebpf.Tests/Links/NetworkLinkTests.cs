@@ -103,7 +103,7 @@ public sealed unsafe class NetworkLinkTests : CountingProgramFixture
     {
         KernelRefusal.Require("netfilter programs", () => Features.Default.HaveProgramType(BpfProgramType.Netfilter));
         using var program = Loader.Load(BpfProgramType.Netfilter, result: 1, expectedAttachType: BpfAttachType.Netfilter); // NF_ACCEPT
-        using var link = program.AttachNetfilter(protocolFamily: 2, hook: 3, priority: 1234);
+        using var link = program.AttachNetfilter(NetfilterProtocolFamily.IPv4, NetfilterHook.LocalOut, priority: 1234);
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         Assert.That(Loader.WaitAbove(0, () => socket.SendTo(new byte[] { 1 }, new IPEndPoint(IPAddress.Loopback, 9))), Is.GreaterThan(0UL));
         var info = link.Info();

@@ -110,7 +110,7 @@ public class NewerKernelFeatureTests
     private static void AttachNetfilter()
     {
         using var program = LoadProgram(BpfProgramType.Netfilter, BpfAttachType.Netfilter); // NF_ACCEPT
-        using var link = program.AttachNetfilter(protocolFamily: 2, hook: 3, priority: 4321);
+        using var link = program.AttachNetfilter(NetfilterProtocolFamily.IPv4, NetfilterHook.LocalOut, priority: 4321);
     }
 
     private static void LoadStructOpsLinkObject()
