@@ -27,8 +27,8 @@ public static class PerfEventAttachExtensions
     /// <param name="program">A perf_event program.</param>
     /// <param name="softwareEvent">The event; <see cref="SoftwareEvent.CpuClock"/> for a sampling profiler.</param>
     /// <param name="frequency">Samples per second (sets <c>freq</c>); not 0.</param>
-    /// <returns>One link per CPU; dispose them all to detach.</returns>
-    public static IReadOnlyList<PerfEventLink> AttachSoftwareEvent(this Program program, SoftwareEvent softwareEvent = SoftwareEvent.CpuClock,
+    /// <returns>The links of every CPU as one; disposing it detaches from all.</returns>
+    public static SoftwareEventLink AttachSoftwareEvent(this Program program, SoftwareEvent softwareEvent = SoftwareEvent.CpuClock,
         ulong frequency = 100)
     {
         ArgumentNullException.ThrowIfNull(program);

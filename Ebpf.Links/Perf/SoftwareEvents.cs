@@ -6,7 +6,7 @@ namespace Ebpf.Links;
 
 /// <summary>
 /// Attaches perf_event programs to a software perf event (<c>PERF_TYPE_SOFTWARE</c>, e.g. cpu-clock) on every online
-/// CPU, for sampling profilers: one <see cref="PerfEventLink"/> per CPU.
+/// CPU, for sampling profilers: one <see cref="PerfEventLink"/> per CPU, held by a <see cref="SoftwareEventLink"/>.
 /// </summary>
 internal static class SoftwareEvents
 {
@@ -17,7 +17,7 @@ internal static class SoftwareEvents
     private const ulong FlagFrequency = 1 << 10;
 
     /// <summary>Opens <paramref name="softwareEvent"/> on each online CPU, sampled <paramref name="frequency"/> times a second, and attaches <paramref name="program"/> to each.</summary>
-    public static IReadOnlyList<PerfEventLink> AttachAllCpus(BpfFileDescriptor program, SoftwareEvent softwareEvent, ulong frequency, IBpfSyscalls sys)
+    public static SoftwareEventLink AttachAllCpus(BpfFileDescriptor program, SoftwareEvent softwareEvent, ulong frequency, IBpfSyscalls sys)
     {
         ArgumentNullException.ThrowIfNull(program);
         ArgumentOutOfRangeException.ThrowIfZero(frequency);
@@ -41,7 +41,7 @@ internal static class SoftwareEvents
             throw;
         }
 
-        return links;
+        return new SoftwareEventLink(links, softwareEvent, sys);
     }
 
     /// <summary>The online CPUs (<c>/sys/devices/system/cpu/online</c>, e.g. <c>0-3,6</c>).</summary>

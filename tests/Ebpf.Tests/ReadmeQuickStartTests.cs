@@ -76,7 +76,7 @@ public class ReadmeQuickStartTests
             program.AttachCgroup("/sys/fs/cgroup/my.slice", BpfAttachType.CgroupInetEgress);  // CgroupLink, or PROG_ATTACH before 5.7
             program.AttachNetns("/proc/self/ns/net", BpfAttachType.SkLookup);  // NetnsLink; AttachNetfilter, AttachSockmap(map, ...)
             program.AttachSocketFilter(socket);                                // SocketFilter (SO_ATTACH_BPF)
-            program.AttachSoftwareEvent(SoftwareEvent.CpuClock, frequency: 99);  // one PerfEventLink per CPU; AttachPerfEvent(fd)
+            program.AttachSoftwareEvent(SoftwareEvent.CpuClock, frequency: 99);  // SoftwareEventLink: a PerfEventLink per CPU; AttachPerfEvent(fd)
             program.AttachRaw(targetFd, attachType, flags);                    // ProgramAttachment (BPF_PROG_ATTACH)
             map.AttachStructOps();                                             // StructOpsLink, or StructOpsAttachment for .struct_ops
         };

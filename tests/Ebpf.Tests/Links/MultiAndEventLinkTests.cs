@@ -82,10 +82,11 @@ public sealed unsafe class MultiAndEventLinkTests
     {
         using var loader = new TestProgramLoader();
         using var program = loader.Load(BpfProgramType.PerfEvent);
-        var links = program.AttachSoftwareEvent(SoftwareEvent.CpuClock, frequency: 1000);
+        var link = program.AttachSoftwareEvent(SoftwareEvent.CpuClock, frequency: 1000);
+        var perCpu = link.PerCpu;
         try
         {
-            Assert.That(links, Has.Count.EqualTo(SoftwareEvents.OnlineCpus().Count()));
+            Assert.That(perCpu, Has.Count.EqualTo(SoftwareEvents.OnlineCpus().Count()));
             var watch = Stopwatch.StartNew();
             while (loader.Count == 0 && watch.ElapsedMilliseconds < 2000)
             {
@@ -93,15 +94,19 @@ public sealed unsafe class MultiAndEventLinkTests
             }
 
             Assert.That(loader.Count, Is.GreaterThan(0UL));
-            PerfEventLinkInfo.AssertKind(links[0].Info(), PerfEventLinkKind.Event);
+            PerfEventLinkInfo.AssertKind(perCpu[0].Info(), PerfEventLinkKind.Event);
+            Assert.That(link.Info, Throws.InstanceOf<EbpfNotSupportedException>(), "the set has no bpf_link of its own");
         }
         finally
         {
-            foreach (var link in links)
-            {
-                link.Dispose();
-            }
+            link.Dispose();
         }
+
+        Assert.That(perCpu.Select(l => l.IsDisposed), Is.All.True, "disposing the set disposes every CPU's link");
+        Thread.Sleep(20); // a sample that was running when the events closed
+        ulong after = loader.Count;
+        Thread.Sleep(50);
+        Assert.That(loader.Count, Is.EqualTo(after), "no samples after dispose");
     }
 
     [Test]
