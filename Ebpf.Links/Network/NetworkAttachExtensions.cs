@@ -64,6 +64,15 @@ public static class NetworkAttachExtensions
         return NetkitLink.Attach(program.FileDescriptor, ifIndex, attachType, options, program.Syscalls);
     }
 
+    /// <summary>Attaches <paramref name="program"/> to the primary or peer side of the netkit device named <paramref name="interfaceName"/> (its primary device).</summary>
+    /// <param name="program">A sched_cls program.</param>
+    /// <param name="interfaceName">The netkit primary device, e.g. <c>nk0</c>.</param>
+    /// <param name="attachType"><see cref="BpfAttachType.NetkitPrimary"/> or <see cref="BpfAttachType.NetkitPeer"/>.</param>
+    /// <param name="options">The position among the device's programs and the expected revision; null for last, any revision.</param>
+    /// <exception cref="ArgumentException">No such device.</exception>
+    public static NetkitLink AttachNetkit(this Program program, string interfaceName, BpfAttachType attachType, DeviceLinkOptions? options = null) =>
+        program.AttachNetkit(NetworkInterfaceIndex.Of(interfaceName), attachType, options);
+
     /// <summary>Attaches flow dissector or sk_lookup <paramref name="program"/> to the network namespace at <paramref name="netnsPath"/> (Linux 5.8+ / 5.9+).</summary>
     /// <param name="program">A flow dissector or sk_lookup program.</param>
     /// <param name="netnsPath">The namespace file, e.g. <c>/proc/self/ns/net</c> or <c>/var/run/netns/blue</c>.</param>
