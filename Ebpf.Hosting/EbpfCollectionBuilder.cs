@@ -80,7 +80,7 @@ public sealed class EbpfCollectionBuilder
     }
 
     /// <summary>Attaches a program once the collection is loaded; links are closed in reverse order at host stop.</summary>
-    /// <param name="attach">Makes the link, e.g. <c>c =&gt; RawTracepointLink.Attach(c.Programs["x"].FileDescriptor, "sys_enter")</c>.</param>
+    /// <param name="attach">Makes the link, e.g. <c>c =&gt; c.Programs["x"].AttachRawTracepoint("sys_enter")</c>.</param>
     public EbpfCollectionBuilder Attach(Func<Collection, ILink> attach)
     {
         ArgumentNullException.ThrowIfNull(attach);

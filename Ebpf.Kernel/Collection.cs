@@ -34,7 +34,7 @@ public sealed class Collection : IDisposable
     /// kfuncs and ksyms resolved and CO-RE relocations applied against the kernel's BTF, then the map entries that
     /// refer to programs or maps (program arrays, map-in-maps). struct_ops maps get their value prepared but not
     /// registered, as libbpf defers that to attach: a <c>.struct_ops</c> map registers with
-    /// <see cref="Map.RegisterStructOps"/> (<c>StructOpsLink.Attach</c> in Ebpf.Links), a <c>.struct_ops.link</c> map
+    /// <see cref="Map.RegisterStructOps"/> (<c>map.AttachStructOps()</c> in Ebpf.Links), a <c>.struct_ops.link</c> map
     /// gets its value written here (which registers nothing) and registers through a link. All or nothing: on failure everything created is
     /// closed and every pin made is removed. The feature externs <c>LINUX_HAS_BPF_COOKIE</c> and
     /// <c>LINUX_HAS_SYSCALL_WRAPPER</c> get what <see cref="Features.HaveBpfCookie"/> and

@@ -111,6 +111,14 @@ public class Link : ILink
         Syscalls.LinkUpdate(new LinkUpdateAttr { LinkFd = fdUse.Fd, NewProgFd = newProgramUse.Fd });
     }
 
+    /// <summary>Replaces the attached program atomically with <paramref name="newProgram"/>, as <see cref="Update(BpfFileDescriptor)"/>.</summary>
+    /// <param name="newProgram">The program to run from now on; it must have the same type and attach type.</param>
+    public void Update(Program newProgram)
+    {
+        ArgumentNullException.ThrowIfNull(newProgram);
+        Update(newProgram.FileDescriptor);
+    }
+
     /// <inheritdoc />
     public virtual void Pin(string path)
     {

@@ -6,7 +6,8 @@ namespace Ebpf.Links;
 
 /// <summary>
 /// A program attached with <c>BPF_PROG_ATTACH</c> (no <c>bpf_link</c>): cgroup hooks on kernels before 5.7, and
-/// sockmap/sockhash (<c>sk_msg</c>, <c>sk_skb</c>) and other hooks attached to a target descriptor. Disposing detaches
+/// sockmap/sockhash (<c>sk_msg</c>, <c>sk_skb</c>) before 6.10, and other hooks attached to a target descriptor
+/// (<see cref="ProgramAttachExtensions.AttachRaw(Program, BpfFileDescriptor, BpfAttachType, uint)"/>). Disposing detaches
 /// with <c>BPF_PROG_DETACH</c>; it cannot be pinned, and <see cref="Link.Info"/> is not available.
 /// </summary>
 public sealed class ProgramAttachment : Link
@@ -32,20 +33,14 @@ public sealed class ProgramAttachment : Link
     public BpfAttachType AttachType { get; }
 
     /// <summary>
-    /// Attaches <paramref name="program"/> to <paramref name="target"/> (a cgroup, sockmap, sockhash or network namespace
-    /// descriptor) with <c>BPF_PROG_ATTACH</c>. Both descriptors are duplicated: the caller keeps ownership of its own.
+    /// Attaches <paramref name="program"/> to <paramref name="target"/> with <c>BPF_PROG_ATTACH</c>. Both descriptors are
+    /// duplicated: the caller keeps ownership of its own.
     /// </summary>
-    /// <param name="program">The program.</param>
-    /// <param name="target">The object to attach to.</param>
-    /// <param name="attachType">The hook.</param>
-    /// <param name="flags">The <c>BPF_F_*</c> attach flags (<see cref="CgroupAttachFlags"/> for cgroups).</param>
-    /// <param name="syscalls">The kernel interface; null for the running kernel.</param>
-    public static ProgramAttachment Attach(BpfFileDescriptor program, BpfFileDescriptor target, BpfAttachType attachType, uint flags = 0,
-        IBpfSyscalls? syscalls = null)
+    internal static ProgramAttachment Attach(BpfFileDescriptor program, BpfFileDescriptor target, BpfAttachType attachType, uint flags,
+        IBpfSyscalls sys)
     {
         ArgumentNullException.ThrowIfNull(program);
         ArgumentNullException.ThrowIfNull(target);
-        var sys = syscalls ?? LinuxBpfSyscalls.Instance;
         using var targetUse = new FdUse(target);
         using var programUse = new FdUse(program);
         sys.ProgAttach(new ProgAttachAttr

@@ -8,13 +8,13 @@ namespace Ebpf.Links;
 internal static class TargetFdLink
 {
     /// <summary>Links <paramref name="program"/> to <paramref name="target"/> at <paramref name="attachType"/>; the caller maps errors.</summary>
-    public static Link Create(BpfFileDescriptor program, BpfFileDescriptor target, BpfAttachType attachType, IBpfSyscalls sys)
+    public static BpfFileDescriptor Create(BpfFileDescriptor program, BpfFileDescriptor target, BpfAttachType attachType, IBpfSyscalls sys)
     {
         using var programUse = new FdUse(program);
         using var targetUse = new FdUse(target);
-        return new Link(sys.LinkCreate(new LinkCreateAttr
+        return sys.LinkCreate(new LinkCreateAttr
         {
             ProgFd = programUse.Fd, TargetFd = targetUse.Fd, AttachType = attachType,
-        }), sys);
+        });
     }
 }

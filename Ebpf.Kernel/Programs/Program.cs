@@ -37,6 +37,9 @@ public sealed unsafe partial class Program : IDisposable
     /// <summary>The path this instance pinned the program at, or null.</summary>
     public string? PinnedPath { get; private set; }
 
+    /// <summary>The kernel interface the program was loaded or opened with; attach calls (Ebpf.Links) use it too.</summary>
+    internal IBpfSyscalls Syscalls => _syscalls;
+
     /// <summary>Takes ownership of a program descriptor (reading its name and type from the kernel).</summary>
     /// <param name="fd">A descriptor of a BPF program; disposed with the returned instance. When this method throws, the caller still owns it.</param>
     /// <param name="syscalls">The kernel interface; <see cref="LinuxBpfSyscalls.Instance"/> when null.</param>

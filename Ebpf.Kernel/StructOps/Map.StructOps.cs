@@ -67,7 +67,7 @@ public sealed partial class Map
     /// congestion control, for example, becomes available). It stays registered until <see cref="UnregisterStructOps"/>
     /// or until this object is disposed, not longer: the kernel keeps a registered map alive by itself, even past the
     /// process, so closing the last descriptor would not unregister it. A map registers once in its life (the kernel
-    /// takes one value); load the collection again to register anew. <c>StructOpsLink.Attach</c> (Ebpf.Links) calls
+    /// takes one value); load the collection again to register anew. <c>map.AttachStructOps()</c> (Ebpf.Links) calls
     /// this and returns the registration as a link. Maps with <see cref="BpfMapFlags.Link"/> register through a
     /// <c>BPF_LINK_CREATE</c> link instead; <see cref="Collection.Load"/> already wrote their value.
     /// </summary>
@@ -91,7 +91,7 @@ public sealed partial class Map
         if ((Flags & BpfMapFlags.Link) != 0)
         {
             throw new InvalidOperationException(
-                $"struct_ops map {Name} was created with BPF_F_LINK (a .struct_ops.link section): it registers through a link (BPF_LINK_CREATE, StructOpsLink.Attach), not by its value");
+                $"struct_ops map {Name} was created with BPF_F_LINK (a .struct_ops.link section): it registers through a link (BPF_LINK_CREATE, map.AttachStructOps() in Ebpf.Links), not by its value");
         }
 
         var registration = StructOps

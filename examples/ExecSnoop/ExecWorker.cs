@@ -15,7 +15,7 @@ internal sealed partial class ExecWorker(IBpfSyscalls syscalls, ILogger<ExecWork
     {
         // ExecsnoopObjects is generated from execsnoop.bpf.c at build time (<BpfProgram> in ExecSnoop.csproj).
         using var objects = ExecsnoopObjects.Load(syscalls: syscalls);
-        using var link = TracepointLink.Attach(objects.TraceExecve.FileDescriptor, "syscalls", "sys_enter_execve", syscalls: syscalls);
+        using var link = objects.TraceExecve.AttachTracepoint("syscalls", "sys_enter_execve");
         using var events = new RingBufferReader(objects.Events, syscalls);
         LogStarted(logger);
         try

@@ -45,7 +45,7 @@ using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 // PacketsObjects.Counter for struct counter, the map's value.
 using var objects = PacketsObjects.Load();
 var counts = objects.PacketCounts;
-using var link = XdpLink.Attach(objects.CountPackets.FileDescriptor, interfaceName);
+using var link = objects.CountPackets.AttachXdp(interfaceName);
 Console.WriteLine($"Counting packets arriving on {interfaceName} (XDP); Ctrl+C to stop.");
 
 if (duration is { } d)

@@ -28,7 +28,7 @@ using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 // SyscallsObjects is generated from syscalls.bpf.c at build time (<BpfProgram> in SyscallCounter.csproj).
 using var objects = SyscallsObjects.Load();
 var counts = objects.SyscallCounts;
-using var link = TracepointLink.Attach(objects.CountSyscalls.FileDescriptor, "raw_syscalls", "sys_enter");
+using var link = objects.CountSyscalls.AttachTracepoint("raw_syscalls", "sys_enter");
 
 var table = new SyscallTable(options.Top, options.Duration, Console.IsOutputRedirected ? null : Console.Out);
 var clock = Stopwatch.StartNew();

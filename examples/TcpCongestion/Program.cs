@@ -49,7 +49,7 @@ var stats = objects.Stats;
 
 // A .struct_ops.link map registers through a link (BPF_LINK_CREATE): the kernel's tcp_register_congestion_control
 // runs, and closing the link unregisters it, also when the process dies.
-var registration = StructOpsLink.Attach(objects.DotnetReno);
+var registration = objects.DotnetReno.AttachStructOps();
 string[] available = ReadAvailable();
 if (!available.Contains(CongestionControl))
 {

@@ -51,7 +51,7 @@ using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 // CallsObjects is generated from calls.bpf.c at build time (<BpfProgram> in UprobeExample.csproj).
 using var objects = CallsObjects.Load();
 var calls = objects.CallCount;
-using var link = UprobeLink.Attach(objects.CountCalls.FileDescriptor, libc, function, pid: pidToProbe);
+using var link = objects.CountCalls.AttachUprobe(libc, function, new UprobeOptions { Pid = pidToProbe });
 Console.WriteLine($"Counting calls of {function} in {libc}, process {pidToProbe}; Ctrl+C to stop.");
 
 if (duration is { } d)

@@ -38,7 +38,7 @@ public static class CycleRun
     {
         using var collection = Collection.Load(spec, options);
         var program = collection.Programs[ReliabilityObjects.ProgramName];
-        using var link = RawTracepointLink.Attach(program.FileDescriptor, ReliabilityObjects.Tracepoint);
+        using var link = program.AttachRawTracepoint(ReliabilityObjects.Tracepoint);
         _ = KernelObjectCounts.OpenFds(); // a system call, so sys_enter fires at least once while attached
         Span<byte> value = stackalloc byte[8];
         collection.Maps["rel_syscalls"].Lookup(stackalloc byte[4], value);

@@ -92,7 +92,7 @@ public class TypedObjectsKernelTests
         var key = new TypedObjects.TypedKey { Id = 11, Color = TypedObjects.Color.ColorGreen };
         var value = new TypedObjects.TypedValue { Origin = new TypedObjects.Point { X = 100 }, Delta = -3 };
         objects.Values.Update(key, value);
-        using (RawTracepointLink.Attach(objects.RecordTyped.FileDescriptor, "sys_enter"))
+        using (objects.RecordTyped.AttachRawTracepoint("sys_enter"))
         {
             var deadline = DateTime.UtcNow.AddSeconds(10);
             while (objects.Values.Lookup(key).Origin.X == 100 && DateTime.UtcNow < deadline)

@@ -25,7 +25,7 @@ public class HostingKernelTests
         builder.Services.AddEbpf(o => o.PinPath = string.Empty);
         builder.Services.AddEbpfCollection("hosting", b => b
             .FromFile(TestPrograms.Path("hosting"))
-            .Attach((c, services) => RawTracepointLink.Attach(c.Programs["on_sys_enter"].FileDescriptor, "sys_enter", services.GetRequiredService<IBpfSyscalls>())));
+            .Attach(c => c.Programs["on_sys_enter"].AttachRawTracepoint("sys_enter")));
         builder.Services.AddEbpfRingBufferConsumer("hosting", "events", (e, ct) => ring.Writer.WriteAsync(e, ct));
         builder.Services.AddEbpfPerfEventConsumer("hosting", "perf_events", (e, ct) => perf.Writer.WriteAsync(e, ct));
         return (builder.Build(), ring, perf);
@@ -112,7 +112,7 @@ public class HostingKernelTests
         builder.Services.AddEbpf(o => o.PinPath = string.Empty);
         builder.Services.AddEbpfCollection("xdp", b => b
             .FromFile(TestPrograms.Path("packet"))
-            .Attach(c => XdpLink.Attach(c.Programs.Values.First(p => p.Type == BpfProgramType.Xdp).FileDescriptor, veth.HostIfIndex)));
+            .Attach(c => c.Programs.Values.First(p => p.Type == BpfProgramType.Xdp).AttachXdp(veth.HostIfIndex)));
         using var host = builder.Build();
         await host.StartAsync();
         var handle = host.Services.GetRequiredKeyedService<EbpfCollectionHandle>("xdp");
@@ -145,7 +145,7 @@ public class HostingKernelTests
         builder.Services.AddEbpf(o => o.PinPath = string.Empty);
         builder.Services.AddEbpfCollection("hosting", b => b
             .FromFile(TestPrograms.Path("hosting"))
-            .Attach(c => RawTracepointLink.Attach(c.Programs["on_sys_enter"].FileDescriptor, "sys_enter")));
+            .Attach(c => c.Programs["on_sys_enter"].AttachRawTracepoint("sys_enter")));
         builder.Services.AddEbpfPerfEventConsumer("hosting", "perf_events", async (_, ct) => await gate.Task.WaitAsync(ct),
             new PerfEventReaderOptions { PagesPerCpu = 1 });
         using var host = builder.Build();

@@ -16,7 +16,7 @@ public class ReadmeHostingTests
         builder.Services.AddEbpfCollection("probe", b => b
             .FromFile("bpf/probe.bpfel.o")
             .Configure(o => o with { LoadPrograms = ["optional"] })
-            .Attach(c => RawTracepointLink.Attach(c.Programs["on_sys_enter"].FileDescriptor, "sys_enter")));
+            .Attach(c => c.Programs["on_sys_enter"].AttachRawTracepoint("sys_enter")));
         builder.Services.AddEbpfRingBufferConsumer<ExecHandler>("probe", "events");
         builder.Services.AddEbpfPerfEventConsumer("probe", "perf_events", (e, ct) => ValueTask.CompletedTask);
         using var host = builder.Build();

@@ -22,7 +22,7 @@ public class StructOpsHostingKernelTests
         builder.Services.AddEbpf(o => o.PinPath = string.Empty);
         builder.Services.AddEbpfCollection("cc", b => b
             .FromFile(TestPrograms.Path(file))
-            .Attach(c => StructOpsLink.Attach(c.Maps[map])));
+            .Attach(c => c.Maps[map].AttachStructOps()));
         return builder.Build();
     }
 

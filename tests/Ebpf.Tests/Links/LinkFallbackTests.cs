@@ -8,7 +8,7 @@ namespace Ebpf.Tests.Links;
 /// <summary>The fallbacks for older kernels, over a mocked kernel.</summary>
 public sealed class LinkFallbackTests
 {
-    private static readonly BpfFileDescriptor Program = new(41, ownsHandle: false);
+    private static readonly BpfFileDescriptor ProgramFd = new(41, ownsHandle: false);
     private static readonly BpfFileDescriptor Target = new(42, ownsHandle: false);
 
     [Test]
@@ -24,7 +24,7 @@ public sealed class LinkFallbackTests
                 return new BpfFileDescriptor(63, ownsHandle: false);
             }));
 
-        using var link = TracingLink.Attach(Program, BpfAttachType.TraceFentry, syscalls: sys.Object);
+        using var link = MockPrograms.Tracing(ProgramFd, sys).AttachTracing(BpfAttachType.TraceFentry);
         Assert.That((seen.Name, seen.ProgFd), Is.EqualTo((0UL, 41u)));
         Assert.That(link.Fd!.DangerousGetFd(), Is.EqualTo(63));
     }
@@ -34,7 +34,7 @@ public sealed class LinkFallbackTests
     {
         var sys = new Mock<IBpfSyscalls>(MockBehavior.Strict);
         sys.Setup(s => s.LinkCreate(in It.Ref<LinkCreateAttr>.IsAny)).Throws(() => new EbpfPermissionException(BpfCommand.LinkCreate, Errno.EPERM));
-        var e = Assert.Throws<EbpfPermissionException>(() => TracingLink.Attach(Program, BpfAttachType.TraceFentry, syscalls: sys.Object))!;
+        var e = Assert.Throws<EbpfPermissionException>(() => MockPrograms.Tracing(ProgramFd, sys).AttachTracing(BpfAttachType.TraceFentry))!;
         if (ProcessCapabilities.Effective() is { } caps && ProcessCapabilities.MayTrace(caps))
         {
             Assert.That(e.Message, Does.Contain("BPF_TRACE_FENTRY link: refused although").And.Contain(" effective").And.Not.Contain(EbpfPermissionException.Hint));
@@ -51,7 +51,7 @@ public sealed class LinkFallbackTests
     {
         var sys = new Mock<IBpfSyscalls>(MockBehavior.Strict);
         sys.Setup(s => s.LinkCreate(in It.Ref<LinkCreateAttr>.IsAny)).Throws(() => new EbpfException(BpfCommand.LinkCreate, Errno.EINVAL));
-        var e = Assert.Throws<EbpfNotSupportedException>(() => TracingLink.Attach(Program, BpfAttachType.TraceFentry, cookie: 1, syscalls: sys.Object))!;
+        var e = Assert.Throws<EbpfNotSupportedException>(() => MockPrograms.Tracing(ProgramFd, sys).AttachTracing(BpfAttachType.TraceFentry, cookie: 1))!;
         Assert.That(e.MinimumKernelVersion, Is.EqualTo("5.19"));
     }
 
@@ -68,7 +68,7 @@ public sealed class LinkFallbackTests
                 throw new EbpfException(BpfCommand.RawTracepointOpen, Errno.EINVAL);
             }));
 
-        var e = Assert.Throws<EbpfNotSupportedException>(() => RawTracepointLink.Attach(Program, "sys_enter", cookie: 7, syscalls: sys.Object))!;
+        var e = Assert.Throws<EbpfNotSupportedException>(() => MockPrograms.Of(ProgramFd, BpfProgramType.RawTracepoint, sys).AttachRawTracepoint("sys_enter", cookie: 7))!;
         Assert.That(e.MinimumKernelVersion, Is.EqualTo("6.10"));
         Assert.That(cookies, Is.EqualTo(new ulong[] { 7, 1 }), "the attach, then the feature probe");
     }
@@ -92,13 +92,13 @@ public sealed class LinkFallbackTests
                 throw new EbpfException("perf_event_open", Errno.EACCES);
             }));
         var pmu = new ProbePmu("uprobe", 7, 0) { RefCtrOffsetShift = 32 };
-        Assert.Throws<EbpfException>(() => UprobeLink.AttachCore(Program, "/bin/true", 0x1000, retprobe: true, pid: -1, cookie: 0, sys.Object, pmu, 0x4010));
+        Assert.Throws<EbpfException>(() => Uprobe.Attach(ProgramFd, "/bin/true", 0x1000, new UprobeOptions { ReturnProbe = true, ReferenceCounterOffset = 0x4010 }, sys.Object, pmu));
         Assert.That((seen.Type, seen.Config, seen.Config2), Is.EqualTo((7u, (0x4010UL << 32) | 1, 0x1000UL)));
 
         var old = new ProbePmu("uprobe", 7, 0);
-        var e = Assert.Throws<EbpfNotSupportedException>(() => UprobeLink.AttachCore(Program, "/bin/true", 0x1000, false, -1, 0, sys.Object, old, 0x4010))!;
+        var e = Assert.Throws<EbpfNotSupportedException>(() => Uprobe.Attach(ProgramFd, "/bin/true", 0x1000, new UprobeOptions { ReferenceCounterOffset = 0x4010 }, sys.Object, old))!;
         Assert.That(e.MinimumKernelVersion, Is.EqualTo("4.20"));
-        Assert.Throws<ArgumentOutOfRangeException>(() => UprobeLink.AttachCore(Program, "/bin/true", 0x1000, false, -1, 0, sys.Object, pmu, 1UL << 32));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Uprobe.Attach(ProgramFd, "/bin/true", 0x1000, new UprobeOptions { ReferenceCounterOffset = 1UL << 32 }, sys.Object, pmu));
     }
 
     [Test]
@@ -113,7 +113,7 @@ public sealed class LinkFallbackTests
                 return new BpfFileDescriptor(64, ownsHandle: false);
             }));
 
-        using var link = TracingLink.AttachReplace(Program, Target, targetBtfId: 12, syscalls: sys.Object);
+        using var link = MockPrograms.Of(ProgramFd, BpfProgramType.Ext, sys).AttachFreplace(MockPrograms.Of(Target, BpfProgramType.Xdp, sys), targetBtfId: 12);
         Assert.That((seen.ProgFd, seen.TargetFd, seen.TargetBtfId, (uint)seen.AttachType), Is.EqualTo((41u, 42u, 12u, 0u)));
     }
 
@@ -127,10 +127,10 @@ public sealed class LinkFallbackTests
         sys.Setup(s => s.ProgDetach(in It.Ref<ProgAttachAttr>.IsAny)).Callback(new ProgAttachCallback((in ProgAttachAttr a) => calls.Add(("detach", a))));
         using var devNull = File.OpenHandle("/dev/null");
         using var devZero = File.OpenHandle("/dev/zero");
-        var program = new BpfFileDescriptor((int)devNull.DangerousGetHandle(), ownsHandle: false);
+        var program = MockPrograms.Of(new BpfFileDescriptor((int)devNull.DangerousGetHandle(), ownsHandle: false), BpfProgramType.CgroupSkb, sys);
         var cgroup = new BpfFileDescriptor((int)devZero.DangerousGetHandle(), ownsHandle: false);
 
-        var link = CgroupLink.Attach(program, cgroup, BpfAttachType.CgroupInetIngress, CgroupAttachFlags.AllowOverride, sys.Object);
+        var link = program.AttachCgroup(cgroup, BpfAttachType.CgroupInetIngress, CgroupAttachFlags.AllowOverride);
         Assert.That(link, Is.InstanceOf<ProgramAttachment>());
         link.Dispose();
 
@@ -150,16 +150,8 @@ public sealed class LinkFallbackTests
             .Callback((BpfFileDescriptor _, ulong request, nint _) => requests.Add(request))
             .Returns(0);
 
-        using var link = PerfEventLink.Attach(new BpfFileDescriptor(65, ownsHandle: false), Program, syscalls: sys.Object);
+        using var link = MockPrograms.Of(ProgramFd, BpfProgramType.Tracepoint, sys).AttachPerfEvent(new BpfFileDescriptor(65, ownsHandle: false));
         Assert.That(requests, Is.EqualTo(new ulong[] { 0x40042408, 0x2400 }));
         Assert.That(link.Detach, Throws.InstanceOf<EbpfNotSupportedException>());
     }
-
-    private delegate BpfFileDescriptor LinkCreateReturn(in LinkCreateAttr attr);
-
-    private delegate BpfFileDescriptor RawTracepointOpenReturn(in RawTracepointOpenAttr attr);
-
-    private delegate BpfFileDescriptor PerfEventOpenReturn(in PerfEventAttr attr, int pid, int cpu, int group, ulong flags);
-
-    private delegate void ProgAttachCallback(in ProgAttachAttr attr);
 }

@@ -10,7 +10,7 @@ namespace Ebpf.Tests.Links;
 /// <summary>kprobe_multi (mocked and unsupported here), struct_ops (mocked), software perf events and sockmap attachments.</summary>
 public sealed unsafe class MultiAndEventLinkTests
 {
-    private static readonly BpfFileDescriptor Program = new(41, ownsHandle: false);
+    private static readonly BpfFileDescriptor ProgramFd = new(41, ownsHandle: false);
 
     [Test]
     public void KprobeMultiPassesSymbolsAndCookies()
@@ -30,7 +30,7 @@ public sealed unsafe class MultiAndEventLinkTests
                 return new BpfFileDescriptor(60, ownsHandle: false);
             }));
 
-        using var link = KprobeMultiLink.Attach(Program, ["vfs_read", "vfs_write"], retprobe: true, cookies: [3, 4], syscalls: sys.Object);
+        using var link = MockPrograms.Of(ProgramFd, BpfProgramType.Kprobe, sys).AttachKprobeMulti(["vfs_read", "vfs_write"], new KprobeMultiOptions { ReturnProbe = true, Cookies = [3, 4] });
         Assert.That(names, Is.EqualTo(new[] { "vfs_read", "vfs_write" }));
         Assert.That(cookies, Is.EqualTo(new ulong[] { 3, 4 }));
         Assert.That(flags, Is.EqualTo(1u));
@@ -65,7 +65,7 @@ public sealed unsafe class MultiAndEventLinkTests
         using var program = loader.Load(BpfProgramType.Kprobe, expectedAttachType: BpfAttachType.TraceKprobeMulti);
         try
         {
-            using var link = KprobeMultiLink.Attach(program, ["vfs_read"]);
+            using var link = program.AttachKprobeMulti(["vfs_read"]);
             Assert.Ignore("kprobe_multi: this kernel supports it; the unsupported path cannot be shown");
         }
         catch (EbpfNotSupportedException e)
@@ -82,10 +82,11 @@ public sealed unsafe class MultiAndEventLinkTests
     {
         using var loader = new TestProgramLoader();
         using var program = loader.Load(BpfProgramType.PerfEvent);
-        var links = SoftwareEventLink.AttachAllCpus(program, frequency: 1000);
+        var link = program.AttachSoftwareEvent(SoftwareEvent.CpuClock, frequency: 1000);
+        var perCpu = link.PerCpu;
         try
         {
-            Assert.That(links, Has.Count.EqualTo(SoftwareEventLink.OnlineCpus().Count()));
+            Assert.That(perCpu, Has.Count.EqualTo(SoftwareEvents.OnlineCpus().Count()));
             var watch = Stopwatch.StartNew();
             while (loader.Count == 0 && watch.ElapsedMilliseconds < 2000)
             {
@@ -93,15 +94,19 @@ public sealed unsafe class MultiAndEventLinkTests
             }
 
             Assert.That(loader.Count, Is.GreaterThan(0UL));
-            PerfEventLinkInfo.AssertKind(links[0].Info(), PerfEventLinkKind.Event);
+            PerfEventLinkInfo.AssertKind(perCpu[0].Info(), PerfEventLinkKind.Event);
+            Assert.That(link.Info, Throws.InstanceOf<EbpfNotSupportedException>(), "the set has no bpf_link of its own");
         }
         finally
         {
-            foreach (var link in links)
-            {
-                link.Dispose();
-            }
+            link.Dispose();
         }
+
+        Assert.That(perCpu.Select(l => l.IsDisposed), Is.All.True, "disposing the set disposes every CPU's link");
+        Thread.Sleep(20); // a sample that was running when the events closed
+        ulong after = loader.Count;
+        Thread.Sleep(50);
+        Assert.That(loader.Count, Is.EqualTo(after), "no samples after dispose");
     }
 
     [Test]
@@ -110,9 +115,9 @@ public sealed unsafe class MultiAndEventLinkTests
     public void SkSkbVerdictAttachesToASockmap()
     {
         using var loader = new TestProgramLoader();
-        using var map = TestProgramLoader.Sys.MapCreate(new MapCreateAttr { MapType = BpfMapType.Sockmap, KeySize = 4, ValueSize = 4, MaxEntries = 2 });
+        using var map = Map.Open(TestProgramLoader.Sys.MapCreate(new MapCreateAttr { MapType = BpfMapType.Sockmap, KeySize = 4, ValueSize = 4, MaxEntries = 2 }));
         using var program = loader.Load(BpfProgramType.SkSkb, result: 1, expectedAttachType: BpfAttachType.SkSkbStreamVerdict);
-        using var link = SockmapLink.Attach(program, map, BpfAttachType.SkSkbStreamVerdict);
+        using var link = program.AttachSockmap(map, BpfAttachType.SkSkbStreamVerdict);
         if (link.Fd is not null)
         {
             Assert.That(link.Info().Type, Is.EqualTo(BpfLinkType.Sockmap));
@@ -123,7 +128,7 @@ public sealed unsafe class MultiAndEventLinkTests
         {
             var attr = new ProgQueryAttr
             {
-                TargetFd = (uint)map.DangerousGetFd(), AttachType = BpfAttachType.SkSkbStreamVerdict, ProgIds = (ulong)p, ProgCnt = 4,
+                TargetFd = (uint)map.FileDescriptor.DangerousGetFd(), AttachType = BpfAttachType.SkSkbStreamVerdict, ProgIds = (ulong)p, ProgCnt = 4,
             };
             TestProgramLoader.Sys.ProgQuery(ref attr);
             Assert.That(ids[..(int)attr.ProgCnt], Is.EqualTo(new[] { TestProgramLoader.ProgramId(program) }));
@@ -136,9 +141,9 @@ public sealed unsafe class MultiAndEventLinkTests
     public void SkMsgFiresOnSendsOfASocketInTheSockmap()
     {
         using var loader = new TestProgramLoader();
-        using var map = TestProgramLoader.Sys.MapCreate(new MapCreateAttr { MapType = BpfMapType.Sockmap, KeySize = 4, ValueSize = 4, MaxEntries = 2 });
+        using var map = Map.Open(TestProgramLoader.Sys.MapCreate(new MapCreateAttr { MapType = BpfMapType.Sockmap, KeySize = 4, ValueSize = 4, MaxEntries = 2 }));
         using var program = loader.Load(BpfProgramType.SkMsg, result: 1, expectedAttachType: BpfAttachType.SkMsgVerdict); // SK_PASS
-        using var link = SockmapLink.Attach(program, map, BpfAttachType.SkMsgVerdict);
+        using var link = program.AttachSockmap(map, BpfAttachType.SkMsgVerdict);
 
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();
@@ -148,7 +153,7 @@ public sealed unsafe class MultiAndEventLinkTests
         using var server = listener.AcceptSocket();
         uint key = 0;
         uint fd = (uint)client.Handle;
-        TestProgramLoader.Sys.MapUpdateElem(new MapElemAttr { MapFd = (uint)map.DangerousGetFd(), Key = (ulong)&key, Value = (ulong)&fd });
+        TestProgramLoader.Sys.MapUpdateElem(new MapElemAttr { MapFd = (uint)map.FileDescriptor.DangerousGetFd(), Key = (ulong)&key, Value = (ulong)&fd });
 
         client.Send(new byte[] { 1, 2, 3 });
         var buffer = new byte[8];
@@ -176,12 +181,12 @@ public sealed unsafe class MultiAndEventLinkTests
         {
             "last" => LinkAnchor.Last,
             "first" => LinkAnchor.First,
-            "beforeProgram" => LinkAnchor.BeforeProgram(Program),
+            "beforeProgram" => LinkAnchor.BeforeProgram(ProgramFd),
             "afterProgramId" => LinkAnchor.AfterProgramId(77),
             _ => LinkAnchor.BeforeLinkId(78),
         };
 
-        using var link = NetkitLink.Attach(Program, 5, BpfAttachType.NetkitPeer, value, expectedRevision: 3, syscalls: sys.Object);
+        using var link = MockPrograms.Of(ProgramFd, BpfProgramType.SchedCls, sys).AttachNetkit(5, BpfAttachType.NetkitPeer, new DeviceLinkOptions { Anchor = value, ExpectedRevision = 3 });
         using var scope = Assert.EnterMultipleScope();
         Assert.That(created.TargetIfIndex, Is.EqualTo(5u));
         Assert.That(created.AttachType, Is.EqualTo(BpfAttachType.NetkitPeer));
@@ -189,8 +194,4 @@ public sealed unsafe class MultiAndEventLinkTests
         Assert.That(created.RelativeFdOrId, Is.EqualTo(relative));
         Assert.That(created.ExpectedRevision, Is.EqualTo(3UL));
     }
-
-    private delegate BpfFileDescriptor LinkCreateReturn(in LinkCreateAttr attr);
-
-    private delegate void LinkUpdateCallback(in LinkUpdateAttr attr);
 }

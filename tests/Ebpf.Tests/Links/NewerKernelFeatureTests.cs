@@ -96,38 +96,38 @@ public class NewerKernelFeatureTests
     private static void AttachTcx()
     {
         using var program = LoadProgram(BpfProgramType.SchedCls, BpfAttachType.TcxIngress);
-        using var link = TcxLink.Attach(program.FileDescriptor, ifIndex: 1, BpfAttachType.TcxIngress); // lo; returns TCX_PASS
+        using var link = program.AttachTcx(ifIndex: 1, BpfAttachType.TcxIngress); // lo; returns TCX_PASS
     }
 
     private static void AttachUprobeMulti()
     {
         using var program = LoadProgram(BpfProgramType.Kprobe, BpfAttachType.TraceUprobeMulti);
         string libc = LibcPaths.First(File.Exists);
-        using var link = UprobeMultiLink.Attach(program.FileDescriptor, libc, ["getpid"]);
+        using var link = program.AttachUprobeMulti(libc, ["getpid"]);
     }
 
     private static void AttachNetfilter()
     {
         using var program = LoadProgram(BpfProgramType.Netfilter, BpfAttachType.Netfilter); // NF_ACCEPT
-        using var link = NetfilterLink.Attach(program.FileDescriptor, protocolFamily: 2, hook: 3, priority: 4321);
+        using var link = program.AttachNetfilter(NetfilterProtocolFamily.IPv4, NetfilterHook.LocalOut, priority: 4321);
     }
 
     private static void LoadStructOpsLinkObject()
     {
         using var collection = Collection.Load(CollectionSpec.Load(TestPrograms.Path("struct_ops_link")));
-        using var link = StructOpsLink.Attach(collection.Maps.Values.Single(m => m.Type == BpfMapType.StructOps));
+        using var link = collection.Maps.Values.Single(m => m.Type == BpfMapType.StructOps).AttachStructOps();
     }
 
     private static void AttachRawTracepointWithCookie()
     {
         using var program = LoadProgram(BpfProgramType.RawTracepoint);
-        using var link = RawTracepointLink.Attach(program.FileDescriptor, "sys_enter", cookie: 42);
+        using var link = program.AttachRawTracepoint("sys_enter", cookie: 42);
     }
 
     private static void AttachKprobeMulti()
     {
         using var program = LoadProgram(BpfProgramType.Kprobe, BpfAttachType.TraceKprobeMulti);
-        using var link = KprobeMultiLink.Attach(program.FileDescriptor, ["__x64_sys_getpid"]);
+        using var link = program.AttachKprobeMulti(["__x64_sys_getpid"]);
     }
 
     private static void CreateCgroupStorage()

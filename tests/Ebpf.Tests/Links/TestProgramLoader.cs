@@ -66,20 +66,21 @@ internal sealed unsafe class TestProgramLoader : IDisposable
     ];
 
     /// <summary>Loads a counting program.</summary>
-    public BpfFileDescriptor Load(BpfProgramType type, int result = 0, BpfAttachType expectedAttachType = 0, uint attachBtfId = 0,
+    public Program Load(BpfProgramType type, int result = 0, BpfAttachType expectedAttachType = 0, uint attachBtfId = 0,
         string name = "count") =>
         LoadCode(type, CountingCode(result), expectedAttachType, attachBtfId, name);
 
     /// <summary>Loads <paramref name="code"/>.</summary>
-    public static BpfFileDescriptor LoadCode(BpfProgramType type, Instructions code, BpfAttachType expectedAttachType = 0, uint attachBtfId = 0,
+    public static Program LoadCode(BpfProgramType type, Instructions code, BpfAttachType expectedAttachType = 0, uint attachBtfId = 0,
         string name = "count") =>
-        KernelPrograms.LoadProgram(Sys, type, code.Encode(ByteOrder.LittleEndian), new byte[1 << 16], name, logLevel: 1, expectedAttachType, attachBtfId);
+        new(KernelPrograms.LoadProgram(Sys, type, code.Encode(ByteOrder.LittleEndian), new byte[1 << 16], name, logLevel: 1, expectedAttachType, attachBtfId),
+            name, type, Sys);
 
     /// <summary>The kernel id of a program.</summary>
-    public static uint ProgramId(BpfFileDescriptor program)
+    public static uint ProgramId(Program program)
     {
         ProgInfo info = default;
-        var attr = new ObjGetInfoAttr { BpfFd = (uint)program.DangerousGetFd(), InfoLen = (uint)sizeof(ProgInfo), Info = (ulong)&info };
+        var attr = new ObjGetInfoAttr { BpfFd = (uint)program.FileDescriptor.DangerousGetFd(), InfoLen = (uint)sizeof(ProgInfo), Info = (ulong)&info };
         Sys.ObjGetInfoByFd(ref attr);
         return info.Id;
     }

@@ -1,9 +1,10 @@
 using Ebpf.Kernel;
+using Ebpf.Kernel.Interop;
 using Ebpf.Links;
 
 namespace Ebpf.Tests.Kernel;
 
-/// <summary>struct_ops maps loaded by Collection.Load and registered by StructOpsLink.Attach: TCP congestion controls implemented by BPF programs.</summary>
+/// <summary>struct_ops maps loaded by Collection.Load and registered by AttachStructOps: TCP congestion controls implemented by BPF programs.</summary>
 [Category("Kernel")]
 [NonParallelizable]
 public class StructOpsKernelTests
@@ -30,7 +31,7 @@ public class StructOpsKernelTests
             Assert.That(program.Info().Type, Is.EqualTo(BpfProgramType.StructOps));
         }
 
-        using (var attachment = StructOpsLink.Attach(collection.Maps["dotnet_cc"]))
+        using (var attachment = collection.Maps["dotnet_cc"].AttachStructOps())
         {
             Assert.That(attachment, Is.InstanceOf<StructOpsAttachment>());
             Assert.That(CongestionControls(), Does.Contain("dotnet_cc").And.Not.Contain("dotnet_cc2"));
@@ -39,13 +40,13 @@ public class StructOpsKernelTests
             Assert.Throws<EbpfNotSupportedException>(() => attachment.Pin("/sys/fs/bpf/unused"));
             var update = Assert.Throws<EbpfNotSupportedException>(() => attachment.Update(collection.Programs["dotnet_ssthresh"].FileDescriptor))!;
             Assert.That(update.Message, Does.Contain("dotnet_cc").And.Contain("BPF_F_LINK"));
-            var twice = Assert.Throws<InvalidOperationException>(() => StructOpsLink.Attach(collection.Maps["dotnet_cc"]))!;
+            var twice = Assert.Throws<InvalidOperationException>(() => collection.Maps["dotnet_cc"].AttachStructOps())!;
             Assert.That(twice.Message, Does.Contain("registered by this object already"));
         }
 
         Assert.That(CongestionControls(), Does.Not.Contain("dotnet_cc"), "disposing the attachment unregisters");
         Assert.That(collection.Maps["dotnet_cc"].IsStructOpsRegistered, Is.False);
-        var again = Assert.Throws<EbpfException>(() => StructOpsLink.Attach(collection.Maps["dotnet_cc"]))!;
+        var again = Assert.Throws<EbpfException>(() => collection.Maps["dotnet_cc"].AttachStructOps())!;
         Assert.That(again.Message, Does.StartWith("map 'dotnet_cc': ").And.Contain("registered and unregistered").And.Contain("load the collection again"));
     }
 
@@ -54,7 +55,7 @@ public class StructOpsKernelTests
     public void DetachUnregistersAndDisposeAfterwardsIsHarmless()
     {
         using var collection = Collection.Load(CollectionSpec.Load(TestPrograms.Path("struct_ops")));
-        using var attachment = StructOpsLink.Attach(collection.Maps["dotnet_cc2"]);
+        using var attachment = collection.Maps["dotnet_cc2"].AttachStructOps();
         Assert.That(CongestionControls(), Does.Contain("dotnet_cc2"));
         attachment.Detach();
         Assert.That(CongestionControls(), Does.Not.Contain("dotnet_cc2"));
@@ -67,7 +68,7 @@ public class StructOpsKernelTests
     public void DisposingTheCollectionWhileAttachedUnregisters()
     {
         var collection = Collection.Load(CollectionSpec.Load(TestPrograms.Path("struct_ops")));
-        var attachment = StructOpsLink.Attach(collection.Maps["dotnet_cc"]);
+        var attachment = collection.Maps["dotnet_cc"].AttachStructOps();
         Assert.That(CongestionControls(), Does.Contain("dotnet_cc"));
         collection.Dispose();
         Assert.That(CongestionControls(), Does.Not.Contain("dotnet_cc"));
@@ -104,8 +105,8 @@ public class StructOpsKernelTests
         var spec = CollectionSpec.Load(TestPrograms.Path("struct_ops"));
         using var first = Collection.Load(spec);
         using var second = Collection.Load(spec);
-        using var attached = StructOpsLink.Attach(first.Maps["dotnet_cc"]);
-        var e = Assert.Throws<EbpfException>(() => StructOpsLink.Attach(second.Maps["dotnet_cc"]))!;
+        using var attached = first.Maps["dotnet_cc"].AttachStructOps();
+        var e = Assert.Throws<EbpfException>(() => second.Maps["dotnet_cc"].AttachStructOps())!;
         Assert.That(e.Errno, Is.EqualTo(Errno.EEXIST));
         Assert.That(e.Message, Does.StartWith("map 'dotnet_cc': BPF_MAP_UPDATE_ELEM failed: ").And.Contain("the kernel refused to register the struct_ops map"));
         Assert.That(second.Maps["dotnet_cc"].IsStructOpsRegistered, Is.False);
@@ -116,7 +117,7 @@ public class StructOpsKernelTests
     {
         using var collection = Collection.Load(CollectionSpec.Load(TestPrograms.Path("struct_ops")));
         using var opened = Map.OpenById(collection.Maps["dotnet_cc"].Info().Id);
-        var e = Assert.Throws<InvalidOperationException>(() => StructOpsLink.Attach(opened))!;
+        var e = Assert.Throws<InvalidOperationException>(() => opened.AttachStructOps())!;
         Assert.That(e.Message, Does.Contain("no prepared value"));
         Assert.That(CongestionControls(), Does.Not.Contain("dotnet_cc"));
     }
@@ -126,7 +127,7 @@ public class StructOpsKernelTests
     {
         using var collection = Collection.Load(CollectionSpec.Load(TestPrograms.Path("struct_ops")));
         collection.Programs["dotnet_undo_cwnd"].Dispose();
-        var e = Assert.Throws<ObjectDisposedException>(() => StructOpsLink.Attach(collection.Maps["dotnet_cc"]))!;
+        var e = Assert.Throws<ObjectDisposedException>(() => collection.Maps["dotnet_cc"].AttachStructOps())!;
         Assert.That(e.Message, Does.Contain("dotnet_undo_cwnd"));
         Assert.That(CongestionControls(), Does.Not.Contain("dotnet_cc"));
         Assert.That(collection.Maps["dotnet_cc"].IsStructOpsRegistered, Is.False);
@@ -168,13 +169,13 @@ public class StructOpsKernelTests
         Assert.That(map.TryLookup(new byte[4], value), Is.True);
         Assert.That(BitConverter.ToInt32(value, 4), Is.EqualTo(3), "Collection.Load wrote the value: the kernel's state is BPF_STRUCT_OPS_STATE_READY");
         Assert.Throws<InvalidOperationException>(map.RegisterStructOps);
-        using (StructOpsLink.Attach(map.FileDescriptor))
+        using (StructOpsLink.Attach(map.FileDescriptor, LinuxBpfSyscalls.Instance))
         {
             Assert.That(CongestionControls(), Does.Contain("dotnet_link_cc"));
         }
 
         Assert.That(CongestionControls(), Does.Not.Contain("dotnet_link_cc"));
-        using (var link = StructOpsLink.Attach(map))
+        using (var link = map.AttachStructOps())
         {
             Assert.That(link.Fd, Is.Not.Null, "a BPF_F_LINK map attaches with BPF_LINK_CREATE");
             Assert.That(link.Info().MapId, Is.EqualTo(map.Info().Id));
@@ -193,7 +194,7 @@ public class StructOpsKernelTests
         var spec = CollectionSpec.Load(TestPrograms.Path("struct_ops_link"));
         using var first = Collection.Load(spec);
         using var second = Collection.Load(spec);
-        using var link = StructOpsLink.Attach(first.Maps["dotnet_link_cc"]);
+        using var link = first.Maps["dotnet_link_cc"].AttachStructOps();
         link.Update(second.Maps["dotnet_link_cc"].FileDescriptor);
         Assert.That(link.Info().MapId, Is.EqualTo(second.Maps["dotnet_link_cc"].Info().Id));
         Assert.That(CongestionControls(), Does.Contain("dotnet_link_cc"));
@@ -211,7 +212,7 @@ public class StructOpsKernelTests
         try
         {
             using (var first = Collection.Load(spec, options))
-            using (StructOpsLink.Attach(first.Maps["dotnet_cc"]))
+            using (first.Maps["dotnet_cc"].AttachStructOps())
             {
                 Assert.That(CongestionControls(), Does.Contain("dotnet_cc"));
 
@@ -220,7 +221,7 @@ public class StructOpsKernelTests
                 using var second = Collection.Load(spec, options);
                 Assert.That(second.Maps["dotnet_cc"].Info().Id, Is.EqualTo(first.Maps["dotnet_cc"].Info().Id));
                 Assert.That(second.Maps["dotnet_cc"].HasStructOpsValue, Is.True, "prepared as libbpf does, for a map no one registered");
-                var e = Assert.Throws<EbpfException>(() => StructOpsLink.Attach(second.Maps["dotnet_cc"]))!;
+                var e = Assert.Throws<EbpfException>(() => second.Maps["dotnet_cc"].AttachStructOps())!;
                 Assert.That(e.Message, Does.StartWith("map 'dotnet_cc': ").And.Contain("the struct_ops map is registered already"));
                 Assert.That(e.Errno, Is.EqualTo(Errno.EBUSY));
             }
@@ -245,7 +246,7 @@ public class StructOpsKernelTests
         {
             Collection.Load(spec, options).Dispose(); // pinned, never registered
             using var second = Collection.Load(spec, options);
-            using (StructOpsLink.Attach(second.Maps["dotnet_cc"]))
+            using (second.Maps["dotnet_cc"].AttachStructOps())
             {
                 Assert.That(CongestionControls(), Does.Contain("dotnet_cc"));
             }
@@ -271,7 +272,7 @@ public class StructOpsKernelTests
         {
             Collection.Load(spec, options).Dispose(); // pinned with its value written (the kernel takes no second one)
             using var second = Collection.Load(spec, options);
-            using (StructOpsLink.Attach(second.Maps["dotnet_link_cc"]))
+            using (second.Maps["dotnet_link_cc"].AttachStructOps())
             {
                 Assert.That(CongestionControls(), Does.Contain("dotnet_link_cc"));
             }

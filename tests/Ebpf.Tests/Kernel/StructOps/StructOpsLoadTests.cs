@@ -9,7 +9,7 @@ namespace Ebpf.Tests.Kernel;
 
 /// <summary>
 /// struct_ops maps over a mocked <see cref="IBpfSyscalls"/> and a made-up vmlinux BTF: <see cref="Collection.Load"/>
-/// registers nothing (no update of a plain map), <see cref="StructOpsLink.Attach(Map, IBpfSyscalls?)"/> writes the
+/// registers nothing (no update of a plain map), <see cref="StructOpsAttachExtensions.AttachStructOps(Map)"/> writes the
 /// prepared value with the program descriptors, and the attachment or the collection deletes it.
 /// </summary>
 public sealed class StructOpsLoadTests
@@ -128,7 +128,7 @@ public sealed class StructOpsLoadTests
     {
         var kernel = new FakeKernel();
         using var collection = Load("struct_ops", kernel);
-        using (var attachment = StructOpsLink.Attach(collection.Maps["dotnet_cc"], kernel.Sys.Object))
+        using (var attachment = collection.Maps["dotnet_cc"].AttachStructOps())
         {
             Assert.That(attachment, Is.InstanceOf<StructOpsAttachment>());
             Assert.That(attachment.Fd, Is.Null);
@@ -157,7 +157,7 @@ public sealed class StructOpsLoadTests
     {
         var kernel = new FakeKernel();
         var collection = Load("struct_ops", kernel);
-        var attachment = StructOpsLink.Attach(collection.Maps["dotnet_cc2"], kernel.Sys.Object);
+        var attachment = collection.Maps["dotnet_cc2"].AttachStructOps();
         collection.Dispose();
         Assert.That(kernel.Deletes, Is.EqualTo(1));
         attachment.Dispose();
@@ -184,7 +184,7 @@ public sealed class StructOpsLoadTests
         var kernel = new FakeKernel();
         kernel.Sys.Setup(s => s.TryMapUpdateElem(in It.Ref<MapElemAttr>.IsAny)).Returns(Errno.EINVAL);
         using var collection = Load("struct_ops", kernel);
-        var e = Assert.Throws<EbpfException>(() => StructOpsLink.Attach(collection.Maps["dotnet_cc"], kernel.Sys.Object))!;
+        var e = Assert.Throws<EbpfException>(() => collection.Maps["dotnet_cc"].AttachStructOps())!;
         Assert.That(e.Errno, Is.EqualTo(Errno.EINVAL));
         Assert.That(e.Message, Is.EqualTo(
             "map 'dotnet_cc': BPF_MAP_UPDATE_ELEM failed: Invalid argument (EINVAL): the kernel refused to register the struct_ops map (its struct_ops type's checks failed, or its name is taken)"));
@@ -210,7 +210,7 @@ public sealed class StructOpsLoadTests
 
             return Errno.None;
         }));
-        var e = Assert.Throws<EbpfException>(() => StructOpsLink.Attach(collection.Maps["dotnet_cc"], kernel.Sys.Object))!;
+        var e = Assert.Throws<EbpfException>(() => collection.Maps["dotnet_cc"].AttachStructOps())!;
         using (Assert.EnterMultipleScope())
         {
             Assert.That(e, Is.TypeOf<EbpfException>());
@@ -247,7 +247,7 @@ public sealed class StructOpsLoadTests
         using var collection = Load("struct_ops_link", kernel);
         var map = collection.Maps["dotnet_link_cc"];
         Assert.That(kernel.Updates, Has.Count.EqualTo(1), "a BPF_F_LINK map's value is written at load: that registers nothing");
-        using var link = StructOpsLink.Attach(map, kernel.Sys.Object);
+        using var link = map.AttachStructOps();
         Assert.That(link.Fd, Is.Not.Null);
         Assert.That((created.ProgFd, created.AttachType), Is.EqualTo(((uint)map.FileDescriptor.DangerousGetFd(), BpfAttachType.StructOps)));
         Assert.That(kernel.Updates, Has.Count.EqualTo(1));
@@ -308,7 +308,7 @@ public sealed class StructOpsLoadTests
     {
         var kernel = new FakeKernel();
         using var map = Map.Create(new MapSpec { Name = "plain", Type = BpfMapType.Array, KeySize = 4, ValueSize = 4, MaxEntries = 1 }, syscalls: kernel.Sys.Object);
-        Assert.Throws<ArgumentException>(() => StructOpsLink.Attach(map, kernel.Sys.Object));
+        Assert.Throws<ArgumentException>(() => map.AttachStructOps());
         Assert.Throws<InvalidOperationException>(map.RegisterStructOps);
         Assert.That(map.UnregisterStructOps(), Is.False);
     }
