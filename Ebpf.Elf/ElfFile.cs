@@ -16,11 +16,11 @@ namespace Ebpf.Elf;
 /// </remarks>
 public sealed class ElfFile : IDisposable
 {
-    private readonly IDisposable? owner;
+    private readonly IDisposable? _owner;
 
     internal ElfFile(IDisposable? owner)
     {
-        this.owner = owner;
+        this._owner = owner;
     }
 
     /// <summary>Size of the ELF64 file header.</summary>
@@ -223,7 +223,7 @@ public sealed class ElfFile : IDisposable
     }
 
     /// <summary>Releases the memory mapping of a file from <see cref="Open(string)"/>; does nothing otherwise.</summary>
-    public void Dispose() => owner?.Dispose();
+    public void Dispose() => _owner?.Dispose();
 
     /// <inheritdoc/>
     public override string ToString() => $"ELF64 {ByteOrder} {Type} {Machine}, {Sections.Count} sections";

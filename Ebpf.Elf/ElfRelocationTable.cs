@@ -14,20 +14,20 @@ public sealed class ElfRelocationTable : IReadOnlyList<ElfRelocation>
     /// <summary>Size in bytes of one <c>Elf64_Rela</c>.</summary>
     public const int RelaEntrySize = 24;
 
-    private readonly ReadOnlyMemory<byte> data;
-    private readonly ElfByteOrder byteOrder;
-    private readonly int entrySize;
+    private readonly ReadOnlyMemory<byte> _data;
+    private readonly ElfByteOrder _byteOrder;
+    private readonly int _entrySize;
 
     internal ElfRelocationTable(ElfSection section, ElfSection? target, ElfSymbolTable symbols, ElfByteOrder byteOrder)
     {
         Section = section;
         TargetSection = target;
         Symbols = symbols;
-        this.byteOrder = byteOrder;
-        data = section.Data;
+        this._byteOrder = byteOrder;
+        _data = section.Data;
         HasAddends = section.Type == ElfSectionType.Rela;
-        entrySize = HasAddends ? RelaEntrySize : RelEntrySize;
-        Count = data.Length / entrySize;
+        _entrySize = HasAddends ? RelaEntrySize : RelEntrySize;
+        Count = _data.Length / _entrySize;
     }
 
     /// <summary>The relocation section.</summary>
@@ -75,35 +75,35 @@ public sealed class ElfRelocationTable : IReadOnlyList<ElfRelocation>
 
     private ElfRelocation Read(int index)
     {
-        var span = data.Span.Slice(index * entrySize, entrySize);
+        var span = _data.Span.Slice(index * _entrySize, _entrySize);
         return new ElfRelocation(
-            ElfBinary.U64(span, 0, byteOrder),
-            ElfBinary.U64(span, 8, byteOrder),
-            HasAddends ? unchecked((long)ElfBinary.U64(span, 16, byteOrder)) : 0);
+            ElfBinary.U64(span, 0, _byteOrder),
+            ElfBinary.U64(span, 8, _byteOrder),
+            HasAddends ? unchecked((long)ElfBinary.U64(span, 16, _byteOrder)) : 0);
     }
 
     /// <summary>An allocation-free enumerator over a relocation table.</summary>
     public struct Enumerator : IEnumerator<ElfRelocation>
     {
-        private readonly ElfRelocationTable table;
-        private int index;
+        private readonly ElfRelocationTable _table;
+        private int _index;
 
         internal Enumerator(ElfRelocationTable table)
         {
-            this.table = table;
-            index = -1;
+            this._table = table;
+            _index = -1;
         }
 
         /// <summary>The current relocation.</summary>
-        public readonly ElfRelocation Current => table.Read(index);
+        public readonly ElfRelocation Current => _table.Read(_index);
 
         readonly object IEnumerator.Current => Current;
 
         /// <summary>Advances to the next relocation.</summary>
-        public bool MoveNext() => ++index < table.Count;
+        public bool MoveNext() => ++_index < _table.Count;
 
         /// <summary>Restarts the enumeration.</summary>
-        public void Reset() => index = -1;
+        public void Reset() => _index = -1;
 
         /// <summary>Does nothing.</summary>
         public readonly void Dispose()

@@ -3,23 +3,23 @@ namespace Ebpf.Elf;
 /// <summary>One section header and its contents.</summary>
 public sealed class ElfSection
 {
-    private readonly ElfStringTable names;
-    private string? name;
+    private readonly ElfStringTable _names;
+    private string? _name;
 
     internal ElfSection(int index, ElfStringTable names)
     {
         Index = index;
-        this.names = names;
+        this._names = names;
     }
 
     /// <summary>Index of the section in the section header table.</summary>
     public int Index { get; }
 
     /// <summary>The section's name from the section name string table (decoded once, then cached).</summary>
-    public string Name => name ??= names.GetString(NameOffset);
+    public string Name => _name ??= _names.GetString(NameOffset);
 
     /// <summary>The section's name as UTF-8 bytes; does not allocate.</summary>
-    public ReadOnlySpan<byte> NameUtf8 => names.GetUtf8(NameOffset);
+    public ReadOnlySpan<byte> NameUtf8 => _names.GetUtf8(NameOffset);
 
     /// <summary>Offset of the name in the section name string table (<c>sh_name</c>).</summary>
     public uint NameOffset { get; internal init; }

@@ -7,11 +7,11 @@ namespace Ebpf.Elf;
 /// </summary>
 public readonly struct ElfSymbol
 {
-    private readonly ElfSymbolTable? table;
+    private readonly ElfSymbolTable? _table;
 
     internal ElfSymbol(ElfSymbolTable table, int index, uint nameOffset, byte info, byte other, uint sectionIndex, ulong value, ulong size)
     {
-        this.table = table;
+        this._table = table;
         Index = index;
         NameOffset = nameOffset;
         Info = info;
@@ -28,10 +28,10 @@ public readonly struct ElfSymbol
     public uint NameOffset { get; }
 
     /// <summary>The name, decoded from UTF-8 (allocates on every call).</summary>
-    public string Name => table is null ? string.Empty : table.Strings.GetString(NameOffset);
+    public string Name => _table is null ? string.Empty : _table.Strings.GetString(NameOffset);
 
     /// <summary>The name as UTF-8 bytes; does not allocate.</summary>
-    public ReadOnlySpan<byte> NameUtf8 => table is null ? default : table.Strings.GetUtf8(NameOffset);
+    public ReadOnlySpan<byte> NameUtf8 => _table is null ? default : _table.Strings.GetUtf8(NameOffset);
 
     /// <summary>The raw binding and type byte (<c>st_info</c>).</summary>
     public byte Info { get; }

@@ -12,17 +12,17 @@ public sealed class ElfSymbolTable : IReadOnlyList<ElfSymbol>
     /// <summary>Size in bytes of one <c>Elf64_Sym</c>.</summary>
     public const int EntrySize = 24;
 
-    private readonly ReadOnlyMemory<byte> data;
-    private readonly ReadOnlyMemory<byte> extendedIndices;
-    private readonly ElfByteOrder byteOrder;
+    private readonly ReadOnlyMemory<byte> _data;
+    private readonly ReadOnlyMemory<byte> _extendedIndices;
+    private readonly ElfByteOrder _byteOrder;
 
     internal ElfSymbolTable(ElfSection? section, ReadOnlyMemory<byte> data, ElfStringTable strings, ReadOnlyMemory<byte> extendedIndices, ElfByteOrder byteOrder)
     {
         Section = section;
-        this.data = data;
+        this._data = data;
         Strings = strings;
-        this.extendedIndices = extendedIndices;
-        this.byteOrder = byteOrder;
+        this._extendedIndices = extendedIndices;
+        this._byteOrder = byteOrder;
         Count = data.Length / EntrySize;
     }
 
@@ -60,10 +60,10 @@ public sealed class ElfSymbolTable : IReadOnlyList<ElfSymbol>
     /// <summary>Finds the first symbol whose UTF-8 name is <paramref name="utf8Name"/>; does not allocate.</summary>
     public bool TryFind(ReadOnlySpan<byte> utf8Name, out ElfSymbol symbol)
     {
-        var span = data.Span;
+        var span = _data.Span;
         for (var i = 0; i < Count; i++)
         {
-            var nameOffset = ElfBinary.U32(span, i * EntrySize, byteOrder);
+            var nameOffset = ElfBinary.U32(span, i * EntrySize, _byteOrder);
             if (Strings.Matches(nameOffset, utf8Name))
             {
                 symbol = Read(i);
@@ -83,53 +83,53 @@ public sealed class ElfSymbolTable : IReadOnlyList<ElfSymbol>
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
     /// <summary>Raw <c>st_shndx</c> of entry <paramref name="index"/>, before <c>SHN_XINDEX</c> is resolved.</summary>
-    internal ushort RawSectionIndex(int index) => ElfBinary.U16(data.Span, (index * EntrySize) + 6, byteOrder);
+    internal ushort RawSectionIndex(int index) => ElfBinary.U16(_data.Span, (index * EntrySize) + 6, _byteOrder);
 
     /// <summary>Number of entries in the <c>SHT_SYMTAB_SHNDX</c> table, 0 when there is none.</summary>
-    internal int ExtendedIndexCount => extendedIndices.Length / 4;
+    internal int ExtendedIndexCount => _extendedIndices.Length / 4;
 
     private ElfSymbol Read(int index)
     {
-        var span = data.Span.Slice(index * EntrySize, EntrySize);
-        uint shndx = ElfBinary.U16(span, 6, byteOrder);
+        var span = _data.Span.Slice(index * EntrySize, EntrySize);
+        uint shndx = ElfBinary.U16(span, 6, _byteOrder);
         if (shndx == ElfSectionIndex.ExtendedIndex && index < ExtendedIndexCount)
         {
-            shndx = ElfBinary.U32(extendedIndices.Span, index * 4, byteOrder);
+            shndx = ElfBinary.U32(_extendedIndices.Span, index * 4, _byteOrder);
         }
 
         return new ElfSymbol(
             this,
             index,
-            ElfBinary.U32(span, 0, byteOrder),
+            ElfBinary.U32(span, 0, _byteOrder),
             span[4],
             span[5],
             shndx,
-            ElfBinary.U64(span, 8, byteOrder),
-            ElfBinary.U64(span, 16, byteOrder));
+            ElfBinary.U64(span, 8, _byteOrder),
+            ElfBinary.U64(span, 16, _byteOrder));
     }
 
     /// <summary>An allocation-free enumerator over a symbol table.</summary>
     public struct Enumerator : IEnumerator<ElfSymbol>
     {
-        private readonly ElfSymbolTable table;
-        private int index;
+        private readonly ElfSymbolTable _table;
+        private int _index;
 
         internal Enumerator(ElfSymbolTable table)
         {
-            this.table = table;
-            index = -1;
+            this._table = table;
+            _index = -1;
         }
 
         /// <summary>The current symbol.</summary>
-        public readonly ElfSymbol Current => table.Read(index);
+        public readonly ElfSymbol Current => _table.Read(_index);
 
         readonly object IEnumerator.Current => Current;
 
         /// <summary>Advances to the next symbol.</summary>
-        public bool MoveNext() => ++index < table.Count;
+        public bool MoveNext() => ++_index < _table.Count;
 
         /// <summary>Restarts the enumeration.</summary>
-        public void Reset() => index = -1;
+        public void Reset() => _index = -1;
 
         /// <summary>Does nothing.</summary>
         public readonly void Dispose()

@@ -6,19 +6,19 @@ namespace Ebpf.Elf;
 /// <summary>Exposes a read-only memory-mapped file as <see cref="Memory{T}"/>; disposing unmaps it.</summary>
 internal sealed unsafe class MappedMemoryManager : MemoryManager<byte>
 {
-    private readonly MemoryMappedFile file;
-    private readonly MemoryMappedViewAccessor view;
-    private readonly int length;
-    private byte* pointer;
+    private readonly MemoryMappedFile _file;
+    private readonly MemoryMappedViewAccessor _view;
+    private readonly int _length;
+    private byte* _pointer;
 
     private MappedMemoryManager(MemoryMappedFile file, MemoryMappedViewAccessor view, int length)
     {
-        this.file = file;
-        this.view = view;
-        this.length = length;
+        this._file = file;
+        this._view = view;
+        this._length = length;
         byte* p = null;
         view.SafeMemoryMappedViewHandle.AcquirePointer(ref p);
-        pointer = p + view.PointerOffset;
+        _pointer = p + view.PointerOffset;
     }
 
     public static MappedMemoryManager Open(string path)
@@ -52,16 +52,16 @@ internal sealed unsafe class MappedMemoryManager : MemoryManager<byte>
 
     public override Span<byte> GetSpan()
     {
-        ObjectDisposedException.ThrowIf(pointer == null, this);
-        return new Span<byte>(pointer, length);
+        ObjectDisposedException.ThrowIf(_pointer == null, this);
+        return new Span<byte>(_pointer, _length);
     }
 
     public override MemoryHandle Pin(int elementIndex = 0)
     {
-        ObjectDisposedException.ThrowIf(pointer == null, this);
+        ObjectDisposedException.ThrowIf(_pointer == null, this);
         ArgumentOutOfRangeException.ThrowIfNegative(elementIndex);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(elementIndex, length);
-        return new MemoryHandle(pointer + elementIndex);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(elementIndex, _length);
+        return new MemoryHandle(_pointer + elementIndex);
     }
 
     public override void Unpin()
@@ -70,16 +70,16 @@ internal sealed unsafe class MappedMemoryManager : MemoryManager<byte>
 
     protected override void Dispose(bool disposing)
     {
-        if (pointer != null)
+        if (_pointer != null)
         {
-            pointer = null;
-            view.SafeMemoryMappedViewHandle.ReleasePointer();
+            _pointer = null;
+            _view.SafeMemoryMappedViewHandle.ReleasePointer();
         }
 
         if (disposing)
         {
-            view.Dispose();
-            file.Dispose();
+            _view.Dispose();
+            _file.Dispose();
         }
     }
 }

@@ -17,7 +17,7 @@ internal sealed class PermissionDiagnosis
 {
     /// <summary>Set while this thread counts LSM programs, whose own failures must not be diagnosed again.</summary>
     [ThreadStatic]
-    private static bool t_counting;
+    private static bool _counting;
 
     /// <summary>Why element, batch and freeze commands and mmap of a map are refused: not for privileges.</summary>
     private static readonly PermissionFinding MapAccess = new(
@@ -277,12 +277,12 @@ internal sealed class PermissionDiagnosis
     /// </summary>
     internal static int? CountLoadedLsmPrograms()
     {
-        if (t_counting)
+        if (_counting)
         {
             return null;
         }
 
-        t_counting = true;
+        _counting = true;
         try
         {
             var syscalls = LinuxBpfSyscalls.Instance;
@@ -313,7 +313,7 @@ internal sealed class PermissionDiagnosis
         }
         finally
         {
-            t_counting = false;
+            _counting = false;
         }
     }
 

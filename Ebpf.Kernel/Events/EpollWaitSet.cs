@@ -12,39 +12,39 @@ internal sealed class EpollWaitSet : IDisposable
 {
     private const ulong WakeTag = ulong.MaxValue;
 
-    private readonly IBpfSyscalls sys;
-    private readonly BpfFileDescriptor epoll;
-    private readonly BpfFileDescriptor wake;
-    private readonly EpollEvent[] events;
-    private Action? releaseOwner;
-    private int waiting;
-    private int closed;
-    private int released;
+    private readonly IBpfSyscalls _sys;
+    private readonly BpfFileDescriptor _epoll;
+    private readonly BpfFileDescriptor _wake;
+    private readonly EpollEvent[] _events;
+    private Action? _releaseOwner;
+    private int _waiting;
+    private int _closed;
+    private int _released;
 
     public EpollWaitSet(IBpfSyscalls sys, int capacity)
     {
-        this.sys = sys;
-        events = new EpollEvent[Math.Max(capacity, 1) + 1];
-        epoll = sys.System().EpollCreate();
+        this._sys = sys;
+        _events = new EpollEvent[Math.Max(capacity, 1) + 1];
+        _epoll = sys.System().EpollCreate();
         try
         {
-            wake = sys.System().EventFdCreate();
-            sys.System().EpollCtl(epoll, EpollOperation.Add, wake, EpollEvents.In, WakeTag);
+            _wake = sys.System().EventFdCreate();
+            sys.System().EpollCtl(_epoll, EpollOperation.Add, _wake, EpollEvents.In, WakeTag);
         }
         catch
         {
-            wake?.Dispose();
-            epoll.Dispose();
+            _wake?.Dispose();
+            _epoll.Dispose();
             throw;
         }
     }
 
     /// <summary>The events of the last <see cref="Wait"/>, without the wake-up event.</summary>
-    public ReadOnlySpan<EpollEvent> Ready => events.AsSpan(0, ReadyCount);
+    public ReadOnlySpan<EpollEvent> Ready => _events.AsSpan(0, ReadyCount);
 
     private int ReadyCount { get; set; }
 
-    public void Add(BpfFileDescriptor fd, EpollEvents interest, ulong tag) => sys.System().EpollCtl(epoll, EpollOperation.Add, fd, interest, tag);
+    public void Add(BpfFileDescriptor fd, EpollEvents interest, ulong tag) => _sys.System().EpollCtl(_epoll, EpollOperation.Add, fd, interest, tag);
 
     /// <summary>
     /// Waits up to <paramref name="timeoutMilliseconds"/> (-1 forever) for a descriptor to be ready; returns how many are
@@ -56,44 +56,44 @@ internal sealed class EpollWaitSet : IDisposable
     {
         cancellationToken.ThrowIfCancellationRequested();
         CancellationTokenRegistration registration = default;
-        Interlocked.Increment(ref waiting);
+        Interlocked.Increment(ref _waiting);
         try
         {
-            ObjectDisposedException.ThrowIf(Volatile.Read(ref closed) != 0, this);
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _closed) != 0, this);
             if (cancellationToken.CanBeCanceled)
             {
                 registration = cancellationToken.UnsafeRegister(static state => ((EpollWaitSet)state!).Wake(), this);
             }
 
-            int count = sys.System().EpollWait(epoll, events, timeoutMilliseconds);
+            int count = _sys.System().EpollWait(_epoll, _events, timeoutMilliseconds);
             int kept = 0;
             bool woken = false;
             for (int i = 0; i < count; i++)
             {
-                if (events[i].Data == WakeTag)
+                if (_events[i].Data == WakeTag)
                 {
                     woken = true;
                 }
                 else
                 {
-                    events[kept++] = events[i];
+                    _events[kept++] = _events[i];
                 }
             }
 
             if (woken)
             {
-                sys.System().EventFdRead(wake);
+                _sys.System().EventFdRead(_wake);
             }
 
             ReadyCount = kept;
             cancellationToken.ThrowIfCancellationRequested();
-            ObjectDisposedException.ThrowIf(Volatile.Read(ref closed) != 0, this);
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _closed) != 0, this);
             return kept;
         }
         finally
         {
             registration.Dispose();
-            if (Interlocked.Decrement(ref waiting) == 0 && Volatile.Read(ref closed) != 0)
+            if (Interlocked.Decrement(ref _waiting) == 0 && Volatile.Read(ref _closed) != 0)
             {
                 ReleaseOnce();
             }
@@ -103,9 +103,9 @@ internal sealed class EpollWaitSet : IDisposable
     /// <summary>Wakes a blocked <see cref="Wait"/>.</summary>
     public void Wake()
     {
-        if (Volatile.Read(ref released) == 0)
+        if (Volatile.Read(ref _released) == 0)
         {
-            sys.System().EventFdWrite(wake, 1);
+            _sys.System().EventFdWrite(_wake, 1);
         }
     }
 
@@ -116,14 +116,14 @@ internal sealed class EpollWaitSet : IDisposable
     /// </summary>
     public void Close(Action releaseOwner)
     {
-        this.releaseOwner = releaseOwner;
-        if (Interlocked.Exchange(ref closed, 1) != 0)
+        this._releaseOwner = releaseOwner;
+        if (Interlocked.Exchange(ref _closed, 1) != 0)
         {
             return;
         }
 
         Wake();
-        if (Volatile.Read(ref waiting) == 0)
+        if (Volatile.Read(ref _waiting) == 0)
         {
             ReleaseOnce();
         }
@@ -132,17 +132,17 @@ internal sealed class EpollWaitSet : IDisposable
     /// <summary>Closes the descriptors at once (for a constructor that failed).</summary>
     public void Dispose()
     {
-        Interlocked.Exchange(ref closed, 1);
+        Interlocked.Exchange(ref _closed, 1);
         ReleaseOnce();
     }
 
     private void ReleaseOnce()
     {
-        if (Interlocked.Exchange(ref released, 1) == 0)
+        if (Interlocked.Exchange(ref _released, 1) == 0)
         {
-            releaseOwner?.Invoke();
-            wake.Dispose();
-            epoll.Dispose();
+            _releaseOwner?.Invoke();
+            _wake.Dispose();
+            _epoll.Dispose();
         }
     }
 }

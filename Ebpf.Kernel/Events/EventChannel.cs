@@ -11,39 +11,39 @@ namespace Ebpf.Kernel;
 /// </summary>
 internal sealed unsafe class EventChannel
 {
-    private readonly IBpfSyscalls sys;
-    private readonly BpfFileDescriptor map;
-    private readonly nuint pageSize = (nuint)Environment.SystemPageSize;
-    private nint consumerPage;
-    private nint producerPage;
-    private bool mapReferenced;
-    private EpollWaitSet? waiter;
+    private readonly IBpfSyscalls _sys;
+    private readonly BpfFileDescriptor _map;
+    private readonly nuint _pageSize = (nuint)Environment.SystemPageSize;
+    private nint _consumerPage;
+    private nint _producerPage;
+    private bool _mapReferenced;
+    private EpollWaitSet? _waiter;
 
     private EventChannel(IBpfSyscalls sys, BpfFileDescriptor map, BpfMapType type, string parameterName)
     {
-        this.sys = sys;
-        this.map = map;
+        this._sys = sys;
+        this._map = map;
         Info = ObjectInfo.OfMap(sys, map, type, parameterName);
-        map.DangerousAddRef(ref mapReferenced);
+        map.DangerousAddRef(ref _mapReferenced);
     }
 
     /// <summary>The map's info, read when the channel was opened.</summary>
     public MapInfo Info { get; }
 
     /// <summary>The epoll set the owner waits on.</summary>
-    public EpollWaitSet Waiter => waiter ?? throw new InvalidOperationException("the channel has no epoll set yet");
+    public EpollWaitSet Waiter => _waiter ?? throw new InvalidOperationException("the channel has no epoll set yet");
 
     /// <summary>Size of a (user) ring buffer's data area: the map's max_entries.</summary>
     public int Size { get; private set; }
 
     /// <summary>The consumer position, first in the consumer page.</summary>
-    public long* ConsumerPosition => (long*)consumerPage;
+    public long* ConsumerPosition => (long*)_consumerPage;
 
     /// <summary>The producer position, first in the producer page.</summary>
-    public long* ProducerPosition => (long*)producerPage;
+    public long* ProducerPosition => (long*)_producerPage;
 
     /// <summary>The data area after the producer page, mapped twice so that no record wraps.</summary>
-    public byte* Data => (byte*)producerPage + pageSize;
+    public byte* Data => (byte*)_producerPage + _pageSize;
 
     /// <summary>
     /// Opens a BPF ring buffer (<paramref name="userProducer"/> false: user space consumes) or user ring buffer (true: user
@@ -60,8 +60,8 @@ internal sealed unsafe class EventChannel
             channel.Size = checked((int)channel.Info.MaxEntries);
             var consumerSide = userProducer ? MmapProtection.Read : MmapProtection.Read | MmapProtection.Write;
             var producerSide = userProducer ? MmapProtection.Read | MmapProtection.Write : MmapProtection.Read;
-            channel.consumerPage = sys.System().Mmap(0, channel.pageSize, consumerSide, MmapFlags.Shared, map, 0);
-            channel.producerPage = sys.System().Mmap(0, channel.ProducerLength, producerSide, MmapFlags.Shared, map, (long)channel.pageSize);
+            channel._consumerPage = sys.System().Mmap(0, channel._pageSize, consumerSide, MmapFlags.Shared, map, 0);
+            channel._producerPage = sys.System().Mmap(0, channel.ProducerLength, producerSide, MmapFlags.Shared, map, (long)channel._pageSize);
             channel.Watch(1).Add(map, userProducer ? EpollEvents.Out : EpollEvents.In, 0);
             return channel;
         }
@@ -91,7 +91,7 @@ internal sealed unsafe class EventChannel
     }
 
     /// <summary>Creates the epoll set for up to <paramref name="capacity"/> descriptors.</summary>
-    public EpollWaitSet Watch(int capacity) => waiter = new EpollWaitSet(sys, capacity);
+    public EpollWaitSet Watch(int capacity) => _waiter = new EpollWaitSet(_sys, capacity);
 
     /// <summary>
     /// Waits up to <paramref name="timeout"/> until <paramref name="ready"/> holds, checking it before each epoll wait.
@@ -157,30 +157,30 @@ internal sealed unsafe class EventChannel
     /// <summary>Releases everything at once, for a constructor that failed.</summary>
     public void Abort()
     {
-        waiter?.Dispose();
+        _waiter?.Dispose();
         Release();
     }
 
-    private nuint ProducerLength => pageSize + (2 * (nuint)Size);
+    private nuint ProducerLength => _pageSize + (2 * (nuint)Size);
 
     private void Release()
     {
-        if (producerPage != 0)
+        if (_producerPage != 0)
         {
-            sys.System().Munmap(producerPage, ProducerLength);
-            producerPage = 0;
+            _sys.System().Munmap(_producerPage, ProducerLength);
+            _producerPage = 0;
         }
 
-        if (consumerPage != 0)
+        if (_consumerPage != 0)
         {
-            sys.System().Munmap(consumerPage, pageSize);
-            consumerPage = 0;
+            _sys.System().Munmap(_consumerPage, _pageSize);
+            _consumerPage = 0;
         }
 
-        if (mapReferenced)
+        if (_mapReferenced)
         {
-            mapReferenced = false;
-            map.DangerousRelease();
+            _mapReferenced = false;
+            _map.DangerousRelease();
         }
     }
 }

@@ -7,13 +7,13 @@ namespace Ebpf.Kernel;
 /// </summary>
 public readonly ref struct PerfEventLease
 {
-    private readonly PerfEventReader? reader;
-    private readonly object? ring;
+    private readonly PerfEventReader? _reader;
+    private readonly object? _ring;
 
     internal PerfEventLease(PerfEventReader reader, object ring, int cpu, ReadOnlySpan<byte> data, ulong lostSamples)
     {
-        this.reader = reader;
-        this.ring = ring;
+        this._reader = reader;
+        this._ring = ring;
         Cpu = cpu;
         Data = data;
         LostSamples = lostSamples;
@@ -31,9 +31,9 @@ public readonly ref struct PerfEventLease
     /// <summary>Consumes the record. Disposing again (or a copy) does nothing.</summary>
     public void Dispose()
     {
-        if (reader is not null && ring is not null)
+        if (_reader is not null && _ring is not null)
         {
-            reader.Release(ring, LostSamples);
+            _reader.Release(_ring, LostSamples);
         }
     }
 }

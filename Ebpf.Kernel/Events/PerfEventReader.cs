@@ -16,14 +16,14 @@ public sealed unsafe class PerfEventReader : IDisposable, IEventSource<PerfEvent
 {
     private const int MaxRecordSize = ushort.MaxValue + 1;
 
-    private readonly IBpfSyscalls sys;
-    private readonly BpfFileDescriptor map;
-    private readonly EventChannel channel;
-    private readonly PerfEventRing[] rings;
-    private readonly byte[] scratch = new byte[MaxRecordSize];
-    private bool disposed;
-    private int next;
-    private PerfEventRing? leased;
+    private readonly IBpfSyscalls _sys;
+    private readonly BpfFileDescriptor _map;
+    private readonly EventChannel _channel;
+    private readonly PerfEventRing[] _rings;
+    private readonly byte[] _scratch = new byte[MaxRecordSize];
+    private bool _disposed;
+    private int _next;
+    private PerfEventRing? _leased;
 
     /// <summary>Opens a ring per online CPU and stores them in <paramref name="perfEventArray"/>.</summary>
     /// <param name="perfEventArray">The map; the reader keeps it open (adds a reference) until disposed.</param>
@@ -57,12 +57,12 @@ public sealed unsafe class PerfEventReader : IDisposable, IEventSource<PerfEvent
             throw new ArgumentException($"PagesPerCpu must be a power of two, not {options.PagesPerCpu}", nameof(options));
         }
 
-        sys = syscalls ?? LinuxBpfSyscalls.Instance;
-        map = perfEventArray;
+        _sys = syscalls ?? LinuxBpfSyscalls.Instance;
+        _map = perfEventArray;
         Options = options;
         cpus ??= CpuList.Online();
-        channel = EventChannel.OpenPerfEventArray(sys, perfEventArray, nameof(perfEventArray));
-        var info = channel.Info;
+        _channel = EventChannel.OpenPerfEventArray(_sys, perfEventArray, nameof(perfEventArray));
+        var info = _channel.Info;
         var opened = new List<PerfEventRing>();
         try
         {
@@ -76,7 +76,7 @@ public sealed unsafe class PerfEventReader : IDisposable, IEventSource<PerfEvent
                 PerfEventRing ring;
                 try
                 {
-                    ring = new PerfEventRing(sys, cpu, options);
+                    ring = new PerfEventRing(_sys, cpu, options);
                 }
                 catch (EbpfException e) when (e.Errno == Errno.ENODEV)
                 {
@@ -91,11 +91,11 @@ public sealed unsafe class PerfEventReader : IDisposable, IEventSource<PerfEvent
                 throw new ArgumentException($"the perf event array has {info.MaxEntries} entries, none for an online CPU", nameof(perfEventArray));
             }
 
-            rings = [.. opened];
-            var waiter = channel.Watch(rings.Length);
-            for (int i = 0; i < rings.Length; i++)
+            _rings = [.. opened];
+            var waiter = _channel.Watch(_rings.Length);
+            for (int i = 0; i < _rings.Length; i++)
             {
-                waiter.Add(rings[i].Fd, EpollEvents.In, (ulong)i);
+                waiter.Add(_rings[i].Fd, EpollEvents.In, (ulong)i);
             }
 
             Resume();
@@ -107,7 +107,7 @@ public sealed unsafe class PerfEventReader : IDisposable, IEventSource<PerfEvent
                 ring.Dispose();
             }
 
-            channel.Abort();
+            _channel.Abort();
             throw;
         }
     }
@@ -116,7 +116,7 @@ public sealed unsafe class PerfEventReader : IDisposable, IEventSource<PerfEvent
     public PerfEventReaderOptions Options { get; }
 
     /// <summary>The CPUs with a ring, ascending.</summary>
-    public IReadOnlyList<int> Cpus => Array.ConvertAll(rings, r => r.Cpu);
+    public IReadOnlyList<int> Cpus => Array.ConvertAll(_rings, r => r.Cpu);
 
     /// <summary>True between <see cref="Pause"/> and <see cref="Resume"/>.</summary>
     public bool IsPaused { get; private set; }
@@ -131,7 +131,7 @@ public sealed unsafe class PerfEventReader : IDisposable, IEventSource<PerfEvent
         {
             ThrowIfDisposed();
             long total = 0;
-            foreach (var ring in rings)
+            foreach (var ring in _rings)
             {
                 total += ring.AvailableBytes;
             }
@@ -144,11 +144,11 @@ public sealed unsafe class PerfEventReader : IDisposable, IEventSource<PerfEvent
     public void Pause()
     {
         ThrowIfDisposed();
-        foreach (var ring in rings)
+        foreach (var ring in _rings)
         {
             uint key = (uint)ring.Cpu;
-            using var mapUse = new FdUse(map);
-            var errno = sys.TryMapDeleteElem(new MapElemAttr { MapFd = mapUse.Fd, Key = (ulong)&key });
+            using var mapUse = new FdUse(_map);
+            var errno = _sys.TryMapDeleteElem(new MapElemAttr { MapFd = mapUse.Fd, Key = (ulong)&key });
             if (errno is not Errno.None and not Errno.ENOENT)
             {
                 throw errno.ToException(BpfCommand.MapDeleteElem);
@@ -161,14 +161,14 @@ public sealed unsafe class PerfEventReader : IDisposable, IEventSource<PerfEvent
     /// <summary>Stores the rings in the map again after <see cref="Pause"/>.</summary>
     public void Resume()
     {
-        ObjectDisposedException.ThrowIf(disposed, this);
-        foreach (var ring in rings)
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        foreach (var ring in _rings)
         {
             uint key = (uint)ring.Cpu;
-            using var mapUse = new FdUse(map);
+            using var mapUse = new FdUse(_map);
             using var ringUse = new FdUse(ring.Fd);
             uint value = ringUse.Fd;
-            sys.MapUpdateElem(new MapElemAttr { MapFd = mapUse.Fd, Key = (ulong)&key, Value = (ulong)&value });
+            _sys.MapUpdateElem(new MapElemAttr { MapFd = mapUse.Fd, Key = (ulong)&key, Value = (ulong)&value });
         }
 
         IsPaused = false;
@@ -194,7 +194,7 @@ public sealed unsafe class PerfEventReader : IDisposable, IEventSource<PerfEvent
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public bool TryRead(TimeSpan timeout, out PerfEventRecord record, CancellationToken cancellationToken = default)
     {
-        if (channel.WaitUntil(this, static reader => reader.HasRecord(), WaitTimeout.Start(timeout), cancellationToken))
+        if (_channel.WaitUntil(this, static reader => reader.HasRecord(), WaitTimeout.Start(timeout), cancellationToken))
         {
             return TryRead(out record);
         }
@@ -259,7 +259,7 @@ public sealed unsafe class PerfEventReader : IDisposable, IEventSource<PerfEvent
             return false;
         }
 
-        leased = ring;
+        _leased = ring;
         lease = new PerfEventLease(this, ring, ring.Cpu, sample, lost);
         return true;
     }
@@ -305,7 +305,7 @@ public sealed unsafe class PerfEventReader : IDisposable, IEventSource<PerfEvent
     /// <returns>False when the timeout expired first.</returns>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public bool Wait(TimeSpan timeout, CancellationToken cancellationToken = default) =>
-        channel.WaitUntil(this, static reader => reader.HasRecord(), WaitTimeout.Start(timeout), cancellationToken);
+        _channel.WaitUntil(this, static reader => reader.HasRecord(), WaitTimeout.Start(timeout), cancellationToken);
 
     /// <summary>Drops every record available now.</summary>
     /// <returns>The number of records dropped (lost records included; their counts still add to <see cref="LostSamples"/>).</returns>
@@ -333,21 +333,21 @@ public sealed unsafe class PerfEventReader : IDisposable, IEventSource<PerfEvent
     /// </summary>
     public void Dispose()
     {
-        if (disposed)
+        if (_disposed)
         {
             return;
         }
 
-        disposed = true;
-        if (!map.IsClosed && !map.IsDisposeRequested) // a map closed first cannot be reached to clear its entries
+        _disposed = true;
+        if (!_map.IsClosed && !_map.IsDisposeRequested) // a map closed first cannot be reached to clear its entries
         {
             try
             {
-                using var mapUse = new FdUse(map);
-                foreach (var ring in rings)
+                using var mapUse = new FdUse(_map);
+                foreach (var ring in _rings)
                 {
                     uint key = (uint)ring.Cpu;
-                    sys.TryMapDeleteElem(new MapElemAttr { MapFd = mapUse.Fd, Key = (ulong)&key });
+                    _sys.TryMapDeleteElem(new MapElemAttr { MapFd = mapUse.Fd, Key = (ulong)&key });
                 }
             }
             catch (ObjectDisposedException)
@@ -356,19 +356,19 @@ public sealed unsafe class PerfEventReader : IDisposable, IEventSource<PerfEvent
             }
         }
 
-        channel.Close(ReleaseRings);
+        _channel.Close(ReleaseRings);
     }
 
     /// <summary>Finds the next record, visiting the rings in turn from the one after the last record.</summary>
     private bool TryPeek(out PerfEventRing ring, out ReadOnlySpan<byte> sample, out ulong lost)
     {
         ThrowIfDisposed();
-        for (int i = 0; i < rings.Length; i++)
+        for (int i = 0; i < _rings.Length; i++)
         {
-            ring = rings[(next + i) % rings.Length];
-            if (ring.TryPeek(scratch, out sample, out lost))
+            ring = _rings[(_next + i) % _rings.Length];
+            if (ring.TryPeek(_scratch, out sample, out lost))
             {
-                next = (next + i + 1) % rings.Length;
+                _next = (_next + i + 1) % _rings.Length;
                 return true;
             }
         }
@@ -382,16 +382,16 @@ public sealed unsafe class PerfEventReader : IDisposable, IEventSource<PerfEvent
     /// <summary>Consumes the record of a lease, unless that is done already.</summary>
     internal void Release(object ring, ulong lost)
     {
-        if (!disposed && ReferenceEquals(leased, ring))
+        if (!_disposed && ReferenceEquals(_leased, ring))
         {
-            leased = null;
+            _leased = null;
             Commit((PerfEventRing)ring, lost);
         }
     }
 
     private void Commit(PerfEventRing ring, ulong lost)
     {
-        leased = null;
+        _leased = null;
         ring.Advance();
         LostSamples += lost;
     }
@@ -399,9 +399,9 @@ public sealed unsafe class PerfEventReader : IDisposable, IEventSource<PerfEvent
     private bool HasRecord()
     {
         ThrowIfDisposed();
-        foreach (var ring in rings)
+        foreach (var ring in _rings)
         {
-            if (ring.TryPeek(scratch, out _, out _))
+            if (ring.TryPeek(_scratch, out _, out _))
             {
                 return true;
             }
@@ -410,11 +410,11 @@ public sealed unsafe class PerfEventReader : IDisposable, IEventSource<PerfEvent
         return false;
     }
 
-    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(disposed, this);
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
 
     private void ReleaseRings()
     {
-        foreach (var ring in rings)
+        foreach (var ring in _rings)
         {
             ring.Dispose();
         }

@@ -23,24 +23,24 @@ internal sealed unsafe class PerfEventRing : IDisposable
     private const int DataTailOffset = 1032;
     private const int HeaderSize = 8;
 
-    private readonly IBpfSyscalls sys;
-    private readonly nint mapping;
-    private readonly nuint mappingLength;
-    private readonly byte* data;
-    private readonly ulong mask;
-    private readonly byte[]? snapshot;
-    private int snapshotLength;
-    private int snapshotCursor;
-    private ulong previousHead;
-    private ulong pendingNext;
+    private readonly IBpfSyscalls _sys;
+    private readonly nint _mapping;
+    private readonly nuint _mappingLength;
+    private readonly byte* _data;
+    private readonly ulong _mask;
+    private readonly byte[]? _snapshot;
+    private int _snapshotLength;
+    private int _snapshotCursor;
+    private ulong _previousHead;
+    private ulong _pendingNext;
 
     public PerfEventRing(IBpfSyscalls sys, int cpu, PerfEventReaderOptions options)
     {
-        this.sys = sys;
+        this._sys = sys;
         Cpu = cpu;
         int pageSize = Environment.SystemPageSize;
         Size = checked(options.PagesPerCpu * pageSize);
-        mask = (ulong)Size - 1;
+        _mask = (ulong)Size - 1;
         Overwritable = options.Overwritable;
 
         var attr = new PerfEventAttr
@@ -55,11 +55,11 @@ internal sealed unsafe class PerfEventRing : IDisposable
         Fd = sys.System().PerfEventOpen(attr, pid: -1, cpu, groupFd: -1, PerfFlagFdCloExec);
         try
         {
-            mappingLength = (nuint)(pageSize + Size);
+            _mappingLength = (nuint)(pageSize + Size);
             var protection = Overwritable ? MmapProtection.Read : MmapProtection.Read | MmapProtection.Write;
-            mapping = sys.System().Mmap(0, mappingLength, protection, MmapFlags.Shared, Fd, 0);
-            data = (byte*)mapping + pageSize;
-            snapshot = Overwritable ? new byte[Size] : null;
+            _mapping = sys.System().Mmap(0, _mappingLength, protection, MmapFlags.Shared, Fd, 0);
+            _data = (byte*)_mapping + pageSize;
+            _snapshot = Overwritable ? new byte[Size] : null;
         }
         catch
         {
@@ -79,17 +79,17 @@ internal sealed unsafe class PerfEventRing : IDisposable
 
     public bool Overwritable { get; }
 
-    private ulong Head => Volatile.Read(ref *(ulong*)((byte*)mapping + DataHeadOffset));
+    private ulong Head => Volatile.Read(ref *(ulong*)((byte*)_mapping + DataHeadOffset));
 
     private ulong Tail
     {
-        get => Volatile.Read(ref *(ulong*)((byte*)mapping + DataTailOffset));
-        set => Volatile.Write(ref *(ulong*)((byte*)mapping + DataTailOffset), value);
+        get => Volatile.Read(ref *(ulong*)((byte*)_mapping + DataTailOffset));
+        set => Volatile.Write(ref *(ulong*)((byte*)_mapping + DataTailOffset), value);
     }
 
     /// <summary>Bytes written and not read yet.</summary>
     public long AvailableBytes => Overwritable
-        ? (snapshotLength - snapshotCursor) + (long)Math.Min(previousHead - Head, (ulong)Size)
+        ? (_snapshotLength - _snapshotCursor) + (long)Math.Min(_previousHead - Head, (ulong)Size)
         : (long)(Head - Tail);
 
     /// <summary>
@@ -106,19 +106,19 @@ internal sealed unsafe class PerfEventRing : IDisposable
     {
         if (Overwritable)
         {
-            snapshotCursor = (int)pendingNext;
+            _snapshotCursor = (int)_pendingNext;
         }
         else
         {
-            Tail = pendingNext;
+            Tail = _pendingNext;
         }
     }
 
     public void Dispose()
     {
-        if (mapping != 0)
+        if (_mapping != 0)
         {
-            sys.System().Munmap(mapping, mappingLength);
+            _sys.System().Munmap(_mapping, _mappingLength);
         }
 
         Fd.Dispose();
@@ -130,7 +130,7 @@ internal sealed unsafe class PerfEventRing : IDisposable
         ulong head = Head;
         while (tail < head)
         {
-            byte* header = data + (tail & mask);
+            byte* header = _data + (tail & _mask);
             uint type = *(uint*)header;
             int size = *(ushort*)(header + 6);
             if (size < HeaderSize || (ulong)size > head - tail)
@@ -138,10 +138,10 @@ internal sealed unsafe class PerfEventRing : IDisposable
                 throw new EbpfException($"perf ring of CPU {Cpu}: record at {tail} claims {size} bytes, {head - tail} are written");
             }
 
-            pendingNext = tail + (ulong)size;
+            _pendingNext = tail + (ulong)size;
             if (type is PerfRecordSample or PerfRecordLost)
             {
-                int offset = (int)(tail & mask);
+                int offset = (int)(tail & _mask);
                 ReadOnlySpan<byte> record;
                 if (offset + size <= Size)
                 {
@@ -151,7 +151,7 @@ internal sealed unsafe class PerfEventRing : IDisposable
                 {
                     int first = Size - offset;
                     new ReadOnlySpan<byte>(header, first).CopyTo(scratch);
-                    new ReadOnlySpan<byte>(data, size - first).CopyTo(scratch.AsSpan(first));
+                    new ReadOnlySpan<byte>(_data, size - first).CopyTo(scratch.AsSpan(first));
                     record = scratch.AsSpan(0, size);
                 }
 
@@ -161,7 +161,7 @@ internal sealed unsafe class PerfEventRing : IDisposable
                 }
             }
 
-            tail = pendingNext;
+            tail = _pendingNext;
             Tail = tail;
         }
 
@@ -174,27 +174,27 @@ internal sealed unsafe class PerfEventRing : IDisposable
     {
         while (true)
         {
-            while (snapshotCursor + HeaderSize <= snapshotLength)
+            while (_snapshotCursor + HeaderSize <= _snapshotLength)
             {
-                var header = snapshot.AsSpan(snapshotCursor);
+                var header = _snapshot.AsSpan(_snapshotCursor);
                 uint type = MemoryMarshal.Read<uint>(header);
                 int size = MemoryMarshal.Read<ushort>(header[6..]);
-                if (size < HeaderSize || snapshotCursor + size > snapshotLength)
+                if (size < HeaderSize || _snapshotCursor + size > _snapshotLength)
                 {
                     // Never written, or the oldest record was cut by newer ones.
                     break;
                 }
 
-                pendingNext = (ulong)(snapshotCursor + size);
+                _pendingNext = (ulong)(_snapshotCursor + size);
                 if (type is PerfRecordSample or PerfRecordLost && Decode(type, header[..size], out sample, out lost))
                 {
                     return true;
                 }
 
-                snapshotCursor = (int)pendingNext;
+                _snapshotCursor = (int)_pendingNext;
             }
 
-            snapshotCursor = snapshotLength = 0;
+            _snapshotCursor = _snapshotLength = 0;
             if (!TakeSnapshot())
             {
                 sample = default;
@@ -207,29 +207,29 @@ internal sealed unsafe class PerfEventRing : IDisposable
     /// <summary>Copies what was written since the previous snapshot (at most the ring size), pausing the ring meanwhile.</summary>
     private bool TakeSnapshot()
     {
-        if (previousHead == Head)
+        if (_previousHead == Head)
         {
             return false;
         }
 
-        sys.System().Ioctl(Fd, PerfEventIocPauseOutput, 1);
+        _sys.System().Ioctl(Fd, PerfEventIocPauseOutput, 1);
         try
         {
             ulong head = Head;
-            int length = (int)Math.Min(previousHead - head, (ulong)Size);
-            int offset = (int)(head & mask);
+            int length = (int)Math.Min(_previousHead - head, (ulong)Size);
+            int offset = (int)(head & _mask);
             int first = Math.Min(length, Size - offset);
-            new ReadOnlySpan<byte>(data + offset, first).CopyTo(snapshot);
-            new ReadOnlySpan<byte>(data, length - first).CopyTo(snapshot.AsSpan(first));
-            snapshotLength = length;
-            previousHead = head;
+            new ReadOnlySpan<byte>(_data + offset, first).CopyTo(_snapshot);
+            new ReadOnlySpan<byte>(_data, length - first).CopyTo(_snapshot.AsSpan(first));
+            _snapshotLength = length;
+            _previousHead = head;
         }
         finally
         {
-            sys.System().Ioctl(Fd, PerfEventIocPauseOutput, 0);
+            _sys.System().Ioctl(Fd, PerfEventIocPauseOutput, 0);
         }
 
-        return snapshotLength > 0;
+        return _snapshotLength > 0;
     }
 
     /// <summary>Decodes a sample (<c>u32 size; u8 data[size]</c> after the header) or a lost record (<c>u64 id; u64 lost</c>).</summary>

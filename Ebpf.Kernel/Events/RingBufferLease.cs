@@ -10,23 +10,23 @@ namespace Ebpf.Kernel;
 /// </summary>
 public readonly unsafe ref struct RingBufferLease
 {
-    private readonly RingBufferReader? reader;
-    private readonly byte* sample;
-    private readonly int length;
-    private readonly long next;
+    private readonly RingBufferReader? _reader;
+    private readonly byte* _sample;
+    private readonly int _length;
+    private readonly long _next;
 
     internal RingBufferLease(RingBufferReader reader, byte* sample, int length, long next)
     {
-        this.reader = reader;
-        this.sample = sample;
-        this.length = length;
-        this.next = next;
+        this._reader = reader;
+        this._sample = sample;
+        this._length = length;
+        this._next = next;
     }
 
     /// <summary>The sample bytes, in the ring's memory; valid until the lease is disposed.</summary>
-    public ReadOnlySpan<byte> Data => MemoryMarshal.CreateReadOnlySpan(ref *sample, length);
+    public ReadOnlySpan<byte> Data => MemoryMarshal.CreateReadOnlySpan(ref *_sample, _length);
 
     /// <summary>Consumes the record. Disposing again (or a copy) does nothing.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Dispose() => reader?.Release(next);
+    public void Dispose() => _reader?.Release(_next);
 }

@@ -24,15 +24,15 @@ public sealed unsafe class RingBufferReader : IDisposable, IEventSource<RingBuff
     private const uint BusyBit = RingBufferRecordHeader.BusyBit;
     private const uint DiscardBit = RingBufferRecordHeader.DiscardBit;
 
-    private readonly EventChannel channel;
-    private readonly long* consumerPosition;
-    private readonly long* producerPosition;
-    private readonly byte* data;
-    private readonly long mask;
-    private readonly uint maxSample;
-    private bool disposed;
-    private int consuming;
-    private bool closePending;
+    private readonly EventChannel _channel;
+    private readonly long* _consumerPosition;
+    private readonly long* _producerPosition;
+    private readonly byte* _data;
+    private readonly long _mask;
+    private readonly uint _maxSample;
+    private bool _disposed;
+    private int _consuming;
+    private bool _closePending;
 
     /// <summary>Maps the ring buffer <paramref name="ringBuffer"/> for reading.</summary>
     /// <param name="ringBuffer">The map; the reader keeps it open (adds a reference) until disposed.</param>
@@ -42,13 +42,13 @@ public sealed unsafe class RingBufferReader : IDisposable, IEventSource<RingBuff
     public RingBufferReader(BpfFileDescriptor ringBuffer, IBpfSyscalls? syscalls = null)
     {
         ArgumentNullException.ThrowIfNull(ringBuffer);
-        channel = EventChannel.OpenRing(syscalls ?? LinuxBpfSyscalls.Instance, ringBuffer, BpfMapType.Ringbuf, nameof(ringBuffer), userProducer: false);
-        Size = channel.Size;
-        mask = Size - 1;
-        maxSample = (uint)(Size - HeaderSize);
-        consumerPosition = channel.ConsumerPosition;
-        producerPosition = channel.ProducerPosition;
-        data = channel.Data;
+        _channel = EventChannel.OpenRing(syscalls ?? LinuxBpfSyscalls.Instance, ringBuffer, BpfMapType.Ringbuf, nameof(ringBuffer), userProducer: false);
+        Size = _channel.Size;
+        _mask = Size - 1;
+        _maxSample = (uint)(Size - HeaderSize);
+        _consumerPosition = _channel.ConsumerPosition;
+        _producerPosition = _channel.ProducerPosition;
+        _data = _channel.Data;
     }
 
     /// <summary>Maps the ring buffer <paramref name="ringBuffer"/> for reading.</summary>
@@ -76,11 +76,11 @@ public sealed unsafe class RingBufferReader : IDisposable, IEventSource<RingBuff
 
     private long ConsumerPosition
     {
-        get => Volatile.Read(ref *consumerPosition);
-        set => Volatile.Write(ref *consumerPosition, value);
+        get => Volatile.Read(ref *_consumerPosition);
+        set => Volatile.Write(ref *_consumerPosition, value);
     }
 
-    private long ProducerPosition => Volatile.Read(ref *producerPosition);
+    private long ProducerPosition => Volatile.Read(ref *_producerPosition);
 
     /// <summary>Reads the next record without waiting.</summary>
     /// <returns>False when no committed record is available.</returns>
@@ -103,7 +103,7 @@ public sealed unsafe class RingBufferReader : IDisposable, IEventSource<RingBuff
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public bool TryRead(TimeSpan timeout, out RingBufferRecord record, CancellationToken cancellationToken = default)
     {
-        if (channel.WaitUntil(this, static reader => reader.HasRecord(), WaitTimeout.Start(timeout), cancellationToken))
+        if (_channel.WaitUntil(this, static reader => reader.HasRecord(), WaitTimeout.Start(timeout), cancellationToken))
         {
             return TryRead(out record);
         }
@@ -160,13 +160,13 @@ public sealed unsafe class RingBufferReader : IDisposable, IEventSource<RingBuff
         // Fast path, inlined into the caller: a committed record (no busy or discard bit, a possible length) is next.
         // The fields are read before the acquiring loads, so the JIT reads each once; only this reader writes the
         // consumer position, so a plain load reads it.
-        if (!disposed)
+        if (!_disposed)
         {
-            long* published = consumerPosition;
-            long* produced = producerPosition;
-            byte* ring = data;
-            long ringMask = mask;
-            uint largest = maxSample;
+            long* published = _consumerPosition;
+            long* produced = _producerPosition;
+            byte* ring = _data;
+            long ringMask = _mask;
+            uint largest = _maxSample;
             long consumer = *published;
             if (consumer < Volatile.Read(ref *produced))
             {
@@ -221,7 +221,7 @@ public sealed unsafe class RingBufferReader : IDisposable, IEventSource<RingBuff
         ThrowIfDisposed();
         int count;
         bool corrupt;
-        consuming++;
+        _consuming++;
         try
         {
             try
@@ -243,10 +243,10 @@ public sealed unsafe class RingBufferReader : IDisposable, IEventSource<RingBuff
         finally
         {
             // A handler that disposed the reader left the ring mapped until here.
-            if (--consuming == 0 && closePending)
+            if (--_consuming == 0 && _closePending)
             {
-                closePending = false;
-                channel.Close();
+                _closePending = false;
+                _channel.Close();
             }
         }
 
@@ -257,7 +257,7 @@ public sealed unsafe class RingBufferReader : IDisposable, IEventSource<RingBuff
     /// <returns>False when the timeout expired first.</returns>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public bool Wait(TimeSpan timeout, CancellationToken cancellationToken = default) =>
-        channel.WaitUntil(this, static reader => reader.HasRecord(), WaitTimeout.Start(timeout), cancellationToken);
+        _channel.WaitUntil(this, static reader => reader.HasRecord(), WaitTimeout.Start(timeout), cancellationToken);
 
     /// <summary>Drops every committed record available now (stopping at a record still being written).</summary>
     /// <returns>The number of records dropped, discarded ones not counted.</returns>
@@ -284,49 +284,49 @@ public sealed unsafe class RingBufferReader : IDisposable, IEventSource<RingBuff
     /// </summary>
     public void Dispose()
     {
-        if (disposed)
+        if (_disposed)
         {
             return;
         }
 
-        disposed = true;
-        if (consuming > 0)
+        _disposed = true;
+        if (_consuming > 0)
         {
-            closePending = true; // called by a Consume handler: Consume closes the channel when it returns
+            _closePending = true; // called by a Consume handler: Consume closes the channel when it returns
             return;
         }
 
-        channel.Close();
+        _channel.Close();
     }
 
     /// <summary>Consumes up to <paramref name="next"/> for a lease, unless that is done already.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void Release(long next)
     {
-        long* published = consumerPosition;
-        if (!disposed && *published < next)
+        long* published = _consumerPosition;
+        if (!_disposed && *published < next)
         {
             Volatile.Write(ref *published, next);
         }
     }
 
     /// <summary>True once disposed (the ring memory may be unmapped).</summary>
-    internal bool IsDisposed => disposed;
+    internal bool IsDisposed => _disposed;
 
     /// <summary>The consumer position in the consumer page.</summary>
-    internal long* ConsumerPositionAddress => consumerPosition;
+    internal long* ConsumerPositionAddress => _consumerPosition;
 
     /// <summary>The producer position in the producer page.</summary>
-    internal long* ProducerPositionAddress => producerPosition;
+    internal long* ProducerPositionAddress => _producerPosition;
 
     /// <summary>The data area (mapped twice, so a record never wraps).</summary>
-    internal byte* Ring => data;
+    internal byte* Ring => _data;
 
     /// <summary>The data area size less one, to turn a position into an offset.</summary>
-    internal long Mask => mask;
+    internal long Mask => _mask;
 
     /// <summary>The largest possible sample: the ring size less one header.</summary>
-    internal uint MaxSample => maxSample;
+    internal uint MaxSample => _maxSample;
 
     [DoesNotReturn]
     internal static void ThrowCorrupt(long position) =>
@@ -341,23 +341,23 @@ public sealed unsafe class RingBufferReader : IDisposable, IEventSource<RingBuff
     {
         // Few locals live across the handler call (the fields are reloaded, off the critical path), so that the
         // position stays in a register even around a delegate call.
-        long consumer = Volatile.Read(ref *consumerPosition);
-        long producer = Volatile.Read(ref *producerPosition);
+        long consumer = Volatile.Read(ref *_consumerPosition);
+        long producer = Volatile.Read(ref *_producerPosition);
         int remaining = maxRecords;
-        while (remaining > 0 && !disposed)
+        while (remaining > 0 && !_disposed)
         {
             if (consumer >= producer)
             {
-                producer = Volatile.Read(ref *producerPosition);
+                producer = Volatile.Read(ref *_producerPosition);
                 if (consumer >= producer)
                 {
                     break;
                 }
             }
 
-            byte* header = data + (consumer & mask);
+            byte* header = _data + (consumer & _mask);
             uint word = Volatile.Read(ref *(uint*)header);
-            if (word <= maxSample)
+            if (word <= _maxSample)
             {
                 consumer += RingBufferRecordHeader.Footprint(word);
                 handler.Handle(new ReadOnlySpan<byte>(header + HeaderSize, (int)word));
@@ -367,7 +367,7 @@ public sealed unsafe class RingBufferReader : IDisposable, IEventSource<RingBuff
             {
                 break;
             }
-            else if ((word & ~DiscardBit) <= maxSample)
+            else if ((word & ~DiscardBit) <= _maxSample)
             {
                 consumer += RingBufferRecordHeader.Footprint(word & ~DiscardBit);
             }
@@ -377,7 +377,7 @@ public sealed unsafe class RingBufferReader : IDisposable, IEventSource<RingBuff
                 return maxRecords - remaining;
             }
 
-            Volatile.Write(ref *consumerPosition, consumer);
+            Volatile.Write(ref *_consumerPosition, consumer);
         }
 
         corrupt = false;
@@ -387,7 +387,7 @@ public sealed unsafe class RingBufferReader : IDisposable, IEventSource<RingBuff
     /// <summary>Consumes the committed record at the consumer position, if there is one.</summary>
     private void SkipCommittedRecord()
     {
-        if (!disposed && TryPeek(out _, out _, out long next))
+        if (!_disposed && TryPeek(out _, out _, out long next))
         {
             ConsumerPosition = next;
         }
@@ -415,7 +415,7 @@ public sealed unsafe class RingBufferReader : IDisposable, IEventSource<RingBuff
         long producer = ProducerPosition;
         while (consumer < producer)
         {
-            byte* header = data + (consumer & mask);
+            byte* header = _data + (consumer & _mask);
             uint word = Volatile.Read(ref *(uint*)header);
             if ((word & BusyBit) != 0)
             {
@@ -423,7 +423,7 @@ public sealed unsafe class RingBufferReader : IDisposable, IEventSource<RingBuff
             }
 
             uint size = word & ~(BusyBit | DiscardBit);
-            if (size > maxSample)
+            if (size > _maxSample)
             {
                 ThrowCorrupt(consumer);
             }
@@ -448,5 +448,5 @@ public sealed unsafe class RingBufferReader : IDisposable, IEventSource<RingBuff
         return false;
     }
 
-    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(disposed, this);
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
 }

@@ -11,21 +11,21 @@ namespace Ebpf.Kernel;
 /// </summary>
 public unsafe ref struct RingBufferRecordEnumerator
 {
-    private readonly RingBufferReader? reader;
-    private long consumer;
-    private long producer;
-    private byte* sample;
-    private int length;
+    private readonly RingBufferReader? _reader;
+    private long _consumer;
+    private long _producer;
+    private byte* _sample;
+    private int _length;
 
     internal RingBufferRecordEnumerator(RingBufferReader reader)
     {
-        this.reader = reader;
-        consumer = Volatile.Read(ref *reader.ConsumerPositionAddress);
-        producer = Volatile.Read(ref *reader.ProducerPositionAddress);
+        this._reader = reader;
+        _consumer = Volatile.Read(ref *reader.ConsumerPositionAddress);
+        _producer = Volatile.Read(ref *reader.ProducerPositionAddress);
     }
 
     /// <summary>The current record's sample bytes, in the ring's memory.</summary>
-    public readonly ReadOnlySpan<byte> Current => MemoryMarshal.CreateReadOnlySpan(ref *sample, length);
+    public readonly ReadOnlySpan<byte> Current => MemoryMarshal.CreateReadOnlySpan(ref *_sample, _length);
 
     /// <summary>Returns this enumerator (for <c>foreach</c>).</summary>
     public readonly RingBufferRecordEnumerator GetEnumerator() => this;
@@ -38,22 +38,22 @@ public unsafe ref struct RingBufferRecordEnumerator
     {
         // Everything stays in this method (no call takes the enumerator's address), so a foreach keeps the
         // positions in registers; the ring's layout is read from the reader, off the critical path.
-        var owner = reader;
+        var owner = _reader;
         if (owner is null || owner.IsDisposed)
         {
             return false;
         }
 
-        Volatile.Write(ref *owner.ConsumerPositionAddress, consumer);
-        while (consumer < producer || consumer < (producer = Volatile.Read(ref *owner.ProducerPositionAddress)))
+        Volatile.Write(ref *owner.ConsumerPositionAddress, _consumer);
+        while (_consumer < _producer || _consumer < (_producer = Volatile.Read(ref *owner.ProducerPositionAddress)))
         {
-            byte* header = owner.Ring + (consumer & owner.Mask);
+            byte* header = owner.Ring + (_consumer & owner.Mask);
             uint word = Volatile.Read(ref *(uint*)header);
             if (word <= owner.MaxSample)
             {
-                consumer += RingBufferRecordHeader.Footprint(word);
-                sample = header + RingBufferReader.HeaderSize;
-                length = (int)word;
+                _consumer += RingBufferRecordHeader.Footprint(word);
+                _sample = header + RingBufferReader.HeaderSize;
+                _length = (int)word;
                 return true;
             }
 
@@ -65,15 +65,15 @@ public unsafe ref struct RingBufferRecordEnumerator
             uint size = word & ~RingBufferRecordHeader.DiscardBit;
             if (size > owner.MaxSample)
             {
-                RingBufferReader.ThrowCorrupt(consumer);
+                RingBufferReader.ThrowCorrupt(_consumer);
             }
 
-            consumer += RingBufferRecordHeader.Footprint(size);
-            Volatile.Write(ref *owner.ConsumerPositionAddress, consumer);
+            _consumer += RingBufferRecordHeader.Footprint(size);
+            Volatile.Write(ref *owner.ConsumerPositionAddress, _consumer);
         }
 
-        sample = null;
-        length = 0;
+        _sample = null;
+        _length = 0;
         return false;
     }
 
@@ -82,11 +82,11 @@ public unsafe ref struct RingBufferRecordEnumerator
     {
         // The published position is the current record's start; only the record's own fields are read here, so the
         // positions the loop updates are not needed after an exception and stay in registers.
-        if (sample != null && reader is not null && !reader.IsDisposed)
+        if (_sample != null && _reader is not null && !_reader.IsDisposed)
         {
-            long* published = reader.ConsumerPositionAddress;
+            long* published = _reader.ConsumerPositionAddress;
             long start = Volatile.Read(ref *published);
-            Volatile.Write(ref *published, start + RingBufferRecordHeader.Footprint((uint)length));
+            Volatile.Write(ref *published, start + RingBufferRecordHeader.Footprint((uint)_length));
         }
     }
 }

@@ -21,12 +21,12 @@ public sealed unsafe class UserRingBuffer : IDisposable
     private const uint BusyBit = RingBufferRecordHeader.BusyBit;
     private const uint DiscardBit = RingBufferRecordHeader.DiscardBit;
 
-    private readonly EventChannel channel;
-    private readonly long* consumerPosition;
-    private readonly long* producerPosition;
-    private readonly byte* data;
-    private readonly long mask;
-    private bool disposed;
+    private readonly EventChannel _channel;
+    private readonly long* _consumerPosition;
+    private readonly long* _producerPosition;
+    private readonly byte* _data;
+    private readonly long _mask;
+    private bool _disposed;
 
     /// <summary>Maps the user ring buffer <paramref name="userRingBuffer"/> for writing.</summary>
     /// <param name="userRingBuffer">The map; the writer keeps it open (adds a reference) until disposed.</param>
@@ -36,12 +36,12 @@ public sealed unsafe class UserRingBuffer : IDisposable
     public UserRingBuffer(BpfFileDescriptor userRingBuffer, IBpfSyscalls? syscalls = null)
     {
         ArgumentNullException.ThrowIfNull(userRingBuffer);
-        channel = EventChannel.OpenRing(syscalls ?? LinuxBpfSyscalls.Instance, userRingBuffer, BpfMapType.UserRingbuf, nameof(userRingBuffer), userProducer: true);
-        Size = channel.Size;
-        mask = Size - 1;
-        consumerPosition = channel.ConsumerPosition;
-        producerPosition = channel.ProducerPosition;
-        data = channel.Data;
+        _channel = EventChannel.OpenRing(syscalls ?? LinuxBpfSyscalls.Instance, userRingBuffer, BpfMapType.UserRingbuf, nameof(userRingBuffer), userProducer: true);
+        Size = _channel.Size;
+        _mask = Size - 1;
+        _consumerPosition = _channel.ConsumerPosition;
+        _producerPosition = _channel.ProducerPosition;
+        _data = _channel.Data;
     }
 
     /// <summary>Maps the user ring buffer <paramref name="userRingBuffer"/> for writing.</summary>
@@ -70,12 +70,12 @@ public sealed unsafe class UserRingBuffer : IDisposable
         }
     }
 
-    private long ConsumerPosition => Volatile.Read(ref *consumerPosition);
+    private long ConsumerPosition => Volatile.Read(ref *_consumerPosition);
 
     private long ProducerPosition
     {
-        get => Volatile.Read(ref *producerPosition);
-        set => Volatile.Write(ref *producerPosition, value);
+        get => Volatile.Read(ref *_producerPosition);
+        set => Volatile.Write(ref *_producerPosition, value);
     }
 
     /// <summary>Reserves <paramref name="size"/> bytes without waiting.</summary>
@@ -94,7 +94,7 @@ public sealed unsafe class UserRingBuffer : IDisposable
             return false;
         }
 
-        byte* header = data + (producer & mask);
+        byte* header = _data + (producer & _mask);
         *(uint*)header = (uint)size | BusyBit;
         *(uint*)(header + 4) = 0;
         ProducerPosition = producer + total;
@@ -113,7 +113,7 @@ public sealed unsafe class UserRingBuffer : IDisposable
         ArgumentOutOfRangeException.ThrowIfGreaterThan(size, MaxSampleSize);
 
         // The kernel reports "writable" whenever the ring is not full, which may still be too little room: sleep then.
-        if (channel.WaitUntil((Ring: this, Size: size), static s => s.Ring.HasRoom(s.Size), WaitTimeout.Start(timeout), cancellationToken, backoffMilliseconds: 1))
+        if (_channel.WaitUntil((Ring: this, Size: size), static s => s.Ring.HasRoom(s.Size), WaitTimeout.Start(timeout), cancellationToken, backoffMilliseconds: 1))
         {
             return TryReserve(size, out reservation);
         }
@@ -150,13 +150,13 @@ public sealed unsafe class UserRingBuffer : IDisposable
     /// </summary>
     public void Dispose()
     {
-        if (disposed)
+        if (_disposed)
         {
             return;
         }
 
-        disposed = true;
-        channel.Close();
+        _disposed = true;
+        _channel.Close();
     }
 
     private bool HasRoom(int size)
@@ -183,5 +183,5 @@ public sealed unsafe class UserRingBuffer : IDisposable
         Interlocked.Exchange(ref *header, (uint)reservation.Length | flags);
     }
 
-    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(disposed, this);
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
 }

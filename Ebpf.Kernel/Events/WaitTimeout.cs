@@ -3,9 +3,9 @@ namespace Ebpf.Kernel;
 /// <summary>Deadline arithmetic for the readers' waits, in epoll's milliseconds (-1 = forever).</summary>
 internal readonly struct WaitTimeout
 {
-    private readonly long deadline;
+    private readonly long _deadline;
 
-    private WaitTimeout(long deadline) => this.deadline = deadline;
+    private WaitTimeout(long deadline) => this._deadline = deadline;
 
     /// <summary>Starts a deadline <paramref name="timeout"/> from now; <see cref="Timeout.InfiniteTimeSpan"/> never expires.</summary>
     public static WaitTimeout Start(TimeSpan timeout)
@@ -21,5 +21,5 @@ internal readonly struct WaitTimeout
     }
 
     /// <summary>Milliseconds left for epoll_wait: -1 forever, 0 when expired.</summary>
-    public int Remaining => deadline < 0 ? -1 : (int)Math.Clamp(deadline - Environment.TickCount64, 0, int.MaxValue);
+    public int Remaining => _deadline < 0 ? -1 : (int)Math.Clamp(_deadline - Environment.TickCount64, 0, int.MaxValue);
 }

@@ -19,16 +19,16 @@ public unsafe class RingBufferBenchmarks
 
     private const int RingSize = 16 << 20;
 
-    private static long sink;
+    private static long _sink;
 
-    private readonly IBpfSyscalls sys = LinuxBpfSyscalls.Instance;
-    private readonly byte[] buffer = new byte[4096];
-    private BpfFileDescriptor ring = null!;
-    private BpfFileDescriptor payload = null!;
-    private BpfFileDescriptor sequence = null!;
-    private BpfFileDescriptor program = null!;
-    private RingBufferReader reader = null!;
-    private nint consumerPage;
+    private readonly IBpfSyscalls _sys = LinuxBpfSyscalls.Instance;
+    private readonly byte[] _buffer = new byte[4096];
+    private BpfFileDescriptor _ring = null!;
+    private BpfFileDescriptor _payload = null!;
+    private BpfFileDescriptor _sequence = null!;
+    private BpfFileDescriptor _program = null!;
+    private RingBufferReader _reader = null!;
+    private nint _consumerPage;
 
     /// <summary>Record size in bytes.</summary>
     [Params(128, 2048)]
@@ -37,37 +37,37 @@ public unsafe class RingBufferBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        ring = BenchmarkObjectLoader.CreateMap(sys, BpfMapType.Ringbuf, 0, 0, RingSize);
-        payload = BenchmarkObjectLoader.CreateMap(sys, BpfMapType.Array, 4, 4096, 1);
-        sequence = BenchmarkObjectLoader.CreateMap(sys, BpfMapType.Array, 4, 8, 1);
-        var maps = new Dictionary<string, BpfFileDescriptor> { ["events"] = ring, ["payload"] = payload, ["sequence"] = sequence };
-        program = BenchmarkObjectLoader.Load(sys, "ringbuf", "ringbuf_output", BpfProgramType.Xdp, maps);
+        _ring = BenchmarkObjectLoader.CreateMap(_sys, BpfMapType.Ringbuf, 0, 0, RingSize);
+        _payload = BenchmarkObjectLoader.CreateMap(_sys, BpfMapType.Array, 4, 4096, 1);
+        _sequence = BenchmarkObjectLoader.CreateMap(_sys, BpfMapType.Array, 4, 8, 1);
+        var maps = new Dictionary<string, BpfFileDescriptor> { ["events"] = _ring, ["payload"] = _payload, ["sequence"] = _sequence };
+        _program = BenchmarkObjectLoader.Load(_sys, "ringbuf", "ringbuf_output", BpfProgramType.Xdp, maps);
 
         var packet = new byte[64];
         BitConverter.TryWriteBytes(packet, RecordSize);
         fixed (byte* data = packet)
         {
-            var run = new ProgTestRunAttr { ProgFd = (uint)program.DangerousGetFd(), DataIn = (ulong)data, DataSizeIn = 64, Repeat = Records };
-            sys.ProgTestRun(ref run);
+            var run = new ProgTestRunAttr { ProgFd = (uint)_program.DangerousGetFd(), DataIn = (ulong)data, DataSizeIn = 64, Repeat = Records };
+            _sys.ProgTestRun(ref run);
             if (run.Retval != 2)
             {
                 throw new InvalidOperationException($"the producer failed: verdict {run.Retval}");
             }
         }
 
-        reader = new RingBufferReader(ring);
-        consumerPage = sys.System().Mmap(0, (nuint)Environment.SystemPageSize, MmapProtection.Read | MmapProtection.Write, MmapFlags.Shared, ring, 0);
+        _reader = new RingBufferReader(_ring);
+        _consumerPage = _sys.System().Mmap(0, (nuint)Environment.SystemPageSize, MmapProtection.Read | MmapProtection.Write, MmapFlags.Shared, _ring, 0);
     }
 
     [GlobalCleanup]
     public void Cleanup()
     {
-        sys.System().Munmap(consumerPage, (nuint)Environment.SystemPageSize);
-        reader.Dispose();
-        program.Dispose();
-        sequence.Dispose();
-        payload.Dispose();
-        ring.Dispose();
+        _sys.System().Munmap(_consumerPage, (nuint)Environment.SystemPageSize);
+        _reader.Dispose();
+        _program.Dispose();
+        _sequence.Dispose();
+        _payload.Dispose();
+        _ring.Dispose();
     }
 
     /// <summary>Zero-copy: <see cref="RingBufferReader.Consume"/> with a handler reading the record in place.</summary>
@@ -75,7 +75,7 @@ public unsafe class RingBufferBenchmarks
     public int ConsumeInPlace()
     {
         Rewind();
-        return reader.Consume(static data => sink += data[0]);
+        return _reader.Consume(static data => _sink += data[0]);
     }
 
     /// <summary>Zero-copy with a struct handler: <see cref="RingBufferReader.Consume{THandler}(ref THandler, int)"/>, the call inlined.</summary>
@@ -84,7 +84,7 @@ public unsafe class RingBufferBenchmarks
     {
         Rewind();
         var handler = default(FirstByteSum);
-        reader.Consume(ref handler);
+        _reader.Consume(ref handler);
         return handler.Total;
     }
 
@@ -94,7 +94,7 @@ public unsafe class RingBufferBenchmarks
     {
         Rewind();
         long total = 0;
-        while (reader.TryAcquire(out var lease))
+        while (_reader.TryAcquire(out var lease))
         {
             using (lease)
             {
@@ -111,7 +111,7 @@ public unsafe class RingBufferBenchmarks
     {
         Rewind();
         long total = 0;
-        foreach (var data in reader.EnumerateRecords())
+        foreach (var data in _reader.EnumerateRecords())
         {
             total += data[0];
         }
@@ -125,7 +125,7 @@ public unsafe class RingBufferBenchmarks
     {
         Rewind();
         long total = 0;
-        while (reader.TryReadInto(buffer, out int length))
+        while (_reader.TryReadInto(_buffer, out int length))
         {
             total += length;
         }
@@ -139,7 +139,7 @@ public unsafe class RingBufferBenchmarks
     {
         Rewind();
         long total = 0;
-        while (reader.TryRead(out var record))
+        while (_reader.TryRead(out var record))
         {
             total += record.Length;
         }
@@ -155,5 +155,5 @@ public unsafe class RingBufferBenchmarks
         public void Handle(ReadOnlySpan<byte> data) => Total += data[0];
     }
 
-    private void Rewind() => Volatile.Write(ref *(long*)consumerPage, 0);
+    private void Rewind() => Volatile.Write(ref *(long*)_consumerPage, 0);
 }

@@ -4,9 +4,9 @@ namespace Ebpf.Tests.Btf;
 
 public class BtfSpecTests
 {
-    private static BtfSpec? s_kernel;
+    private static BtfSpec? _kernel;
 
-    private static BtfSpec Kernel => s_kernel ??= BtfSpec.Parse(BtfTestData.KernelBytes());
+    private static BtfSpec Kernel => _kernel ??= BtfSpec.Parse(BtfTestData.KernelBytes());
 
     [Test]
     public void FindsKernelTypesByNameAndKind()

@@ -10,21 +10,21 @@ namespace Ebpf.Tests.Kernel.Readers;
 /// </summary>
 internal sealed class PerfEventProducer : IDisposable
 {
-    private readonly SequencedPayload payload;
-    private readonly BpfFileDescriptor output;
+    private readonly SequencedPayload _payload;
+    private readonly BpfFileDescriptor _output;
 
     public PerfEventProducer(IBpfSyscalls sys)
     {
         int cpus = File.ReadAllText("/sys/devices/system/cpu/possible").Trim().Split(',', '-').Select(int.Parse).Max() + 1;
         Array = KernelPrograms.CreateMap(sys, BpfMapType.PerfEventArray, 4, 4, (uint)cpus, name: "perf_events");
-        payload = new SequencedPayload(sys);
-        output = ElfTestLoader.Load(sys, "perf_output", "perf_output", BpfProgramType.Xdp, payload.MapsWith("perf_events", Array));
+        _payload = new SequencedPayload(sys);
+        _output = ElfTestLoader.Load(sys, "perf_output", "perf_output", BpfProgramType.Xdp, _payload.MapsWith("perf_events", Array));
     }
 
     public BpfFileDescriptor Array { get; }
 
     /// <summary>Writes <paramref name="repeat"/> samples of <paramref name="size"/> bytes; returns the XDP verdict of the last run (2 written, 1 output failed).</summary>
-    public uint Output(int size, uint repeat = 1) => payload.Run(output, (uint)size, 0, repeat);
+    public uint Output(int size, uint repeat = 1) => _payload.Run(_output, (uint)size, 0, repeat);
 
     /// <summary>Checks a sample: the kernel pads it by up to 7 bytes.</summary>
     public static ulong CheckSample(ReadOnlySpan<byte> sample, int expectedSize)
@@ -37,8 +37,8 @@ internal sealed class PerfEventProducer : IDisposable
 
     public void Dispose()
     {
-        output.Dispose();
-        payload.Dispose();
+        _output.Dispose();
+        _payload.Dispose();
         Array.Dispose();
     }
 }

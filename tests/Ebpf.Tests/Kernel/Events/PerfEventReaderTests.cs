@@ -13,20 +13,20 @@ public sealed unsafe class PerfEventReaderTests
 
     private static readonly int PageSize = Environment.SystemPageSize;
 
-    private byte* mapping;
-    private ulong head;
+    private byte* _mapping;
+    private ulong _head;
 
-    private byte* Data => mapping + PageSize;
+    private byte* Data => _mapping + PageSize;
 
     [SetUp]
     public void SetUp()
     {
-        mapping = (byte*)NativeMemory.AllocZeroed((nuint)(2 * PageSize));
-        head = 0;
+        _mapping = (byte*)NativeMemory.AllocZeroed((nuint)(2 * PageSize));
+        _head = 0;
     }
 
     [TearDown]
-    public void TearDown() => NativeMemory.Free(mapping);
+    public void TearDown() => NativeMemory.Free(_mapping);
 
     [Test]
     public void OtherRecordTypesAreSkipped()
@@ -38,15 +38,15 @@ public sealed unsafe class PerfEventReaderTests
         Assert.That(reader.TryRead(out var record), Is.True);
         Assert.That(record.Data.ToArray(), Is.EqualTo(new byte[] { 1, 2, 3, 4 }));
         Assert.That(record.Cpu, Is.EqualTo(3));
-        Assert.That(*(ulong*)(mapping + DataTailOffset), Is.EqualTo(head));
+        Assert.That(*(ulong*)(_mapping + DataTailOffset), Is.EqualTo(_head));
     }
 
     [Test]
     public void WrappingSamplesAreReassembled()
     {
         using var reader = NewReader();
-        head = (ulong)PageSize - 16;
-        *(ulong*)(mapping + DataTailOffset) = head;
+        _head = (ulong)PageSize - 16;
+        *(ulong*)(_mapping + DataTailOffset) = _head;
         var payload = Enumerable.Range(0, 60).Select(i => (byte)i).ToArray();
         AppendSample(payload);
         Publish();
@@ -106,13 +106,13 @@ public sealed unsafe class PerfEventReaderTests
         body.CopyTo(record, 8);
         for (int i = 0; i < record.Length; i++)
         {
-            Data[(int)((head + (ulong)i) % (ulong)PageSize)] = record[i];
+            Data[(int)((_head + (ulong)i) % (ulong)PageSize)] = record[i];
         }
 
-        head += (ulong)record.Length;
+        _head += (ulong)record.Length;
     }
 
-    private void Publish() => *(ulong*)(mapping + DataHeadOffset) = head;
+    private void Publish() => *(ulong*)(_mapping + DataHeadOffset) = _head;
 
     private PerfEventReader NewReader()
     {
@@ -125,7 +125,7 @@ public sealed unsafe class PerfEventReaderTests
         }));
         sys.As<ISystemCalls>().Setup(s => s.PerfEventOpen(in It.Ref<PerfEventAttr>.IsAny, It.IsAny<int>(), It.IsAny<int>(), It.IsAny<int>(), It.IsAny<ulong>())).Returns(() => new BpfFileDescriptor(1002, ownsHandle: false));
         sys.As<ISystemCalls>().Setup(s => s.Mmap(0, It.IsAny<nuint>(), MmapProtection.Read | MmapProtection.Write, MmapFlags.Shared, It.IsAny<BpfFileDescriptor>(), 0))
-            .Returns((nint)mapping);
+            .Returns((nint)_mapping);
         sys.As<ISystemCalls>().Setup(s => s.EpollCreate()).Returns(() => new BpfFileDescriptor(1000, ownsHandle: false));
         sys.As<ISystemCalls>().Setup(s => s.EventFdCreate()).Returns(() => new BpfFileDescriptor(1001, ownsHandle: false));
         return new PerfEventReader(new BpfFileDescriptor(999, ownsHandle: false), new PerfEventReaderOptions { PagesPerCpu = 1 }, sys.Object, [3]);

@@ -12,26 +12,26 @@ internal sealed class RingBufferProducer : IDisposable
 {
     public const int MaxRecord = SequencedPayload.MaxRecord;
 
-    private readonly SequencedPayload payload;
-    private readonly BpfFileDescriptor output;
-    private readonly BpfFileDescriptor reserve;
+    private readonly SequencedPayload _payload;
+    private readonly BpfFileDescriptor _output;
+    private readonly BpfFileDescriptor _reserve;
 
     public RingBufferProducer(IBpfSyscalls sys, int ringSize)
     {
         Ring = KernelPrograms.CreateMap(sys, BpfMapType.Ringbuf, 0, 0, (uint)ringSize, name: "events");
-        payload = new SequencedPayload(sys);
-        var maps = payload.MapsWith("events", Ring);
-        output = ElfTestLoader.Load(sys, "ringbuf", "ringbuf_output", BpfProgramType.Xdp, maps);
-        reserve = ElfTestLoader.Load(sys, "ringbuf", "ringbuf_reserve", BpfProgramType.Xdp, maps);
+        _payload = new SequencedPayload(sys);
+        var maps = _payload.MapsWith("events", Ring);
+        _output = ElfTestLoader.Load(sys, "ringbuf", "ringbuf_output", BpfProgramType.Xdp, maps);
+        _reserve = ElfTestLoader.Load(sys, "ringbuf", "ringbuf_reserve", BpfProgramType.Xdp, maps);
     }
 
     public BpfFileDescriptor Ring { get; }
 
     /// <summary>Writes <paramref name="repeat"/> records of <paramref name="size"/> bytes; returns the XDP verdict of the last run (2 written, 1 ring full).</summary>
-    public uint Output(int size, uint repeat = 1) => payload.Run(output, (uint)size, 0, repeat);
+    public uint Output(int size, uint repeat = 1) => _payload.Run(_output, (uint)size, 0, repeat);
 
     /// <summary>Reserves a 64-byte record and submits or discards it.</summary>
-    public uint Reserve(bool discard) => payload.Run(reserve, 0, discard ? 1u : 0u, 1);
+    public uint Reserve(bool discard) => _payload.Run(_reserve, 0, discard ? 1u : 0u, 1);
 
     public static void CheckRecord(ReadOnlySpan<byte> record, ulong expectedSequence, int expectedSize)
     {
@@ -43,9 +43,9 @@ internal sealed class RingBufferProducer : IDisposable
 
     public void Dispose()
     {
-        reserve.Dispose();
-        output.Dispose();
-        payload.Dispose();
+        _reserve.Dispose();
+        _output.Dispose();
+        _payload.Dispose();
         Ring.Dispose();
     }
 }

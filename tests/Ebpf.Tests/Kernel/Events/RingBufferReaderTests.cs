@@ -12,23 +12,23 @@ public sealed unsafe class RingBufferReaderTests
 
     private static readonly int PageSize = Environment.SystemPageSize;
 
-    private byte* consumer;
-    private byte* producer;
+    private byte* _consumer;
+    private byte* _producer;
 
-    private byte* Data => producer + PageSize;
+    private byte* Data => _producer + PageSize;
 
     [SetUp]
     public void SetUp()
     {
-        consumer = (byte*)NativeMemory.AllocZeroed((nuint)PageSize);
-        producer = (byte*)NativeMemory.AllocZeroed((nuint)(PageSize + (2 * RingSize)));
+        _consumer = (byte*)NativeMemory.AllocZeroed((nuint)PageSize);
+        _producer = (byte*)NativeMemory.AllocZeroed((nuint)(PageSize + (2 * RingSize)));
     }
 
     [TearDown]
     public void TearDown()
     {
-        NativeMemory.Free(consumer);
-        NativeMemory.Free(producer);
+        NativeMemory.Free(_consumer);
+        NativeMemory.Free(_producer);
     }
 
     [Test]
@@ -43,7 +43,7 @@ public sealed unsafe class RingBufferReaderTests
         *(uint*)Data = 16;
         Assert.That(reader.TryRead(out var record), Is.True);
         Assert.That(record.Length, Is.EqualTo(16));
-        Assert.That(*(long*)consumer, Is.EqualTo(24));
+        Assert.That(*(long*)_consumer, Is.EqualTo(24));
     }
 
     [Test]
@@ -55,14 +55,14 @@ public sealed unsafe class RingBufferReaderTests
         Publish(position);
         Assert.That(reader.TryRead(out var record), Is.True);
         Assert.That(record.Data.ToArray(), Is.EqualTo(new byte[] { 3, 3, 3 }));
-        Assert.That(*(long*)consumer, Is.EqualTo(32));
+        Assert.That(*(long*)_consumer, Is.EqualTo(32));
     }
 
     [Test]
     public void RecordsWrapThroughTheSecondMapping()
     {
         using var reader = NewReader();
-        *(long*)consumer = RingSize - 16;
+        *(long*)_consumer = RingSize - 16;
         long position = Write(RingSize - 16, 100, busy: false, discard: false);
         Publish(position);
         Assert.That(reader.TryRead(out var record), Is.True);
@@ -89,7 +89,7 @@ public sealed unsafe class RingBufferReaderTests
         position = Write(position, 8, busy: true, discard: false);
         Publish(position);
         Assert.That(reader.Flush(), Is.EqualTo(2));
-        Assert.That(*(long*)consumer, Is.EqualTo(busyAt));
+        Assert.That(*(long*)_consumer, Is.EqualTo(busyAt));
     }
 
     [Test]
@@ -100,7 +100,7 @@ public sealed unsafe class RingBufferReaderTests
         var lengths = new List<int>();
         Assert.That(reader.Consume(data => lengths.Add(data.Length)), Is.EqualTo(2));
         Assert.That(lengths, Is.EqualTo(new[] { 8, 10 }));
-        Assert.That(*(long*)consumer, Is.EqualTo(busyAt));
+        Assert.That(*(long*)_consumer, Is.EqualTo(busyAt));
     }
 
     [Test]
@@ -111,7 +111,7 @@ public sealed unsafe class RingBufferReaderTests
         position = Write(position, 16, busy: false, discard: false);
         Publish(position);
         Assert.Throws<InvalidOperationException>(() => reader.Consume(_ => throw new InvalidOperationException()));
-        Assert.That(*(long*)consumer, Is.EqualTo(16));
+        Assert.That(*(long*)_consumer, Is.EqualTo(16));
         Assert.That(reader.Consume(data => Assert.That(data.Length, Is.EqualTo(16)), maxRecords: 5), Is.EqualTo(1));
     }
 
@@ -123,7 +123,7 @@ public sealed unsafe class RingBufferReaderTests
         var handler = default(LengthSum);
         Assert.That(reader.Consume(ref handler), Is.EqualTo(2));
         Assert.That(handler.Total, Is.EqualTo(18));
-        Assert.That(*(long*)consumer, Is.EqualTo(busyAt));
+        Assert.That(*(long*)_consumer, Is.EqualTo(busyAt));
     }
 
     [Test]
@@ -137,10 +137,10 @@ public sealed unsafe class RingBufferReaderTests
         Publish(position + 64);
         var handler = default(LengthSum);
         Assert.That(reader.Consume(ref handler, maxRecords: 1), Is.EqualTo(1));
-        Assert.That(*(long*)consumer, Is.EqualTo(16));
+        Assert.That(*(long*)_consumer, Is.EqualTo(16));
         Assert.Throws<EbpfException>(() => reader.Consume(ref handler));
         Assert.That(handler.Total, Is.EqualTo(16));
-        Assert.That(*(long*)consumer, Is.EqualTo(badAt));
+        Assert.That(*(long*)_consumer, Is.EqualTo(badAt));
     }
 
     [Test]
@@ -150,7 +150,7 @@ public sealed unsafe class RingBufferReaderTests
         Assert.That(reader.Consume(_ => Assert.Fail("no record")), Is.Zero);
         Publish(Write(0, 8, busy: false, discard: false));
         Assert.That(reader.Consume(_ => Assert.Fail("no record"), maxRecords: 0), Is.Zero);
-        Assert.That(*(long*)consumer, Is.Zero);
+        Assert.That(*(long*)_consumer, Is.Zero);
     }
 
     [Test]
@@ -160,12 +160,12 @@ public sealed unsafe class RingBufferReaderTests
         long position = Write(0, 8, busy: false, discard: false);
         Publish(Write(position, 8, busy: false, discard: false));
         Assert.That(reader.Consume(_ => reader.Dispose()), Is.EqualTo(1));
-        Assert.That(*(long*)consumer, Is.EqualTo(16), "the handled record is consumed before the ring is released, the next is not handed out");
+        Assert.That(*(long*)_consumer, Is.EqualTo(16), "the handled record is consumed before the ring is released, the next is not handed out");
         Assert.Throws<ObjectDisposedException>(() => reader.Consume(_ => { }));
 
         var again = NewReader();
         Assert.That(again.TryConsume(_ => again.Dispose()), Is.True);
-        Assert.That(*(long*)consumer, Is.EqualTo(32));
+        Assert.That(*(long*)_consumer, Is.EqualTo(32));
     }
 
     [Test]
@@ -178,11 +178,11 @@ public sealed unsafe class RingBufferReaderTests
         {
             lengths.Add(data.Length);
             Assert.That(data.ToArray(), Is.All.EqualTo(data.Length));
-            Assert.That(*(long*)consumer, Is.EqualTo(lengths.Count == 1 ? 0 : third), "a record is consumed only once the loop moves past it");
+            Assert.That(*(long*)_consumer, Is.EqualTo(lengths.Count == 1 ? 0 : third), "a record is consumed only once the loop moves past it");
         }
 
         Assert.That(lengths, Is.EqualTo(new[] { 8, 10 }));
-        Assert.That(*(long*)consumer, Is.EqualTo(busyAt));
+        Assert.That(*(long*)_consumer, Is.EqualTo(busyAt));
     }
 
     [Test]
@@ -199,7 +199,7 @@ public sealed unsafe class RingBufferReaderTests
             break;
         }
 
-        Assert.That(*(long*)consumer, Is.EqualTo(16));
+        Assert.That(*(long*)_consumer, Is.EqualTo(16));
         Assert.Throws<InvalidOperationException>(() =>
         {
             foreach (var data in reader.EnumerateRecords())
@@ -207,7 +207,7 @@ public sealed unsafe class RingBufferReaderTests
                 throw new InvalidOperationException($"{data.Length}");
             }
         });
-        Assert.That(*(long*)consumer, Is.EqualTo(40));
+        Assert.That(*(long*)_consumer, Is.EqualTo(40));
         Assert.That(reader.TryRead(out var last), Is.True);
         Assert.That(last.Length, Is.EqualTo(24));
     }
@@ -226,7 +226,7 @@ public sealed unsafe class RingBufferReaderTests
         }
 
         Assert.That(seen, Is.EqualTo(1));
-        Assert.That(*(long*)consumer, Is.Zero, "nothing is written to the ring after Dispose");
+        Assert.That(*(long*)_consumer, Is.Zero, "nothing is written to the ring after Dispose");
         Assert.Throws<ObjectDisposedException>(() => reader.EnumerateRecords());
     }
 
@@ -240,14 +240,14 @@ public sealed unsafe class RingBufferReaderTests
         Publish(position);
         Assert.That(reader.TryAcquire(out var lease), Is.True);
         Assert.That(lease.Data.Length, Is.EqualTo(12));
-        Assert.That(*(long*)consumer, Is.EqualTo(second), "the discarded record is consumed, the leased one not yet");
+        Assert.That(*(long*)_consumer, Is.EqualTo(second), "the discarded record is consumed, the leased one not yet");
         Assert.That(reader.TryAcquire(out var again), Is.True, "until disposed the same record is acquired again");
         Assert.That(again.Data.Length, Is.EqualTo(12));
         lease.Dispose();
-        Assert.That(*(long*)consumer, Is.EqualTo(position));
-        *(long*)consumer = 0;
+        Assert.That(*(long*)_consumer, Is.EqualTo(position));
+        *(long*)_consumer = 0;
         again.Dispose();
-        Assert.That(*(long*)consumer, Is.EqualTo(position));
+        Assert.That(*(long*)_consumer, Is.EqualTo(position));
         lease.Dispose();
         Assert.That(reader.TryAcquire(out _), Is.False);
     }
@@ -281,7 +281,7 @@ public sealed unsafe class RingBufferReaderTests
         return busyAt;
     }
 
-    private void Publish(long position) => *(long*)producer = position;
+    private void Publish(long position) => *(long*)_producer = position;
 
     private struct LengthSum : IRingBufferRecordHandler
     {
@@ -300,8 +300,8 @@ public sealed unsafe class RingBufferReaderTests
             info->MaxEntries = RingSize;
         }));
         sys.As<ISystemCalls>().SetupSequence(s => s.Mmap(0, It.IsAny<nuint>(), It.IsAny<MmapProtection>(), MmapFlags.Shared, It.IsAny<BpfFileDescriptor>(), It.IsAny<long>()))
-            .Returns((nint)consumer)
-            .Returns((nint)producer);
+            .Returns((nint)_consumer)
+            .Returns((nint)_producer);
         sys.As<ISystemCalls>().Setup(s => s.EpollCreate()).Returns(() => new BpfFileDescriptor(1000, ownsHandle: false));
         sys.As<ISystemCalls>().Setup(s => s.EventFdCreate()).Returns(() => new BpfFileDescriptor(1001, ownsHandle: false));
         return new RingBufferReader(new BpfFileDescriptor(999, ownsHandle: false), sys.Object);

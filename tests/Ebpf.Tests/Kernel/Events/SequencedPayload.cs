@@ -13,20 +13,20 @@ internal sealed unsafe class SequencedPayload : IDisposable
     /// <summary>The largest record (MAX_RECORD).</summary>
     public const int MaxRecord = 4096;
 
-    private readonly IBpfSyscalls sys;
-    private readonly BpfFileDescriptor payload;
-    private readonly BpfFileDescriptor sequence;
+    private readonly IBpfSyscalls _sys;
+    private readonly BpfFileDescriptor _payload;
+    private readonly BpfFileDescriptor _sequence;
 
     public SequencedPayload(IBpfSyscalls sys)
     {
-        this.sys = sys;
-        payload = KernelPrograms.CreateMap(sys, BpfMapType.Array, 4, MaxRecord, 1, name: "payload");
-        sequence = KernelPrograms.CreateMap(sys, BpfMapType.Array, 4, 8, 1, name: "sequence");
+        this._sys = sys;
+        _payload = KernelPrograms.CreateMap(sys, BpfMapType.Array, 4, MaxRecord, 1, name: "payload");
+        _sequence = KernelPrograms.CreateMap(sys, BpfMapType.Array, 4, 8, 1, name: "sequence");
         var pattern = Pattern(MaxRecord);
         uint zero = 0;
         fixed (byte* value = pattern)
         {
-            sys.MapUpdateElem(new MapElemAttr { MapFd = (uint)payload.DangerousGetFd(), Key = (ulong)&zero, Value = (ulong)value });
+            sys.MapUpdateElem(new MapElemAttr { MapFd = (uint)_payload.DangerousGetFd(), Key = (ulong)&zero, Value = (ulong)value });
         }
     }
 
@@ -44,7 +44,7 @@ internal sealed unsafe class SequencedPayload : IDisposable
 
     /// <summary>The maps a producer program refers to: these two and its output map <paramref name="name"/>.</summary>
     public Dictionary<string, BpfFileDescriptor> MapsWith(string name, BpfFileDescriptor output) =>
-        new() { [name] = output, ["payload"] = payload, ["sequence"] = sequence };
+        new() { [name] = output, ["payload"] = _payload, ["sequence"] = _sequence };
 
     /// <summary>Runs <paramref name="program"/> <paramref name="repeat"/> times on a 64-byte packet starting with the two request words; returns the last XDP verdict.</summary>
     public uint Run(BpfFileDescriptor program, uint first, uint second, uint repeat)
@@ -61,14 +61,14 @@ internal sealed unsafe class SequencedPayload : IDisposable
                 DataSizeIn = (uint)packet.Length,
                 Repeat = repeat,
             };
-            sys.ProgTestRun(ref attr);
+            _sys.ProgTestRun(ref attr);
             return attr.Retval;
         }
     }
 
     public void Dispose()
     {
-        sequence.Dispose();
-        payload.Dispose();
+        _sequence.Dispose();
+        _payload.Dispose();
     }
 }

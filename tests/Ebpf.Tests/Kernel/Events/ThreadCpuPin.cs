@@ -5,7 +5,7 @@ namespace Ebpf.Tests.Kernel.Readers;
 /// <summary>Pins the calling thread to one CPU until disposed, so every BPF_PROG_TEST_RUN writes to the same perf ring.</summary>
 internal sealed unsafe partial class ThreadCpuPin : IDisposable
 {
-    private readonly ulong previous;
+    private readonly ulong _previous;
 
     public ThreadCpuPin(int cpu)
     {
@@ -15,7 +15,7 @@ internal sealed unsafe partial class ThreadCpuPin : IDisposable
             throw new InvalidOperationException($"sched_getaffinity failed: {Marshal.GetLastPInvokeError()}");
         }
 
-        previous = mask;
+        _previous = mask;
         ulong pinned = 1UL << cpu;
         if (SchedSetAffinity(0, sizeof(ulong), &pinned) != 0)
         {
@@ -29,7 +29,7 @@ internal sealed unsafe partial class ThreadCpuPin : IDisposable
 
     public void Dispose()
     {
-        ulong mask = previous;
+        ulong mask = _previous;
         SchedSetAffinity(0, sizeof(ulong), &mask);
     }
 

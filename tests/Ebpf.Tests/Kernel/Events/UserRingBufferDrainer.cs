@@ -16,14 +16,14 @@ internal sealed unsafe class UserRingBufferDrainer : IDisposable
 {
     private const uint SleepableFlag = 1 << 4;
 
-    private readonly IBpfSyscalls sys;
-    private readonly BpfFileDescriptor btf;
-    private readonly BpfFileDescriptor program;
+    private readonly IBpfSyscalls _sys;
+    private readonly BpfFileDescriptor _btf;
+    private readonly BpfFileDescriptor _program;
 
     public UserRingBufferDrainer(IBpfSyscalls sys, BpfFileDescriptor userRingBuffer)
     {
-        this.sys = sys;
-        btf = LoadBtf(sys);
+        this._sys = sys;
+        _btf = LoadBtf(sys);
         var insns = Build(userRingBuffer.DangerousGetFd());
         insns.ResolveReferences();
         byte[] code = insns.Encode(ByteOrder.LittleEndian);
@@ -46,12 +46,12 @@ internal sealed unsafe class UserRingBufferDrainer : IDisposable
                 LogLevel = 1,
                 LogSize = (uint)log.Length,
                 LogBuf = (ulong)logPtr,
-                ProgBtfFd = (uint)btf.DangerousGetFd(),
+                ProgBtfFd = (uint)_btf.DangerousGetFd(),
                 FuncInfoRecSize = 8,
                 FuncInfo = (ulong)funcInfoPtr,
                 FuncInfoCnt = 2,
             };
-            program = sys.ProgLoad(ref attr);
+            _program = sys.ProgLoad(ref attr);
         }
     }
 
@@ -64,8 +64,8 @@ internal sealed unsafe class UserRingBufferDrainer : IDisposable
         var ctx = new byte[40];
         fixed (byte* ctxPtr = ctx)
         {
-            var attr = new ProgTestRunAttr { ProgFd = (uint)program.DangerousGetFd(), CtxIn = (ulong)ctxPtr, CtxSizeIn = (uint)ctx.Length };
-            sys.ProgTestRun(ref attr);
+            var attr = new ProgTestRunAttr { ProgFd = (uint)_program.DangerousGetFd(), CtxIn = (ulong)ctxPtr, CtxSizeIn = (uint)ctx.Length };
+            _sys.ProgTestRun(ref attr);
         }
 
         return new Result(
@@ -87,8 +87,8 @@ internal sealed unsafe class UserRingBufferDrainer : IDisposable
 
     public void Dispose()
     {
-        program.Dispose();
-        btf.Dispose();
+        _program.Dispose();
+        _btf.Dispose();
     }
 
     private static Instructions Build(int mapFd) =>
