@@ -2,10 +2,7 @@ using Ebpf.Btf;
 using Ebpf.Elf;
 using Ebpf.Links;
 using static Ebpf.Asm.Register;
-using Insn = global::Ebpf.Asm.Insn;
-using ByteOrder = global::Ebpf.Asm.ByteOrder;
-using InstructionListing = global::Ebpf.Asm.InstructionListing;
-using Instructions = global::Ebpf.Asm.Instructions;
+using Ebpf.Asm;
 
 namespace Ebpf.Tests.Readme;
 

@@ -5,7 +5,7 @@ using Ebpf.Cli.Feature;
 using Ebpf.Cli.Gen;
 using Ebpf.Cli.Inspect;
 using Ebpf.Cli.Load;
-using Ebpf.Cli.Map;
+using Ebpf.Cli.Maps;
 using Ebpf.Cli.Prog;
 
 namespace Ebpf.Cli;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Ebpf.Cli.Load;
-using Ebpf.Cli.Map;
+using Ebpf.Cli.Maps;
 using Ebpf.Kernel;
 using Ebpf.Kernel.Interop;
 

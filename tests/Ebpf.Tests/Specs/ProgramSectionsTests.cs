@@ -1,4 +1,4 @@
-using Flags = Ebpf.Specs.ProgramSectionFlags;
+using Ebpf.Specs;
 
 namespace Ebpf.Tests.Specs;
 
@@ -9,115 +9,115 @@ public sealed class ProgramSectionsTests
     /// <summary>One realistic section name per table row (and the bare form of a few '+' rows).</summary>
     private static readonly SectionCase[] Cases =
     [
-        new("socket", "socket", BpfProgramType.SocketFilter, null, Flags.None, null),
-        new("sk_reuseport/migrate", "sk_reuseport/migrate", BpfProgramType.SkReuseport, BpfAttachType.SkReuseportSelectOrMigrate, Flags.Attachable, null),
-        new("sk_reuseport", "sk_reuseport", BpfProgramType.SkReuseport, BpfAttachType.SkReuseportSelect, Flags.Attachable, null),
-        new("kprobe/do_sys_open", "kprobe+", BpfProgramType.Kprobe, null, Flags.None, "do_sys_open"),
-        new("kprobe", "kprobe+", BpfProgramType.Kprobe, null, Flags.None, null),
-        new("kprobe/tcp_sendmsg+0x10", "kprobe+", BpfProgramType.Kprobe, null, Flags.None, "tcp_sendmsg+0x10"),
-        new("uprobe//bin/bash:readline", "uprobe+", BpfProgramType.Kprobe, null, Flags.None, "/bin/bash:readline"),
-        new("uprobe", "uprobe+", BpfProgramType.Kprobe, null, Flags.None, null),
-        new("uprobe.s//usr/lib/libc.so.6:malloc", "uprobe.s+", BpfProgramType.Kprobe, null, Flags.Sleepable, "/usr/lib/libc.so.6:malloc"),
-        new("kretprobe/do_sys_open", "kretprobe+", BpfProgramType.Kprobe, null, Flags.None, "do_sys_open"),
-        new("uretprobe//bin/bash:readline", "uretprobe+", BpfProgramType.Kprobe, null, Flags.None, "/bin/bash:readline"),
-        new("uretprobe.s/libc.so.6:free", "uretprobe.s+", BpfProgramType.Kprobe, null, Flags.Sleepable, "libc.so.6:free"),
-        new("kprobe.multi/tcp_*", "kprobe.multi+", BpfProgramType.Kprobe, BpfAttachType.TraceKprobeMulti, Flags.None, "tcp_*"),
-        new("kretprobe.multi/vfs_*", "kretprobe.multi+", BpfProgramType.Kprobe, BpfAttachType.TraceKprobeMulti, Flags.None, "vfs_*"),
-        new("kprobe.session/bpf_fentry_test?", "kprobe.session+", BpfProgramType.Kprobe, BpfAttachType.TraceKprobeSession, Flags.None, "bpf_fentry_test?"),
-        new("uprobe.multi//bin/bash:read*", "uprobe.multi+", BpfProgramType.Kprobe, BpfAttachType.TraceUprobeMulti, Flags.None, "/bin/bash:read*"),
-        new("uretprobe.multi//bin/bash:read*", "uretprobe.multi+", BpfProgramType.Kprobe, BpfAttachType.TraceUprobeMulti, Flags.None, "/bin/bash:read*"),
-        new("uprobe.session//usr/bin/python3:Py*", "uprobe.session+", BpfProgramType.Kprobe, BpfAttachType.TraceUprobeSession, Flags.None, "/usr/bin/python3:Py*"),
-        new("uprobe.multi.s//bin/bash:main", "uprobe.multi.s+", BpfProgramType.Kprobe, BpfAttachType.TraceUprobeMulti, Flags.Sleepable, "/bin/bash:main"),
-        new("uretprobe.multi.s//bin/bash:main", "uretprobe.multi.s+", BpfProgramType.Kprobe, BpfAttachType.TraceUprobeMulti, Flags.Sleepable, "/bin/bash:main"),
-        new("uprobe.session.s//bin/bash:main", "uprobe.session.s+", BpfProgramType.Kprobe, BpfAttachType.TraceUprobeSession, Flags.Sleepable, "/bin/bash:main"),
-        new("ksyscall/openat", "ksyscall+", BpfProgramType.Kprobe, null, Flags.None, "openat"),
-        new("kretsyscall/openat", "kretsyscall+", BpfProgramType.Kprobe, null, Flags.None, "openat"),
-        new("usdt/libc.so.6:libc:setjmp", "usdt+", BpfProgramType.Kprobe, null, Flags.Usdt, "libc.so.6:libc:setjmp"),
-        new("usdt", "usdt+", BpfProgramType.Kprobe, null, Flags.Usdt, null),
-        new("usdt.s//usr/bin/python3:python:function__entry", "usdt.s+", BpfProgramType.Kprobe, null, Flags.Usdt | Flags.Sleepable, "/usr/bin/python3:python:function__entry"),
-        new("tc/ingress", "tc/ingress", BpfProgramType.SchedCls, BpfAttachType.TcxIngress, Flags.None, null),
-        new("tc/egress", "tc/egress", BpfProgramType.SchedCls, BpfAttachType.TcxEgress, Flags.None, null),
-        new("tcx/ingress", "tcx/ingress", BpfProgramType.SchedCls, BpfAttachType.TcxIngress, Flags.None, null),
-        new("tcx/egress", "tcx/egress", BpfProgramType.SchedCls, BpfAttachType.TcxEgress, Flags.None, null),
-        new("tc", "tc", BpfProgramType.SchedCls, null, Flags.None, null),
-        new("classifier", "classifier", BpfProgramType.SchedCls, null, Flags.None, null),
-        new("action", "action", BpfProgramType.SchedAct, null, Flags.None, null),
-        new("netkit/primary", "netkit/primary", BpfProgramType.SchedCls, BpfAttachType.NetkitPrimary, Flags.None, null),
-        new("netkit/peer", "netkit/peer", BpfProgramType.SchedCls, BpfAttachType.NetkitPeer, Flags.None, null),
-        new("tracepoint/syscalls/sys_enter_getpid", "tracepoint+", BpfProgramType.Tracepoint, null, Flags.None, "syscalls/sys_enter_getpid"),
-        new("tracepoint", "tracepoint+", BpfProgramType.Tracepoint, null, Flags.None, null),
-        new("tp/sched/sched_switch", "tp+", BpfProgramType.Tracepoint, null, Flags.None, "sched/sched_switch"),
-        new("raw_tracepoint/sched_switch", "raw_tracepoint+", BpfProgramType.RawTracepoint, null, Flags.None, "sched_switch"),
-        new("raw_tp/sys_enter", "raw_tp+", BpfProgramType.RawTracepoint, null, Flags.None, "sys_enter"),
-        new("raw_tracepoint.w/bpf_testmod_test_writable_bare", "raw_tracepoint.w+", BpfProgramType.RawTracepointWritable, null, Flags.None, "bpf_testmod_test_writable_bare"),
-        new("raw_tp.w/bpf_testmod_test_writable_bare", "raw_tp.w+", BpfProgramType.RawTracepointWritable, null, Flags.None, "bpf_testmod_test_writable_bare"),
-        new("tp_btf/sched_switch", "tp_btf+", BpfProgramType.Tracing, BpfAttachType.TraceRawTp, Flags.AttachBtf, "sched_switch"),
-        new("fentry/do_unlinkat", "fentry+", BpfProgramType.Tracing, BpfAttachType.TraceFentry, Flags.AttachBtf, "do_unlinkat"),
-        new("fmod_ret/bpf_modify_return_test", "fmod_ret+", BpfProgramType.Tracing, BpfAttachType.ModifyReturn, Flags.AttachBtf, "bpf_modify_return_test"),
-        new("fexit/do_unlinkat", "fexit+", BpfProgramType.Tracing, BpfAttachType.TraceFexit, Flags.AttachBtf, "do_unlinkat"),
-        new("fentry.s/__x64_sys_setdomainname", "fentry.s+", BpfProgramType.Tracing, BpfAttachType.TraceFentry, Flags.AttachBtf | Flags.Sleepable, "__x64_sys_setdomainname"),
-        new("fmod_ret.s/bpf_modify_return_test", "fmod_ret.s+", BpfProgramType.Tracing, BpfAttachType.ModifyReturn, Flags.AttachBtf | Flags.Sleepable, "bpf_modify_return_test"),
-        new("fexit.s/do_unlinkat", "fexit.s+", BpfProgramType.Tracing, BpfAttachType.TraceFexit, Flags.AttachBtf | Flags.Sleepable, "do_unlinkat"),
-        new("freplace/get_constant", "freplace+", BpfProgramType.Ext, null, Flags.AttachBtf, "get_constant"),
-        new("lsm/file_open", "lsm+", BpfProgramType.Lsm, BpfAttachType.LsmMac, Flags.AttachBtf, "file_open"),
-        new("lsm.s/bprm_committed_creds", "lsm.s+", BpfProgramType.Lsm, BpfAttachType.LsmMac, Flags.AttachBtf | Flags.Sleepable, "bprm_committed_creds"),
-        new("lsm_cgroup/socket_bind", "lsm_cgroup+", BpfProgramType.Lsm, BpfAttachType.LsmCgroup, Flags.AttachBtf, "socket_bind"),
-        new("iter/task", "iter+", BpfProgramType.Tracing, BpfAttachType.TraceIter, Flags.AttachBtf, "task"),
-        new("iter.s/cgroup", "iter.s+", BpfProgramType.Tracing, BpfAttachType.TraceIter, Flags.AttachBtf | Flags.Sleepable, "cgroup"),
-        new("syscall", "syscall", BpfProgramType.Syscall, null, Flags.Sleepable, null),
-        new("xdp.frags/devmap", "xdp.frags/devmap", BpfProgramType.Xdp, BpfAttachType.XdpDevmap, Flags.XdpFrags, null),
-        new("xdp/devmap", "xdp/devmap", BpfProgramType.Xdp, BpfAttachType.XdpDevmap, Flags.Attachable, null),
-        new("xdp.frags/cpumap", "xdp.frags/cpumap", BpfProgramType.Xdp, BpfAttachType.XdpCpumap, Flags.XdpFrags, null),
-        new("xdp/cpumap", "xdp/cpumap", BpfProgramType.Xdp, BpfAttachType.XdpCpumap, Flags.Attachable, null),
-        new("xdp.frags", "xdp.frags", BpfProgramType.Xdp, BpfAttachType.Xdp, Flags.XdpFrags, null),
-        new("xdp", "xdp", BpfProgramType.Xdp, BpfAttachType.Xdp, Flags.Attachable | Flags.ExpectedAttachTypeOptional, null),
-        new("perf_event", "perf_event", BpfProgramType.PerfEvent, null, Flags.None, null),
-        new("lwt_in", "lwt_in", BpfProgramType.LwtIn, null, Flags.None, null),
-        new("lwt_out", "lwt_out", BpfProgramType.LwtOut, null, Flags.None, null),
-        new("lwt_xmit", "lwt_xmit", BpfProgramType.LwtXmit, null, Flags.None, null),
-        new("lwt_seg6local", "lwt_seg6local", BpfProgramType.LwtSeg6local, null, Flags.None, null),
-        new("sockops", "sockops", BpfProgramType.SockOps, BpfAttachType.CgroupSockOps, Flags.Attachable | Flags.ExpectedAttachTypeOptional, null),
-        new("sk_skb/stream_parser", "sk_skb/stream_parser", BpfProgramType.SkSkb, BpfAttachType.SkSkbStreamParser, Flags.Attachable | Flags.ExpectedAttachTypeOptional, null),
-        new("sk_skb/stream_verdict", "sk_skb/stream_verdict", BpfProgramType.SkSkb, BpfAttachType.SkSkbStreamVerdict, Flags.Attachable | Flags.ExpectedAttachTypeOptional, null),
-        new("sk_skb/verdict", "sk_skb/verdict", BpfProgramType.SkSkb, BpfAttachType.SkSkbVerdict, Flags.Attachable | Flags.ExpectedAttachTypeOptional, null),
-        new("sk_skb", "sk_skb", BpfProgramType.SkSkb, null, Flags.None, null),
-        new("sk_msg", "sk_msg", BpfProgramType.SkMsg, BpfAttachType.SkMsgVerdict, Flags.Attachable | Flags.ExpectedAttachTypeOptional, null),
-        new("lirc_mode2", "lirc_mode2", BpfProgramType.LircMode2, BpfAttachType.LircMode2, Flags.Attachable | Flags.ExpectedAttachTypeOptional, null),
-        new("flow_dissector", "flow_dissector", BpfProgramType.FlowDissector, BpfAttachType.FlowDissector, Flags.Attachable | Flags.ExpectedAttachTypeOptional, null),
-        new("cgroup_skb/ingress", "cgroup_skb/ingress", BpfProgramType.CgroupSkb, BpfAttachType.CgroupInetIngress, Flags.Attachable | Flags.ExpectedAttachTypeOptional, null),
-        new("cgroup_skb/egress", "cgroup_skb/egress", BpfProgramType.CgroupSkb, BpfAttachType.CgroupInetEgress, Flags.Attachable | Flags.ExpectedAttachTypeOptional, null),
-        new("cgroup/skb", "cgroup/skb", BpfProgramType.CgroupSkb, null, Flags.None, null),
-        new("cgroup/sock_create", "cgroup/sock_create", BpfProgramType.CgroupSock, BpfAttachType.CgroupInetSockCreate, Flags.Attachable, null),
-        new("cgroup/sock_release", "cgroup/sock_release", BpfProgramType.CgroupSock, BpfAttachType.CgroupInetSockRelease, Flags.Attachable, null),
-        new("cgroup/sock", "cgroup/sock", BpfProgramType.CgroupSock, BpfAttachType.CgroupInetSockCreate, Flags.Attachable | Flags.ExpectedAttachTypeOptional, null),
-        new("cgroup/post_bind4", "cgroup/post_bind4", BpfProgramType.CgroupSock, BpfAttachType.CgroupInet4PostBind, Flags.Attachable, null),
-        new("cgroup/post_bind6", "cgroup/post_bind6", BpfProgramType.CgroupSock, BpfAttachType.CgroupInet6PostBind, Flags.Attachable, null),
-        new("cgroup/bind4", "cgroup/bind4", BpfProgramType.CgroupSockAddr, BpfAttachType.CgroupInet4Bind, Flags.Attachable, null),
-        new("cgroup/bind6", "cgroup/bind6", BpfProgramType.CgroupSockAddr, BpfAttachType.CgroupInet6Bind, Flags.Attachable, null),
-        new("cgroup/connect4", "cgroup/connect4", BpfProgramType.CgroupSockAddr, BpfAttachType.CgroupInet4Connect, Flags.Attachable, null),
-        new("cgroup/connect6", "cgroup/connect6", BpfProgramType.CgroupSockAddr, BpfAttachType.CgroupInet6Connect, Flags.Attachable, null),
-        new("cgroup/connect_unix", "cgroup/connect_unix", BpfProgramType.CgroupSockAddr, BpfAttachType.CgroupUnixConnect, Flags.Attachable, null),
-        new("cgroup/sendmsg4", "cgroup/sendmsg4", BpfProgramType.CgroupSockAddr, BpfAttachType.CgroupUdp4Sendmsg, Flags.Attachable, null),
-        new("cgroup/sendmsg6", "cgroup/sendmsg6", BpfProgramType.CgroupSockAddr, BpfAttachType.CgroupUdp6Sendmsg, Flags.Attachable, null),
-        new("cgroup/sendmsg_unix", "cgroup/sendmsg_unix", BpfProgramType.CgroupSockAddr, BpfAttachType.CgroupUnixSendmsg, Flags.Attachable, null),
-        new("cgroup/recvmsg4", "cgroup/recvmsg4", BpfProgramType.CgroupSockAddr, BpfAttachType.CgroupUdp4Recvmsg, Flags.Attachable, null),
-        new("cgroup/recvmsg6", "cgroup/recvmsg6", BpfProgramType.CgroupSockAddr, BpfAttachType.CgroupUdp6Recvmsg, Flags.Attachable, null),
-        new("cgroup/recvmsg_unix", "cgroup/recvmsg_unix", BpfProgramType.CgroupSockAddr, BpfAttachType.CgroupUnixRecvmsg, Flags.Attachable, null),
-        new("cgroup/getpeername4", "cgroup/getpeername4", BpfProgramType.CgroupSockAddr, BpfAttachType.CgroupInet4Getpeername, Flags.Attachable, null),
-        new("cgroup/getpeername6", "cgroup/getpeername6", BpfProgramType.CgroupSockAddr, BpfAttachType.CgroupInet6Getpeername, Flags.Attachable, null),
-        new("cgroup/getpeername_unix", "cgroup/getpeername_unix", BpfProgramType.CgroupSockAddr, BpfAttachType.CgroupUnixGetpeername, Flags.Attachable, null),
-        new("cgroup/getsockname4", "cgroup/getsockname4", BpfProgramType.CgroupSockAddr, BpfAttachType.CgroupInet4Getsockname, Flags.Attachable, null),
-        new("cgroup/getsockname6", "cgroup/getsockname6", BpfProgramType.CgroupSockAddr, BpfAttachType.CgroupInet6Getsockname, Flags.Attachable, null),
-        new("cgroup/getsockname_unix", "cgroup/getsockname_unix", BpfProgramType.CgroupSockAddr, BpfAttachType.CgroupUnixGetsockname, Flags.Attachable, null),
-        new("cgroup/sysctl", "cgroup/sysctl", BpfProgramType.CgroupSysctl, BpfAttachType.CgroupSysctl, Flags.Attachable, null),
-        new("cgroup/getsockopt", "cgroup/getsockopt", BpfProgramType.CgroupSockopt, BpfAttachType.CgroupGetsockopt, Flags.Attachable, null),
-        new("cgroup/setsockopt", "cgroup/setsockopt", BpfProgramType.CgroupSockopt, BpfAttachType.CgroupSetsockopt, Flags.Attachable, null),
-        new("cgroup/dev", "cgroup/dev", BpfProgramType.CgroupDevice, BpfAttachType.CgroupDevice, Flags.Attachable | Flags.ExpectedAttachTypeOptional, null),
-        new("struct_ops/tcp_init", "struct_ops+", BpfProgramType.StructOps, null, Flags.None, "tcp_init"),
-        new("struct_ops", "struct_ops+", BpfProgramType.StructOps, null, Flags.None, null),
-        new("struct_ops.s/test_sleepable", "struct_ops.s+", BpfProgramType.StructOps, null, Flags.Sleepable, "test_sleepable"),
-        new("sk_lookup", "sk_lookup", BpfProgramType.SkLookup, BpfAttachType.SkLookup, Flags.Attachable, null),
-        new("netfilter", "netfilter", BpfProgramType.Netfilter, BpfAttachType.Netfilter, Flags.None, null),
+        new("socket", "socket", BpfProgramType.SocketFilter, null, ProgramSectionFlags.None, null),
+        new("sk_reuseport/migrate", "sk_reuseport/migrate", BpfProgramType.SkReuseport, BpfAttachType.SkReuseportSelectOrMigrate, ProgramSectionFlags.Attachable, null),
+        new("sk_reuseport", "sk_reuseport", BpfProgramType.SkReuseport, BpfAttachType.SkReuseportSelect, ProgramSectionFlags.Attachable, null),
+        new("kprobe/do_sys_open", "kprobe+", BpfProgramType.Kprobe, null, ProgramSectionFlags.None, "do_sys_open"),
+        new("kprobe", "kprobe+", BpfProgramType.Kprobe, null, ProgramSectionFlags.None, null),
+        new("kprobe/tcp_sendmsg+0x10", "kprobe+", BpfProgramType.Kprobe, null, ProgramSectionFlags.None, "tcp_sendmsg+0x10"),
+        new("uprobe//bin/bash:readline", "uprobe+", BpfProgramType.Kprobe, null, ProgramSectionFlags.None, "/bin/bash:readline"),
+        new("uprobe", "uprobe+", BpfProgramType.Kprobe, null, ProgramSectionFlags.None, null),
+        new("uprobe.s//usr/lib/libc.so.6:malloc", "uprobe.s+", BpfProgramType.Kprobe, null, ProgramSectionFlags.Sleepable, "/usr/lib/libc.so.6:malloc"),
+        new("kretprobe/do_sys_open", "kretprobe+", BpfProgramType.Kprobe, null, ProgramSectionFlags.None, "do_sys_open"),
+        new("uretprobe//bin/bash:readline", "uretprobe+", BpfProgramType.Kprobe, null, ProgramSectionFlags.None, "/bin/bash:readline"),
+        new("uretprobe.s/libc.so.6:free", "uretprobe.s+", BpfProgramType.Kprobe, null, ProgramSectionFlags.Sleepable, "libc.so.6:free"),
+        new("kprobe.multi/tcp_*", "kprobe.multi+", BpfProgramType.Kprobe, BpfAttachType.TraceKprobeMulti, ProgramSectionFlags.None, "tcp_*"),
+        new("kretprobe.multi/vfs_*", "kretprobe.multi+", BpfProgramType.Kprobe, BpfAttachType.TraceKprobeMulti, ProgramSectionFlags.None, "vfs_*"),
+        new("kprobe.session/bpf_fentry_test?", "kprobe.session+", BpfProgramType.Kprobe, BpfAttachType.TraceKprobeSession, ProgramSectionFlags.None, "bpf_fentry_test?"),
+        new("uprobe.multi//bin/bash:read*", "uprobe.multi+", BpfProgramType.Kprobe, BpfAttachType.TraceUprobeMulti, ProgramSectionFlags.None, "/bin/bash:read*"),
+        new("uretprobe.multi//bin/bash:read*", "uretprobe.multi+", BpfProgramType.Kprobe, BpfAttachType.TraceUprobeMulti, ProgramSectionFlags.None, "/bin/bash:read*"),
+        new("uprobe.session//usr/bin/python3:Py*", "uprobe.session+", BpfProgramType.Kprobe, BpfAttachType.TraceUprobeSession, ProgramSectionFlags.None, "/usr/bin/python3:Py*"),
+        new("uprobe.multi.s//bin/bash:main", "uprobe.multi.s+", BpfProgramType.Kprobe, BpfAttachType.TraceUprobeMulti, ProgramSectionFlags.Sleepable, "/bin/bash:main"),
+        new("uretprobe.multi.s//bin/bash:main", "uretprobe.multi.s+", BpfProgramType.Kprobe, BpfAttachType.TraceUprobeMulti, ProgramSectionFlags.Sleepable, "/bin/bash:main"),
+        new("uprobe.session.s//bin/bash:main", "uprobe.session.s+", BpfProgramType.Kprobe, BpfAttachType.TraceUprobeSession, ProgramSectionFlags.Sleepable, "/bin/bash:main"),
+        new("ksyscall/openat", "ksyscall+", BpfProgramType.Kprobe, null, ProgramSectionFlags.None, "openat"),
+        new("kretsyscall/openat", "kretsyscall+", BpfProgramType.Kprobe, null, ProgramSectionFlags.None, "openat"),
+        new("usdt/libc.so.6:libc:setjmp", "usdt+", BpfProgramType.Kprobe, null, ProgramSectionFlags.Usdt, "libc.so.6:libc:setjmp"),
+        new("usdt", "usdt+", BpfProgramType.Kprobe, null, ProgramSectionFlags.Usdt, null),
+        new("usdt.s//usr/bin/python3:python:function__entry", "usdt.s+", BpfProgramType.Kprobe, null, ProgramSectionFlags.Usdt | ProgramSectionFlags.Sleepable, "/usr/bin/python3:python:function__entry"),
+        new("tc/ingress", "tc/ingress", BpfProgramType.SchedCls, BpfAttachType.TcxIngress, ProgramSectionFlags.None, null),
+        new("tc/egress", "tc/egress", BpfProgramType.SchedCls, BpfAttachType.TcxEgress, ProgramSectionFlags.None, null),
+        new("tcx/ingress", "tcx/ingress", BpfProgramType.SchedCls, BpfAttachType.TcxIngress, ProgramSectionFlags.None, null),
+        new("tcx/egress", "tcx/egress", BpfProgramType.SchedCls, BpfAttachType.TcxEgress, ProgramSectionFlags.None, null),
+        new("tc", "tc", BpfProgramType.SchedCls, null, ProgramSectionFlags.None, null),
+        new("classifier", "classifier", BpfProgramType.SchedCls, null, ProgramSectionFlags.None, null),
+        new("action", "action", BpfProgramType.SchedAct, null, ProgramSectionFlags.None, null),
+        new("netkit/primary", "netkit/primary", BpfProgramType.SchedCls, BpfAttachType.NetkitPrimary, ProgramSectionFlags.None, null),
+        new("netkit/peer", "netkit/peer", BpfProgramType.SchedCls, BpfAttachType.NetkitPeer, ProgramSectionFlags.None, null),
+        new("tracepoint/syscalls/sys_enter_getpid", "tracepoint+", BpfProgramType.Tracepoint, null, ProgramSectionFlags.None, "syscalls/sys_enter_getpid"),
+        new("tracepoint", "tracepoint+", BpfProgramType.Tracepoint, null, ProgramSectionFlags.None, null),
+        new("tp/sched/sched_switch", "tp+", BpfProgramType.Tracepoint, null, ProgramSectionFlags.None, "sched/sched_switch"),
+        new("raw_tracepoint/sched_switch", "raw_tracepoint+", BpfProgramType.RawTracepoint, null, ProgramSectionFlags.None, "sched_switch"),
+        new("raw_tp/sys_enter", "raw_tp+", BpfProgramType.RawTracepoint, null, ProgramSectionFlags.None, "sys_enter"),
+        new("raw_tracepoint.w/bpf_testmod_test_writable_bare", "raw_tracepoint.w+", BpfProgramType.RawTracepointWritable, null, ProgramSectionFlags.None, "bpf_testmod_test_writable_bare"),
+        new("raw_tp.w/bpf_testmod_test_writable_bare", "raw_tp.w+", BpfProgramType.RawTracepointWritable, null, ProgramSectionFlags.None, "bpf_testmod_test_writable_bare"),
+        new("tp_btf/sched_switch", "tp_btf+", BpfProgramType.Tracing, BpfAttachType.TraceRawTp, ProgramSectionFlags.AttachBtf, "sched_switch"),
+        new("fentry/do_unlinkat", "fentry+", BpfProgramType.Tracing, BpfAttachType.TraceFentry, ProgramSectionFlags.AttachBtf, "do_unlinkat"),
+        new("fmod_ret/bpf_modify_return_test", "fmod_ret+", BpfProgramType.Tracing, BpfAttachType.ModifyReturn, ProgramSectionFlags.AttachBtf, "bpf_modify_return_test"),
+        new("fexit/do_unlinkat", "fexit+", BpfProgramType.Tracing, BpfAttachType.TraceFexit, ProgramSectionFlags.AttachBtf, "do_unlinkat"),
+        new("fentry.s/__x64_sys_setdomainname", "fentry.s+", BpfProgramType.Tracing, BpfAttachType.TraceFentry, ProgramSectionFlags.AttachBtf | ProgramSectionFlags.Sleepable, "__x64_sys_setdomainname"),
+        new("fmod_ret.s/bpf_modify_return_test", "fmod_ret.s+", BpfProgramType.Tracing, BpfAttachType.ModifyReturn, ProgramSectionFlags.AttachBtf | ProgramSectionFlags.Sleepable, "bpf_modify_return_test"),
+        new("fexit.s/do_unlinkat", "fexit.s+", BpfProgramType.Tracing, BpfAttachType.TraceFexit, ProgramSectionFlags.AttachBtf | ProgramSectionFlags.Sleepable, "do_unlinkat"),
+        new("freplace/get_constant", "freplace+", BpfProgramType.Ext, null, ProgramSectionFlags.AttachBtf, "get_constant"),
+        new("lsm/file_open", "lsm+", BpfProgramType.Lsm, BpfAttachType.LsmMac, ProgramSectionFlags.AttachBtf, "file_open"),
+        new("lsm.s/bprm_committed_creds", "lsm.s+", BpfProgramType.Lsm, BpfAttachType.LsmMac, ProgramSectionFlags.AttachBtf | ProgramSectionFlags.Sleepable, "bprm_committed_creds"),
+        new("lsm_cgroup/socket_bind", "lsm_cgroup+", BpfProgramType.Lsm, BpfAttachType.LsmCgroup, ProgramSectionFlags.AttachBtf, "socket_bind"),
+        new("iter/task", "iter+", BpfProgramType.Tracing, BpfAttachType.TraceIter, ProgramSectionFlags.AttachBtf, "task"),
+        new("iter.s/cgroup", "iter.s+", BpfProgramType.Tracing, BpfAttachType.TraceIter, ProgramSectionFlags.AttachBtf | ProgramSectionFlags.Sleepable, "cgroup"),
+        new("syscall", "syscall", BpfProgramType.Syscall, null, ProgramSectionFlags.Sleepable, null),
+        new("xdp.frags/devmap", "xdp.frags/devmap", BpfProgramType.Xdp, BpfAttachType.XdpDevmap, ProgramSectionFlags.XdpFrags, null),
+        new("xdp/devmap", "xdp/devmap", BpfProgramType.Xdp, BpfAttachType.XdpDevmap, ProgramSectionFlags.Attachable, null),
+        new("xdp.frags/cpumap", "xdp.frags/cpumap", BpfProgramType.Xdp, BpfAttachType.XdpCpumap, ProgramSectionFlags.XdpFrags, null),
+        new("xdp/cpumap", "xdp/cpumap", BpfProgramType.Xdp, BpfAttachType.XdpCpumap, ProgramSectionFlags.Attachable, null),
+        new("xdp.frags", "xdp.frags", BpfProgramType.Xdp, BpfAttachType.Xdp, ProgramSectionFlags.XdpFrags, null),
+        new("xdp", "xdp", BpfProgramType.Xdp, BpfAttachType.Xdp, ProgramSectionFlags.Attachable | ProgramSectionFlags.ExpectedAttachTypeOptional, null),
+        new("perf_event", "perf_event", BpfProgramType.PerfEvent, null, ProgramSectionFlags.None, null),
+        new("lwt_in", "lwt_in", BpfProgramType.LwtIn, null, ProgramSectionFlags.None, null),
+        new("lwt_out", "lwt_out", BpfProgramType.LwtOut, null, ProgramSectionFlags.None, null),
+        new("lwt_xmit", "lwt_xmit", BpfProgramType.LwtXmit, null, ProgramSectionFlags.None, null),
+        new("lwt_seg6local", "lwt_seg6local", BpfProgramType.LwtSeg6local, null, ProgramSectionFlags.None, null),
+        new("sockops", "sockops", BpfProgramType.SockOps, BpfAttachType.CgroupSockOps, ProgramSectionFlags.Attachable | ProgramSectionFlags.ExpectedAttachTypeOptional, null),
+        new("sk_skb/stream_parser", "sk_skb/stream_parser", BpfProgramType.SkSkb, BpfAttachType.SkSkbStreamParser, ProgramSectionFlags.Attachable | ProgramSectionFlags.ExpectedAttachTypeOptional, null),
+        new("sk_skb/stream_verdict", "sk_skb/stream_verdict", BpfProgramType.SkSkb, BpfAttachType.SkSkbStreamVerdict, ProgramSectionFlags.Attachable | ProgramSectionFlags.ExpectedAttachTypeOptional, null),
+        new("sk_skb/verdict", "sk_skb/verdict", BpfProgramType.SkSkb, BpfAttachType.SkSkbVerdict, ProgramSectionFlags.Attachable | ProgramSectionFlags.ExpectedAttachTypeOptional, null),
+        new("sk_skb", "sk_skb", BpfProgramType.SkSkb, null, ProgramSectionFlags.None, null),
+        new("sk_msg", "sk_msg", BpfProgramType.SkMsg, BpfAttachType.SkMsgVerdict, ProgramSectionFlags.Attachable | ProgramSectionFlags.ExpectedAttachTypeOptional, null),
+        new("lirc_mode2", "lirc_mode2", BpfProgramType.LircMode2, BpfAttachType.LircMode2, ProgramSectionFlags.Attachable | ProgramSectionFlags.ExpectedAttachTypeOptional, null),
+        new("flow_dissector", "flow_dissector", BpfProgramType.FlowDissector, BpfAttachType.FlowDissector, ProgramSectionFlags.Attachable | ProgramSectionFlags.ExpectedAttachTypeOptional, null),
+        new("cgroup_skb/ingress", "cgroup_skb/ingress", BpfProgramType.CgroupSkb, BpfAttachType.CgroupInetIngress, ProgramSectionFlags.Attachable | ProgramSectionFlags.ExpectedAttachTypeOptional, null),
+        new("cgroup_skb/egress", "cgroup_skb/egress", BpfProgramType.CgroupSkb, BpfAttachType.CgroupInetEgress, ProgramSectionFlags.Attachable | ProgramSectionFlags.ExpectedAttachTypeOptional, null),
+        new("cgroup/skb", "cgroup/skb", BpfProgramType.CgroupSkb, null, ProgramSectionFlags.None, null),
+        new("cgroup/sock_create", "cgroup/sock_create", BpfProgramType.CgroupSock, BpfAttachType.CgroupInetSockCreate, ProgramSectionFlags.Attachable, null),
+        new("cgroup/sock_release", "cgroup/sock_release", BpfProgramType.CgroupSock, BpfAttachType.CgroupInetSockRelease, ProgramSectionFlags.Attachable, null),
+        new("cgroup/sock", "cgroup/sock", BpfProgramType.CgroupSock, BpfAttachType.CgroupInetSockCreate, ProgramSectionFlags.Attachable | ProgramSectionFlags.ExpectedAttachTypeOptional, null),
+        new("cgroup/post_bind4", "cgroup/post_bind4", BpfProgramType.CgroupSock, BpfAttachType.CgroupInet4PostBind, ProgramSectionFlags.Attachable, null),
+        new("cgroup/post_bind6", "cgroup/post_bind6", BpfProgramType.CgroupSock, BpfAttachType.CgroupInet6PostBind, ProgramSectionFlags.Attachable, null),
+        new("cgroup/bind4", "cgroup/bind4", BpfProgramType.CgroupSockAddr, BpfAttachType.CgroupInet4Bind, ProgramSectionFlags.Attachable, null),
+        new("cgroup/bind6", "cgroup/bind6", BpfProgramType.CgroupSockAddr, BpfAttachType.CgroupInet6Bind, ProgramSectionFlags.Attachable, null),
+        new("cgroup/connect4", "cgroup/connect4", BpfProgramType.CgroupSockAddr, BpfAttachType.CgroupInet4Connect, ProgramSectionFlags.Attachable, null),
+        new("cgroup/connect6", "cgroup/connect6", BpfProgramType.CgroupSockAddr, BpfAttachType.CgroupInet6Connect, ProgramSectionFlags.Attachable, null),
+        new("cgroup/connect_unix", "cgroup/connect_unix", BpfProgramType.CgroupSockAddr, BpfAttachType.CgroupUnixConnect, ProgramSectionFlags.Attachable, null),
+        new("cgroup/sendmsg4", "cgroup/sendmsg4", BpfProgramType.CgroupSockAddr, BpfAttachType.CgroupUdp4Sendmsg, ProgramSectionFlags.Attachable, null),
+        new("cgroup/sendmsg6", "cgroup/sendmsg6", BpfProgramType.CgroupSockAddr, BpfAttachType.CgroupUdp6Sendmsg, ProgramSectionFlags.Attachable, null),
+        new("cgroup/sendmsg_unix", "cgroup/sendmsg_unix", BpfProgramType.CgroupSockAddr, BpfAttachType.CgroupUnixSendmsg, ProgramSectionFlags.Attachable, null),
+        new("cgroup/recvmsg4", "cgroup/recvmsg4", BpfProgramType.CgroupSockAddr, BpfAttachType.CgroupUdp4Recvmsg, ProgramSectionFlags.Attachable, null),
+        new("cgroup/recvmsg6", "cgroup/recvmsg6", BpfProgramType.CgroupSockAddr, BpfAttachType.CgroupUdp6Recvmsg, ProgramSectionFlags.Attachable, null),
+        new("cgroup/recvmsg_unix", "cgroup/recvmsg_unix", BpfProgramType.CgroupSockAddr, BpfAttachType.CgroupUnixRecvmsg, ProgramSectionFlags.Attachable, null),
+        new("cgroup/getpeername4", "cgroup/getpeername4", BpfProgramType.CgroupSockAddr, BpfAttachType.CgroupInet4Getpeername, ProgramSectionFlags.Attachable, null),
+        new("cgroup/getpeername6", "cgroup/getpeername6", BpfProgramType.CgroupSockAddr, BpfAttachType.CgroupInet6Getpeername, ProgramSectionFlags.Attachable, null),
+        new("cgroup/getpeername_unix", "cgroup/getpeername_unix", BpfProgramType.CgroupSockAddr, BpfAttachType.CgroupUnixGetpeername, ProgramSectionFlags.Attachable, null),
+        new("cgroup/getsockname4", "cgroup/getsockname4", BpfProgramType.CgroupSockAddr, BpfAttachType.CgroupInet4Getsockname, ProgramSectionFlags.Attachable, null),
+        new("cgroup/getsockname6", "cgroup/getsockname6", BpfProgramType.CgroupSockAddr, BpfAttachType.CgroupInet6Getsockname, ProgramSectionFlags.Attachable, null),
+        new("cgroup/getsockname_unix", "cgroup/getsockname_unix", BpfProgramType.CgroupSockAddr, BpfAttachType.CgroupUnixGetsockname, ProgramSectionFlags.Attachable, null),
+        new("cgroup/sysctl", "cgroup/sysctl", BpfProgramType.CgroupSysctl, BpfAttachType.CgroupSysctl, ProgramSectionFlags.Attachable, null),
+        new("cgroup/getsockopt", "cgroup/getsockopt", BpfProgramType.CgroupSockopt, BpfAttachType.CgroupGetsockopt, ProgramSectionFlags.Attachable, null),
+        new("cgroup/setsockopt", "cgroup/setsockopt", BpfProgramType.CgroupSockopt, BpfAttachType.CgroupSetsockopt, ProgramSectionFlags.Attachable, null),
+        new("cgroup/dev", "cgroup/dev", BpfProgramType.CgroupDevice, BpfAttachType.CgroupDevice, ProgramSectionFlags.Attachable | ProgramSectionFlags.ExpectedAttachTypeOptional, null),
+        new("struct_ops/tcp_init", "struct_ops+", BpfProgramType.StructOps, null, ProgramSectionFlags.None, "tcp_init"),
+        new("struct_ops", "struct_ops+", BpfProgramType.StructOps, null, ProgramSectionFlags.None, null),
+        new("struct_ops.s/test_sleepable", "struct_ops.s+", BpfProgramType.StructOps, null, ProgramSectionFlags.Sleepable, "test_sleepable"),
+        new("sk_lookup", "sk_lookup", BpfProgramType.SkLookup, BpfAttachType.SkLookup, ProgramSectionFlags.Attachable, null),
+        new("netfilter", "netfilter", BpfProgramType.Netfilter, BpfAttachType.Netfilter, ProgramSectionFlags.None, null),
     ];
 
     /// <summary>
@@ -170,12 +170,12 @@ public sealed class ProgramSectionsTests
             Assert.That(match.Target, Is.EqualTo(expected.Target));
             Assert.That(match.SectionName, Is.EqualTo(expected.Name));
             Assert.That(match.Autoload, Is.True);
-            Assert.That(match.Definition.IsSleepable, Is.EqualTo(expected.Flags.HasFlag(Flags.Sleepable)));
-            Assert.That(match.Definition.IsXdpFrags, Is.EqualTo(expected.Flags.HasFlag(Flags.XdpFrags)));
-            Assert.That(match.Definition.IsAttachBtf, Is.EqualTo(expected.Flags.HasFlag(Flags.AttachBtf)));
-            Assert.That(match.Definition.IsAttachable, Is.EqualTo(expected.Flags.HasFlag(Flags.Attachable)));
-            Assert.That(match.Definition.IsExpectedAttachTypeOptional, Is.EqualTo(expected.Flags.HasFlag(Flags.ExpectedAttachTypeOptional)));
-            Assert.That(match.Definition.IsUsdt, Is.EqualTo(expected.Flags.HasFlag(Flags.Usdt)));
+            Assert.That(match.Definition.IsSleepable, Is.EqualTo(expected.Flags.HasFlag(ProgramSectionFlags.Sleepable)));
+            Assert.That(match.Definition.IsXdpFrags, Is.EqualTo(expected.Flags.HasFlag(ProgramSectionFlags.XdpFrags)));
+            Assert.That(match.Definition.IsAttachBtf, Is.EqualTo(expected.Flags.HasFlag(ProgramSectionFlags.AttachBtf)));
+            Assert.That(match.Definition.IsAttachable, Is.EqualTo(expected.Flags.HasFlag(ProgramSectionFlags.Attachable)));
+            Assert.That(match.Definition.IsExpectedAttachTypeOptional, Is.EqualTo(expected.Flags.HasFlag(ProgramSectionFlags.ExpectedAttachTypeOptional)));
+            Assert.That(match.Definition.IsUsdt, Is.EqualTo(expected.Flags.HasFlag(ProgramSectionFlags.Usdt)));
             Assert.That(match.Definition.AcceptsTarget, Is.EqualTo(expected.Pattern.EndsWith('+')));
             Assert.That(ProgramSections.Find(expected.Name), Is.SameAs(match.Definition));
         });
@@ -253,7 +253,7 @@ public sealed class ProgramSectionsTests
     [Test]
     public void PrefixPattern_MatchesEveryNameItStarts()
     {
-        var custom = new ProgramSectionDefinition("custom/", BpfProgramType.Kprobe, null, Flags.None);
+        var custom = new ProgramSectionDefinition("custom/", BpfProgramType.Kprobe, null, ProgramSectionFlags.None);
         Assert.Multiple(() =>
         {
             Assert.That(custom.IsPrefix, Is.True);
@@ -272,9 +272,9 @@ public sealed class ProgramSectionsTests
     {
         Assert.Multiple(() =>
         {
-            Assert.Throws<ArgumentException>(() => _ = new ProgramSectionDefinition("", BpfProgramType.Kprobe, null, Flags.None));
-            Assert.Throws<ArgumentException>(() => _ = new ProgramSectionDefinition("+", BpfProgramType.Kprobe, null, Flags.None));
-            Assert.Throws<ArgumentNullException>(() => _ = new ProgramSectionDefinition(null!, BpfProgramType.Kprobe, null, Flags.None));
+            Assert.Throws<ArgumentException>(() => _ = new ProgramSectionDefinition("", BpfProgramType.Kprobe, null, ProgramSectionFlags.None));
+            Assert.Throws<ArgumentException>(() => _ = new ProgramSectionDefinition("+", BpfProgramType.Kprobe, null, ProgramSectionFlags.None));
+            Assert.Throws<ArgumentNullException>(() => _ = new ProgramSectionDefinition(null!, BpfProgramType.Kprobe, null, ProgramSectionFlags.None));
         });
     }
 
@@ -355,5 +355,5 @@ public sealed class ProgramSectionsTests
     }
 
     /// <summary>One expected match.</summary>
-    public sealed record SectionCase(string Name, string Pattern, BpfProgramType ProgramType, BpfAttachType? AttachType, Flags Flags, string? Target);
+    public sealed record SectionCase(string Name, string Pattern, BpfProgramType ProgramType, BpfAttachType? AttachType, ProgramSectionFlags Flags, string? Target);
 }

@@ -4,9 +4,8 @@ using System.Text.Json;
 using Ebpf.Kernel;
 using Ebpf.Kernel.Interop;
 using Ebpf.Specs;
-using BpfMap = Ebpf.Kernel.Map;
 
-namespace Ebpf.Cli.Map;
+namespace Ebpf.Cli.Maps;
 
 /// <summary><c>ebpf map list|show ID|dump ID [--json]</c>: the maps in the kernel and their entries, as <c>bpftool map</c> prints them.</summary>
 public static class MapCommand
@@ -31,11 +30,11 @@ public static class MapCommand
     public static int List(IBpfSyscalls syscalls, bool json, TextWriter output)
     {
         var infos = new List<MapInfo>();
-        foreach (uint id in BpfMap.LoadedIds(syscalls))
+        foreach (uint id in Map.LoadedIds(syscalls))
         {
             try
             {
-                using var map = BpfMap.OpenById(id, syscalls);
+                using var map = Map.OpenById(id, syscalls);
                 infos.Add(map.Info());
             }
             catch (EbpfException e) when (e.Errno == Errno.ENOENT)
@@ -54,7 +53,7 @@ public static class MapCommand
     {
         try
         {
-            using var map = BpfMap.OpenById(id, syscalls);
+            using var map = Map.OpenById(id, syscalls);
             Write(output, [map.Info()], json, array: false);
             return 0;
         }
@@ -69,10 +68,10 @@ public static class MapCommand
     /// <returns>The process exit code: 0, or 1 when the map cannot be opened or read.</returns>
     public static int Dump(IBpfSyscalls syscalls, uint id, bool json, TextWriter output, TextWriter error)
     {
-        BpfMap map;
+        Map map;
         try
         {
-            map = BpfMap.OpenById(id, syscalls);
+            map = Map.OpenById(id, syscalls);
         }
         catch (EbpfException e)
         {
@@ -183,7 +182,7 @@ public static class MapCommand
         output.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
     }
 
-    private static void WriteEntriesJson(TextWriter output, BpfMap map, List<(byte[] Key, byte[]? Value)> entries)
+    private static void WriteEntriesJson(TextWriter output, Map map, List<(byte[] Key, byte[]? Value)> entries)
     {
         using var stream = new MemoryStream();
         using (var writer = new Utf8JsonWriter(stream))
