@@ -70,6 +70,32 @@ public sealed class HistogramMapKernelTests
         Assert.That(() => Log2Histogram.Read(map, 300u, layout), Throws.InstanceOf<EbpfKeyNotFoundException>());
     }
 
+    [Test]
+    public void ReadsWhatAProgramCountedIntoBothMapsOfTheObject()
+    {
+        var spec = CollectionSpec.Load(TestPrograms.Path("histograms"));
+        using var collection = Collection.Load(spec);
+        var hists = collection.Maps["hists"];
+        hists.Update(Key(0), new byte[hists.ValueSize]);
+        var program = collection.Programs["count_length"];
+
+        foreach (int size in new[] { 64, 300, 300, 1100 })
+        {
+            program.TestRun(new byte[size]);
+        }
+
+        var perTask = Log2Histogram.Read(hists, HistogramLayout.FromSpec(spec.Maps["hists"]));
+        var wide = Log2Histogram.Read(collection.Maps["wide_hist"], HistogramLayout.FromSpec(spec.Maps["wide_hist"]));
+
+        Assert.That(perTask.Counts.Count, Is.EqualTo(27), "the comm after the slots is not read as slots");
+        Assert.That(perTask.Buckets.Where(b => b.Count > 0), Is.EqualTo(new[]
+        {
+            new HistogramBucket(0, 1, 1), new HistogramBucket(4, 7, 2), new HistogramBucket(1024, 2047, 1),
+        }));
+        Assert.That(wide.Counts, Is.EqualTo(new ulong[] { 1, 0, 2, 0, 0, 0, 0, 0 }), "summed over the CPUs the runs used");
+        Assert.That(perTask.ToString("length/128"), Does.StartWith("     length/128          : count    distribution\n         0 -> 1          : 1        |********************                    |\n"));
+    }
+
     private static byte[] Key(uint key) => BitConverter.GetBytes(key);
 
     [System.Runtime.CompilerServices.InlineArray(8)]
