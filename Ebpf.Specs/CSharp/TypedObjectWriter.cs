@@ -88,7 +88,14 @@ public sealed class TypedObjectWriter
         foreach (var (program, name) in programs)
         {
             text.Append(CultureInfo.InvariantCulture, $"    /// <summary>Program <c>{CSharpNames.XmlText(program.Name)}</c>: {program.Type}, section <c>{CSharpNames.XmlText(program.SectionName ?? "")}</c>.</summary>\n");
-            text.Append(CultureInfo.InvariantCulture, $"    public {Kernel}Program {name} => Collection.Programs[\"{program.Name}\"];\n\n");
+            text.Append("    /// <exception cref=\"global::System.InvalidOperationException\">The program was not loaded (autoload off).</exception>\n");
+            text.Append(CultureInfo.InvariantCulture, $"    public {Kernel}Program {name} => Collection.Programs.TryGetValue(\"{program.Name}\", out var program) ? program : throw ProgramNotLoaded(\"{program.Name}\");\n\n");
+        }
+
+        if (programs.Count > 0)
+        {
+            text.Append("    private static global::System.InvalidOperationException ProgramNotLoaded(string name) =>\n");
+            text.Append("        new($\"program {name} was not loaded (autoload off): its section starts with '?' or its ProgramSpec.Autoload was set to false, and CollectionLoadOptions.LoadPrograms did not name it\");\n\n");
         }
 
         WriteLoading(text, cls);
