@@ -98,6 +98,14 @@ public sealed class TypedObjectWriter
             text.Append("        new($\"program {name} was not loaded (autoload off): its section starts with '?' or its ProgramSpec.Autoload was set to false, and CollectionLoadOptions.LoadPrograms did not name it\");\n\n");
         }
 
+        if (_request.WithLinks)
+        {
+            text.Append("    /// <summary>\n    /// Attaches every loaded program whose section names its target (<c>tracepoint/...</c>, <c>raw_tp/...</c>,\n");
+            text.Append("    /// <c>uprobe/BINARY:FUNCTION</c>, ...), as a libbpf skeleton's <c>__attach</c>; programs that need arguments (xdp, tc,\n");
+            text.Append("    /// cgroup, ...) are skipped. Dispose the set to detach them all.\n    /// </summary>\n");
+            text.Append("    public global::Ebpf.Links.LinkSet AttachAll() => global::Ebpf.Links.SectionAttachExtensions.AttachAll(Collection);\n\n");
+        }
+
         WriteLoading(text, cls);
         WriteVariables(text, variables);
         WriteRequestedTypes();

@@ -23,6 +23,15 @@ public class TypedObjectsKernelTests
     }
 
     [Test]
+    public void AttachAllAttachesTheRawTracepointFromItsSection()
+    {
+        using var objects = TypedObjects.Load();
+        using var links = objects.AttachAll();
+        Assert.That(links.Single(), Is.TypeOf<RawTracepointLink>());
+        Assert.That(links.Single().Info().ProgramId, Is.EqualTo(objects.RecordTyped.Info().Id));
+    }
+
+    [Test]
     public void AGeneratedStructRoundTripsThroughARealMap()
     {
         using var objects = TypedObjects.Load();

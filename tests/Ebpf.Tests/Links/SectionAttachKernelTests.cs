@@ -102,6 +102,22 @@ public sealed class SectionAttachKernelTests
     }
 
     [Test]
+    public void UprobeMultiSectionAttachesToEveryMatchingFunction()
+    {
+        var spec = Spec();
+        spec.Programs["on_uprobe"] = spec.Programs["on_uprobe"] with
+        {
+            SectionName = $"uprobe.multi/{_binary}:ebpf_probe_*",
+            AttachType = BpfAttachType.TraceUprobeMulti,
+        };
+        using var collection = Collection.Load(spec);
+        using var link = collection.Programs["on_uprobe"].Attach();
+        Assert.That(link, Is.TypeOf<UprobeMultiLink>());
+        ExternalTool.Run(_binary);
+        Assert.That(Count(collection, 4), Is.EqualTo(4UL));
+    }
+
+    [Test]
     public void AttachAllAttachesEveryProgramThatNamesItsTargetAndSkipsTheRest()
     {
         using var collection = Collection.Load(Spec());
