@@ -18,18 +18,20 @@ public sealed class BpfObjectGenerator : IIncrementalGenerator
             .Combine(context.AnalyzerConfigOptionsProvider)
             .Select((pair, _) => BindingRequest.From(pair.Left.Path, pair.Right.GetOptions(pair.Left)))
             .Where(request => request is not null);
-        var hasKernel = context.CompilationProvider
-            .Select((compilation, _) => compilation.GetTypeByMetadataName("Ebpf.Kernel.Collection") is not null);
-        context.RegisterSourceOutput(requests.Combine(hasKernel), (output, pair) =>
+        var references = context.CompilationProvider
+            .Select((compilation, _) => (
+                Kernel: compilation.GetTypeByMetadataName("Ebpf.Kernel.Collection") is not null,
+                Links: compilation.GetTypeByMetadataName("Ebpf.Links.SectionAttachExtensions") is not null));
+        context.RegisterSourceOutput(requests.Combine(references), (output, pair) =>
         {
-            if (pair.Right)
+            if (pair.Right.Kernel)
             {
-                Generate(output, pair.Left!); // the class loads through Ebpf.Kernel: a project without it gets none
+                Generate(output, pair.Left!, pair.Right.Links); // the class loads through Ebpf.Kernel: a project without it gets none
             }
         });
     }
 
-    private static void Generate(SourceProductionContext output, BindingRequest request)
+    private static void Generate(SourceProductionContext output, BindingRequest request, bool withLinks)
     {
         CollectionSpec spec;
         try
@@ -48,7 +50,7 @@ public sealed class BpfObjectGenerator : IIncrementalGenerator
         Ebpf.Specs.CSharp.TypedObjectWriter writer;
         try
         {
-            writer = new Ebpf.Specs.CSharp.TypedObjectWriter(spec, request.ToOptions());
+            writer = new Ebpf.Specs.CSharp.TypedObjectWriter(spec, request.ToOptions() with { WithLinks = withLinks });
             source = writer.Write();
         }
 #pragma warning disable CA1031 // an object the writer cannot handle is reported, never a compiler crash

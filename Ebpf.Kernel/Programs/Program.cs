@@ -34,6 +34,15 @@ public sealed unsafe partial class Program : IDisposable
     /// <summary>The verifier log of a successful load that asked for one (<see cref="ProgramLoadOptions.LogLevel"/>); else empty.</summary>
     public string VerifierLog { get; }
 
+    /// <summary>
+    /// The ELF section the program was loaded from (<see cref="ProgramSpec.SectionName"/>, such as
+    /// <c>tracepoint/syscalls/sys_enter_openat</c>); null when its spec had none or the program was opened, not loaded.
+    /// </summary>
+    public string? SectionName { get; private init; }
+
+    /// <summary>Whether the load named a target program (<see cref="ProgramLoadOptions.AttachProgram"/>), as an <c>freplace</c> needs to attach from its section.</summary>
+    internal bool LoadedWithAttachProgram { get; private init; }
+
     /// <summary>The path this instance pinned the program at, or null.</summary>
     public string? PinnedPath { get; private set; }
 
@@ -73,7 +82,19 @@ public sealed unsafe partial class Program : IDisposable
     }
 
     /// <summary>A second instance over a duplicate of the descriptor; dispose both.</summary>
-    public Program Clone() => new(FileDescriptor.Dup(), Name, Type, _syscalls, VerifierLog);
+    public Program Clone() => new(FileDescriptor.Dup(), Name, Type, _syscalls, VerifierLog)
+    {
+        SectionName = SectionName,
+        LoadedWithAttachProgram = LoadedWithAttachProgram,
+    };
+
+    /// <summary>A program just loaded from <paramref name="spec"/>, keeping what attaching from its section needs.</summary>
+    internal static Program Loaded(BpfFileDescriptor fd, ProgramSpec spec, ProgramLoadOptions options, IBpfSyscalls syscalls, string verifierLog) =>
+        new(fd, spec.Name, spec.Type, syscalls, verifierLog)
+        {
+            SectionName = spec.SectionName,
+            LoadedWithAttachProgram = options.AttachProgram is not null,
+        };
 
     /// <summary>Pins the program at <paramref name="path"/> on a bpffs, so it outlives this process.</summary>
     /// <exception cref="EbpfException">The path exists (EEXIST) or is not on a bpffs.</exception>

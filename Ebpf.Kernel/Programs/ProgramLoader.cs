@@ -206,7 +206,7 @@ internal sealed unsafe class ProgramLoader : IDisposable
     {
         var fd = _syscalls.ProgLoad(ref attr);
         ConfirmFallbacks(fd);
-        return new Program(fd, _spec.Name, _spec.Type, _syscalls, log is null ? string.Empty : ReadLog(log));
+        return Program.Loaded(fd, _spec, _options, _syscalls, log is null ? string.Empty : ReadLog(log));
     }
 
     /// <summary>

@@ -28,6 +28,32 @@ public static class UprobeSymbols
     public static ulong VariableOffset(string binaryPath, string symbol) =>
         FileOffset(binaryPath, symbol, static type => type == ElfSymbolType.Object, "variable");
 
+    /// <summary>The functions of <paramref name="binaryPath"/> whose names match glob <paramref name="pattern"/> (<c>uprobe.multi/</c> sections), with their file offsets.</summary>
+    /// <exception cref="ArgumentException">No function matches.</exception>
+    internal static (string[] Names, ulong[] Offsets) MatchingFunctions(string binaryPath, string pattern)
+    {
+        using var elf = ElfFile.Open(binaryPath);
+        var found = new Dictionary<string, ulong>(StringComparer.Ordinal);
+        foreach (var table in new[] { elf.Symbols, elf.DynamicSymbols })
+        {
+            foreach (var symbol in table)
+            {
+                if (symbol.Type is ElfSymbolType.Function or ElfSymbolType.GnuIndirectFunction && symbol.IsInSection && symbol.Value != 0
+                    && !found.ContainsKey(symbol.Name) && GlobPattern.IsMatch(pattern, symbol.Name) && elf.TryGetFileOffset(symbol.Value, out ulong offset))
+                {
+                    found.Add(symbol.Name, offset);
+                }
+            }
+        }
+
+        if (found.Count == 0)
+        {
+            throw new ArgumentException($"{binaryPath} has no function matching {pattern}", nameof(pattern));
+        }
+
+        return (found.Keys.ToArray(), found.Values.ToArray());
+    }
+
     private static ulong FileOffset(string binaryPath, string symbol, Func<ElfSymbolType, bool> isKind, string kind)
     {
         ArgumentException.ThrowIfNullOrEmpty(binaryPath);

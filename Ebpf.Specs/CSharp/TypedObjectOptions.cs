@@ -18,6 +18,13 @@ public sealed record TypedObjectOptions
     /// <summary>Whether the objects are embedded resources (true) or read from bpf/ beside the application.</summary>
     public bool Embedded { get; init; } = true;
 
+    /// <summary>
+    /// Whether the consuming project references <c>Ebpf.Links</c>: then the class gains <c>AttachAll()</c> (every
+    /// program whose section names its target, as a libbpf skeleton's <c>__attach</c>). The source generator sets it
+    /// from the compilation's references.
+    /// </summary>
+    public bool WithLinks { get; init; }
+
     /// <summary>The object's base name for a file name: <c>execsnoop</c> for execsnoop.bpfel.o, x.bpf.o or x.o.</summary>
     public static string ObjectNameOf(string path)
     {

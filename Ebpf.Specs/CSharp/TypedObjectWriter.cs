@@ -88,7 +88,22 @@ public sealed class TypedObjectWriter
         foreach (var (program, name) in programs)
         {
             text.Append(CultureInfo.InvariantCulture, $"    /// <summary>Program <c>{CSharpNames.XmlText(program.Name)}</c>: {program.Type}, section <c>{CSharpNames.XmlText(program.SectionName ?? "")}</c>.</summary>\n");
-            text.Append(CultureInfo.InvariantCulture, $"    public {Kernel}Program {name} => Collection.Programs[\"{program.Name}\"];\n\n");
+            text.Append("    /// <exception cref=\"global::System.InvalidOperationException\">The program was not loaded (autoload off).</exception>\n");
+            text.Append(CultureInfo.InvariantCulture, $"    public {Kernel}Program {name} => Collection.Programs.TryGetValue(\"{program.Name}\", out var program) ? program : throw ProgramNotLoaded(\"{program.Name}\");\n\n");
+        }
+
+        if (programs.Count > 0)
+        {
+            text.Append("    private static global::System.InvalidOperationException ProgramNotLoaded(string name) =>\n");
+            text.Append("        new($\"program {name} was not loaded (autoload off): its section starts with '?' or its ProgramSpec.Autoload was set to false, and CollectionLoadOptions.LoadPrograms did not name it\");\n\n");
+        }
+
+        if (_request.WithLinks)
+        {
+            text.Append("    /// <summary>\n    /// Attaches every loaded program whose section names its target (<c>tracepoint/...</c>, <c>raw_tp/...</c>,\n");
+            text.Append("    /// <c>uprobe/BINARY:FUNCTION</c>, ...), as a libbpf skeleton's <c>__attach</c>; programs that need arguments (xdp, tc,\n");
+            text.Append("    /// cgroup, ...) are skipped. Dispose the set to detach them all.\n    /// </summary>\n");
+            text.Append("    public global::Ebpf.Links.LinkSet AttachAll() => global::Ebpf.Links.SectionAttachExtensions.AttachAll(Collection);\n\n");
         }
 
         WriteLoading(text, cls);

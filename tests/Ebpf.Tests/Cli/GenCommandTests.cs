@@ -31,6 +31,7 @@ public class GenCommandTests
             Namespace = "Ebpf.Tests.Generators",
             Types = ["typed_event"],
             Embedded = embedded,
+            WithLinks = true,
         };
         string written = Gen(path, options, out _);
 

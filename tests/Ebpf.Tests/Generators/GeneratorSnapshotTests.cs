@@ -132,9 +132,24 @@ public class GeneratorSnapshotTests
         Assert.That(result.Results.Single().GeneratedSources, Is.Empty);
     }
 
-    internal static (GeneratorDriverRunResult Result, Compilation Compilation) Run(string objectPath, Dictionary<string, string> metadata, bool withKernel = true)
+    [Test]
+    public void AProjectWithEbpfLinksGetsAttachAllAndOneWithoutDoesNot()
     {
-        var references = withKernel ? AllReferences.Value : AllReferences.Value.Where(r => !Path.GetFileName(r.FilePath!).StartsWith("Ebpf.Kernel", StringComparison.Ordinal));
+        var (_, withLinks) = Run(TestPrograms.Path("typed"), new Dictionary<string, string>());
+        var (result, withoutLinks) = Run(TestPrograms.Path("typed"), new Dictionary<string, string>(), withLinks: false);
+        Assert.That(withLinks.GetTypeByMetadataName("TypedObjects")!.GetMembers("AttachAll"), Has.Length.EqualTo(1));
+        Assert.That(withoutLinks.GetTypeByMetadataName("TypedObjects")!.GetMembers("AttachAll"), Is.Empty);
+        Assert.That(withoutLinks.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning), Is.Empty);
+        Assert.That(result.Diagnostics, Is.Empty);
+    }
+
+    internal static (GeneratorDriverRunResult Result, Compilation Compilation) Run(string objectPath, Dictionary<string, string> metadata, bool withKernel = true,
+        bool withLinks = true)
+    {
+        var references = AllReferences.Value
+            .Where(r => withKernel || !Path.GetFileName(r.FilePath!).StartsWith("Ebpf.Kernel", StringComparison.Ordinal))
+            .Where(r => withLinks || !(Path.GetFileName(r.FilePath!).StartsWith("Ebpf.Links", StringComparison.Ordinal)
+                || Path.GetFileName(r.FilePath!).StartsWith("Ebpf.Hosting", StringComparison.Ordinal)));
         var compilation = CSharpCompilation.Create(
             "Consumer",
             [CSharpSyntaxTree.ParseText("namespace Consumer { internal static class Empty { } }")],

@@ -13,6 +13,25 @@ namespace Ebpf.Tests.Generators;
 public class TypedObjectsKernelTests
 {
     [Test]
+    public void AProgramNotLoadedSaysSoInsteadOfAMissingKey()
+    {
+        var spec = TypedObjects.LoadSpec();
+        spec.Programs["record_typed"] = spec.Programs["record_typed"] with { Autoload = false };
+        using var objects = TypedObjects.Load(spec);
+        Assert.That(() => objects.RecordTyped, Throws.InvalidOperationException.With.Message.StartsWith("program record_typed was not loaded (autoload off)"));
+        Assert.That(objects.Values.Map, Is.Not.Null, "its maps still load");
+    }
+
+    [Test]
+    public void AttachAllAttachesTheRawTracepointFromItsSection()
+    {
+        using var objects = TypedObjects.Load();
+        using var links = objects.AttachAll();
+        Assert.That(links.Single(), Is.TypeOf<RawTracepointLink>());
+        Assert.That(links.Single().Info().ProgramId, Is.EqualTo(objects.RecordTyped.Info().Id));
+    }
+
+    [Test]
     public void AGeneratedStructRoundTripsThroughARealMap()
     {
         using var objects = TypedObjects.Load();

@@ -7,7 +7,7 @@ using Ebpf.Specs.CSharp;
 namespace Ebpf.Cli.Gen;
 
 /// <summary>
-/// <c>ebpf gen csharp FILE.o [--class NAME] [--namespace NS] [--type T ...] [--embedded] [-o OUT.cs]</c>: the typed
+/// <c>ebpf gen csharp FILE.o [--class NAME] [--namespace NS] [--type T ...] [--embedded] [--links] [-o OUT.cs]</c>: the typed
 /// class the Ebpf.Generators source generator writes for a <c>&lt;BpfProgram&gt;</c>, for projects built without it.
 /// </summary>
 public static class GenCommand
@@ -20,10 +20,11 @@ public static class GenCommand
         var ns = new Option<string?>("--namespace") { Description = "The namespace (default: the global namespace)." };
         var types = new Option<string[]>("--type") { Description = "A BTF type to write as a C# type besides map keys and values (repeatable).", AllowMultipleArgumentsPerToken = true };
         var embedded = new Option<bool>("--embedded") { Description = "Load the objects from this assembly's resources NAME.bpfel.o / NAME.bpfeb.o instead of bpf/ beside the application." };
+        var links = new Option<bool>("--links") { Description = "Add AttachAll() (needs a reference to Ebpf.Links, as the source generator adds it when there is one)." };
         var output = new Option<FileInfo?>("--output", "-o") { Description = "The file to write (default: standard output)." };
         var csharp = new Command("csharp", "Write a typed C# class (maps, programs, variables, structs) for a BPF object.")
         {
-            file, className, ns, types, embedded, output,
+            file, className, ns, types, embedded, links, output,
         };
         csharp.SetAction(result =>
         {
@@ -34,6 +35,7 @@ public static class GenCommand
                 Namespace = result.GetValue(ns) ?? string.Empty,
                 Types = result.GetValue(types) ?? [],
                 Embedded = result.GetValue(embedded),
+                WithLinks = result.GetValue(links),
             };
             return Generate(result.GetValue(file)!, options, result.GetValue(output), Console.Out, Console.Error);
         });

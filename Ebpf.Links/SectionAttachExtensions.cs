@@ -1,0 +1,114 @@
+using Ebpf.Kernel;
+
+namespace Ebpf.Links;
+
+/// <summary>
+/// Attaches programs to the target their ELF section names, as libbpf's <c>bpf_program__attach</c> and a skeleton's
+/// <c>__attach</c>: <c>program.Attach()</c> for <c>SEC("tracepoint/syscalls/sys_enter_openat")</c>,
+/// <c>collection.AttachAll()</c> for every such program of an object.
+/// </summary>
+/// <remarks>
+/// Sections that name their target: <c>tracepoint/GROUP/NAME</c> (<c>tp/</c>), <c>raw_tp/NAME</c>
+/// (<c>raw_tracepoint/</c>, <c>.w</c>), <c>tp_btf/</c>, <c>fentry/</c>, <c>fexit/</c>, <c>fmod_ret/</c>, <c>lsm/</c>
+/// (their target was resolved at load), <c>iter/</c>, <c>kprobe/FUNCTION[+OFFSET]</c>, <c>kretprobe/FUNCTION</c>,
+/// <c>ksyscall/NAME</c>, <c>kprobe.multi/GLOB</c>, <c>uprobe/BINARY:FUNCTION[+OFFSET]</c>,
+/// <c>uretprobe/BINARY:FUNCTION</c> (and <c>.s</c>), <c>uprobe.multi/BINARY:GLOB</c>, and <c>freplace/</c> when the
+/// load named its target program. A bare binary name is searched on <c>PATH</c>, a library name
+/// (<c>libc.so.6</c>) in <c>LD_LIBRARY_PATH</c> and the library directories.
+/// </remarks>
+public static class SectionAttachExtensions
+{
+    /// <summary>Attaches <paramref name="program"/> to the target its section names (<see cref="Program.SectionName"/>).</summary>
+    /// <param name="program">A program loaded from a spec with a section that names its target.</param>
+    /// <returns>The link of the section's kind (<see cref="PerfEventLink"/>, <see cref="RawTracepointLink"/>, <see cref="TracingLink"/>, ...).</returns>
+    /// <exception cref="InvalidOperationException">
+    /// The program has no section, its section names no target (<c>kprobe</c>) or not in a form that can be attached
+    /// (a kretprobe with an offset), or its kind needs arguments (xdp, tc, cgroup, sockets, perf events, struct_ops):
+    /// the message names the section and the verb to call instead.
+    /// </exception>
+    /// <exception cref="NotSupportedException">The section names a kind this SDK cannot attach from its section yet (usdt, sessions).</exception>
+    public static Link Attach(this Program program)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        var plan = Plan(program);
+        return plan.Attaches ? Attach(program, plan) : throw CannotAttach(program, plan);
+    }
+
+    /// <summary>
+    /// Attaches every program of <paramref name="collection"/> whose section names its target, as a libbpf skeleton's
+    /// <c>__attach</c>. Programs whose section names no target or whose kind needs arguments are skipped (attach them
+    /// with their verb). When one attach fails, the links made so far are disposed and the error is thrown.
+    /// </summary>
+    /// <param name="collection">A loaded collection.</param>
+    /// <returns>The links, in the order of <see cref="Collection.Programs"/>; dispose it to detach them all.</returns>
+    /// <exception cref="InvalidOperationException">A section names its target in a form that cannot be attached.</exception>
+    /// <exception cref="NotSupportedException">A section names a kind this SDK cannot attach from its section yet (usdt, sessions).</exception>
+    public static LinkSet AttachAll(this Collection collection)
+    {
+        ArgumentNullException.ThrowIfNull(collection);
+        var links = new List<Link>();
+        try
+        {
+            foreach (var program in collection.Programs.Values)
+            {
+                var plan = Plan(program);
+                if (plan.Attaches)
+                {
+                    links.Add(Attach(program, plan));
+                }
+                else if (plan.Verb is SectionAttachVerb.Invalid or SectionAttachVerb.Unsupported)
+                {
+                    throw CannotAttach(program, plan);
+                }
+            }
+        }
+        catch
+        {
+            LinkSet.DisposeAll(links);
+            throw;
+        }
+
+        return new LinkSet(links);
+    }
+
+    private static SectionAttachPlan Plan(Program program) => program.SectionName is { } section
+        ? SectionAttachPlan.Read(section, program.Type, program.LoadedWithAttachProgram)
+        : new(SectionAttachVerb.NeedsArguments) { Reason = "has no section (opened, or its spec was built without one): call the verb of its kind" };
+
+    private static Exception CannotAttach(Program program, SectionAttachPlan plan)
+    {
+        string what = program.SectionName is { } section ? $"program {program.Name}: section {section}" : $"program {program.Name}";
+        string message = $"{what} {plan.Reason}";
+        return plan.Verb == SectionAttachVerb.Unsupported ? new NotSupportedException(message) : new InvalidOperationException(message);
+    }
+
+    private static Link Attach(Program program, SectionAttachPlan plan) => plan.Verb switch
+    {
+        SectionAttachVerb.Tracepoint => program.AttachTracepoint(plan.Group!, plan.Target!),
+        SectionAttachVerb.RawTracepoint => program.AttachRawTracepoint(plan.Target!),
+        SectionAttachVerb.Tracing => program.AttachTracing(plan.AttachType!.Value),
+        SectionAttachVerb.Iterator => program.AttachIterator(),
+        SectionAttachVerb.Freplace => program.AttachFreplace(),
+        SectionAttachVerb.Kprobe => program.AttachKprobe(plan.Target!, new KprobeOptions { ReturnProbe = plan.ReturnProbe, Offset = plan.Offset }),
+        SectionAttachVerb.Syscall => program.AttachKprobe(SectionTargets.SyscallFunction(plan.Target!), new KprobeOptions { ReturnProbe = plan.ReturnProbe }),
+        SectionAttachVerb.KprobeMulti => program.AttachKprobeMulti(SectionTargets.KernelFunctions(plan.Target!, program.Syscalls),
+            new KprobeMultiOptions { ReturnProbe = plan.ReturnProbe }),
+        SectionAttachVerb.Uprobe => AttachUprobe(program, plan),
+        SectionAttachVerb.UprobeMulti => AttachUprobeMulti(program, plan),
+        _ => throw CannotAttach(program, plan),
+    };
+
+    private static PerfEventLink AttachUprobe(Program program, SectionAttachPlan plan)
+    {
+        string binary = SectionTargets.BinaryPath(plan.Binary!);
+        ulong offset = UprobeSymbols.Offset(binary, plan.Target!) + plan.Offset;
+        return program.AttachUprobeAtOffset(binary, offset, new UprobeOptions { ReturnProbe = plan.ReturnProbe });
+    }
+
+    private static UprobeMultiLink AttachUprobeMulti(Program program, SectionAttachPlan plan)
+    {
+        string binary = SectionTargets.BinaryPath(plan.Binary!);
+        var (_, offsets) = UprobeSymbols.MatchingFunctions(binary, plan.Target!);
+        return program.AttachUprobeMultiAtOffsets(binary, offsets, new UprobeMultiOptions { ReturnProbe = plan.ReturnProbe });
+    }
+}
