@@ -39,16 +39,16 @@ internal static class SectionTargets
 
     /// <summary>
     /// The kernel functions a <c>kprobe.multi/GLOB</c> names: from tracefs <c>available_filter_functions</c> (only
-    /// those can be probed), else the text symbols of <c>/proc/kallsyms</c>.
+    /// those can be probed), else (missing or unreadable) the text symbols of <c>/proc/kallsyms</c>.
     /// </summary>
     /// <exception cref="ArgumentException">No kernel function matches.</exception>
     public static IReadOnlyList<string> KernelFunctions(string pattern, IBpfSyscalls syscalls)
     {
-        string filterFunctions = Path.Combine(Tracefs.GetPath(syscalls), "available_filter_functions");
-        bool traceable = File.Exists(filterFunctions);
+        var filterFunctions = ReadableLines(Path.Combine(Tracefs.GetPath(syscalls), "available_filter_functions"));
+        bool traceable = filterFunctions is not null;
         var found = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (string line in File.ReadLines(traceable ? filterFunctions : KernelSymbolAddresses.DefaultPath))
+        foreach (string line in filterFunctions ?? File.ReadLines(KernelSymbolAddresses.DefaultPath))
         {
             ReadOnlySpan<char> name = traceable ? FilterFunctionName(line) : TextSymbolName(line);
             if (name.Length > 0 && GlobPattern.IsMatch(pattern, name))
@@ -67,6 +67,19 @@ internal static class SectionTargets
         }
 
         return found;
+    }
+
+    /// <summary>The lines of <paramref name="path"/>, or null when it is missing or unreadable (ftrace off, lockdown).</summary>
+    private static IEnumerable<string>? ReadableLines(string path)
+    {
+        try
+        {
+            return File.ReadAllLines(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     /// <summary>
