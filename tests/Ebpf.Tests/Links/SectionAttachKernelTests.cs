@@ -111,7 +111,7 @@ public sealed class SectionAttachKernelTests
             AttachType = BpfAttachType.TraceUprobeMulti,
         };
         using var collection = Collection.Load(spec);
-        using var link = collection.Programs["on_uprobe"].Attach();
+        using var link = KernelRefusal.Run("uprobe_multi", () => collection.Programs["on_uprobe"].Attach());
         Assert.That(link, Is.TypeOf<UprobeMultiLink>());
         ExternalTool.Run(_binary);
         Assert.That(Count(collection, 4), Is.EqualTo(4UL));
