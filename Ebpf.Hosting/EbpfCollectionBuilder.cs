@@ -13,7 +13,7 @@ namespace Ebpf.Hosting;
 /// </summary>
 public sealed class EbpfCollectionBuilder
 {
-    private readonly List<Func<Collection, IServiceProvider, ILink>> _attachments = [];
+    private readonly List<Func<Collection, IServiceProvider, IReadOnlyList<ILink>>> _attachments = [];
     private readonly List<Func<CollectionLoadOptions, CollectionLoadOptions>> _configurations = [];
 
     internal EbpfCollectionBuilder(string name)
@@ -31,7 +31,7 @@ public sealed class EbpfCollectionBuilder
 
     internal string? SourceDescription { get; private set; }
 
-    internal IReadOnlyList<Func<Collection, IServiceProvider, ILink>> Attachments => _attachments;
+    internal IReadOnlyList<Func<Collection, IServiceProvider, IReadOnlyList<ILink>>> Attachments => _attachments;
 
     internal IReadOnlyList<Func<CollectionLoadOptions, CollectionLoadOptions>> Configurations => _configurations;
 
@@ -84,7 +84,7 @@ public sealed class EbpfCollectionBuilder
     public EbpfCollectionBuilder Attach(Func<Collection, ILink> attach)
     {
         ArgumentNullException.ThrowIfNull(attach);
-        _attachments.Add((collection, _) => attach(collection));
+        _attachments.Add((collection, _) => [attach(collection)]);
         return this;
     }
 
@@ -92,7 +92,18 @@ public sealed class EbpfCollectionBuilder
     public EbpfCollectionBuilder Attach(Func<Collection, IServiceProvider, ILink> attach)
     {
         ArgumentNullException.ThrowIfNull(attach);
-        _attachments.Add(attach);
+        _attachments.Add((collection, services) => [attach(collection, services)]);
+        return this;
+    }
+
+    /// <summary>
+    /// Attaches every program whose section names its target (<c>collection.AttachAll()</c>, libbpf's skeleton
+    /// <c>__attach</c>) once the collection is loaded; programs whose kind needs arguments (XDP, tc, cgroup, ...) are
+    /// left for <see cref="Attach(Func{Collection, ILink})"/>. The links are closed in reverse order at host stop.
+    /// </summary>
+    public EbpfCollectionBuilder AttachAll()
+    {
+        _attachments.Add((collection, _) => collection.AttachAll());
         return this;
     }
 

@@ -88,9 +88,11 @@ public sealed partial class EbpfCollectionService : IHostedService
 
             foreach (var attach in _builder.Attachments)
             {
-                var link = attach(_collection, _services);
-                _links.Add(link);
-                LogAttached(_logger, _builder.Name, link.ToString());
+                foreach (var link in attach(_collection, _services))
+                {
+                    _links.Add(link);
+                    LogAttached(_logger, _builder.Name, link.ToString());
+                }
             }
 
             _handle.SetLoaded(_collection, _links.AsReadOnly());

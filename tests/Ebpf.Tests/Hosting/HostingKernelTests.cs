@@ -72,6 +72,37 @@ public class HostingKernelTests
     }
 
     [Test]
+    public async Task AttachAllAttachesEveryProgramThatNamesItsTargetAndClosesThemAtStop()
+    {
+        // attach_sections.bpf.c without its uprobe (its binary is a placeholder): tracepoint, raw_tp, tp_btf and
+        // iter/task attach from their sections; the xdp program needs an interface and is left alone.
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.AddEbpf(o => o.PinPath = string.Empty);
+        builder.Services.AddEbpfCollection("sections", b => b
+            .FromSpec(() =>
+            {
+                var spec = CollectionSpec.Load(TestPrograms.Path("attach_sections"));
+                spec.Programs["on_uprobe"] = spec.Programs["on_uprobe"] with { Autoload = false };
+                return spec;
+            })
+            .AttachAll());
+        using var host = builder.Build();
+        await host.StartAsync();
+        var handle = host.Services.GetRequiredKeyedService<EbpfCollectionHandle>("sections");
+        Assert.That(handle.State, Is.EqualTo(EbpfCollectionState.Loaded));
+        Assert.That(handle.Links, Has.Count.EqualTo(4));
+        var ids = handle.Links.OfType<Link>().Select(l => l.Info().Id).ToList();
+        Assert.That(ids, Has.Count.EqualTo(4));
+        Ebpf.Tests.Links.LinkTestNative.GetPid();
+        Span<byte> value = stackalloc byte[8];
+        handle.Collection.Maps["counts"].Lookup(BitConverter.GetBytes(1u), value);
+        Assert.That(BitConverter.ToUInt64(value), Is.GreaterThan(0UL), "the raw_tp attached from its section fired");
+
+        await host.StopAsync();
+        Assert.That(Link.Enumerate().Select(l => l.Id).Intersect(ids), Is.Empty, "every link is closed at stop");
+    }
+
+    [Test]
     public async Task AHostLoadsAttachesConsumesAndDetachesWithoutLeaks()
     {
         await RunOnce(new ListLoggerProvider(), checkLinkGone: false); // warms up the runtime's own descriptors (epoll, KernelBtf)
