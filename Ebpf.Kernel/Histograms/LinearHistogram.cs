@@ -23,7 +23,7 @@ public sealed class LinearHistogram
         _counts = counts;
         Base = @base;
         Step = step;
-        Buckets = new BucketList(this);
+        Buckets = HistogramCounts.Buckets(_counts, SlotBounds);
     }
 
     /// <summary>The smallest value slot 0 counts.</summary>
@@ -39,19 +39,7 @@ public sealed class LinearHistogram
     public IReadOnlyList<HistogramBucket> Buckets { get; }
 
     /// <summary>The sum of all counts.</summary>
-    public ulong Total
-    {
-        get
-        {
-            ulong total = 0;
-            foreach (ulong count in _counts)
-            {
-                total = unchecked(total + count);
-            }
-
-            return total;
-        }
-    }
+    public ulong Total => HistogramCounts.Sum(_counts);
 
     /// <summary>The values slot <paramref name="slot"/> counts: <see cref="Base"/> + slot × <see cref="Step"/> up to the next slot's low bound − 1.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="slot"/> is negative.</exception>
@@ -109,28 +97,4 @@ public sealed class LinearHistogram
 
     /// <summary>The text of <see cref="Write"/> with the value type <c>value</c>.</summary>
     public override string ToString() => ToString("value");
-
-    private sealed class BucketList(LinearHistogram histogram) : IReadOnlyList<HistogramBucket>
-    {
-        public int Count => histogram._counts.Length;
-
-        public HistogramBucket this[int index]
-        {
-            get
-            {
-                var (low, high) = histogram.SlotBounds(index);
-                return new HistogramBucket(low, high, histogram._counts[index]);
-            }
-        }
-
-        public IEnumerator<HistogramBucket> GetEnumerator()
-        {
-            for (int i = 0; i < Count; i++)
-            {
-                yield return this[i];
-            }
-        }
-
-        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
-    }
 }

@@ -28,7 +28,7 @@ public sealed class Log2Histogram
         }
 
         _counts = counts;
-        Buckets = new BucketList(this);
+        Buckets = HistogramCounts.Buckets(_counts, SlotBounds);
     }
 
     /// <summary>The count of each slot.</summary>
@@ -38,19 +38,7 @@ public sealed class Log2Histogram
     public IReadOnlyList<HistogramBucket> Buckets { get; }
 
     /// <summary>The sum of all counts.</summary>
-    public ulong Total
-    {
-        get
-        {
-            ulong total = 0;
-            foreach (ulong count in _counts)
-            {
-                total = unchecked(total + count);
-            }
-
-            return total;
-        }
-    }
+    public ulong Total => HistogramCounts.Sum(_counts);
 
     /// <summary>The values slot <paramref name="slot"/> counts: 0 to 1 for slot 0, else 2^slot to 2^(slot+1) − 1.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="slot"/> is negative or not below <see cref="MaxSlots"/>.</exception>
@@ -114,28 +102,4 @@ public sealed class Log2Histogram
 
     /// <summary>The text of <see cref="Write"/> with the value type <c>value</c>.</summary>
     public override string ToString() => ToString("value");
-
-    private sealed class BucketList(Log2Histogram histogram) : IReadOnlyList<HistogramBucket>
-    {
-        public int Count => histogram._counts.Length;
-
-        public HistogramBucket this[int index]
-        {
-            get
-            {
-                var (low, high) = SlotBounds(index);
-                return new HistogramBucket(low, high, histogram._counts[index]);
-            }
-        }
-
-        public IEnumerator<HistogramBucket> GetEnumerator()
-        {
-            for (int i = 0; i < Count; i++)
-            {
-                yield return this[i];
-            }
-        }
-
-        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
-    }
 }
