@@ -167,8 +167,7 @@ internal sealed class PermissionDiagnosis
         }
 
         var causes = new List<string>();
-        if (ReadFirstLine(_sources.UidMapPath) is { } map
-            && map.Split(' ', StringSplitOptions.RemoveEmptyEntries) is not ["0", "0", "4294967295"])
+        if (UserNamespaceUidMap() is { } map)
         {
             causes.Add($"the process runs in a user namespace (uid_map '{map}'), whose CAP_SYS_ADMIN mounts only file systems allowed there");
         }
@@ -182,6 +181,12 @@ internal sealed class PermissionDiagnosis
             ? new PermissionFinding($"mount refused although CAP_SYS_ADMIN is effective; {string.Join("; ", causes)}", ExplainedByEnvironment: true)
             : new PermissionFinding("mount refused although CAP_SYS_ADMIN is effective in the initial user namespace, and no LSM restriction is in force", ExplainedByEnvironment: false);
     }
+
+    /// <summary>The process's <c>uid_map</c> when it is not the initial user namespace's identity map; null otherwise or when unknown.</summary>
+    private string? UserNamespaceUidMap() =>
+        ReadFirstLine(_sources.UidMapPath) is { } map && map.Split(' ', StringSplitOptions.RemoveEmptyEntries) is not ["0", "0", "4294967295"]
+            ? string.Join(' ', map.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            : null;
 
     /// <summary>The explanation of a refused bpf(2) call, which needs CAP_BPF or CAP_SYS_ADMIN.</summary>
     public PermissionFinding Explain()
@@ -198,6 +203,13 @@ internal sealed class PermissionDiagnosis
         }
 
         var causes = new List<string>();
+        if (UserNamespaceUidMap() is { } uidMap)
+        {
+            causes.Add($"the process runs in a user namespace (uid_map '{uidMap}'), where its capabilities count only there: bpf(2) "
+                + "checks them in the initial user namespace unless the call carries a BPF token (BpfToken.Create on a bpffs "
+                + "mounted in this namespace with delegate_cmds/maps/progs/attachs options, Linux 6.9+)");
+        }
+
         if (!ProcessCapabilities.Has(mask, ProcessCapabilities.SysAdmin))
         {
             if (!ProcessCapabilities.Has(mask, ProcessCapabilities.Perfmon))

@@ -521,6 +521,9 @@ public sealed unsafe class LinuxBpfSyscalls : IBpfSyscalls, ISystemCalls
     // Links
 
     /// <inheritdoc />
+    public BpfFileDescriptor TokenCreate(in TokenCreateAttr attr) => NewFd(BpfIn(BpfCommand.TokenCreate, attr));
+
+    /// <inheritdoc />
     public BpfFileDescriptor IterCreate(in IterCreateAttr attr) => NewFd(BpfIn(BpfCommand.IterCreate, attr));
 
     /// <inheritdoc />

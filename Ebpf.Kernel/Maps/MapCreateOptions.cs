@@ -23,4 +23,10 @@ public sealed record MapCreateOptions
     /// such fallbacks are reported.
     /// </summary>
     public FeatureFallbacks Fallbacks { get; init; } = FeatureFallbacks.Default;
+
+    /// <summary>
+    /// The BPF token the map, its BTF and inner map are created with (Linux 6.9+), for a process without CAP_BPF in the
+    /// initial user namespace; null to rely on the process's own capabilities.
+    /// </summary>
+    public BpfToken? Token { get; init; }
 }
