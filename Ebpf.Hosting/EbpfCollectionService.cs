@@ -44,6 +44,7 @@ public sealed partial class EbpfCollectionService : IHostedService
         var options = new CollectionLoadOptions
         {
             PinPath = string.IsNullOrEmpty(_options.PinPath) ? null : _options.PinPath,
+            TokenPath = _options.TokenPath,
 
             // EbpfOptions.FeatureFallback: go on without a debug aid the kernel rejects (logged), or fail.
             Fallbacks = new FeatureFallbacks

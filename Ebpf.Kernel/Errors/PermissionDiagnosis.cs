@@ -185,7 +185,7 @@ internal sealed class PermissionDiagnosis
     /// <summary>The process's <c>uid_map</c> when it is not the initial user namespace's identity map; null otherwise or when unknown.</summary>
     private string? UserNamespaceUidMap() =>
         ReadFirstLine(_sources.UidMapPath) is { } map && map.Split(' ', StringSplitOptions.RemoveEmptyEntries) is not ["0", "0", "4294967295"]
-            ? string.Join(' ', map.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            ? map
             : null;
 
     /// <summary>The explanation of a refused bpf(2) call, which needs CAP_BPF or CAP_SYS_ADMIN.</summary>

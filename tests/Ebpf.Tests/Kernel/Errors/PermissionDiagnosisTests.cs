@@ -69,6 +69,17 @@ public sealed class PermissionDiagnosisTests
     }
 
     [Test]
+    public void RefusalInAUserNamespaceNamesTheNamespaceAndTheBpfToken()
+    {
+        Write("uid_map", "         0          0          1\n");
+        var finding = Diagnose(All, All);
+        Assert.That(finding.Text, Does.StartWith(
+            "refused although CAP_BPF and CAP_SYS_ADMIN are effective; restrictions in force: the process runs in a user namespace (uid_map '0          0          1'), "
+            + "where its capabilities count only there").And.Contain("BpfToken.Create"));
+        Assert.That(finding.ExplainedByEnvironment, Is.True);
+    }
+
+    [Test]
     public void CapBpfAloneNamesTheCapabilitiesTracingAndNetworkingAddToIt()
     {
         ulong capBpf = 1UL << ProcessCapabilities.Bpf;
