@@ -203,13 +203,6 @@ internal sealed class PermissionDiagnosis
         }
 
         var causes = new List<string>();
-        if (UserNamespaceUidMap() is { } uidMap)
-        {
-            causes.Add($"the process runs in a user namespace (uid_map '{uidMap}'), where its capabilities count only there: bpf(2) "
-                + "checks them in the initial user namespace unless the call carries a BPF token (BpfToken.Create on a bpffs "
-                + "mounted in this namespace with delegate_cmds/maps/progs/attachs options, Linux 6.9+)");
-        }
-
         if (!ProcessCapabilities.Has(mask, ProcessCapabilities.SysAdmin))
         {
             if (!ProcessCapabilities.Has(mask, ProcessCapabilities.Perfmon))
@@ -224,6 +217,14 @@ internal sealed class PermissionDiagnosis
         }
 
         AddRestrictions(causes);
+        if (UserNamespaceUidMap() is { } uidMap)
+        {
+            // First: in a user namespace this alone explains the refusal, whatever else restricts the machine.
+            causes.Insert(0, $"the process runs in a user namespace (uid_map '{uidMap}'), where its capabilities count only there: bpf(2) "
+                + "checks them in the initial user namespace unless the call carries a BPF token (BpfToken.Create on a bpffs "
+                + "mounted in this namespace with delegate_cmds/maps/progs/attachs options, Linux 6.9+)");
+        }
+
         string held = Held(mask, ProcessCapabilities.Bpf, ProcessCapabilities.SysAdmin);
         return causes.Count > 0
             ? new PermissionFinding($"refused although {held}; restrictions in force: {string.Join("; ", causes)}", ExplainedByEnvironment: true)

@@ -280,7 +280,9 @@ public sealed class BpfTokenTests
 
         var e = Assert.Throws<EbpfException>(() => BpfToken.Create("/sys/fs/bpf", sys.Object));
 
-        Assert.That((e!.Errno, e.Message), Has.Property("Item1").EqualTo(Errno.EOPNOTSUPP).And.Property("Item2").Contains("initial user namespace"));
+        using var scope = Assert.EnterMultipleScope();
+        Assert.That(e!.Errno, Is.EqualTo(Errno.EOPNOTSUPP));
+        Assert.That(e.Message, Does.Contain("initial user namespace"));
     }
 
     [Test]
