@@ -132,9 +132,11 @@ public class AddEbpfCollectionTests
                 o.PinPath = "/sys/fs/bpf/agent";
                 o.VerifierLogSize = 1 << 20;
                 o.VerifierLogLevel = 2;
+                o.TokenPath = "/run/container-bpffs";
             });
         var options = host.Services.GetServices<IHostedService>().OfType<EbpfCollectionService>().Single().LoadOptions();
         Assert.That(options.PinPath, Is.EqualTo("/sys/fs/bpf/agent"));
+        Assert.That(options.TokenPath, Is.EqualTo("/run/container-bpffs"), "the bpffs each load takes its BPF token from");
         Assert.That(options.Programs.LogSize, Is.EqualTo(1 << 20));
         Assert.That(options.Programs.KernelBtf, Is.SameAs(host.Services.GetRequiredService<KernelBtf>()));
         Assert.That(options.LoadPrograms, Is.EqualTo(new[] { "optional" }));
