@@ -66,8 +66,8 @@ public sealed record ProgramLoadOptions
 
     /// <summary>
     /// The BPF token the program and its BTF are loaded with (Linux 6.9+), for a process without CAP_BPF in the
-    /// initial user namespace; null to rely on the process's own capabilities. <see cref="Collection.Load"/> sets it
-    /// from <see cref="CollectionLoadOptions.Token"/>.
+    /// initial user namespace; null to rely on the process's own capabilities. <see cref="Collection.Load"/> loads its
+    /// programs with <see cref="CollectionLoadOptions.Token"/> (or the token of <see cref="CollectionLoadOptions.TokenPath"/>) when it has one.
     /// </summary>
     public BpfToken? Token { get; init; }
 
