@@ -13,10 +13,10 @@ namespace Ebpf.Links;
 /// </summary>
 public sealed class TcClassifier : Link
 {
-    private readonly string _name;
+    private readonly string? _name;
     private bool _attached = true;
 
-    private TcClassifier(TcFilterInfo filter, string name, IBpfSyscalls syscalls)
+    private TcClassifier(TcFilterInfo filter, string? name, IBpfSyscalls syscalls)
         : base(syscalls)
     {
         IfIndex = filter.IfIndex;
@@ -53,14 +53,13 @@ public sealed class TcClassifier : Link
             throw new ArgumentException("replacing a filter needs its handle and priority", nameof(options));
         }
 
-        string name = options.Name ?? program.Name;
         var requested = new TcFilterInfo { IfIndex = ifIndex, Direction = direction, Handle = options.Handle, Priority = options.Priority };
-        var filter = Send(program.Syscalls, requested, program.FileDescriptor, name, options.Replace);
-        return new TcClassifier(filter, name, program.Syscalls);
+        var filter = Send(program.Syscalls, requested, program.FileDescriptor, options.Name ?? program.Name, options.Replace);
+        return new TcClassifier(filter, options.Name, program.Syscalls);
     }
 
     /// <summary>Reads the filter as the kernel has it now (<c>RTM_GETTFILTER</c>).</summary>
-    /// <exception cref="EbpfException">ENOENT: the filter is gone.</exception>
+    /// <exception cref="EbpfException">ENOENT or EINVAL (its priority is gone too), with the kernel's message: the filter is gone.</exception>
     public TcFilterInfo Query()
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);
@@ -73,13 +72,17 @@ public sealed class TcClassifier : Link
         return found ?? throw new EbpfException(RouteMessageNames.Of(RouteMessageNames.GetFilter), Errno.ENOENT, $"no bpf filter with handle {Handle} and priority {Priority}");
     }
 
-    /// <summary>Replaces the filter's program in place (<c>RTM_NEWTFILTER</c> with <c>NLM_F_REPLACE</c>, same handle and priority).</summary>
+    /// <summary>
+    /// Replaces the filter's program in place (<c>RTM_NEWTFILTER</c> with <c>NLM_F_REPLACE</c>, same handle and
+    /// priority); the filter is named for the new program unless <see cref="TcClassifierOptions.Name"/> named it.
+    /// </summary>
     /// <param name="newProgram">A sched_cls program.</param>
     public override void Update(BpfFileDescriptor newProgram)
     {
         ArgumentNullException.ThrowIfNull(newProgram);
         ObjectDisposedException.ThrowIf(IsDisposed, this);
-        var filter = Send(Syscalls, new TcFilterInfo { IfIndex = IfIndex, Direction = Direction, Handle = Handle, Priority = Priority }, newProgram, _name, replace: true);
+        string name = _name ?? Program.QueryInfo(Syscalls, newProgram).Name.ToString();
+        var filter = Send(Syscalls, new TcFilterInfo { IfIndex = IfIndex, Direction = Direction, Handle = Handle, Priority = Priority }, newProgram, name, replace: true);
         ProgramId = filter.ProgramId;
         _attached = true;
     }

@@ -106,19 +106,7 @@ public sealed class XdpAttachment : Link
     public override void Detach()
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);
-        try
-        {
-            using var netlink = RouteNetlink.Open(Syscalls);
-            using var programUse = new FdUse(_program);
-            netlink.Execute(XdpRequests.Set(IfIndex, -1, (uint)Mode | XdpRequests.FlagReplace, (int)programUse.Fd));
-        }
-        catch (EbpfException e) when (e.Errno == Errno.EINVAL)
-        {
-            // Kernels before 5.7 refuse XDP_FLAGS_REPLACE.
-            DetachIfStillAttached();
-        }
-
-        _attached = false;
+        DetachProgram();
     }
 
     /// <inheritdoc />
@@ -133,7 +121,7 @@ public sealed class XdpAttachment : Link
             {
                 if (_attached)
                 {
-                    Detach();
+                    DetachProgram();
                 }
             }
             catch (EbpfException)
@@ -155,6 +143,24 @@ public sealed class XdpAttachment : Link
         (Errno)ack.Errno == Errno.EBUSY && ack.Message is null
             ? new EbpfException(failure.Operation, Errno.EBUSY, "another XDP program is attached to the device (detach it, or pass it to replace)")
             : failure;
+
+    /// <summary>Detaches with this program expected, or before 5.7 after reading that it is still attached.</summary>
+    private void DetachProgram()
+    {
+        try
+        {
+            using var netlink = RouteNetlink.Open(Syscalls);
+            using var programUse = new FdUse(_program);
+            netlink.Execute(XdpRequests.Set(IfIndex, -1, (uint)Mode | XdpRequests.FlagReplace, (int)programUse.Fd));
+        }
+        catch (EbpfException e) when (e.Errno == Errno.EINVAL)
+        {
+            // Kernels before 5.7 refuse XDP_FLAGS_REPLACE.
+            DetachIfStillAttached();
+        }
+
+        _attached = false;
+    }
 
     /// <summary>Without <c>XDP_FLAGS_REPLACE</c> (before 5.7): detaches after reading that this program is still the one attached.</summary>
     private void DetachIfStillAttached()
