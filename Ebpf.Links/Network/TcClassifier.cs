@@ -14,7 +14,8 @@ namespace Ebpf.Links;
 public sealed class TcClassifier : Link
 {
     private readonly string? _name;
-    private bool _attached = true;
+    private bool _detached;
+    private bool _leftAttached;
 
     private TcClassifier(TcFilterInfo filter, string? name, IBpfSyscalls syscalls)
         : base(syscalls)
@@ -84,19 +85,24 @@ public sealed class TcClassifier : Link
         string name = _name ?? Program.QueryInfo(Syscalls, newProgram).Name.ToString();
         var filter = Send(Syscalls, new TcFilterInfo { IfIndex = IfIndex, Direction = Direction, Handle = Handle, Priority = Priority }, newProgram, name, replace: true);
         ProgramId = filter.ProgramId;
-        _attached = true;
+        _detached = false;
     }
 
     /// <summary>Leaves the filter attached when this object is disposed; remove it later with <see cref="ClsactQdisc.DetachFilter"/> or with the qdisc.</summary>
-    public void LeaveAttached() => _attached = false;
+    public void LeaveAttached() => _leftAttached = true;
 
-    /// <summary>Removes the filter now (<c>RTM_DELTFILTER</c>).</summary>
-    /// <exception cref="EbpfException">ENOENT: the filter is gone already.</exception>
+    /// <summary>Removes the filter now (<c>RTM_DELTFILTER</c>); nothing when this object removed it already.</summary>
+    /// <exception cref="EbpfException">ENOENT or EINVAL: someone else removed the filter.</exception>
     public override void Detach()
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);
+        if (_detached)
+        {
+            return;
+        }
+
         Delete(Syscalls, IfIndex, Direction, Handle, Priority);
-        _attached = false;
+        _detached = true;
     }
 
     /// <inheritdoc />
@@ -112,7 +118,7 @@ public sealed class TcClassifier : Link
     /// <inheritdoc />
     protected override void Dispose(bool disposing)
     {
-        if (disposing && _attached)
+        if (disposing && !_detached && !_leftAttached)
         {
             try
             {
@@ -124,7 +130,7 @@ public sealed class TcClassifier : Link
             }
             finally
             {
-                _attached = false;
+                _detached = true;
             }
         }
 

@@ -14,7 +14,8 @@ namespace Ebpf.Links;
 public sealed class XdpAttachment : Link
 {
     private BpfFileDescriptor _program;
-    private bool _attached = true;
+    private bool _detached;
+    private bool _leftAttached;
 
     private XdpAttachment(BpfFileDescriptor program, int ifIndex, XdpAttachFlags mode, IBpfSyscalls syscalls)
         : base(syscalls)
@@ -92,21 +93,25 @@ public sealed class XdpAttachment : Link
         var old = _program;
         _program = newProgram.Dup();
         old.Dispose();
-        _attached = true;
+        _detached = false;
     }
 
     /// <summary>Leaves the program attached when this object is disposed; remove it later with <see cref="DetachFromDevice"/>.</summary>
-    public void LeaveAttached() => _attached = false;
+    public void LeaveAttached() => _leftAttached = true;
 
     /// <summary>
     /// Detaches the program now, if it is still the device's program in <see cref="Mode"/>: <c>XDP_FLAGS_REPLACE</c>
     /// with this program expected (5.7+); before 5.7 the device is read first and the program detached when it is this one.
+    /// Nothing when this object detached it already.
     /// </summary>
     /// <exception cref="EbpfException">EEXIST: another program replaced this one.</exception>
     public override void Detach()
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);
-        DetachProgram();
+        if (!_detached)
+        {
+            DetachProgram();
+        }
     }
 
     /// <inheritdoc />
@@ -119,7 +124,7 @@ public sealed class XdpAttachment : Link
         {
             try
             {
-                if (_attached)
+                if (!_detached && !_leftAttached)
                 {
                     DetachProgram();
                 }
@@ -130,7 +135,7 @@ public sealed class XdpAttachment : Link
             }
             finally
             {
-                _attached = false;
+                _detached = true;
                 _program.Dispose();
             }
         }
@@ -159,7 +164,7 @@ public sealed class XdpAttachment : Link
             DetachIfStillAttached();
         }
 
-        _attached = false;
+        _detached = true;
     }
 
     /// <summary>Without <c>XDP_FLAGS_REPLACE</c> (before 5.7): detaches after reading that this program is still the one attached.</summary>

@@ -25,8 +25,8 @@ internal static class TcRequests
     /// <summary><c>TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_EGRESS)</c>.</summary>
     public const uint EgressParent = 0xFFFFFFF3;
 
-    /// <summary><c>htons(ETH_P_ALL)</c> on a little-endian host: the filter sees every protocol.</summary>
-    public const ushort AllProtocols = 0x0300;
+    /// <summary><c>htons(ETH_P_ALL)</c>: the filter sees every protocol.</summary>
+    public static readonly ushort AllProtocols = BitConverter.IsLittleEndian ? (ushort)0x0300 : (ushort)0x0003;
 
     /// <summary><c>TCA_KIND</c>.</summary>
     public const ushort Kind = 1;

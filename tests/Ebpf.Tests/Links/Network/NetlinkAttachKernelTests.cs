@@ -115,8 +115,10 @@ public sealed class NetlinkAttachKernelTests : CountingProgramFixture
         using var filter = program.AttachTcClassifier(veth.HostIfIndex, TcDirection.Ingress);
         Assert.That(owner.Filters(TcDirection.Ingress), Has.Count.EqualTo(1), "the second handle left the qdisc");
         owner.Dispose();
-        Assert.That(ExternalTool.Run("ip", "-d", "link", "show", "dev", veth.HostInterface), Does.Not.Contain("clsact"));
         Assert.DoesNotThrow(filter.Dispose, "the filter went with the qdisc");
+        using var again = ClsactQdisc.Create(veth.HostIfIndex);
+        Assert.That(again.Created, Is.True, "the owner removed its qdisc");
+        Assert.That(again.Filters(TcDirection.Ingress), Is.Empty);
     }
 
     [Test]
