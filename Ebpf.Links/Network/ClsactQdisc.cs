@@ -65,19 +65,7 @@ public sealed class ClsactQdisc : IDisposable
     public IReadOnlyList<TcFilterInfo> Filters(TcDirection direction)
     {
         ObjectDisposedException.ThrowIf(_destroyed, this);
-        var filters = new List<TcFilterInfo>();
-        using (var netlink = RouteNetlink.Open(_syscalls))
-        {
-            netlink.Execute(TcRequests.Dump(IfIndex, direction), reply =>
-            {
-                if (TcRequests.Read(reply, direction) is { } filter)
-                {
-                    filters.Add(filter);
-                }
-            });
-        }
-
-        return filters.OrderBy(f => f.Priority).ThenBy(f => f.Handle).ToList();
+        return TcClassifier.List(IfIndex, direction, _syscalls);
     }
 
     /// <summary>Removes the <c>cls_bpf</c> filter with <paramref name="handle"/> and <paramref name="priority"/> (<c>RTM_DELTFILTER</c>), e.g. one left attached.</summary>

@@ -59,6 +59,32 @@ public sealed class TcClassifier : Link
         return new TcClassifier(filter, options.Name, program.Syscalls);
     }
 
+    /// <summary>
+    /// The <c>cls_bpf</c> filters on <paramref name="direction"/> of device <paramref name="ifIndex"/>'s clsact qdisc (an
+    /// <c>RTM_GETTFILTER</c> dump), by priority then handle; empty when the device has no clsact qdisc. Finds filters
+    /// left attached, e.g. by an earlier run.
+    /// </summary>
+    /// <param name="ifIndex">The interface index.</param>
+    /// <param name="direction">Ingress or egress.</param>
+    /// <param name="syscalls">The kernel interface; null for the running kernel.</param>
+    public static IReadOnlyList<TcFilterInfo> List(int ifIndex, TcDirection direction, IBpfSyscalls? syscalls = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(ifIndex);
+        var filters = new List<TcFilterInfo>();
+        using (var netlink = RouteNetlink.Open(syscalls ?? LinuxBpfSyscalls.Instance))
+        {
+            netlink.Execute(TcRequests.Dump(ifIndex, direction), reply =>
+            {
+                if (TcRequests.Read(reply, direction) is { } filter)
+                {
+                    filters.Add(filter);
+                }
+            });
+        }
+
+        return filters.OrderBy(f => f.Priority).ThenBy(f => f.Handle).ToList();
+    }
+
     /// <summary>Reads the filter as the kernel has it now (<c>RTM_GETTFILTER</c>).</summary>
     /// <exception cref="EbpfException">ENOENT or EINVAL (its priority is gone too), with the kernel's message: the filter is gone.</exception>
     public TcFilterInfo Query()

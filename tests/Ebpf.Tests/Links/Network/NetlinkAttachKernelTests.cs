@@ -84,7 +84,7 @@ public sealed class NetlinkAttachKernelTests : CountingProgramFixture
         var filter = program.AttachTcClassifier(veth.HostIfIndex, TcDirection.Ingress, options);
         filter.LeaveAttached();
         filter.Dispose();
-        Assert.That(qdisc.Filters(TcDirection.Ingress).Single().ProgramId, Is.EqualTo(TestProgramLoader.ProgramId(program)));
+        Assert.That(TcClassifier.List(veth.HostIfIndex, TcDirection.Ingress).Single().ProgramId, Is.EqualTo(TestProgramLoader.ProgramId(program)));
 
         using var replaced = replacement.AttachTcClassifier(veth.HostIfIndex, TcDirection.Ingress, options with { Replace = true, Name = "replaced" });
         var listed = qdisc.Filters(TcDirection.Ingress).Single();
@@ -102,6 +102,7 @@ public sealed class NetlinkAttachKernelTests : CountingProgramFixture
     {
         using var veth = VethNamespace.Create();
         using var program = Loader.Load(BpfProgramType.SchedCls, result: TcActOk);
+        Assert.That(TcClassifier.List(veth.HostIfIndex, TcDirection.Ingress), Is.Empty, "no clsact qdisc, no filters");
         var missing = Assert.Throws<EbpfException>(() => program.AttachTcClassifier(veth.HostIfIndex, TcDirection.Ingress))!;
         Assert.That(missing.Errno, Is.EqualTo(Errno.EINVAL));
         Assert.That(missing.Message, Does.Contain("ClsactQdisc.Create"));
