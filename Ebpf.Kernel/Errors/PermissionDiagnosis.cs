@@ -105,8 +105,44 @@ internal sealed class PermissionDiagnosis
         "open" => FileAccess,
         "perf_event_open" => Read().ExplainPerfEventOpen(),
         "mount" => Read().ExplainMount(),
+        _ when operation.StartsWith("RTM_", StringComparison.Ordinal) => Read().ExplainNetworkAdmin(operation),
         _ => Read().Explain(),
     };
+
+    /// <summary>
+    /// The explanation of a refused rtnetlink request (<c>RTM_NEWQDISC</c>, <c>RTM_NEWTFILTER</c>, <c>RTM_SETLINK</c>...):
+    /// changes to devices, qdiscs and filters need CAP_NET_ADMIN over the network namespace.
+    /// </summary>
+    /// <param name="operation">The request, e.g. <c>RTM_NEWTFILTER</c>.</param>
+    public PermissionFinding ExplainNetworkAdmin(string operation)
+    {
+        if (Effective is not { } mask)
+        {
+            return new PermissionFinding($"{operation} needs CAP_NET_ADMIN", ExplainedByEnvironment: false);
+        }
+
+        if (!ProcessCapabilities.Has(mask, ProcessCapabilities.NetAdmin))
+        {
+            return new PermissionFinding(
+                $"{operation} needs CAP_NET_ADMIN, which is not effective{CannotGain(ProcessCapabilities.NetAdmin)}", ExplainedByEnvironment: true);
+        }
+
+        var causes = new List<string>();
+        if (ReadFirstLine(_sources.UidMapPath) is { } map
+            && map.Split(' ', StringSplitOptions.RemoveEmptyEntries) is not ["0", "0", "4294967295"])
+        {
+            causes.Add($"the process runs in a user namespace (uid_map '{map}'), whose CAP_NET_ADMIN covers only the network namespaces it owns");
+        }
+
+        if (SelinuxEnforcing)
+        {
+            causes.Add("SELinux enforces its policy, which can refuse netlink requests even to root");
+        }
+
+        return causes.Count > 0
+            ? new PermissionFinding($"{operation} refused although CAP_NET_ADMIN is effective; {string.Join("; ", causes)}", ExplainedByEnvironment: true)
+            : new PermissionFinding($"{operation} refused although CAP_NET_ADMIN is effective, and no restriction is in force", ExplainedByEnvironment: false);
+    }
 
     /// <summary>
     /// The explanation of a refused perf_event_open(2), which BPF attaches to tracepoints, kprobes, uprobes and

@@ -6,6 +6,7 @@ using Ebpf.Cli.Gen;
 using Ebpf.Cli.Inspect;
 using Ebpf.Cli.Load;
 using Ebpf.Cli.Maps;
+using Ebpf.Cli.Net;
 using Ebpf.Cli.Prog;
 
 namespace Ebpf.Cli;
@@ -25,6 +26,7 @@ internal static class CliEntryPoint
             InspectCommand.Create(),
             LoadCommand.Create(),
             MapCommand.Create(),
+            NetCommand.Create(),
             ProgCommand.Create(),
         };
         return root.Parse(args).Invoke();
