@@ -27,26 +27,43 @@ builder.Services.AddSingleton<RecentEvents>();
 builder.Services.AddSingleton<LiveFeed>();
 
 var app = builder.Build();
+if (SettingsErrors(app.Services) is { } errors)
+{
+    Console.Error.WriteLine("WebAgent: invalid settings:");
+    foreach (string error in errors)
+    {
+        Console.Error.WriteLine("  " + error);
+    }
+
+    return 2;
+}
+
 app.MapGet("/", () => Results.Stream(typeof(LiveFeed).Assembly.GetManifestResourceStream("index.html")!, "text/html; charset=utf-8"));
 app.MapGet("/live", (LiveFeed feed, CancellationToken cancellationToken) =>
     TypedResults.ServerSentEvents(feed.Snapshots(cancellationToken), eventType: "snapshot"));
 app.MapPrometheusScrapingEndpoint(); // /metrics
 app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = WriteHealth });
 
-try
-{
-    await app.RunAsync();
-    return 0;
-}
-catch (OptionsValidationException e)
-{
-    Console.Error.WriteLine("WebAgent: invalid settings:");
-    foreach (string failure in e.Failures)
-    {
-        Console.Error.WriteLine("  " + failure);
-    }
+await app.RunAsync();
+return 0;
 
-    return 2;
+// The options are bound and validated now, before the host starts (ValidateOnStart would do it at start, with the
+// host's own error log and stack trace): null when they are fine, else one line per problem.
+static IEnumerable<string>? SettingsErrors(IServiceProvider services)
+{
+    try
+    {
+        _ = services.GetRequiredService<IOptions<AgentOptions>>().Value;
+        return null;
+    }
+    catch (OptionsValidationException e)
+    {
+        return e.Failures;
+    }
+    catch (InvalidOperationException e)
+    {
+        return [e.Message]; // a value the binder cannot convert, e.g. WebAgent:Probes=Bogus
+    }
 }
 
 static Task WriteHealth(HttpContext context, HealthReport report) =>
