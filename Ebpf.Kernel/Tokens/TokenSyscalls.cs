@@ -144,4 +144,10 @@ internal sealed class TokenSyscalls : IBpfSyscalls, ISystemCalls
     void ISystemCalls.Mount(string source, string target, string fileSystemType, ulong flags, string? data) => System.Mount(source, target, fileSystemType, flags, data);
 
     BpfFileDescriptor ISystemCalls.OpenPath(string path, int flags) => System.OpenPath(path, flags);
+
+    BpfFileDescriptor ISystemCalls.NetlinkOpen(int protocol) => System.NetlinkOpen(protocol);
+
+    void ISystemCalls.NetlinkSend(BpfFileDescriptor socket, ReadOnlyMemory<byte> datagram) => System.NetlinkSend(socket, datagram);
+
+    byte[] ISystemCalls.NetlinkReceive(BpfFileDescriptor socket) => System.NetlinkReceive(socket);
 }
