@@ -7,6 +7,7 @@ using Ebpf.Cli.Inspect;
 using Ebpf.Cli.Load;
 using Ebpf.Cli.Maps;
 using Ebpf.Cli.Prog;
+using Ebpf.Cli.Usdt;
 
 namespace Ebpf.Cli;
 
@@ -26,6 +27,7 @@ internal static class CliEntryPoint
             LoadCommand.Create(),
             MapCommand.Create(),
             ProgCommand.Create(),
+            UsdtCommand.Create(),
         };
         return root.Parse(args).Invoke();
     }
