@@ -8,6 +8,7 @@ using Ebpf.Cli.Load;
 using Ebpf.Cli.Maps;
 using Ebpf.Cli.Net;
 using Ebpf.Cli.Prog;
+using Ebpf.Cli.Usdt;
 
 namespace Ebpf.Cli;
 
@@ -28,6 +29,7 @@ internal static class CliEntryPoint
             MapCommand.Create(),
             NetCommand.Create(),
             ProgCommand.Create(),
+            UsdtCommand.Create(),
         };
         return root.Parse(args).Invoke();
     }
