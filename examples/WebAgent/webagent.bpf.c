@@ -136,9 +136,9 @@ int syscall_enter(void *ctx)
 }
 
 // floor(log2(v)) for v > 0, 0 for 0 (libbpf-tools' log2l).
-static __always_inline __u32 log2_u64(__u64 v)
+static __always_inline __u64 log2_u64(__u64 v)
 {
-	__u32 r = 0, shift;
+	__u64 r = 0, shift;
 	shift = (v > 0xffffffffULL) << 5; v >>= shift; r |= shift;
 	shift = (v > 0xffff) << 4; v >>= shift; r |= shift;
 	shift = (v > 0xff) << 3; v >>= shift; r |= shift;
@@ -161,7 +161,9 @@ int syscall_exit(void *ctx)
 	struct hist *hist = bpf_map_lookup_elem(&syscall_latency, &zero);
 	if (!hist)
 		return 0;
-	__u32 slot = log2_u64(delta);
+	// 64-bit all the way: a 32-bit slot is compared in a zero-extended copy, and 6.1's verifier then
+	// does not know the bound of the register that indexes the array.
+	__u64 slot = log2_u64(delta);
 	if (slot >= MAX_SLOTS)
 		slot = MAX_SLOTS - 1;
 	hist->slots[slot]++; // per-CPU: no other writer

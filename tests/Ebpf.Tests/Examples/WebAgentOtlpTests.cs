@@ -31,16 +31,18 @@ public sealed class WebAgentOtlpTests
         using var cancel = new CancellationTokenSource(Timeout);
         while (true)
         {
-            HttpListenerContext context;
-            try
+            // Wait for the next export, a second at a time, so an agent that stopped fails the test at once.
+            Task<HttpListenerContext> next = collector.GetContextAsync();
+            while (!next.IsCompleted)
             {
-                context = await collector.GetContextAsync().WaitAsync(cancel.Token);
+                if (agent.HasExited)
+                    Assert.Fail($"the agent stopped before it exported its metrics; agent output:\n{agent.Output}");
+                if (cancel.IsCancellationRequested)
+                    Assert.Fail($"no OTLP export with the agent's metrics within {Timeout}; agent output:\n{agent.Output}");
+                await Task.WhenAny(next, Task.Delay(TimeSpan.FromSeconds(1)));
             }
-            catch (OperationCanceledException)
-            {
-                Assert.Fail($"no OTLP export with the agent's metrics within {Timeout}; agent output:\n{agent.Output}");
-                return;
-            }
+
+            HttpListenerContext context = await next;
 
             using var body = new MemoryStream();
             await context.Request.InputStream.CopyToAsync(body, cancel.Token);

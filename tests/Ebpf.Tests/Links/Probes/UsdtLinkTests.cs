@@ -67,7 +67,8 @@ public sealed class UsdtLinkTests
         Assert.That((record.Errors[1], record.Values[1]), Is.EqualTo((0L, 3L)));
 
         Assert.That(forms.Uprobes, Has.Count.EqualTo(1));
-        Assert.That(forms.Uprobes[0].Info().Cookie, Is.EqualTo((ulong)forms.SpecIds[0]), "the BPF cookie is the spec id");
+        // Info().Cookie is null where the kernel's link info does not report perf event links' cookies (it did from 6.6).
+        Assert.That(forms.Uprobes[0].Info().Cookie ?? (ulong)forms.SpecIds[0], Is.EqualTo((ulong)forms.SpecIds[0]), "the BPF cookie is the spec id");
         Assert.That(new[] { forms.SpecIds[0], widths.SpecIds[0], indexed.SpecIds[0] }, Is.Unique);
     }
 
@@ -127,7 +128,7 @@ public sealed class UsdtLinkTests
         using (var link = Usdt.Attach(RecordArgs.FileDescriptor, RecordArgs.Name, RecordArgs.Info().MapIds, UsdtTargetBinary.Path, "ebpf_test", "forms",
             new UsdtOptions { Pid = process.Id }, haveCookie: false, TestProgramLoader.Sys))
         {
-            Assert.That(link.Uprobes[0].Info().Cookie, Is.Zero, "no cookie without cookie support");
+            Assert.That(link.Uprobes[0].Info().Cookie ?? 0, Is.Zero, "no cookie without cookie support (null where link info does not report it)");
             Span<byte> value = stackalloc byte[4];
             Assert.That(IpMap.TryLookup(BitConverter.GetBytes(expected), value), Is.True);
             Assert.That(BitConverter.ToInt32(value), Is.EqualTo(link.SpecIds[0]));
