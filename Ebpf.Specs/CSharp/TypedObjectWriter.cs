@@ -264,7 +264,7 @@ public sealed class TypedObjectWriter
             var found = btf.FindTypes(name).FirstOrDefault(t => t is BtfComposite or BtfEnumeration or BtfTypedef);
             if (found is null)
             {
-                _skipped.Add((name, "no struct, union, enum or typedef of that name"));
+                _skipped.Add((name, MissingTypeReason(name)));
                 continue;
             }
 
@@ -278,6 +278,24 @@ public sealed class TypedObjectWriter
             }
         }
     }
+
+    /// <summary>
+    /// Why a named type is absent, with the fix: clang writes into BTF only the types that globals, maps and function
+    /// signatures use, so a struct reached only through a pointer from <c>bpf_ringbuf_reserve</c> is dropped; a
+    /// non-static global pointer to it keeps it (a <c>static</c> one is optimized away with the type).
+    /// </summary>
+    private static string MissingTypeReason(string name)
+    {
+        string keep = IsCIdentifier(name)
+            ? $"struct {name} *unused_{name} __attribute__((unused));"
+            : "struct NAME *unused_NAME __attribute__((unused));";
+        return "no struct, union, enum or typedef of that name in the object's BTF. clang keeps only types that globals, maps "
+            + "and function signatures use: a struct the program only reaches through a pointer (bpf_ringbuf_reserve) is dropped. "
+            + $"Keep it with a global pointer in the BPF source (not static): `{keep}` (enum or union instead of struct for those)";
+    }
+
+    private static bool IsCIdentifier(string name) =>
+        name.Length > 0 && !char.IsAsciiDigit(name[0]) && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
 
     private string Member(string cName)
     {
