@@ -23,4 +23,7 @@ public sealed record MapCreateOptions
     /// such fallbacks are reported.
     /// </summary>
     public FeatureFallbacks Fallbacks { get; init; } = FeatureFallbacks.Default;
+
+    /// <summary>The name to give the kernel instead of the spec's (global data maps: libbpf's <c>object.rodata</c>).</summary>
+    internal string? KernelName { get; init; }
 }

@@ -129,7 +129,9 @@ public sealed class TypedObjectWriter
             text.Append("        string name = global::System.BitConverter.IsLittleEndian ? LittleEndianResource : BigEndianResource;\n");
             text.Append("        using var stream = assembly.GetManifestResourceStream(name)\n");
             text.Append("            ?? throw new global::System.InvalidOperationException($\"assembly {assembly.GetName().Name} has no resource {name}\");\n");
-            text.Append(CultureInfo.InvariantCulture, $"        return {Specs}CollectionSpec.Load(stream);\n    }}\n\n");
+            text.Append(CultureInfo.InvariantCulture, $"        var spec = {Specs}CollectionSpec.Load(stream);\n");
+            text.Append("        spec.ObjectName = ObjectName; // global data maps are named ObjectName.rodata, ... in the kernel, as libbpf names them\n");
+            text.Append("        return spec;\n    }\n\n");
         }
         else
         {
