@@ -164,7 +164,7 @@ internal sealed class CollectionLoader
     }
 
     /// <summary>Hands what the load made to the collection, which owns it from here on.</summary>
-    public Collection Finish() => new(_maps, _programs, _borrowed, _registrations);
+    public Collection Finish() => new(_maps, _programs, _borrowed, _registrations, _spec.Variables.Values);
 
     /// <summary>Undoes a failed load: closes the programs, removes the pins made and closes the maps created (not replacements).</summary>
     public void Rollback()

@@ -28,7 +28,7 @@ public sealed class TypedObjectWriter
         _request = options;
         _spec = spec;
         _types = spec.Types is { } btf ? new CSharpStructWriter(btf) : null;
-        foreach (var reserved in new[] { options.ResolvedClassName, "Collection", "LoadSpec", "Load", "Dispose", "Variables", "LittleEndianResource", "BigEndianResource", "ObjectName", "FromCollection" })
+        foreach (var reserved in new[] { options.ResolvedClassName, "Collection", "LoadSpec", "Load", "Dispose", "Variables", "Globals", "LittleEndianResource", "BigEndianResource", "ObjectName", "FromCollection" })
         {
             _members.Add(reserved);
             _types?.Reserve(reserved);
@@ -147,17 +147,24 @@ public sealed class TypedObjectWriter
         text.Append("    /// <summary>\n    /// Wraps a collection loaded from this object elsewhere, for example by hosting's\n");
         text.Append(CultureInfo.InvariantCulture, $"    /// <c>services.AddEbpfCollection(name, {cls}.FromCollection, b => b.FromSpec({cls}.LoadSpec))</c>. Dispose closes it.\n    /// </summary>\n");
         text.Append(CultureInfo.InvariantCulture, $"    public static {cls} FromCollection({Kernel}Collection collection) =>\n        new(collection ?? throw new global::System.ArgumentNullException(nameof(collection)));\n\n");
+        text.Append("    /// <summary>\n    /// The object's global variables, read and written live in the loaded maps (<c>.bss</c>, <c>.data</c>: through\n");
+        text.Append("    /// their memory where mmapable); <c>.rodata</c> ones read only. Before loading, use <c>new Variables(LoadSpec())</c>.\n    /// </summary>\n");
+        text.Append("    public Variables Globals => new(Collection);\n\n");
         text.Append("    /// <summary>Closes the collection's maps and programs.</summary>\n    public void Dispose() => Collection.Dispose();\n");
     }
 
     private void WriteVariables(StringBuilder text, List<VariableSpec> variables)
     {
-        text.Append("\n    /// <summary>Typed views of the object's global variables in a spec, to read and set before loading.</summary>\n");
+        text.Append("\n    /// <summary>\n    /// Typed views of the object's global variables: in a spec, to read and set before loading, or in a loaded\n");
+        text.Append("    /// collection (<see cref=\"Globals\"/>), read and written live in its maps.\n    /// </summary>\n");
         text.Append("    public sealed partial class Variables\n    {\n");
         text.Append("        /// <summary>Views the variables of <paramref name=\"spec\"/> (from <see cref=\"LoadSpec\"/>).</summary>\n");
         text.Append(CultureInfo.InvariantCulture, $"        public Variables({Specs}CollectionSpec spec)\n        {{\n            Spec = spec ?? throw new global::System.ArgumentNullException(nameof(spec));\n        }}\n\n");
-        text.Append(CultureInfo.InvariantCulture, $"        /// <summary>The spec whose variables this changes.</summary>\n        public {Specs}CollectionSpec Spec {{ get; }}\n");
-        var names = new HashSet<string>(StringComparer.Ordinal) { "Variables", "Spec" };
+        text.Append("        /// <summary>Views the variables of a loaded collection, live in its maps (<c>Collection.Variables</c>).</summary>\n");
+        text.Append(CultureInfo.InvariantCulture, $"        public Variables({Kernel}Collection collection)\n        {{\n            Collection = collection ?? throw new global::System.ArgumentNullException(nameof(collection));\n        }}\n\n");
+        text.Append(CultureInfo.InvariantCulture, $"        /// <summary>The spec whose variables this changes; null for a view of a loaded collection.</summary>\n        public {Specs}CollectionSpec? Spec {{ get; }}\n\n");
+        text.Append(CultureInfo.InvariantCulture, $"        /// <summary>The loaded collection whose variables this reads and writes; null for a view of a spec.</summary>\n        public {Kernel}Collection? Collection {{ get; }}\n");
+        var names = new HashSet<string>(StringComparer.Ordinal) { "Variables", "Spec", "Collection" };
         foreach (var variable in variables)
         {
             string? type = VariableType(variable);
@@ -173,9 +180,15 @@ public sealed class TypedObjectWriter
                 unique = name + i.ToString(CultureInfo.InvariantCulture);
             }
 
-            string access = $"Spec.Variables[\"{variable.Name}\"]";
-            text.Append(CultureInfo.InvariantCulture, $"\n        /// <summary>Variable <c>{CSharpNames.XmlText(variable.Name)}</c> in <c>{CSharpNames.XmlText(variable.MapName)}</c>{(variable.IsReadOnly ? " (constant once loaded)" : "")}.</summary>\n");
-            text.Append(CultureInfo.InvariantCulture, $"        public {type} {CSharpNames.Escape(unique)}\n        {{\n            get => {access}.Get<{type}>();\n            set => {access}.Set(value);\n        }}\n");
+            string spec = $"Spec.Variables[\"{variable.Name}\"]";
+            string live = $"Collection!.Variables[\"{variable.Name}\"]";
+            text.Append(CultureInfo.InvariantCulture, $"\n        /// <summary>Variable <c>{CSharpNames.XmlText(variable.Name)}</c> in <c>{CSharpNames.XmlText(variable.MapName)}</c>{(variable.IsReadOnly ? " (constant once loaded: setting it on a loaded collection throws InvalidOperationException)" : "")}.</summary>\n");
+            text.Append(CultureInfo.InvariantCulture, $"        public {type} {CSharpNames.Escape(unique)}\n        {{\n");
+            text.Append(CultureInfo.InvariantCulture, $"            get => Spec is not null ? {spec}.Get<{type}>() : {live}.Get<{type}>();\n");
+            text.Append("            set\n            {\n");
+            text.Append(CultureInfo.InvariantCulture, $"                if (Spec is not null)\n                {{\n                    {spec}.Set(value);\n                }}\n");
+            text.Append(CultureInfo.InvariantCulture, $"                else\n                {{\n                    {live}.Set(value);\n                }}\n");
+            text.Append("            }\n        }\n");
         }
 
         text.Append("    }\n");
