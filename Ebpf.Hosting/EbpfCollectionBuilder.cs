@@ -8,7 +8,7 @@ namespace Ebpf.Hosting;
 
 /// <summary>
 /// Describes a collection the host loads at start: where its object comes from (<see cref="FromFile"/>,
-/// <see cref="FromResource"/>, <see cref="FromBytes"/>, <see cref="FromSpec"/>), how it is loaded (<see cref="Configure"/>)
+/// <see cref="FromResource"/>, <see cref="FromBytes"/>, <see cref="FromSpec(Func{CollectionSpec})"/>), how it is loaded (<see cref="Configure"/>)
 /// and what is attached once it is loaded (<see cref="Attach(Func{Collection, ILink})"/>).
 /// </summary>
 public sealed class EbpfCollectionBuilder
@@ -27,7 +27,7 @@ public sealed class EbpfCollectionBuilder
     /// <summary>Whether a failed load lets the host start anyway (the handle and health check report the failure); default false.</summary>
     public bool ContinuesOnFailure { get; private set; }
 
-    internal Func<CollectionSpec>? SpecSource { get; private set; }
+    internal Func<IServiceProvider, CollectionSpec>? SpecSource { get; private set; }
 
     internal string? SourceDescription { get; private set; }
 
@@ -39,7 +39,7 @@ public sealed class EbpfCollectionBuilder
     public EbpfCollectionBuilder FromFile(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        return SetSource(() => CollectionSpec.Load(path), path);
+        return SetSource(_ => CollectionSpec.Load(path), path);
     }
 
     /// <summary>Reads the object from the manifest resource <paramref name="resourceName"/> of <paramref name="assembly"/>.</summary>
@@ -48,7 +48,7 @@ public sealed class EbpfCollectionBuilder
         ArgumentNullException.ThrowIfNull(assembly);
         ArgumentException.ThrowIfNullOrEmpty(resourceName);
         return SetSource(
-            () =>
+            _ =>
             {
                 using var stream = assembly.GetManifestResourceStream(resourceName)
                     ?? throw new InvalidOperationException($"assembly {assembly.GetName().Name} has no resource {resourceName}");
@@ -61,10 +61,20 @@ public sealed class EbpfCollectionBuilder
 
     /// <summary>Reads the object from <paramref name="bytes"/>.</summary>
     public EbpfCollectionBuilder FromBytes(ReadOnlyMemory<byte> bytes) =>
-        SetSource(() => CollectionSpec.Load(bytes), $"{bytes.Length} bytes");
+        SetSource(_ => CollectionSpec.Load(bytes), $"{bytes.Length} bytes");
 
     /// <summary>Uses the spec <paramref name="source"/> makes (for example a spec built or changed in code).</summary>
     public EbpfCollectionBuilder FromSpec(Func<CollectionSpec> source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        return SetSource(_ => source(), "spec");
+    }
+
+    /// <summary>
+    /// Uses the spec <paramref name="source"/> makes at host start with the host's services, for example with
+    /// variables or map sizes set from options: <c>b.FromSpec(sp =&gt; Build(sp.GetRequiredService&lt;IOptions&lt;MyOptions&gt;&gt;().Value))</c>.
+    /// </summary>
+    public EbpfCollectionBuilder FromSpec(Func<IServiceProvider, CollectionSpec> source)
     {
         ArgumentNullException.ThrowIfNull(source);
         return SetSource(source, "spec");
@@ -116,7 +126,7 @@ public sealed class EbpfCollectionBuilder
         return this;
     }
 
-    private EbpfCollectionBuilder SetSource(Func<CollectionSpec> source, string description)
+    private EbpfCollectionBuilder SetSource(Func<IServiceProvider, CollectionSpec> source, string description)
     {
         if (SpecSource is not null)
         {

@@ -21,12 +21,13 @@ public sealed partial class EbpfCollectionService : IHostedService
     private readonly IBpfSyscalls _syscalls;
     private readonly KernelBtf _kernelBtf;
     private readonly EbpfOptions _options;
+    private readonly EbpfMetrics _metrics;
     private readonly ILogger _logger;
     private Collection? _collection;
     private List<ILink> _links = [];
 
     internal EbpfCollectionService(EbpfCollectionBuilder builder, EbpfCollectionHandle handle, IServiceProvider services,
-        IOptions<EbpfOptions> options, IBpfSyscalls syscalls, KernelBtf kernelBtf, ILogger<EbpfCollectionService> logger)
+        IOptions<EbpfOptions> options, IBpfSyscalls syscalls, KernelBtf kernelBtf, EbpfMetrics metrics, ILogger<EbpfCollectionService> logger)
     {
         _builder = builder;
         _handle = handle;
@@ -34,6 +35,7 @@ public sealed partial class EbpfCollectionService : IHostedService
         _syscalls = syscalls;
         _kernelBtf = kernelBtf;
         _options = options.Value;
+        _metrics = metrics;
         _logger = logger;
     }
 
@@ -44,6 +46,7 @@ public sealed partial class EbpfCollectionService : IHostedService
         var options = new CollectionLoadOptions
         {
             PinPath = string.IsNullOrEmpty(_options.PinPath) ? null : _options.PinPath,
+            TokenPath = _options.TokenPath,
 
             // EbpfOptions.FeatureFallback: go on without a debug aid the kernel rejects (logged), or fail.
             Fallbacks = new FeatureFallbacks
@@ -75,7 +78,7 @@ public sealed partial class EbpfCollectionService : IHostedService
         {
             var source = _builder.SpecSource ?? throw new InvalidOperationException(
                 $"collection {_builder.Name}: no object given (call FromFile, FromResource, FromBytes or FromSpec)");
-            var spec = source();
+            var spec = source(_services);
             _collection = Collection.Load(spec, LoadOptions(), _syscalls);
             LogLoaded(_logger, _builder.Name, _builder.SourceDescription, _collection.Programs.Count, _collection.Maps.Count);
             foreach (var program in _collection.Programs.Values)
@@ -91,11 +94,13 @@ public sealed partial class EbpfCollectionService : IHostedService
                 foreach (var link in attach(_collection, _services))
                 {
                     _links.Add(link);
+                    _metrics.LinksAttached(_builder.Name);
                     LogAttached(_logger, _builder.Name, link.ToString());
                 }
             }
 
             _handle.SetLoaded(_collection, _links.AsReadOnly());
+            _metrics.CollectionLoaded(_builder.Name, succeeded: true);
         }
         catch (Exception e)
         {
@@ -115,6 +120,7 @@ public sealed partial class EbpfCollectionService : IHostedService
 
             Close();
             _handle.SetFailed(e);
+            _metrics.CollectionLoaded(_builder.Name, succeeded: false);
             if (!_builder.ContinuesOnFailure)
             {
                 throw;

@@ -47,6 +47,7 @@ public static class EbpfCollectionServiceCollectionExtensions
             provider.GetRequiredService<IOptions<EbpfOptions>>(),
             provider.GetRequiredService<IBpfSyscalls>(),
             provider.GetRequiredService<KernelBtf>(),
+            provider.GetRequiredService<EbpfMetrics>(),
             provider.GetRequiredService<ILogger<EbpfCollectionService>>()));
         return services;
     }

@@ -27,6 +27,13 @@ public sealed class EbpfOptions
     /// <summary>What to do about <c>RLIMIT_MEMLOCK</c> at host start.</summary>
     public MemlockPolicy Memlock { get; set; } = MemlockPolicy.RaiseWhenNeeded;
 
+    /// <summary>
+    /// The delegated bpffs each collection takes its BPF token from (Linux 6.9+; for a host in an unprivileged
+    /// container): <see cref="Ebpf.Kernel.CollectionLoadOptions.TokenPath"/>. Null (default): libbpf's rules, the
+    /// <c>LIBBPF_BPF_TOKEN_PATH</c> environment variable, else <c>/sys/fs/bpf</c> when it yields a token; empty: no token.
+    /// </summary>
+    public string? TokenPath { get; set; }
+
     /// <summary>How loads react when the kernel lacks an optional feature.</summary>
     public FeatureFallbackPolicy FeatureFallback { get; set; } = FeatureFallbackPolicy.Fallback;
 }

@@ -14,12 +14,15 @@ public sealed class Collection : IDisposable
     private readonly Dictionary<string, Program> _programs;
     private readonly HashSet<string> _borrowed;
     private readonly List<StructOpsRegistration> _structOps;
+    private readonly BpfToken? _token;
     private readonly Dictionary<string, Variable> _variables = new(StringComparer.Ordinal);
     private readonly List<GlobalDataAccess> _globalData = [];
 
-    internal Collection(Dictionary<string, Map> maps, Dictionary<string, Program> programs, HashSet<string> borrowed, List<StructOpsRegistration> structOps,
+    internal Collection(
+        Dictionary<string, Map> maps, Dictionary<string, Program> programs, HashSet<string> borrowed, List<StructOpsRegistration> structOps, BpfToken? token,
         IEnumerable<VariableSpec>? variables = null)
     {
+        _token = token;
         _maps = maps;
         _programs = programs;
         _borrowed = borrowed;
@@ -72,9 +75,9 @@ public sealed class Collection : IDisposable
     {
         ArgumentNullException.ThrowIfNull(spec);
         var loader = new CollectionLoader(spec, options ?? CollectionLoadOptions.Default, syscalls ?? LinuxBpfSyscalls.Instance);
-        loader.ResolveExterns();
         try
         {
+            loader.ResolveExterns();
             loader.CreateMaps();
             loader.LoadPrograms();
             loader.WriteDeferredEntries();
@@ -89,7 +92,8 @@ public sealed class Collection : IDisposable
     }
 
     /// <summary>
-    /// Closes every map and program the collection owns (not replacements it was given); a struct_ops map registered
+    /// Closes every map and program the collection owns (not replacements it was given, nor a <see cref="CollectionLoadOptions.Token"/>,
+    /// but a token it made from <see cref="CollectionLoadOptions.TokenPath"/>); a struct_ops map registered
     /// through its <see cref="Map.RegisterStructOps"/> is unregistered first.
     /// </summary>
     public void Dispose()
@@ -116,6 +120,8 @@ public sealed class Collection : IDisposable
                 map.Dispose();
             }
         }
+
+        _token?.Dispose();
     }
 
     private void AddVariables(IEnumerable<VariableSpec> variables)

@@ -40,4 +40,19 @@ public sealed record CollectionLoadOptions
     /// only <c>LINUX_KERNEL_VERSION</c> when the kernel has no config file).
     /// </summary>
     public KernelConfig? KernelConfig { get; init; }
+
+    /// <summary>
+    /// The BPF token every map, program and BTF of the collection (and the feature probes of the load) is created
+    /// with (Linux 6.9+). The caller keeps ownership. Null: <see cref="TokenPath"/> decides.
+    /// </summary>
+    public BpfToken? Token { get; init; }
+
+    /// <summary>
+    /// When <see cref="Token"/> is null, the bpffs the load takes a token from, by libbpf's <c>bpf_token_path</c> rules:
+    /// a path must yield a token (the load fails otherwise); an empty string loads without one. Null: the environment
+    /// variable <c>LIBBPF_BPF_TOKEN_PATH</c> (<see cref="BpfToken.PathVariable"/>) with the same meaning, and when it is
+    /// unset a token from <c>/sys/fs/bpf</c> if one can be made there (only inside a user namespace), else none. A token
+    /// made here belongs to the collection and is closed with it.
+    /// </summary>
+    public string? TokenPath { get; init; }
 }

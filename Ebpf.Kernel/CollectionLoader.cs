@@ -15,7 +15,8 @@ internal sealed class CollectionLoader
     private const string KconfigMap = ".kconfig";
 
     private readonly CollectionLoadOptions _options;
-    private readonly IBpfSyscalls _syscalls;
+    private readonly IBpfSyscalls _syscalls; // with the load's BPF token, when it has one
+    private readonly BpfToken? _ownedToken; // made from a path for this load: the collection's
     private readonly KernelBtf _kernelBtf;
     private readonly Dictionary<string, Map> _maps = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Program> _programs = new(StringComparer.Ordinal);
@@ -31,7 +32,8 @@ internal sealed class CollectionLoader
     {
         _spec = spec;
         _options = options;
-        _syscalls = syscalls;
+        _ownedToken = options.Token is null ? BpfToken.ForLoad(options.TokenPath, syscalls) : null;
+        _syscalls = (options.Token ?? _ownedToken)?.Over(syscalls) ?? syscalls;
         _kernelBtf = options.Programs.KernelBtf ?? KernelBtf.Shared;
     }
 
@@ -164,7 +166,7 @@ internal sealed class CollectionLoader
     }
 
     /// <summary>Hands what the load made to the collection, which owns it from here on.</summary>
-    public Collection Finish() => new(_maps, _programs, _borrowed, _registrations, _spec.Variables.Values);
+    public Collection Finish() => new(_maps, _programs, _borrowed, _registrations, _ownedToken, _spec.Variables.Values);
 
     /// <summary>Undoes a failed load: closes the programs, removes the pins made and closes the maps created (not replacements).</summary>
     public void Rollback()
@@ -186,6 +188,8 @@ internal sealed class CollectionLoader
                 map.Dispose();
             }
         }
+
+        _ownedToken?.Dispose();
     }
 
     /// <summary>

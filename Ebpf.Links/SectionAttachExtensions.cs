@@ -12,7 +12,7 @@ namespace Ebpf.Links;
 /// (<c>raw_tracepoint/</c>, <c>.w</c>), <c>tp_btf/</c>, <c>fentry/</c>, <c>fexit/</c>, <c>fmod_ret/</c>, <c>lsm/</c>
 /// (their target was resolved at load), <c>iter/</c>, <c>kprobe/FUNCTION[+OFFSET]</c>, <c>kretprobe/FUNCTION</c>,
 /// <c>ksyscall/NAME</c>, <c>kprobe.multi/GLOB</c>, <c>uprobe/BINARY:FUNCTION[+OFFSET]</c>,
-/// <c>uretprobe/BINARY:FUNCTION</c> (and <c>.s</c>), <c>uprobe.multi/BINARY:GLOB</c>, and <c>freplace/</c> when the
+/// <c>uretprobe/BINARY:FUNCTION</c> (and <c>.s</c>), <c>uprobe.multi/BINARY:GLOB</c>, <c>usdt/BINARY:PROVIDER:NAME</c>, and <c>freplace/</c> when the
 /// load named its target program. A bare binary name is searched on <c>PATH</c>, a library name
 /// (<c>libc.so.6</c>) in <c>LD_LIBRARY_PATH</c> and the library directories.
 /// </remarks>
@@ -26,7 +26,7 @@ public static class SectionAttachExtensions
     /// (a kretprobe with an offset), or its kind needs arguments (xdp, tc, cgroup, sockets, perf events, struct_ops):
     /// the message names the section and the verb to call instead.
     /// </exception>
-    /// <exception cref="NotSupportedException">The section names a kind this SDK cannot attach from its section yet (usdt, sessions).</exception>
+    /// <exception cref="NotSupportedException">The section names a kind this SDK cannot attach from its section yet (sessions).</exception>
     public static Link Attach(this Program program)
     {
         ArgumentNullException.ThrowIfNull(program);
@@ -42,7 +42,7 @@ public static class SectionAttachExtensions
     /// <param name="collection">A loaded collection.</param>
     /// <returns>The links, in the order of <see cref="Collection.Programs"/>; dispose it to detach them all.</returns>
     /// <exception cref="InvalidOperationException">A section names its target in a form that cannot be attached.</exception>
-    /// <exception cref="NotSupportedException">A section names a kind this SDK cannot attach from its section yet (usdt, sessions).</exception>
+    /// <exception cref="NotSupportedException">A section names a kind this SDK cannot attach from its section yet (sessions).</exception>
     public static LinkSet AttachAll(this Collection collection)
     {
         ArgumentNullException.ThrowIfNull(collection);
@@ -95,6 +95,7 @@ public static class SectionAttachExtensions
             new KprobeMultiOptions { ReturnProbe = plan.ReturnProbe }),
         SectionAttachVerb.Uprobe => AttachUprobe(program, plan),
         SectionAttachVerb.UprobeMulti => AttachUprobeMulti(program, plan),
+        SectionAttachVerb.Usdt => program.AttachUsdt(plan.Binary!, plan.Provider!, plan.Target!),
         _ => throw CannotAttach(program, plan),
     };
 

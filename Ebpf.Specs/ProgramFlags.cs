@@ -30,4 +30,7 @@ public enum ProgramFlags : uint
 
     /// <summary><c>BPF_F_TEST_REG_INVARIANTS</c>.</summary>
     TestRegisterInvariants = 1 << 7,
+
+    /// <summary><c>BPF_F_TOKEN_FD</c> (Linux 6.9+): <c>prog_token_fd</c> holds a BPF token. Set at load when a token is given, never by a section name.</summary>
+    TokenFd = 1 << 16,
 }

@@ -105,8 +105,44 @@ internal sealed class PermissionDiagnosis
         "open" => FileAccess,
         "perf_event_open" => Read().ExplainPerfEventOpen(),
         "mount" => Read().ExplainMount(),
+        _ when operation.StartsWith("RTM_", StringComparison.Ordinal) => Read().ExplainNetworkAdmin(operation),
         _ => Read().Explain(),
     };
+
+    /// <summary>
+    /// The explanation of a refused rtnetlink request (<c>RTM_NEWQDISC</c>, <c>RTM_NEWTFILTER</c>, <c>RTM_SETLINK</c>...):
+    /// changes to devices, qdiscs and filters need CAP_NET_ADMIN over the network namespace.
+    /// </summary>
+    /// <param name="operation">The request, e.g. <c>RTM_NEWTFILTER</c>.</param>
+    public PermissionFinding ExplainNetworkAdmin(string operation)
+    {
+        if (Effective is not { } mask)
+        {
+            return new PermissionFinding($"{operation} needs CAP_NET_ADMIN", ExplainedByEnvironment: false);
+        }
+
+        if (!ProcessCapabilities.Has(mask, ProcessCapabilities.NetAdmin))
+        {
+            return new PermissionFinding(
+                $"{operation} needs CAP_NET_ADMIN, which is not effective{CannotGain(ProcessCapabilities.NetAdmin)}", ExplainedByEnvironment: true);
+        }
+
+        var causes = new List<string>();
+        if (ReadFirstLine(_sources.UidMapPath) is { } map
+            && map.Split(' ', StringSplitOptions.RemoveEmptyEntries) is not ["0", "0", "4294967295"])
+        {
+            causes.Add($"the process runs in a user namespace (uid_map '{map}'), whose CAP_NET_ADMIN covers only the network namespaces it owns");
+        }
+
+        if (SelinuxEnforcing)
+        {
+            causes.Add("SELinux enforces its policy, which can refuse netlink requests even to root");
+        }
+
+        return causes.Count > 0
+            ? new PermissionFinding($"{operation} refused although CAP_NET_ADMIN is effective; {string.Join("; ", causes)}", ExplainedByEnvironment: true)
+            : new PermissionFinding($"{operation} refused although CAP_NET_ADMIN is effective, and no restriction is in force", ExplainedByEnvironment: false);
+    }
 
     /// <summary>
     /// The explanation of a refused perf_event_open(2), which BPF attaches to tracepoints, kprobes, uprobes and
@@ -167,8 +203,7 @@ internal sealed class PermissionDiagnosis
         }
 
         var causes = new List<string>();
-        if (ReadFirstLine(_sources.UidMapPath) is { } map
-            && map.Split(' ', StringSplitOptions.RemoveEmptyEntries) is not ["0", "0", "4294967295"])
+        if (UserNamespaceUidMap() is { } map)
         {
             causes.Add($"the process runs in a user namespace (uid_map '{map}'), whose CAP_SYS_ADMIN mounts only file systems allowed there");
         }
@@ -182,6 +217,12 @@ internal sealed class PermissionDiagnosis
             ? new PermissionFinding($"mount refused although CAP_SYS_ADMIN is effective; {string.Join("; ", causes)}", ExplainedByEnvironment: true)
             : new PermissionFinding("mount refused although CAP_SYS_ADMIN is effective in the initial user namespace, and no LSM restriction is in force", ExplainedByEnvironment: false);
     }
+
+    /// <summary>The process's <c>uid_map</c> when it is not the initial user namespace's identity map; null otherwise or when unknown.</summary>
+    private string? UserNamespaceUidMap() =>
+        ReadFirstLine(_sources.UidMapPath) is { } map && map.Split(' ', StringSplitOptions.RemoveEmptyEntries) is not ["0", "0", "4294967295"]
+            ? map
+            : null;
 
     /// <summary>The explanation of a refused bpf(2) call, which needs CAP_BPF or CAP_SYS_ADMIN.</summary>
     public PermissionFinding Explain()
@@ -212,6 +253,14 @@ internal sealed class PermissionDiagnosis
         }
 
         AddRestrictions(causes);
+        if (UserNamespaceUidMap() is { } uidMap)
+        {
+            // First: in a user namespace this alone explains the refusal, whatever else restricts the machine.
+            causes.Insert(0, $"the process runs in a user namespace (uid_map '{uidMap}'), where its capabilities count only there: bpf(2) "
+                + "checks them in the initial user namespace unless the call carries a BPF token (BpfToken.Create on a bpffs "
+                + "mounted in this namespace with delegate_cmds/maps/progs/attachs options, Linux 6.9+)");
+        }
+
         string held = Held(mask, ProcessCapabilities.Bpf, ProcessCapabilities.SysAdmin);
         return causes.Count > 0
             ? new PermissionFinding($"refused although {held}; restrictions in force: {string.Join("; ", causes)}", ExplainedByEnvironment: true)

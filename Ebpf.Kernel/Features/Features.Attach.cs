@@ -20,6 +20,53 @@ public sealed unsafe partial class Features
         Check(new ProbeKey("raw_tp_cookie", 0), static self => self.ProbeRawTracepointCookie(), this);
     }
 
+    /// <summary>
+    /// Checks that the kernel can run USDT probes the way libbpf's usdt.bpf.h does: kprobe programs attached to
+    /// uprobes (the <c>uprobe</c> perf PMU of Linux 4.17+, else tracefs <c>uprobe_events</c>, from CONFIG_UPROBE_EVENTS)
+    /// that read the probe's registers with <c>bpf_probe_read_kernel</c> (Linux 5.5).
+    /// </summary>
+    /// <exception cref="EbpfNotSupportedException">The kernel lacks kprobe programs, <c>bpf_probe_read_kernel</c>, or uprobes.</exception>
+    public void HaveUsdt()
+    {
+        try
+        {
+            HaveHelper(BpfProgramType.Kprobe, Helper.ProbeReadKernel);
+        }
+        catch (EbpfNotSupportedException e)
+        {
+            throw new EbpfNotSupportedException($"USDT probes ({e.Feature}: usdt.bpf.h reads arguments with bpf_probe_read_kernel)", "5.5", e.Errno, e);
+        }
+
+        Check(new ProbeKey("uprobes", 0), static self => self.ProbeUprobes(), this);
+    }
+
+    /// <summary>Where the kernel lists its perf PMUs (tests give their own).</summary>
+    internal string EventSourceDevicesPath { get; init; } = "/sys/bus/event_source/devices";
+
+    private EbpfNotSupportedException? ProbeUprobes()
+    {
+        if (File.Exists(Path.Combine(EventSourceDevicesPath, "uprobe", "type")))
+        {
+            return null;
+        }
+
+        foreach (string tracefs in (string[])["/sys/kernel/tracing", "/sys/kernel/debug/tracing"])
+        {
+            if (File.Exists(Path.Combine(tracefs, "uprobe_events")))
+            {
+                return null;
+            }
+        }
+
+        // No PMU and no mounted tracefs that shows uprobe_events: the kernel's configuration decides, when it is readable.
+        if (RunningKernelConfig.HasConfigFile && RunningKernelConfig.Value.Values.TryGetValue("CONFIG_UPROBE_EVENTS", out string? uprobeEvents) && uprobeEvents == "y")
+        {
+            return null;
+        }
+
+        return new EbpfNotSupportedException("USDT probes (uprobes: no uprobe PMU in /sys/bus/event_source/devices and no tracefs uprobe_events; CONFIG_UPROBE_EVENTS)", "4.17", Errno.ENOENT);
+    }
+
     private EbpfNotSupportedException? ProbeRawTracepointCookie()
     {
         var order = BitConverter.IsLittleEndian ? ByteOrder.LittleEndian : ByteOrder.BigEndian;

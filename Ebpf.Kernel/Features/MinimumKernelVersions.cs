@@ -60,6 +60,9 @@ internal static class MinimumKernelVersions
         _ => null,
     };
 
+    /// <summary>The first version with BPF tokens (<c>BPF_TOKEN_CREATE</c>, <c>BPF_F_TOKEN_FD</c>).</summary>
+    public const string BpfToken = "6.9";
+
     /// <summary>The first version with <paramref name="flag"/>, or null when unknown.</summary>
     public static string? Of(BpfMapFlags flag) => flag switch
     {
@@ -74,7 +77,7 @@ internal static class MinimumKernelVersions
         BpfMapFlags.Mmapable => "5.5",
         BpfMapFlags.PreserveElems or BpfMapFlags.InnerMap => "5.10",
         BpfMapFlags.Link => "6.4",
-        BpfMapFlags.SegvOnFault or BpfMapFlags.NoUserConv => "6.9",
+        BpfMapFlags.SegvOnFault or BpfMapFlags.NoUserConv or BpfMapFlags.TokenFd => "6.9",
         _ => null,
     };
 }

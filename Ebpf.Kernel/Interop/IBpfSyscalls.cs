@@ -123,6 +123,9 @@ public interface IBpfSyscalls
     /// <summary><c>BPF_LINK_DETACH</c>: detaches the link without closing it.</summary>
     void LinkDetach(in LinkDetachAttr attr);
 
+    /// <summary><c>BPF_TOKEN_CREATE</c> (Linux 6.9+): creates a BPF token from a delegated bpffs (see <see cref="BpfToken"/>).</summary>
+    BpfFileDescriptor TokenCreate(in TokenCreateAttr attr);
+
     /// <summary><c>BPF_ITER_CREATE</c>: opens a new read-only descriptor over an iterator link; each read runs the iterator program.</summary>
     BpfFileDescriptor IterCreate(in IterCreateAttr attr);
 }

@@ -2,7 +2,7 @@ namespace Ebpf.Kernel.Interop;
 
 /// <summary>
 /// The system calls other than bpf(2) the SDK makes (perf_event_open, ioctl, mmap, rlimits, epoll, eventfd, mount,
-/// open). Internal: <see cref="LinuxBpfSyscalls"/> implements it, tests mock it beside <see cref="IBpfSyscalls"/>, and
+/// open, netlink sockets). Internal: <see cref="LinuxBpfSyscalls"/> implements it, tests mock it beside <see cref="IBpfSyscalls"/>, and
 /// code reaches it with <see cref="SystemCallsAccess.System"/>.
 /// </summary>
 internal interface ISystemCalls
@@ -61,4 +61,20 @@ internal interface ISystemCalls
     /// <param name="path">The file or directory.</param>
     /// <param name="flags">The <c>O_*</c> flags, e.g. <c>O_RDONLY | O_DIRECTORY</c> (0x10000).</param>
     BpfFileDescriptor OpenPath(string path, int flags);
+
+    /// <summary>
+    /// <c>socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, protocol)</c> with <c>NETLINK_EXT_ACK</c> set where the kernel has it
+    /// (4.12+), in the calling thread's network namespace.
+    /// </summary>
+    /// <param name="protocol">The netlink family, e.g. <c>NETLINK_ROUTE</c> (0).</param>
+    BpfFileDescriptor NetlinkOpen(int protocol);
+
+    /// <summary>Sends one datagram of netlink messages to the kernel (<c>sendto(2)</c> to port id 0).</summary>
+    /// <param name="socket">A socket from <see cref="NetlinkOpen"/>.</param>
+    /// <param name="datagram">The messages, each with its <c>nlmsghdr</c>.</param>
+    void NetlinkSend(BpfFileDescriptor socket, ReadOnlyMemory<byte> datagram);
+
+    /// <summary>Receives the next datagram from the kernel, whole (<c>recv(2)</c>, sized with <c>MSG_PEEK | MSG_TRUNC</c>).</summary>
+    /// <param name="socket">A socket from <see cref="NetlinkOpen"/>.</param>
+    byte[] NetlinkReceive(BpfFileDescriptor socket);
 }

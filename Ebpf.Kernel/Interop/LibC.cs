@@ -99,4 +99,40 @@ internal static unsafe partial class LibC
     /// <summary><c>open(2)</c>.</summary>
     [LibraryImport(Library, EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     public static partial int Open(string path, int flags);
+
+    // Netlink
+
+    /// <summary><c>AF_NETLINK</c>.</summary>
+    public const int AfNetlink = 16;
+
+    /// <summary><c>SOCK_RAW | SOCK_CLOEXEC</c>.</summary>
+    public const int SockRawCloExec = 3 | 0x80000;
+
+    /// <summary><c>SOL_NETLINK</c>.</summary>
+    public const int SolNetlink = 270;
+
+    /// <summary><c>NETLINK_EXT_ACK</c>: errors carry the kernel's message and the offending attribute's offset (Linux 4.12+).</summary>
+    public const int NetlinkExtAck = 11;
+
+    /// <summary><c>MSG_PEEK</c>.</summary>
+    public const int MsgPeek = 0x2;
+
+    /// <summary><c>MSG_TRUNC</c>: recv(2) returns the datagram's whole length.</summary>
+    public const int MsgTrunc = 0x20;
+
+    /// <summary><c>socket(2)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "socket", SetLastError = true)]
+    public static partial int Socket(int domain, int type, int protocol);
+
+    /// <summary><c>setsockopt(2)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "setsockopt", SetLastError = true)]
+    public static partial int SetSockOpt(int fd, int level, int name, void* value, uint length);
+
+    /// <summary><c>sendto(2)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "sendto", SetLastError = true)]
+    public static partial nint SendTo(int fd, void* buffer, nuint length, int flags, void* address, uint addressLength);
+
+    /// <summary><c>recv(2)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "recv", SetLastError = true)]
+    public static partial nint Recv(int fd, void* buffer, nuint length, int flags);
 }

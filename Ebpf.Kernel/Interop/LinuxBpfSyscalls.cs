@@ -521,6 +521,9 @@ public sealed unsafe class LinuxBpfSyscalls : IBpfSyscalls, ISystemCalls
     // Links
 
     /// <inheritdoc />
+    public BpfFileDescriptor TokenCreate(in TokenCreateAttr attr) => NewFd(BpfIn(BpfCommand.TokenCreate, attr));
+
+    /// <inheritdoc />
     public BpfFileDescriptor IterCreate(in IterCreateAttr attr) => NewFd(BpfIn(BpfCommand.IterCreate, attr));
 
     /// <inheritdoc />
@@ -559,4 +562,83 @@ public sealed unsafe class LinuxBpfSyscalls : IBpfSyscalls, ISystemCalls
         return NewFd(fd);
     }
 
+    /// <inheritdoc />
+    BpfFileDescriptor ISystemCalls.NetlinkOpen(int protocol)
+    {
+        int fd = LibC.Socket(LibC.AfNetlink, LibC.SockRawCloExec, protocol);
+        if (fd < 0)
+        {
+            var errno = (Errno)Marshal.GetLastPInvokeError();
+            throw errno is Errno.EPERM or Errno.EACCES
+                ? new EbpfPermissionException("socket(AF_NETLINK)", errno)
+                : new EbpfException("socket(AF_NETLINK)", errno, $"protocol {protocol}");
+        }
+
+        var socket = NewFd(fd);
+        int on = 1;
+        using (var use = new FdUse(socket))
+        {
+            // Before 4.12 there are no extended acknowledgements (ENOPROTOOPT); errors then carry only their number.
+            _ = LibC.SetSockOpt((int)use.Fd, LibC.SolNetlink, LibC.NetlinkExtAck, &on, sizeof(int));
+        }
+
+        return socket;
+    }
+
+    /// <inheritdoc />
+    void ISystemCalls.NetlinkSend(BpfFileDescriptor socket, ReadOnlyMemory<byte> datagram)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        byte* address = stackalloc byte[12]; // struct sockaddr_nl: the kernel is port id 0, no groups
+        new Span<byte>(address, 12).Clear();
+        *(ushort*)address = LibC.AfNetlink;
+        using var use = new FdUse(socket);
+        fixed (byte* p = datagram.Span)
+        {
+            nint sent;
+            Errno errno;
+            int tries = 0;
+            do
+            {
+                sent = LibC.SendTo((int)use.Fd, p, (nuint)datagram.Length, 0, address, 12);
+                errno = sent < 0 ? (Errno)Marshal.GetLastPInvokeError() : Errno.None;
+            }
+            while (errno == Errno.EINTR && ++tries < MaxInterruptRetries);
+
+            if (errno != Errno.None)
+            {
+                throw new EbpfException("sendto(AF_NETLINK)", errno);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    byte[] ISystemCalls.NetlinkReceive(BpfFileDescriptor socket)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        using var use = new FdUse(socket);
+        byte probe;
+        int length = (int)Receive((int)use.Fd, &probe, 1, LibC.MsgPeek | LibC.MsgTrunc);
+        var datagram = new byte[length];
+        fixed (byte* p = datagram)
+        {
+            int received = (int)Receive((int)use.Fd, p, (nuint)Math.Max(length, 1), 0);
+            return received == length ? datagram : datagram[..received];
+        }
+    }
+
+    private static nint Receive(int fd, byte* buffer, nuint length, int flags)
+    {
+        nint received;
+        Errno errno;
+        int tries = 0;
+        do
+        {
+            received = LibC.Recv(fd, buffer, length, flags);
+            errno = received < 0 ? (Errno)Marshal.GetLastPInvokeError() : Errno.None;
+        }
+        while (errno == Errno.EINTR && ++tries < MaxInterruptRetries);
+
+        return errno == Errno.None ? received : throw new EbpfException("recv(AF_NETLINK)", errno);
+    }
 }

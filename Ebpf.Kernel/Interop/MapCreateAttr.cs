@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace Ebpf.Kernel.Interop;
 
 /// <summary>The <c>BPF_MAP_CREATE</c> variant of <c>union bpf_attr</c>.</summary>
-[StructLayout(LayoutKind.Explicit, Size = 72)]
+[StructLayout(LayoutKind.Explicit, Size = 80)]
 public struct MapCreateAttr
 {
     /// <summary><c>map_type</c>.</summary>
@@ -34,4 +34,8 @@ public struct MapCreateAttr
     [FieldOffset(60)] public uint BtfVmlinuxValueTypeId;
     /// <summary><c>map_extra</c>: per-type extra (bloom filter hash count, arena address).</summary>
     [FieldOffset(64)] public ulong MapExtra;
+    /// <summary><c>value_type_btf_obj_fd</c> (Linux 6.9+): module BTF holding <see cref="BtfVmlinuxValueTypeId"/>, read with <c>BPF_F_VTYPE_BTF_OBJ_FD</c>.</summary>
+    [FieldOffset(72)] public int ValueTypeBtfObjFd;
+    /// <summary><c>map_token_fd</c> (Linux 6.9+): the BPF token the creation uses, read with <see cref="BpfMapFlags.TokenFd"/>.</summary>
+    [FieldOffset(76)] public int MapTokenFd;
 }

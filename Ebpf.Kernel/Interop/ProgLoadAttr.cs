@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace Ebpf.Kernel.Interop;
 
 /// <summary>The <c>BPF_PROG_LOAD</c> variant of <c>union bpf_attr</c>.</summary>
-[StructLayout(LayoutKind.Explicit, Size = 144)]
+[StructLayout(LayoutKind.Explicit, Size = 152)]
 public struct ProgLoadAttr
 {
     /// <summary><c>prog_type</c>.</summary>
@@ -60,4 +60,6 @@ public struct ProgLoadAttr
     [FieldOffset(136)] public uint CoreReloRecSize;
     /// <summary><c>log_true_size</c> (Linux 6.4+, output): the log size the verifier needed; 0 on older kernels.</summary>
     [FieldOffset(140)] public uint LogTrueSize;
+    /// <summary><c>prog_token_fd</c> (Linux 6.9+): the BPF token the load uses, read with <see cref="ProgramFlags.TokenFd"/> in <see cref="ProgFlags"/>.</summary>
+    [FieldOffset(144)] public int ProgTokenFd;
 }

@@ -28,7 +28,8 @@ public sealed partial class Map
         ArgumentNullException.ThrowIfNull(spec);
         try
         {
-            return CreateUnnamed(spec, syscalls ?? LinuxBpfSyscalls.Instance, options);
+            syscalls ??= LinuxBpfSyscalls.Instance;
+            return CreateUnnamed(spec, options?.Token?.Over(syscalls) ?? syscalls, options);
         }
         catch (Exception e) when (FailureSubject.TryName(e, FailureSubject.Of(spec), out var named))
         {

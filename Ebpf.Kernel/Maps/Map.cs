@@ -20,7 +20,7 @@ public sealed partial class Map : IDisposable
     private Map(IBpfSyscalls syscalls, BpfFileDescriptor fd, BpfMapType type, uint keySize, uint valueSize, uint maxEntries, BpfMapFlags flags, string name)
     {
         _syscalls = syscalls;
-        _direct = syscalls is LinuxBpfSyscalls;
+        _direct = TokenSyscalls.Inner(syscalls) is LinuxBpfSyscalls; // element commands take no token
         _fd = fd;
         Type = type;
         KeySize = keySize;

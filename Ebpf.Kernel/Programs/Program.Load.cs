@@ -27,7 +27,9 @@ public sealed partial class Program
         ArgumentNullException.ThrowIfNull(spec);
         try
         {
-            using var loader = new ProgramLoader(spec, options ?? ProgramLoadOptions.Default, syscalls ?? LinuxBpfSyscalls.Instance);
+            options ??= ProgramLoadOptions.Default;
+            syscalls ??= LinuxBpfSyscalls.Instance;
+            using var loader = new ProgramLoader(spec, options, options.Token?.Over(syscalls) ?? syscalls);
             return loader.Load();
         }
         catch (Exception e) when (FailureSubject.TryName(e, FailureSubject.Of(spec), out var named))

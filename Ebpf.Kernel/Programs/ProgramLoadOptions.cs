@@ -64,6 +64,13 @@ public sealed record ProgramLoadOptions
     /// </summary>
     public FeatureFallbacks Fallbacks { get; init; } = FeatureFallbacks.Default;
 
+    /// <summary>
+    /// The BPF token the program and its BTF are loaded with (Linux 6.9+), for a process without CAP_BPF in the
+    /// initial user namespace; null to rely on the process's own capabilities. <see cref="Collection.Load"/> loads its
+    /// programs with <see cref="CollectionLoadOptions.Token"/> (or the token of <see cref="CollectionLoadOptions.TokenPath"/>) when it has one.
+    /// </summary>
+    public BpfToken? Token { get; init; }
+
     /// <summary>Network device to offload the program to (<c>prog_ifindex</c>); 0 for none.</summary>
     public uint IfIndex { get; init; }
 

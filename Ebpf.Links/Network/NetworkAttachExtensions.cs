@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Ebpf.Kernel;
+using Ebpf.Kernel.Interop;
 using Ebpf.Specs;
 
 namespace Ebpf.Links;
@@ -30,6 +31,57 @@ public static class NetworkAttachExtensions
     /// <exception cref="ArgumentException">No such device.</exception>
     public static XdpLink AttachXdp(this Program program, string interfaceName, XdpAttachFlags flags = XdpAttachFlags.None) =>
         program.AttachXdp(NetworkInterfaceIndex.Of(interfaceName), flags);
+
+    /// <summary>
+    /// Attaches XDP <paramref name="program"/> to device <paramref name="ifIndex"/> through rtnetlink (<c>IFLA_XDP</c>,
+    /// Linux 4.8+, generic mode 4.12+), as on kernels before XDP links (5.9) and as <c>ip link set dev X xdp</c>. Fails
+    /// with EBUSY when the device has a program in that mode, unless it is <paramref name="replacing"/>.
+    /// </summary>
+    /// <param name="program">An XDP program.</param>
+    /// <param name="ifIndex">The interface index.</param>
+    /// <param name="flags">The XDP mode; <see cref="XdpAttachFlags.None"/> lets the kernel choose.</param>
+    /// <param name="replacing">The program expected on the device, replaced atomically (<c>XDP_FLAGS_REPLACE</c>, 5.7+); null to attach only where none is.</param>
+    /// <exception cref="EbpfException">The kernel refused, with its message (EBUSY: a program is attached; EEXIST: not <paramref name="replacing"/>).</exception>
+    public static XdpAttachment AttachXdpNetlink(this Program program, int ifIndex, XdpAttachFlags flags = XdpAttachFlags.None, Program? replacing = null)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        return XdpAttachment.Attach(program, ifIndex, flags, replacing);
+    }
+
+    /// <summary>Attaches XDP <paramref name="program"/> through rtnetlink to the device named <paramref name="interfaceName"/>.</summary>
+    /// <param name="program">An XDP program.</param>
+    /// <param name="interfaceName">The device, e.g. <c>eth0</c>.</param>
+    /// <param name="flags">The XDP mode; <see cref="XdpAttachFlags.None"/> lets the kernel choose.</param>
+    /// <param name="replacing">The program expected on the device, replaced atomically; null to attach only where none is.</param>
+    /// <exception cref="ArgumentException">No such device.</exception>
+    public static XdpAttachment AttachXdpNetlink(this Program program, string interfaceName, XdpAttachFlags flags = XdpAttachFlags.None, Program? replacing = null) =>
+        program.AttachXdpNetlink(NetworkInterfaceIndex.Of(interfaceName), flags, replacing);
+
+    /// <summary>
+    /// Attaches sched_cls <paramref name="program"/> as a direct-action <c>cls_bpf</c> filter on the clsact qdisc of
+    /// device <paramref name="ifIndex"/> (rtnetlink, Linux 4.5+), as on kernels before TCX (6.6) and as
+    /// <c>tc filter add dev X ingress bpf da</c>. The qdisc must exist: <see cref="ClsactQdisc.Create(int, IBpfSyscalls?)"/>.
+    /// </summary>
+    /// <param name="program">A sched_cls program; its return value is the action (<c>TC_ACT_OK</c> 0, <c>TC_ACT_SHOT</c> 2...).</param>
+    /// <param name="ifIndex">The interface index.</param>
+    /// <param name="direction">Ingress or egress.</param>
+    /// <param name="options">Handle, priority, replacement and name; null lets the kernel choose handle and priority.</param>
+    /// <exception cref="EbpfException">The kernel refused, with its message (EEXIST: a filter has that handle and priority; EINVAL: no clsact qdisc).</exception>
+    /// <exception cref="EbpfNotSupportedException">The kernel has no <c>cls_bpf</c>.</exception>
+    public static TcClassifier AttachTcClassifier(this Program program, int ifIndex, TcDirection direction, TcClassifierOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        return TcClassifier.Attach(program, ifIndex, direction, options);
+    }
+
+    /// <summary>Attaches sched_cls <paramref name="program"/> as a direct-action <c>cls_bpf</c> filter on the clsact qdisc of the device named <paramref name="interfaceName"/>.</summary>
+    /// <param name="program">A sched_cls program.</param>
+    /// <param name="interfaceName">The device, e.g. <c>eth0</c>.</param>
+    /// <param name="direction">Ingress or egress.</param>
+    /// <param name="options">Handle, priority, replacement and name; null lets the kernel choose handle and priority.</param>
+    /// <exception cref="ArgumentException">No such device.</exception>
+    public static TcClassifier AttachTcClassifier(this Program program, string interfaceName, TcDirection direction, TcClassifierOptions? options = null) =>
+        program.AttachTcClassifier(NetworkInterfaceIndex.Of(interfaceName), direction, options);
 
     /// <summary>Attaches tc <paramref name="program"/> to the TCX ingress or egress hook of device <paramref name="ifIndex"/> (Linux 6.6+).</summary>
     /// <param name="program">A sched_cls program.</param>

@@ -15,8 +15,11 @@ internal sealed record SectionAttachPlan(SectionAttachVerb Verb, string? Target 
     /// <summary>The tracepoint group (<c>tracepoint/GROUP/name</c>).</summary>
     public string? Group { get; init; }
 
-    /// <summary>The binary of a uprobe (<c>uprobe/BINARY:function</c>), as written (a bare name is searched on the path at attach).</summary>
+    /// <summary>The binary of a uprobe or USDT (<c>uprobe/BINARY:function</c>, <c>usdt/BINARY:provider:name</c>), as written (a bare name is searched on the path at attach).</summary>
     public string? Binary { get; init; }
+
+    /// <summary>The USDT provider (<c>usdt/BINARY:PROVIDER:name</c>).</summary>
+    public string? Provider { get; init; }
 
     /// <summary>The offset after <c>+</c> (<c>kprobe/func+0x10</c>).</summary>
     public ulong Offset { get; init; }
@@ -61,7 +64,8 @@ internal sealed record SectionAttachPlan(SectionAttachVerb Verb, string? Target 
             "kprobe.multi" or "kretprobe.multi" => WithTarget(target, SectionAttachVerb.KprobeMulti, "AttachKprobeMulti(symbols)") with { ReturnProbe = prefix == "kretprobe.multi" },
             "uprobe" or "uprobe.s" or "uretprobe" or "uretprobe.s" => Uprobe(target, prefix.StartsWith("uret", StringComparison.Ordinal)),
             "uprobe.multi" or "uprobe.multi.s" or "uretprobe.multi" or "uretprobe.multi.s" => UprobeMulti(target, prefix.StartsWith("uret", StringComparison.Ordinal)),
-            "kprobe.session" or "uprobe.session" or "uprobe.session.s" or "usdt" or "usdt.s" =>
+            "usdt" or "usdt.s" => Usdt(target),
+            "kprobe.session" or "uprobe.session" or "uprobe.session.s" =>
                 target is null ? NoTarget(prefix) : new(SectionAttachVerb.Unsupported) { Reason = $"cannot be attached from its section yet: {prefix} links are not implemented" },
             _ => NeedsArguments(ArgumentsReason(prefix, match.ProgramType)),
         };
@@ -169,6 +173,23 @@ internal sealed record SectionAttachPlan(SectionAttachVerb Verb, string? Target 
         }
 
         return new(SectionAttachVerb.UprobeMulti, pattern) { Binary = binary, ReturnProbe = returnProbe };
+    }
+
+    /// <summary><c>usdt/BINARY:PROVIDER:NAME</c>, as libbpf's <c>attach_usdt</c> reads it (none of the three parts may hold a colon).</summary>
+    private static SectionAttachPlan Usdt(string? target)
+    {
+        if (target is null)
+        {
+            return NoTarget("AttachUsdt(binaryPath, provider, name)");
+        }
+
+        var parts = target.Split(':');
+        if (parts.Length != 3 || parts.Any(p => p.Length == 0))
+        {
+            return Invalid("is not usdt/<binary>:<provider>:<name>");
+        }
+
+        return new(SectionAttachVerb.Usdt, parts[2]) { Binary = parts[0], Provider = parts[1] };
     }
 
     private static bool TrySplitBinary(string target, out string binary, out string rest)

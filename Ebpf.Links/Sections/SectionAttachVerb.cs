@@ -12,7 +12,7 @@ internal enum SectionAttachVerb
     /// <summary>The section names its target in a form that cannot be attached (a kretprobe with an offset, a tracepoint without a group).</summary>
     Invalid,
 
-    /// <summary>The section names its target but this SDK has no verb for the kind yet (usdt, sessions).</summary>
+    /// <summary>The section names its target but this SDK has no verb for the kind yet (sessions).</summary>
     Unsupported,
 
     /// <summary><c>AttachTracepoint(Group, Target)</c>.</summary>
@@ -44,4 +44,7 @@ internal enum SectionAttachVerb
 
     /// <summary><c>AttachUprobeMulti</c> on every function of <c>Binary</c> matching glob <c>Target</c>.</summary>
     UprobeMulti,
+
+    /// <summary><c>AttachUsdt(Binary, Provider, Target)</c> in every process.</summary>
+    Usdt,
 }

@@ -6,7 +6,9 @@ using Ebpf.Cli.Gen;
 using Ebpf.Cli.Inspect;
 using Ebpf.Cli.Load;
 using Ebpf.Cli.Maps;
+using Ebpf.Cli.Net;
 using Ebpf.Cli.Prog;
+using Ebpf.Cli.Usdt;
 
 namespace Ebpf.Cli;
 
@@ -31,7 +33,9 @@ internal static class CliEntryPoint
             InspectCommand.Create(),
             LoadCommand.Create(),
             MapCommand.Create(),
+            NetCommand.Create(),
             ProgCommand.Create(),
+            UsdtCommand.Create(),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -36,7 +36,11 @@ internal sealed class ExampleProcess : IDisposable
     }
 
     /// <summary>Starts example <paramref name="name"/> with <paramref name="arguments"/>.</summary>
-    public static ExampleProcess Start(string name, params string[] arguments)
+    public static ExampleProcess Start(string name, params string[] arguments) =>
+        Start(name, new Dictionary<string, string>(), arguments);
+
+    /// <summary>Starts example <paramref name="name"/> with <paramref name="arguments"/> and <paramref name="environment"/> added to the test's.</summary>
+    public static ExampleProcess Start(string name, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         string assembly = AssemblyPath(name);
         Assert.That(File.Exists(assembly), Is.True, $"{assembly} was not built");
@@ -48,6 +52,11 @@ internal sealed class ExampleProcess : IDisposable
             UseShellExecute = false,
         };
         info.ArgumentList.Add(assembly);
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
+        }
+
         foreach (string argument in arguments)
         {
             info.ArgumentList.Add(argument);
@@ -90,6 +99,9 @@ internal sealed class ExampleProcess : IDisposable
         _process.WaitForExit();
         return _process.ExitCode;
     }
+
+    /// <summary>Whether the process has ended.</summary>
+    public bool HasExited => _process.HasExited;
 
     public void Dispose()
     {

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Ebpf.Btf;
 using Ebpf.Hosting;
 using Ebpf.Kernel;
@@ -122,6 +123,73 @@ public class AddEbpfCollectionTests
     }
 
     [Test]
+    public async Task LoadsAndAttachmentsAreCountedOnTheEbpfMeter()
+    {
+        var seen = new List<(string Instrument, long Value, string? Outcome)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == EbpfMetrics.MeterName)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            string? collection = null, outcome = null;
+            foreach (var tag in tags)
+            {
+                collection = tag.Key == "ebpf.collection" ? tag.Value as string : collection;
+                outcome = tag.Key == "ebpf.outcome" ? tag.Value as string : outcome;
+            }
+
+            if (collection == "counted")
+            {
+                lock (seen)
+                {
+                    seen.Add((instrument.Name, value, outcome));
+                }
+            }
+        });
+        listener.Start();
+        foreach (bool fails in new[] { false, true })
+        {
+            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+            builder.Services.AddSingleton(new Mock<IBpfSyscalls>(MockBehavior.Strict).Object);
+            builder.Services.AddEbpf(o => o.Memlock = MemlockPolicy.Leave);
+            builder.Services.AddEbpfCollection("counted", b => b.FromSpec(() => new CollectionSpec())
+                .Attach(_ => new RecordingLink("first", []))
+                .Attach(_ => fails ? throw new EbpfException("no such tracepoint") : new RecordingLink("second", []))
+                .ContinueOnFailure());
+            using var host = builder.Build();
+            await host.StartAsync();
+            await host.StopAsync();
+        }
+
+        Assert.That(seen, Is.EqualTo(new (string, long, string?)[]
+        {
+            ("ebpf.links.attached", 1, null), ("ebpf.links.attached", 1, null), ("ebpf.collection.loads", 1, "loaded"),
+            ("ebpf.links.attached", 1, null), ("ebpf.collection.loads", 1, "failed"),
+        }));
+    }
+
+    [Test]
+    public async Task ASpecSourceMayUseTheHostsServices()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.AddSingleton(new Mock<IBpfSyscalls>(MockBehavior.Strict).Object);
+        builder.Services.AddSingleton(new CollectionSpec());
+        builder.Services.AddEbpf(o => o.Memlock = MemlockPolicy.Leave);
+        CollectionSpec? used = null;
+        builder.Services.AddEbpfCollection("probe", b => b.FromSpec(services => used = services.GetRequiredService<CollectionSpec>()));
+        using var host = builder.Build();
+        Assert.That(used, Is.Null, "made at start, not at registration");
+        await host.StartAsync();
+        Assert.That(used, Is.SameAs(host.Services.GetRequiredService<CollectionSpec>()));
+        await host.StopAsync();
+    }
+
+    [Test]
     public void LoadOptionsComeFromTheHostOptionsThenConfigure()
     {
         using var host = BuildHost(
@@ -132,9 +200,11 @@ public class AddEbpfCollectionTests
                 o.PinPath = "/sys/fs/bpf/agent";
                 o.VerifierLogSize = 1 << 20;
                 o.VerifierLogLevel = 2;
+                o.TokenPath = "/run/container-bpffs";
             });
         var options = host.Services.GetServices<IHostedService>().OfType<EbpfCollectionService>().Single().LoadOptions();
         Assert.That(options.PinPath, Is.EqualTo("/sys/fs/bpf/agent"));
+        Assert.That(options.TokenPath, Is.EqualTo("/run/container-bpffs"), "the bpffs each load takes its BPF token from");
         Assert.That(options.Programs.LogSize, Is.EqualTo(1 << 20));
         Assert.That(options.Programs.KernelBtf, Is.SameAs(host.Services.GetRequiredService<KernelBtf>()));
         Assert.That(options.LoadPrograms, Is.EqualTo(new[] { "optional" }));

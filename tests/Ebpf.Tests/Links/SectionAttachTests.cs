@@ -46,6 +46,8 @@ public sealed class SectionAttachTests
         new(SectionAttachVerb.UprobeMulti, "ebpf_*") { Binary = "/bin/app" },
         new(SectionAttachVerb.UprobeMulti, "ebpf_*") { Binary = "/bin/app", ReturnProbe = true },
         new(SectionAttachVerb.UprobeMulti, "ebpf_?") { Binary = "/bin/app" },
+        new(SectionAttachVerb.Usdt, "setjmp") { Binary = "libc.so.6", Provider = "libc" },
+        new(SectionAttachVerb.Usdt, "function__entry") { Binary = "/usr/bin/python3.11", Provider = "python" },
     ];
 
     private static readonly string[] Sections =
@@ -58,6 +60,7 @@ public sealed class SectionAttachTests
         "uprobe/libc.so.6:malloc", "uprobe//proc/self/exe:main+0x20", "uretprobe//usr/lib/libc.so.6:free",
         "uprobe.s//bin/app:sleepy", "?uretprobe.s//bin/app:sleepy", "uprobe//bin/app:name+with+plus",
         "uprobe.multi//bin/app:ebpf_*", "uretprobe.multi//bin/app:ebpf_*", "uprobe.multi.s//bin/app:ebpf_?",
+        "usdt/libc.so.6:libc:setjmp", "usdt.s//usr/bin/python3.11:python:function__entry",
     ];
 
     private static IEnumerable<TestCaseData> AttachingSections() =>
@@ -83,6 +86,7 @@ public sealed class SectionAttachTests
     [TestCase("uprobe", "AttachUprobe")]
     [TestCase("uretprobe.s", "AttachUprobe")]
     [TestCase("uprobe.multi", "AttachUprobeMulti")]
+    [TestCase("usdt", "AttachUsdt")]
     public void SectionWithoutATargetNamesTheVerb(string section, string verb)
     {
         var plan = SectionAttachPlan.Read(section, ProgramSections.Match(section)!.ProgramType, false);
@@ -134,13 +138,15 @@ public sealed class SectionAttachTests
     [TestCase("uprobe//bin/app:")]
     [TestCase("uretprobe//bin/app:main+0x8")]
     [TestCase("uprobe.multi//bin/app")]
+    [TestCase("usdt//bin/app:provider")]
+    [TestCase("usdt//bin/app:provider:")]
+    [TestCase("usdt//bin/app:provider:name:extra")]
     public void MalformedTargetIsInvalid(string section)
     {
         var plan = SectionAttachPlan.Read(section, ProgramSections.Match(section)!.ProgramType, false);
         Assert.That(plan.Verb, Is.EqualTo(SectionAttachVerb.Invalid), plan.ToString());
     }
 
-    [TestCase("usdt/libc.so.6:libc:setjmp")]
     [TestCase("kprobe.session/bpf_fentry_test1")]
     [TestCase("uprobe.session//bin/app:main")]
     public void KindWithoutAVerbYetIsUnsupported(string section) =>

@@ -44,3 +44,5 @@ internal delegate BpfFileDescriptor RawTracepointOpenReturn(in RawTracepointOpen
 internal delegate BpfFileDescriptor PerfEventOpenReturn(in PerfEventAttr attr, int pid, int cpu, int group, ulong flags);
 
 internal delegate void SetMemlockCallback(in ResourceLimit limit);
+
+internal delegate BpfFileDescriptor TokenCreateReturn(in TokenCreateAttr attr);

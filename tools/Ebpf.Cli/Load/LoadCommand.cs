@@ -7,9 +7,11 @@ using Ebpf.Kernel.Interop;
 namespace Ebpf.Cli.Load;
 
 /// <summary>
-/// <c>ebpf load FILE.o [--pin DIR]</c>: loads every map and program of an object. Without <c>--pin</c> the objects
+/// <c>ebpf load FILE.o [--pin DIR] [--token BPFFS]</c>: loads every map and program of an object. Without <c>--pin</c> the objects
 /// go away when the command ends (a check that the kernel accepts the object); with it, programs are pinned as
 /// <c>DIR/progs/NAME</c>, maps as <c>DIR/maps/NAME</c> (dots become <c>_</c>, as bpffs refuses them), and maps the object pins by name under <c>DIR</c>.
+/// <c>--token</c> names the delegated bpffs to take a BPF token from (empty for none); without it libbpf's rules apply
+/// (<c>LIBBPF_BPF_TOKEN_PATH</c>, see <see cref="CollectionLoadOptions.TokenPath"/>).
 /// </summary>
 public static class LoadCommand
 {
@@ -18,14 +20,19 @@ public static class LoadCommand
     {
         var file = new Argument<FileInfo>("FILE") { Description = "A BPF ELF object (.o)." };
         var pin = new Option<DirectoryInfo?>("--pin") { Description = "A directory on a bpffs to pin programs and maps under." };
-        var command = new Command("load", "Load an object's maps and programs into the kernel.") { file, pin };
-        command.SetAction(result => Run(LinuxBpfSyscalls.Instance, result.GetValue(file)!.FullName, result.GetValue(pin)?.FullName, Console.Out, Console.Error));
+        var token = new Option<string?>("--token")
+        {
+            Description = "A bpffs mounted with delegate_* options to take a BPF token from (empty: none). Default: LIBBPF_BPF_TOKEN_PATH, else /sys/fs/bpf when it yields one.",
+        };
+        var command = new Command("load", "Load an object's maps and programs into the kernel.") { file, pin, token };
+        command.SetAction(result => Run(
+            LinuxBpfSyscalls.Instance, result.GetValue(file)!.FullName, result.GetValue(pin)?.FullName, Console.Out, Console.Error, result.GetValue(token)));
         return command;
     }
 
-    /// <summary>Loads the object and writes what was loaded.</summary>
+    /// <summary>Loads the object (with a BPF token from <paramref name="tokenPath"/>, by <see cref="CollectionLoadOptions.TokenPath"/>'s rules) and writes what was loaded.</summary>
     /// <returns>The process exit code: 0, or 1 when the object cannot be read or loaded.</returns>
-    public static int Run(IBpfSyscalls syscalls, string path, string? pinDirectory, TextWriter output, TextWriter error)
+    public static int Run(IBpfSyscalls syscalls, string path, string? pinDirectory, TextWriter output, TextWriter error, string? tokenPath = null)
     {
         if (pinDirectory is not null && !Directory.Exists(pinDirectory))
         {
@@ -47,7 +54,7 @@ public static class LoadCommand
         Collection collection;
         try
         {
-            collection = Collection.Load(spec, new CollectionLoadOptions { PinPath = pinDirectory }, syscalls);
+            collection = Collection.Load(spec, new CollectionLoadOptions { PinPath = pinDirectory, TokenPath = tokenPath }, syscalls);
         }
         catch (EbpfVerifierException e)
         {

@@ -69,6 +69,17 @@ public sealed class PermissionDiagnosisTests
     }
 
     [Test]
+    public void RefusalInAUserNamespaceNamesTheNamespaceAndTheBpfToken()
+    {
+        Write("uid_map", "         0          0          1\n");
+        var finding = Diagnose(All, All);
+        Assert.That(finding.Text, Does.StartWith(
+            "refused although CAP_BPF and CAP_SYS_ADMIN are effective; restrictions in force: the process runs in a user namespace (uid_map '0          0          1'), "
+            + "where its capabilities count only there").And.Contain("BpfToken.Create"));
+        Assert.That(finding.ExplainedByEnvironment, Is.True);
+    }
+
+    [Test]
     public void CapBpfAloneNamesTheCapabilitiesTracingAndNetworkingAddToIt()
     {
         ulong capBpf = 1UL << ProcessCapabilities.Bpf;
@@ -195,6 +206,26 @@ public sealed class PermissionDiagnosisTests
         Write("uid_map", "         0          0 4294967295\n");
         var finding = Read(All, All).ExplainMount();
         Assert.That(finding.ExplainedByEnvironment, Is.False);
+    }
+
+    [Test]
+    public void NetlinkRequestWithoutNetAdminSaysSo()
+    {
+        var finding = Read("0000000000000000", "0000000000000000").ExplainNetworkAdmin("RTM_NEWTFILTER");
+        Assert.That(finding.Text, Is.EqualTo("RTM_NEWTFILTER needs CAP_NET_ADMIN, which is not effective (nor in its capability bounding set, so it cannot gain them)"));
+        Assert.That(finding.ExplainedByEnvironment, Is.True);
+        Assert.That(PermissionDiagnosis.ExplainCall("RTM_SETLINK").Text, Does.Contain("CAP_NET_ADMIN"));
+    }
+
+    [Test]
+    public void NetlinkRequestInAUserNamespaceNamesIt()
+    {
+        Write("uid_map", "         0       1000          1\n");
+        var finding = Read(All, All).ExplainNetworkAdmin("RTM_SETLINK");
+        Assert.That(finding.Text, Does.StartWith("RTM_SETLINK refused although CAP_NET_ADMIN is effective; the process runs in a user namespace"));
+        Assert.That(finding.ExplainedByEnvironment, Is.True);
+        Write("uid_map", "         0          0 4294967295\n");
+        Assert.That(Read(All, All).ExplainNetworkAdmin("RTM_SETLINK").ExplainedByEnvironment, Is.False);
     }
 
     private PermissionDiagnosis Read(string capEff, string capBnd)

@@ -95,6 +95,9 @@ public sealed class FeaturesKernelTests
     }
 
     [Test]
+    public void UsdtOfThisKernel() => Assert.DoesNotThrow(_features.HaveUsdt, "kprobe programs, bpf_probe_read_kernel and the uprobe PMU");
+
+    [Test]
     public void UnknownProgramTypeIsNotSupported()
     {
         Assert.Throws<EbpfNotSupportedException>(() => _features.HaveProgramType((BpfProgramType)9999));

@@ -197,6 +197,20 @@ public sealed class FeaturesTests
     }
 
     [Test]
+    public void UsdtNeedsBpfProbeReadKernel()
+    {
+        var sys = new Mock<IBpfSyscalls>();
+        sys.Setup(s => s.ProgLoad(ref It.Ref<ProgLoadAttr>.IsAny))
+            .Returns(new ProgLoadReturn((ref ProgLoadAttr a) => a.InsnCnt == 3
+                ? throw new EbpfVerifierException(BpfCommand.ProgLoad, Errno.EINVAL, "0: (85) call unknown#113\ninvalid func unknown#113\n", false)
+                : NoFd()));
+
+        var e = Assert.Throws<EbpfNotSupportedException>(() => new Features(sys.Object).HaveUsdt())!;
+        Assert.That(e.Feature, Does.StartWith("USDT probes (").And.Contain("bpf_probe_read_kernel"));
+        Assert.That(e.MinimumKernelVersion, Is.EqualTo("5.5"));
+    }
+
+    [Test]
     public void HelperWithWrongArgumentsStillExists()
     {
         var sys = new Mock<IBpfSyscalls>();
