@@ -50,6 +50,10 @@ public class CliErrorTests
             ["prog", "show", "-1"],
             ["prog", "show", NoId],
             ["prog", "list", "extra"],
+            ["net"],
+            ["net", "bogus"],
+            ["usdt"],
+            ["usdt", "list", Missing],
         ];
         return cases.Select(args => new TestCaseData((object)args).SetArgDisplayNames(args.Length == 0 ? "(none)" : string.Join(' ', args)));
     }
