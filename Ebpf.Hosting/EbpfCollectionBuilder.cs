@@ -52,7 +52,9 @@ public sealed class EbpfCollectionBuilder
             {
                 using var stream = assembly.GetManifestResourceStream(resourceName)
                     ?? throw new InvalidOperationException($"assembly {assembly.GetName().Name} has no resource {resourceName}");
-                return CollectionSpec.Load(stream);
+                var spec = CollectionSpec.Load(stream);
+                spec.ObjectName = CollectionSpec.ObjectNameOf(resourceName); // global data maps named as libbpf names them
+                return spec;
             },
             $"resource {resourceName} of {assembly.GetName().Name}");
     }

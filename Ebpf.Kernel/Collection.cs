@@ -15,16 +15,27 @@ public sealed class Collection : IDisposable
     private readonly HashSet<string> _borrowed;
     private readonly List<StructOpsRegistration> _structOps;
     private readonly BpfToken? _token;
+    private readonly Dictionary<string, Variable> _variables = new(StringComparer.Ordinal);
+    private readonly List<GlobalDataAccess> _globalData = [];
 
     internal Collection(
-        Dictionary<string, Map> maps, Dictionary<string, Program> programs, HashSet<string> borrowed, List<StructOpsRegistration> structOps, BpfToken? token)
+        Dictionary<string, Map> maps, Dictionary<string, Program> programs, HashSet<string> borrowed, List<StructOpsRegistration> structOps, BpfToken? token,
+        IEnumerable<VariableSpec>? variables = null)
     {
         _token = token;
         _maps = maps;
         _programs = programs;
         _borrowed = borrowed;
         _structOps = structOps;
+        AddVariables(variables ?? []);
     }
+
+    /// <summary>
+    /// The global variables by name, read and written live in their maps (<c>.bss</c>, <c>.data</c>, <c>.rodata</c>,
+    /// ...): through the maps' memory where they are mmapable, else by lookup and update. <c>.rodata</c> ones are
+    /// read-only: the map is frozen at load.
+    /// </summary>
+    public IReadOnlyDictionary<string, Variable> Variables => _variables;
 
     /// <summary>The maps by name (global data maps under their section names, e.g. <c>.rodata</c>).</summary>
     public IReadOnlyDictionary<string, Map> Maps => _maps;
@@ -87,6 +98,11 @@ public sealed class Collection : IDisposable
     /// </summary>
     public void Dispose()
     {
+        foreach (var access in _globalData)
+        {
+            access.Dispose();
+        }
+
         foreach (var registration in _structOps)
         {
             registration.Release();
@@ -106,5 +122,27 @@ public sealed class Collection : IDisposable
         }
 
         _token?.Dispose();
+    }
+
+    private void AddVariables(IEnumerable<VariableSpec> variables)
+    {
+        var accesses = new Dictionary<string, GlobalDataAccess>(StringComparer.Ordinal);
+        foreach (var variable in variables)
+        {
+            if (!_maps.TryGetValue(variable.MapName, out var map) || map.Type != BpfMapType.Array || map.MaxEntries != 1
+                || variable.Offset + variable.Size > map.ValueSize)
+            {
+                continue;
+            }
+
+            if (!accesses.TryGetValue(variable.MapName, out var access))
+            {
+                access = new GlobalDataAccess(map, variable.IsReadOnly);
+                accesses[variable.MapName] = access;
+                _globalData.Add(access);
+            }
+
+            _variables[variable.Name] = new Variable(variable, access);
+        }
     }
 }

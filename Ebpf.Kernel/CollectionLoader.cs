@@ -166,7 +166,7 @@ internal sealed class CollectionLoader
     }
 
     /// <summary>Hands what the load made to the collection, which owns it from here on.</summary>
-    public Collection Finish() => new(_maps, _programs, _borrowed, _registrations, _ownedToken);
+    public Collection Finish() => new(_maps, _programs, _borrowed, _registrations, _ownedToken, _spec.Variables.Values);
 
     /// <summary>Undoes a failed load: closes the programs, removes the pins made and closes the maps created (not replacements).</summary>
     public void Rollback()
@@ -274,7 +274,7 @@ internal sealed class CollectionLoader
     {
         bool hasReferences = mapSpec.Contents.Any(e => e.ValueReference is not null);
         var toCreate = hasReferences ? mapSpec with { Contents = [], Freeze = false } : mapSpec;
-        var map = Map.Create(toCreate, new MapCreateOptions { Fallbacks = _options.Fallbacks }, _syscalls);
+        var map = Map.Create(toCreate, new MapCreateOptions { Fallbacks = _options.Fallbacks, KernelName = GlobalDataKernelName(mapSpec) }, _syscalls);
         _maps[mapSpec.Name] = map;
         if (hasReferences)
         {
@@ -282,6 +282,33 @@ internal sealed class CollectionLoader
         }
 
         PinIfAsked(map, mapSpec);
+    }
+
+    /// <summary>
+    /// libbpf's kernel name of a global data map (<c>internal_map_name</c>): up to 8 characters of the object's name
+    /// before the section name (<c>maps_and.rodata</c>), the section name alone when it has a second dot
+    /// (<c>.rodata.str1.1</c>), 15 characters at most, other characters than <c>[A-Za-z0-9_.]</c> as <c>_</c>. Null for
+    /// other maps and for specs without an object name.
+    /// </summary>
+    private string? GlobalDataKernelName(MapSpec mapSpec)
+    {
+        if (!mapSpec.IsGlobalData || _spec.ObjectName is not { Length: > 0 } objectName)
+        {
+            return null;
+        }
+
+        const int NameLength = 16; // BPF_OBJ_NAME_LEN
+        string section = mapSpec.Name;
+        int suffixLength = Math.Min(Math.Max(7, section.Length), NameLength - 1);
+        int prefixLength = section.IndexOf('.', 1) >= 0 ? 0 : Math.Min(NameLength - suffixLength - 1, objectName.Length);
+        string name = objectName[..prefixLength] + section[..Math.Min(suffixLength, section.Length)];
+        return string.Create(name.Length, name, (span, text) =>
+        {
+            for (int i = 0; i < text.Length; i++)
+            {
+                span[i] = char.IsAsciiLetterOrDigit(text[i]) || text[i] is '_' or '.' ? text[i] : '_';
+            }
+        });
     }
 
     private void PinIfAsked(Map map, MapSpec mapSpec)

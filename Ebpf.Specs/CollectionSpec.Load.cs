@@ -13,7 +13,9 @@ public sealed partial class CollectionSpec
     public static CollectionSpec Load(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        return Read(File.ReadAllBytes(path));
+        var spec = Read(File.ReadAllBytes(path));
+        spec.ObjectName = ObjectNameOf(path);
+        return spec;
     }
 
     /// <summary>Reads a BPF ELF object from a stream into a spec.</summary>
@@ -35,6 +37,15 @@ public sealed partial class CollectionSpec
     /// <exception cref="ElfFormatException">The bytes are not a well-formed ELF64 file.</exception>
     /// <exception cref="ElfSpecException">The object cannot be turned into a spec.</exception>
     public static CollectionSpec Load(ReadOnlyMemory<byte> bytes) => Read(bytes.ToArray());
+
+    /// <summary>libbpf's name of an object file: its file name up to the first dot (<c>probe</c> for <c>probe.bpfel.o</c>).</summary>
+    public static string ObjectNameOf(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        string file = Path.GetFileName(path);
+        int dot = file.IndexOf('.', StringComparison.Ordinal);
+        return dot < 0 ? file : file[..dot];
+    }
 
     // The BTF keeps referring to the image, so the spec owns a private copy of it.
     private static CollectionSpec Read(byte[] image) => ElfObjectReader.Read(ElfFile.Parse(image));

@@ -26,6 +26,13 @@ public sealed partial class CollectionSpec
     /// <summary>The object's BTF, or null when it has none.</summary>
     public BtfSpec? Types { get; set; }
 
+    /// <summary>
+    /// The object's name as libbpf takes it, the file name up to its first dot (<c>probe</c> for <c>probe.bpfel.o</c>):
+    /// set by <see cref="Load(string)"/> and by generated classes, null for objects read from streams or memory. The
+    /// kernel names global data maps with its first 8 characters, as libbpf does (<c>probe.rodata</c>).
+    /// </summary>
+    public string? ObjectName { get; set; }
+
     /// <summary>The object's byte order.</summary>
     public ByteOrder ByteOrder { get; set; } = ByteOrder.LittleEndian;
 
@@ -35,7 +42,7 @@ public sealed partial class CollectionSpec
     /// </summary>
     public CollectionSpec Copy()
     {
-        var copy = new CollectionSpec { Types = Types, ByteOrder = ByteOrder };
+        var copy = new CollectionSpec { Types = Types, ByteOrder = ByteOrder, ObjectName = ObjectName };
         var buffers = new Dictionary<string, Memory<byte>>(StringComparer.Ordinal);
         foreach (var (name, map) in Maps)
         {

@@ -84,7 +84,7 @@ public sealed partial class Map
                 attr.BtfValueTypeId = valueTypeId;
             }
 
-            bool named = TryKernelName(spec.Name, out var name);
+            bool named = TryKernelName(options?.KernelName ?? spec.Name, out var name);
             if (named)
             {
                 attr.MapName = name;

@@ -24,6 +24,9 @@ public sealed record MapCreateOptions
     /// </summary>
     public FeatureFallbacks Fallbacks { get; init; } = FeatureFallbacks.Default;
 
+    /// <summary>The name to give the kernel instead of the spec's (global data maps: libbpf's <c>object.rodata</c>).</summary>
+    internal string? KernelName { get; init; }
+
     /// <summary>
     /// The BPF token the map, its BTF and inner map are created with (Linux 6.9+), for a process without CAP_BPF in the
     /// initial user namespace; null to rely on the process's own capabilities.

@@ -75,6 +75,38 @@ public sealed unsafe partial class Program
         return Instructions.Decode(bytes, BitConverter.IsLittleEndian ? ByteOrder.LittleEndian : ByteOrder.BigEndian);
     }
 
+    /// <summary>
+    /// The program's name as <c>bpftool prog show</c> prints it: the kernel keeps 15 characters of a name, so when the
+    /// kernel's name fills them, the name of the program's first function in its BTF (its first <c>func_info</c>
+    /// record); otherwise, or when the program has no BTF, the kernel's name.
+    /// </summary>
+    /// <exception cref="EbpfException">The program's information cannot be read.</exception>
+    public string FullName()
+    {
+        var info = QueryInfo(_syscalls, FileDescriptor);
+        string name = info.Name.ToString();
+        if (name.Length < BpfObjectName.Length - 1 || info.BtfId == 0 || info.NrFuncInfo == 0)
+        {
+            return name;
+        }
+
+        var record = new uint[2]; // struct bpf_func_info: insn_off, type_id
+        fixed (uint* p = record)
+        {
+            var first = new ProgInfo { NrFuncInfo = 1, FuncInfoRecSize = Math.Min(info.FuncInfoRecSize, ProgramBtf.FuncInfoSize), FuncInfo = (ulong)p };
+            Query(_syscalls, FileDescriptor, ref first);
+        }
+
+        try
+        {
+            return KernelBtfObjects.Read(_syscalls, info.BtfId).GetTypeById(record[1]) is Ebpf.Btf.BtfFunc { Name.Length: > 0 } function ? function.Name : name;
+        }
+        catch (Exception e) when (e is EbpfException or Ebpf.Btf.BtfFormatException or ArgumentOutOfRangeException or KeyNotFoundException)
+        {
+            return name; // BTF gone or unreadable: bpftool falls back to the kernel's name too
+        }
+    }
+
     internal static ProgInfo QueryInfo(IBpfSyscalls syscalls, BpfFileDescriptor fd)
     {
         ProgInfo info = default;

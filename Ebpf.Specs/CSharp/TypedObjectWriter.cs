@@ -28,7 +28,7 @@ public sealed class TypedObjectWriter
         _request = options;
         _spec = spec;
         _types = spec.Types is { } btf ? new CSharpStructWriter(btf) : null;
-        foreach (var reserved in new[] { options.ResolvedClassName, "Collection", "LoadSpec", "Load", "Dispose", "Variables", "LittleEndianResource", "BigEndianResource", "ObjectName", "FromCollection" })
+        foreach (var reserved in new[] { options.ResolvedClassName, "Collection", "LoadSpec", "Load", "Dispose", "Variables", "Globals", "LittleEndianResource", "BigEndianResource", "ObjectName", "FromCollection" })
         {
             _members.Add(reserved);
             _types?.Reserve(reserved);
@@ -129,7 +129,9 @@ public sealed class TypedObjectWriter
             text.Append("        string name = global::System.BitConverter.IsLittleEndian ? LittleEndianResource : BigEndianResource;\n");
             text.Append("        using var stream = assembly.GetManifestResourceStream(name)\n");
             text.Append("            ?? throw new global::System.InvalidOperationException($\"assembly {assembly.GetName().Name} has no resource {name}\");\n");
-            text.Append(CultureInfo.InvariantCulture, $"        return {Specs}CollectionSpec.Load(stream);\n    }}\n\n");
+            text.Append(CultureInfo.InvariantCulture, $"        var spec = {Specs}CollectionSpec.Load(stream);\n");
+            text.Append("        spec.ObjectName = ObjectName; // global data maps are named ObjectName.rodata, ... in the kernel, as libbpf names them\n");
+            text.Append("        return spec;\n    }\n\n");
         }
         else
         {
@@ -145,17 +147,24 @@ public sealed class TypedObjectWriter
         text.Append("    /// <summary>\n    /// Wraps a collection loaded from this object elsewhere, for example by hosting's\n");
         text.Append(CultureInfo.InvariantCulture, $"    /// <c>services.AddEbpfCollection(name, {cls}.FromCollection, b => b.FromSpec({cls}.LoadSpec))</c>. Dispose closes it.\n    /// </summary>\n");
         text.Append(CultureInfo.InvariantCulture, $"    public static {cls} FromCollection({Kernel}Collection collection) =>\n        new(collection ?? throw new global::System.ArgumentNullException(nameof(collection)));\n\n");
+        text.Append("    /// <summary>\n    /// The object's global variables, read and written live in the loaded maps (<c>.bss</c>, <c>.data</c>: through\n");
+        text.Append("    /// their memory where mmapable); <c>.rodata</c> ones read only. Before loading, use <c>new Variables(LoadSpec())</c>.\n    /// </summary>\n");
+        text.Append("    public Variables Globals => new(Collection);\n\n");
         text.Append("    /// <summary>Closes the collection's maps and programs.</summary>\n    public void Dispose() => Collection.Dispose();\n");
     }
 
     private void WriteVariables(StringBuilder text, List<VariableSpec> variables)
     {
-        text.Append("\n    /// <summary>Typed views of the object's global variables in a spec, to read and set before loading.</summary>\n");
+        text.Append("\n    /// <summary>\n    /// Typed views of the object's global variables: in a spec, to read and set before loading, or in a loaded\n");
+        text.Append("    /// collection (<see cref=\"Globals\"/>), read and written live in its maps.\n    /// </summary>\n");
         text.Append("    public sealed partial class Variables\n    {\n");
         text.Append("        /// <summary>Views the variables of <paramref name=\"spec\"/> (from <see cref=\"LoadSpec\"/>).</summary>\n");
         text.Append(CultureInfo.InvariantCulture, $"        public Variables({Specs}CollectionSpec spec)\n        {{\n            Spec = spec ?? throw new global::System.ArgumentNullException(nameof(spec));\n        }}\n\n");
-        text.Append(CultureInfo.InvariantCulture, $"        /// <summary>The spec whose variables this changes.</summary>\n        public {Specs}CollectionSpec Spec {{ get; }}\n");
-        var names = new HashSet<string>(StringComparer.Ordinal) { "Variables", "Spec" };
+        text.Append("        /// <summary>Views the variables of a loaded collection, live in its maps (<c>Collection.Variables</c>).</summary>\n");
+        text.Append(CultureInfo.InvariantCulture, $"        public Variables({Kernel}Collection collection)\n        {{\n            Collection = collection ?? throw new global::System.ArgumentNullException(nameof(collection));\n        }}\n\n");
+        text.Append(CultureInfo.InvariantCulture, $"        /// <summary>The spec whose variables this changes; null for a view of a loaded collection.</summary>\n        public {Specs}CollectionSpec? Spec {{ get; }}\n\n");
+        text.Append(CultureInfo.InvariantCulture, $"        /// <summary>The loaded collection whose variables this reads and writes; null for a view of a spec.</summary>\n        public {Kernel}Collection? Collection {{ get; }}\n");
+        var names = new HashSet<string>(StringComparer.Ordinal) { "Variables", "Spec", "Collection" };
         foreach (var variable in variables)
         {
             string? type = VariableType(variable);
@@ -171,9 +180,15 @@ public sealed class TypedObjectWriter
                 unique = name + i.ToString(CultureInfo.InvariantCulture);
             }
 
-            string access = $"Spec.Variables[\"{variable.Name}\"]";
-            text.Append(CultureInfo.InvariantCulture, $"\n        /// <summary>Variable <c>{CSharpNames.XmlText(variable.Name)}</c> in <c>{CSharpNames.XmlText(variable.MapName)}</c>{(variable.IsReadOnly ? " (constant once loaded)" : "")}.</summary>\n");
-            text.Append(CultureInfo.InvariantCulture, $"        public {type} {CSharpNames.Escape(unique)}\n        {{\n            get => {access}.Get<{type}>();\n            set => {access}.Set(value);\n        }}\n");
+            string spec = $"Spec.Variables[\"{variable.Name}\"]";
+            string live = $"Collection!.Variables[\"{variable.Name}\"]";
+            text.Append(CultureInfo.InvariantCulture, $"\n        /// <summary>Variable <c>{CSharpNames.XmlText(variable.Name)}</c> in <c>{CSharpNames.XmlText(variable.MapName)}</c>{(variable.IsReadOnly ? " (constant once loaded: setting it on a loaded collection throws InvalidOperationException)" : "")}.</summary>\n");
+            text.Append(CultureInfo.InvariantCulture, $"        public {type} {CSharpNames.Escape(unique)}\n        {{\n");
+            text.Append(CultureInfo.InvariantCulture, $"            get => Spec is not null ? {spec}.Get<{type}>() : {live}.Get<{type}>();\n");
+            text.Append("            set\n            {\n");
+            text.Append(CultureInfo.InvariantCulture, $"                if (Spec is not null)\n                {{\n                    {spec}.Set(value);\n                }}\n");
+            text.Append(CultureInfo.InvariantCulture, $"                else\n                {{\n                    {live}.Set(value);\n                }}\n");
+            text.Append("            }\n        }\n");
         }
 
         text.Append("    }\n");
@@ -264,7 +279,7 @@ public sealed class TypedObjectWriter
             var found = btf.FindTypes(name).FirstOrDefault(t => t is BtfComposite or BtfEnumeration or BtfTypedef);
             if (found is null)
             {
-                _skipped.Add((name, "no struct, union, enum or typedef of that name"));
+                _skipped.Add((name, MissingTypeReason(name)));
                 continue;
             }
 
@@ -278,6 +293,24 @@ public sealed class TypedObjectWriter
             }
         }
     }
+
+    /// <summary>
+    /// Why a named type is absent, with the fix: clang writes into BTF only the types that globals, maps and function
+    /// signatures use, so a struct reached only through a pointer from <c>bpf_ringbuf_reserve</c> is dropped; a
+    /// non-static global pointer to it keeps it (a <c>static</c> one is optimized away with the type).
+    /// </summary>
+    private static string MissingTypeReason(string name)
+    {
+        string keep = IsCIdentifier(name)
+            ? $"struct {name} *unused_{name} __attribute__((unused));"
+            : "struct NAME *unused_NAME __attribute__((unused));";
+        return "no struct, union, enum or typedef of that name in the object's BTF. clang keeps only types that globals, maps "
+            + "and function signatures use: a struct the program only reaches through a pointer (bpf_ringbuf_reserve) is dropped. "
+            + $"Keep it with a global pointer in the BPF source (not static): `{keep}` (enum or union instead of struct for those)";
+    }
+
+    private static bool IsCIdentifier(string name) =>
+        name.Length > 0 && !char.IsAsciiDigit(name[0]) && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
 
     private string Member(string cName)
     {

@@ -34,6 +34,20 @@ public static class TestPrograms
     /// <summary>Whether the object was linked by libbpf's static linker (<see cref="StaticallyLinked"/>).</summary>
     public static bool IsStaticallyLinked(string path) => StaticallyLinked.Contains(System.IO.Path.GetFileName(path).Split('.')[0]);
 
+    /// <summary>Objects the build strips of DWARF (<c>Strip="true"</c> in Ebpf.Tests.csproj, as BpfStrip does by default).</summary>
+    public static IReadOnlySet<string> Stripped { get; } = new HashSet<string> { "typed", "core" };
+
+    /// <summary>
+    /// Whether the object keeps its DWARF: compiled from tests/bpf (the examples' objects, copied here, are stripped by
+    /// the default BpfStrip), neither linked (<see cref="StaticallyLinked"/>) nor <see cref="Stripped"/>.
+    /// </summary>
+    public static bool HasDwarf(string path) =>
+        IsFromTestSources(path) && !IsStaticallyLinked(path) && !Stripped.Contains(System.IO.Path.GetFileName(path).Split('.')[0]);
+
+    /// <summary>Whether the object was compiled from a source in tests/bpf (not copied from an example project).</summary>
+    public static bool IsFromTestSources(string path) =>
+        File.Exists(System.IO.Path.Combine(RepoRoot, "tests", "bpf", System.IO.Path.GetFileName(path).Split('.')[0] + ".bpf.c"));
+
     /// <summary>
     /// Objects whose code differs between the byte orders on purpose: libbpf's usdt.bpf.h shifts a dereferenced
     /// argument only on big-endian targets, so clang emits other instructions (and labels) for bpfeb.

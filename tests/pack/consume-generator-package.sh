@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Packs Ebpf.Asm/Elf/Btf/Specs/Kernel and the Ebpf.Generators package into a temporary folder feed, then builds and
-# checks a consumer project outside this repository that has a <BpfProgram> and uses its generated class, restoring
-# only from that feed and the machine's NuGet packages folder (offline).
+# Packs every shipped layer (Ebpf.Asm, Elf, Btf, Specs, Kernel, Links, Hosting) and the Ebpf.Generators package into a
+# temporary folder feed with one version, then builds and checks a consumer project outside this repository that
+# references Ebpf.Kernel, Ebpf.Links, Ebpf.Hosting and Ebpf.Generators, has a <BpfProgram> and uses its generated
+# class through a generic host. It restores the Ebpf packages from that feed only (a fresh NuGet packages folder), and
+# their dependencies (Microsoft.Extensions.*) from the machine's NuGet packages folder used as an offline feed.
 #
 #   bash tests/pack/consume-generator-package.sh
 set -euo pipefail
@@ -10,9 +12,29 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 version="0.0.0-pack.$(date +%s)"
 feed="$work/feed"
+machine_packages="${NUGET_PACKAGES:-$HOME/.nuget/packages}"
 mkdir -p "$feed"
-for project in Ebpf.Asm Ebpf.Elf Ebpf.Btf Ebpf.Specs Ebpf.Kernel Ebpf.Generators; do
-  dotnet pack "$repo/$project" -c Release -o "$feed" -p:Version="$version" -p:IncludeSymbols=false --nologo -v q
+layers="Ebpf.Asm Ebpf.Elf Ebpf.Btf Ebpf.Specs Ebpf.Kernel Ebpf.Links Ebpf.Hosting Ebpf.Generators"
+# Build once with the version, then pack each project without building it again.
+for project in Ebpf.Hosting Ebpf.Generators; do
+  dotnet build "$repo/$project" -c Release -p:Version="$version" --nologo -v q
+done
+for project in $layers; do
+  dotnet pack "$repo/$project" -c Release --no-build -o "$feed" -p:Version="$version" --nologo -v q
+done
+
+echo "== one version for every package"
+commit=$(git -C "$repo" rev-parse HEAD)
+for project in $layers; do
+  [ -f "$feed/$project.$version.nupkg" ] || { echo "missing $project.$version.nupkg"; ls "$feed"; exit 1; }
+  # SourceLink's source control information: the commit the package was built from (and the URL when there is a remote).
+  unzip -p "$feed/$project.$version.nupkg" "$project.nuspec" | grep -q "<repository type=\"git\".*commit=\"$commit\"" \
+    || { echo "$project.$version.nupkg does not name commit $commit"; exit 1; }
+done
+for pair in Ebpf.Btf:Ebpf.Elf Ebpf.Specs:Ebpf.Btf Ebpf.Kernel:Ebpf.Specs Ebpf.Links:Ebpf.Kernel Ebpf.Hosting:Ebpf.Links; do
+  project=${pair%%:*} dependency=${pair##*:}
+  nuspec=$(unzip -p "$feed/$project.$version.nupkg" "$project.nuspec")
+  grep -q "id=\"$dependency\" version=\"$version\"" <<<"$nuspec" || { echo "$project does not depend on $dependency $version"; echo "$nuspec"; exit 1; }
 done
 
 echo "== analyzers and build files in the generator package"
@@ -30,6 +52,7 @@ cat > "$consumer/nuget.config" <<XML
   <packageSources>
     <clear />
     <add key="local" value="$feed" />
+    <add key="machine" value="$machine_packages" />
   </packageSources>
 </configuration>
 XML
@@ -44,6 +67,9 @@ cat > "$consumer/Consumer.csproj" <<XML
   </PropertyGroup>
   <ItemGroup>
     <PackageReference Include="Ebpf.Kernel" Version="$version" />
+    <PackageReference Include="Ebpf.Links" Version="$version" />
+    <PackageReference Include="Ebpf.Hosting" Version="$version" />
+    <PackageReference Include="Microsoft.Extensions.Hosting" Version="10.0.15" />
     <PackageReference Include="Ebpf.Generators" Version="$version" PrivateAssets="all" />
     <BpfProgram Include="counter.bpf.c" />
   </ItemGroup>
@@ -73,16 +99,30 @@ C
 cat > "$consumer/Program.cs" <<'CS'
 using System;
 using Consumer;
+using Ebpf.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 var spec = CounterObjects.LoadSpec();
 Console.WriteLine($"resource {CounterObjects.LittleEndianResource}: {spec.Maps.Count} maps, {spec.Programs.Count} programs");
 Console.WriteLine($"point is {System.Runtime.CompilerServices.Unsafe.SizeOf<CounterObjects.Point>()} bytes");
+Console.WriteLine($"AttachAll: {typeof(CounterObjects).GetMethod("AttachAll") is not null}");
 if (args.Length > 0 && args[0] == "--load")
 {
-    using var objects = CounterObjects.Load();
+    var builder = Host.CreateApplicationBuilder();
+    builder.Services.AddEbpfCollection("counter", CounterObjects.FromCollection, b => b.FromSpec(CounterObjects.LoadSpec));
+    using var host = builder.Build();
+    await host.StartAsync();
+    var objects = host.Services.GetRequiredService<CounterObjects>();
+    using (var links = objects.AttachAll())
+    {
+        Console.WriteLine($"attached: {links.Count}");
+    }
+
     objects.Points.Update(7, new CounterObjects.Point { X = 3, Y = -4 });
     var back = objects.Points.Lookup(7);
     Console.WriteLine($"round trip: {back.X},{back.Y}");
+    await host.StopAsync();
 }
 CS
 
@@ -92,5 +132,7 @@ out=$(cd "$consumer" && dotnet bin/Release/net10.0/Consumer.dll $( [ "$(id -u)" 
 echo "$out"
 grep -q "resource counter.bpfel.o: 1 maps, 1 programs" <<<"$out"
 grep -q "point is 8 bytes" <<<"$out"
-if [ "$(id -u)" = 0 ]; then grep -q "round trip: 3,-4" <<<"$out"; fi
+grep -q "AttachAll: True" <<<"$out"
+if [ "$(id -u)" = 0 ]; then grep -q "round trip: 3,-4" <<<"$out"; grep -q "attached: 0" <<<"$out"; fi
 echo "OK: a project outside the repository builds <BpfProgram> with the packaged generator"
+echo "OK: it references Ebpf.Kernel, Ebpf.Links, Ebpf.Hosting and Ebpf.Generators $version from the local feed only"

@@ -39,7 +39,7 @@ internal static class AgentCollection
         Load(spec, "process_exit", options.Probes.HasFlag(AgentProbes.Exit));
         Load(spec, "syscall_enter", options.Probes.HasFlag(AgentProbes.SyscallLatency));
         Load(spec, "syscall_exit", options.Probes.HasFlag(AgentProbes.SyscallLatency));
-        return variables.Spec;
+        return spec;
     }
 
     private static void Load(CollectionSpec spec, string program, bool load) =>

@@ -42,6 +42,34 @@ public class MapAndLoadCommandTests
     }
 
     [Test]
+    public void GlobalDataMapsAreListedWithTheObjectPrefixAsLibbpfNamesThem()
+    {
+        using var collection = Collection.Load(CollectionSpec.Load(TestPrograms.Path("maps_and_globals")));
+        var ids = new Dictionary<string, uint>
+        {
+            ["maps_and.rodata"] = collection.Maps[".rodata"].Info().Id,
+            ["maps_and.data"] = collection.Maps[".data"].Info().Id,
+            ["maps_and.bss"] = collection.Maps[".bss"].Info().Id,
+        };
+        var list = new StringWriter();
+        MapCommand.List(LinuxBpfSyscalls.Instance, json: true, list);
+        using var ours = JsonDocument.Parse(list.ToString());
+        using var theirs = JsonDocument.Parse(ExternalTool.Run("bpftool", "-j", "map", "list"));
+        foreach (var (name, id) in ids)
+        {
+            var our = ours.RootElement.EnumerateArray().Single(m => m.GetProperty("id").GetUInt32() == id);
+            var their = theirs.RootElement.EnumerateArray().Single(m => m.GetProperty("id").GetUInt32() == id);
+            Assert.That(our.GetProperty("name").GetString(), Is.EqualTo(name));
+            Assert.That(their.GetProperty("name").GetString(), Is.EqualTo(name));
+            Assert.That(our.GetProperty("flags").GetRawText(), Is.EqualTo(their.GetProperty("flags").GetRawText()), name);
+        }
+
+        var text = new StringWriter();
+        MapCommand.List(LinuxBpfSyscalls.Instance, json: false, text);
+        Assert.That(text.ToString(), Does.Contain(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{ids["maps_and.rodata"]}: array  name maps_and.rodata  flags 0x")));
+    }
+
+    [Test]
     public void PerCpuDumpAgreesWithBpftool()
     {
         using var map = Map.Create(new MapSpec { Name = "cli_percpu", Type = BpfMapType.PercpuArray, KeySize = 4, ValueSize = 4, MaxEntries = 2 });

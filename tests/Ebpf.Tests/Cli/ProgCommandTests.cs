@@ -75,6 +75,34 @@ public sealed class ProgCommandTests
     }
 
     [Test]
+    public void ANameTheKernelTruncatedIsShownInFullFromBtfAsBpftoolDoes()
+    {
+        using var collection = Collection.Load(CollectionSpec.Load(TestPrograms.Path("kconfig_weak")));
+        var program = collection.Programs["read_weak_option"];
+        uint id = program.Info().Id;
+        string idText = id.ToString(CultureInfo.InvariantCulture);
+        Assert.That(program.Info().Name, Is.EqualTo("read_weak_optio"), "the kernel keeps 15 characters");
+        Assert.That(program.FullName(), Is.EqualTo("read_weak_option"));
+
+        var json = new StringWriter();
+        Assert.That(ProgCommand.Show(LinuxBpfSyscalls.Instance, id, json: true, json, TextWriter.Null), Is.Zero);
+        using var ours = JsonDocument.Parse(json.ToString());
+        using var theirs = JsonDocument.Parse(ExternalTool.Run("bpftool", "-j", "prog", "show", "id", idText));
+        Assert.That(ours.RootElement.GetProperty("name").GetString(), Is.EqualTo(theirs.RootElement.GetProperty("name").GetString()));
+        Assert.That(ours.RootElement.GetProperty("name").GetString(), Is.EqualTo("read_weak_option"));
+
+        var text = new StringWriter();
+        ProgCommand.Show(LinuxBpfSyscalls.Instance, id, json: false, text, TextWriter.Null);
+        string theirText = ExternalTool.Run("bpftool", "prog", "show", "id", idText);
+        Assert.That(text.ToString().Split('\n')[0], Is.EqualTo(theirText.Split('\n')[0]));
+
+        var list = new StringWriter();
+        ProgCommand.List(LinuxBpfSyscalls.Instance, json: true, list, TextWriter.Null);
+        using var all = JsonDocument.Parse(list.ToString());
+        Assert.That(all.RootElement.EnumerateArray().Single(p => p.GetProperty("id").GetUInt32() == id).GetProperty("name").GetString(), Is.EqualTo("read_weak_option"));
+    }
+
+    [Test]
     public void ListIncludesALoadedProgram()
     {
         using var program = Program.Load(new ProgramSpec

@@ -75,7 +75,15 @@ public static class GenCommand
         }
         else
         {
-            File.WriteAllText(outputFile.FullName, source);
+            try
+            {
+                File.WriteAllText(outputFile.FullName, source);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                error.WriteLine($"ebpf gen csharp: cannot write {outputFile.FullName}: {e.Message}");
+                return 1;
+            }
         }
 
         return writer.Skipped.Count > 0 ? 2 : 0;

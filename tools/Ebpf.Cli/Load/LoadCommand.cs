@@ -34,6 +34,12 @@ public static class LoadCommand
     /// <returns>The process exit code: 0, or 1 when the object cannot be read or loaded.</returns>
     public static int Run(IBpfSyscalls syscalls, string path, string? pinDirectory, TextWriter output, TextWriter error, string? tokenPath = null)
     {
+        if (pinDirectory is not null && !Directory.Exists(pinDirectory))
+        {
+            error.WriteLine($"Error: --pin {pinDirectory}: no such directory (pins go under a directory on a bpffs: mount -t bpf bpf DIR)");
+            return 1;
+        }
+
         CollectionSpec spec;
         try
         {

@@ -8,7 +8,10 @@ using Ebpf.Kernel.Interop;
 
 namespace Ebpf.Cli.Prog;
 
-/// <summary><c>ebpf prog list|show ID [--json]</c>: the programs loaded in the kernel, as <c>bpftool prog show</c> prints them.</summary>
+/// <summary>
+/// <c>ebpf prog list|show ID [--json]</c>: the programs loaded in the kernel, as <c>bpftool prog show</c> prints them
+/// (names the kernel truncated to 15 characters in full, from the program's BTF).
+/// </summary>
 public static class ProgCommand
 {
     /// <summary>Creates the <c>prog</c> command group.</summary>
@@ -27,13 +30,13 @@ public static class ProgCommand
     /// <returns>The process exit code.</returns>
     public static int List(IBpfSyscalls syscalls, bool json, TextWriter output, TextWriter error)
     {
-        var infos = new List<ProgramInfo>();
+        var infos = new List<(ProgramInfo Info, string Name)>();
         foreach (uint id in Program.LoadedIds(syscalls))
         {
             try
             {
                 using var program = Program.OpenById(id, syscalls);
-                infos.Add(program.Info());
+                infos.Add((program.Info(), program.FullName()));
             }
             catch (EbpfException e) when (e.Errno == Errno.ENOENT)
             {
@@ -47,9 +50,9 @@ public static class ProgCommand
         }
         else
         {
-            foreach (var info in infos)
+            foreach (var (info, name) in infos)
             {
-                WriteText(output, info);
+                WriteText(output, info, name);
             }
         }
 
@@ -61,10 +64,12 @@ public static class ProgCommand
     public static int Show(IBpfSyscalls syscalls, uint id, bool json, TextWriter output, TextWriter error)
     {
         ProgramInfo info;
+        string name;
         try
         {
             using var program = Program.OpenById(id, syscalls);
             info = program.Info();
+            name = program.FullName();
         }
         catch (EbpfException e)
         {
@@ -74,11 +79,11 @@ public static class ProgCommand
 
         if (json)
         {
-            WriteJson(output, [info], array: false);
+            WriteJson(output, [(info, name)], array: false);
         }
         else
         {
-            WriteText(output, info);
+            WriteText(output, info, name);
         }
 
         return 0;
@@ -92,13 +97,14 @@ public static class ProgCommand
         return (name.StartsWith(prefix, StringComparison.Ordinal) ? name[prefix.Length..] : name).ToLowerInvariant();
     }
 
-    private static void WriteText(TextWriter output, ProgramInfo info)
+    // name: the full name (Program.FullName), as bpftool prints it.
+    private static void WriteText(TextWriter output, ProgramInfo info, string name)
     {
         var line = new StringBuilder();
         line.Append(CultureInfo.InvariantCulture, $"{info.Id}: {TypeName(info.Type)}  ");
-        if (info.Name.Length > 0)
+        if (name.Length > 0)
         {
-            line.Append(CultureInfo.InvariantCulture, $"name {info.Name}  ");
+            line.Append(CultureInfo.InvariantCulture, $"name {name}  ");
         }
 
         line.Append(CultureInfo.InvariantCulture, $"tag {info.Tag}");
@@ -140,7 +146,7 @@ public static class ProgCommand
         }
     }
 
-    private static void WriteJson(TextWriter output, IReadOnlyList<ProgramInfo> infos, bool array)
+    private static void WriteJson(TextWriter output, IReadOnlyList<(ProgramInfo Info, string Name)> infos, bool array)
     {
         using var stream = new MemoryStream();
         using (var json = new Utf8JsonWriter(stream))
@@ -150,9 +156,9 @@ public static class ProgCommand
                 json.WriteStartArray();
             }
 
-            foreach (var info in infos)
+            foreach (var (info, name) in infos)
             {
-                WriteJson(json, info);
+                WriteJson(json, info, name);
             }
 
             if (array)
@@ -164,14 +170,14 @@ public static class ProgCommand
         output.WriteLine(Encoding.UTF8.GetString(stream.ToArray()));
     }
 
-    private static void WriteJson(Utf8JsonWriter json, ProgramInfo info)
+    private static void WriteJson(Utf8JsonWriter json, ProgramInfo info, string name)
     {
         json.WriteStartObject();
         json.WriteNumber("id", info.Id);
         json.WriteString("type", TypeName(info.Type));
-        if (info.Name.Length > 0)
+        if (name.Length > 0)
         {
-            json.WriteString("name", info.Name);
+            json.WriteString("name", name);
         }
 
         json.WriteString("tag", info.Tag);

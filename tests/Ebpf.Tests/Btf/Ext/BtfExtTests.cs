@@ -11,7 +11,7 @@ public class BtfExtTests
 
     // The static linker drops DWARF, so objdump has no lines to compare with.
     public static IEnumerable<TestCaseData> ObjectsWithDwarf() =>
-        TestPrograms.All.Where(path => !TestPrograms.IsStaticallyLinked(path))
+        TestPrograms.All.Where(TestPrograms.HasDwarf)
             .Select(path => new TestCaseData(Path.GetFileName(path)).SetArgDisplayNames(Path.GetFileName(path)));
 
     private static (ElfFile Elf, BtfSpec Btf, BtfExtInfo Ext) Load(string file)
