@@ -14,7 +14,7 @@ public sealed class BpfTokenKernelTests
 
     private static string TokenObject => Path.Combine(TestPrograms.Directory, "token.bpfel.o");
 
-    private string? _mountPoint;
+    private string _mountPoint = null!;
 
     [SetUp]
     public void RequireTokens()
@@ -28,7 +28,7 @@ public sealed class BpfTokenKernelTests
     {
         if (_mountPoint is not null) // null where the set-up skipped: no tokens on this kernel
             Directory.Delete(_mountPoint); // the mount lived in the child's mount namespace only
-        _mountPoint = null;
+        _mountPoint = null!;
     }
 
     [Test]
