@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Ebpf.Kernel;
 using Ebpf.Tests.Links;
 
 namespace Ebpf.Tests.Examples;
@@ -67,6 +68,27 @@ public sealed partial class ExampleTests
         var totals = GetpidTotal().Matches(example.Output);
         Assert.That(totals, Is.Not.Empty, example.Output);
         Assert.That(ulong.Parse(totals[^1].Groups[1].Value, CultureInfo.InvariantCulture), Is.GreaterThan(0UL), example.Output);
+    }
+
+    [Test]
+    public void PythonCalls_counts_the_calls_of_a_script()
+    {
+        KernelRefusal.Require("USDT probes", Features.Default.HaveUsdt);
+        // The example attaches from the section, for every python3.11 process: a PIE, whose sites need BPF cookies.
+        KernelRefusal.Require("BPF cookie", Features.Default.HaveBpfCookie);
+        string script = Path.Combine(Path.GetTempPath(), $"ebpf-pythoncalls-{Environment.ProcessId}.py");
+        File.WriteAllText(script, "def fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2)\n\nprint(fib(15))\n");
+        try
+        {
+            using var example = ExampleProcess.Start("PythonCalls", script);
+            Assert.That(example.WaitForExit(StartTimeout), Is.Zero, example.Output);
+            // fib(15) calls fib 2 * fib(16) - 1 = 1973 times.
+            Assert.That(example.Output, Does.Contain("610").And.Match(@"(?m)^\s+1973  fib$"));
+        }
+        finally
+        {
+            File.Delete(script);
+        }
     }
 
     [Test]
