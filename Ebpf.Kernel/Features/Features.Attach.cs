@@ -40,6 +40,41 @@ public sealed unsafe partial class Features
         Check(new ProbeKey("uprobes", 0), static self => self.ProbeUprobes(), this);
     }
 
+    /// <summary>
+    /// Checks that classifiers can be attached through rtnetlink the way <c>AttachTcClassifier</c> does (a clsact qdisc
+    /// and a direct-action <c>cls_bpf</c> filter, Linux 4.5): SCHED_CLS programs load and, where the kernel's
+    /// configuration is readable, CONFIG_NET_CLS_BPF and CONFIG_NET_SCH_INGRESS (which holds clsact) are set.
+    /// </summary>
+    /// <exception cref="EbpfNotSupportedException">The kernel lacks SCHED_CLS programs, cls_bpf or the clsact qdisc.</exception>
+    public void HaveTcNetlink()
+    {
+        HaveProgramType(BpfProgramType.SchedCls);
+        Check(new ProbeKey("tc_netlink", 0),
+            static self => TcNetlinkRefusal(RunningKernelConfig.HasConfigFile ? RunningKernelConfig.Value.Values : null), this);
+    }
+
+    /// <summary>
+    /// The refusal <see cref="HaveTcNetlink"/> reports for a kernel configuration (null: unreadable; the attach's own
+    /// ENOENT then says what is missing).
+    /// </summary>
+    internal static EbpfNotSupportedException? TcNetlinkRefusal(IReadOnlyDictionary<string, string>? config)
+    {
+        if (config is null)
+        {
+            return null;
+        }
+
+        foreach (string option in (string[])["CONFIG_NET_CLS_BPF", "CONFIG_NET_SCH_INGRESS"])
+        {
+            if (!config.TryGetValue(option, out string? value) || value is not ("y" or "m"))
+            {
+                return new EbpfNotSupportedException($"TC classifiers through netlink (clsact and cls_bpf: {option} is not set)", "4.5", Errno.ENOENT);
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Where the kernel lists its perf PMUs (tests give their own).</summary>
     internal string EventSourceDevicesPath { get; init; } = "/sys/bus/event_source/devices";
 

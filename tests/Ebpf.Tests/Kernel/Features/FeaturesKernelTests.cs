@@ -98,6 +98,9 @@ public sealed class FeaturesKernelTests
     public void UsdtOfThisKernel() => Assert.DoesNotThrow(_features.HaveUsdt, "kprobe programs, bpf_probe_read_kernel and the uprobe PMU");
 
     [Test]
+    public void TcNetlinkOfThisKernel() => Assert.DoesNotThrow(_features.HaveTcNetlink, "SCHED_CLS programs, cls_bpf and clsact");
+
+    [Test]
     public void UnknownProgramTypeIsNotSupported()
     {
         Assert.Throws<EbpfNotSupportedException>(() => _features.HaveProgramType((BpfProgramType)9999));

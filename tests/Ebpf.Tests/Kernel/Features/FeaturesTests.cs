@@ -238,4 +238,18 @@ public sealed class FeaturesTests
 
     private static unsafe string ReadCString(ulong address) =>
         System.Runtime.InteropServices.Marshal.PtrToStringUTF8((nint)address) ?? string.Empty;
+
+    [Test]
+    public void TcNetlinkNeedsClsBpfAndClsact()
+    {
+        var both = new Dictionary<string, string> { ["CONFIG_NET_CLS_BPF"] = "m", ["CONFIG_NET_SCH_INGRESS"] = "y" };
+        Assert.That(Features.TcNetlinkRefusal(both), Is.Null);
+        Assert.That(Features.TcNetlinkRefusal(null), Is.Null, "an unreadable configuration leaves the answer to the attach");
+
+        var noClsact = new Dictionary<string, string> { ["CONFIG_NET_CLS_BPF"] = "y" };
+        var refusal = Features.TcNetlinkRefusal(noClsact)!;
+        Assert.That((refusal.Feature, refusal.MinimumKernelVersion), Is.EqualTo(("TC classifiers through netlink (clsact and cls_bpf: CONFIG_NET_SCH_INGRESS is not set)", "4.5")));
+        Assert.That(Features.TcNetlinkRefusal(new Dictionary<string, string> { ["CONFIG_NET_SCH_INGRESS"] = "y", ["CONFIG_NET_CLS_BPF"] = "n" })!.Feature,
+            Does.Contain("CONFIG_NET_CLS_BPF"));
+    }
 }
