@@ -48,7 +48,12 @@ public sealed class TypedObjectWriter
             .Where(v => v.MapName is ".data" or ".rodata" or ".bss" || v.MapName.StartsWith(".data.", StringComparison.Ordinal) || v.MapName.StartsWith(".rodata.", StringComparison.Ordinal))
             .OrderBy(v => v.Name, StringComparer.Ordinal)
             .ToList();
-        foreach (var name in maps.Select(m => m.Name).Concat(programs.Select(p => p.Name)))
+        var attaches = _request.WithLinks
+            ? programs.Select(p => (Program: p.Name, Section: p.Spec.SectionName, Method: "Attach" + p.Name, Link: SectionLinkType(p.Spec.SectionName)))
+                .Where(a => a.Link is not null && _members.Add(a.Method))
+                .ToList()
+            : [];
+        foreach (var name in maps.Select(m => m.Name).Concat(programs.Select(p => p.Name)).Concat(attaches.Select(a => a.Method)))
         {
             _types?.Reserve(name);
         }
@@ -104,6 +109,12 @@ public sealed class TypedObjectWriter
             text.Append("    /// <c>uprobe/BINARY:FUNCTION</c>, ...), as a libbpf skeleton's <c>__attach</c>; programs that need arguments (xdp, tc,\n");
             text.Append("    /// cgroup, ...) are skipped. Dispose the set to detach them all.\n    /// </summary>\n");
             text.Append("    public global::Ebpf.Links.LinkSet AttachAll() => global::Ebpf.Links.SectionAttachExtensions.AttachAll(Collection);\n\n");
+
+            foreach (var (program, section, method, link) in attaches)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"    /// <summary>Attaches <see cref=\"{program}\"/> from its section <c>{CSharpNames.XmlText(section!)}</c> (<c>program.Attach()</c>); dispose the link to detach.</summary>\n");
+                text.Append(CultureInfo.InvariantCulture, $"    public global::Ebpf.Links.{link} {method}() => (global::Ebpf.Links.{link})global::Ebpf.Links.SectionAttachExtensions.Attach({program});\n\n");
+            }
         }
 
         WriteLoading(text, cls);
@@ -116,6 +127,37 @@ public sealed class TypedObjectWriter
 
         text.Append("}\n");
         return text.ToString();
+    }
+
+    /// <summary>
+    /// The link type <c>program.Attach()</c> (Ebpf.Links) returns for a section that names its target, or null for
+    /// sections that need arguments (xdp, tc, cgroup, freplace, struct_ops, ...) or name no target.
+    /// </summary>
+    internal static string? SectionLinkType(string? section)
+    {
+        if (section is null)
+        {
+            return null;
+        }
+
+        section = section.TrimStart('?');
+        int slash = section.IndexOf('/', StringComparison.Ordinal);
+        if (slash <= 0 || slash == section.Length - 1)
+        {
+            return null;
+        }
+
+        return section[..slash] switch
+        {
+            "tracepoint" or "tp" or "kprobe" or "kretprobe" or "ksyscall" or "kretsyscall" or "uprobe" or "uprobe.s" or "uretprobe" or "uretprobe.s" => "PerfEventLink",
+            "raw_tracepoint" or "raw_tp" or "raw_tracepoint.w" or "raw_tp.w" => "RawTracepointLink",
+            "tp_btf" or "fentry" or "fexit" or "fmod_ret" or "fentry.s" or "fexit.s" or "fmod_ret.s" or "lsm" or "lsm.s" => "TracingLink",
+            "iter" or "iter.s" => "IterLink",
+            "kprobe.multi" or "kretprobe.multi" => "KprobeMultiLink",
+            "uprobe.multi" or "uprobe.multi.s" or "uretprobe.multi" or "uretprobe.multi.s" => "UprobeMultiLink",
+            "usdt" or "usdt.s" => "UsdtLink",
+            _ => null,
+        };
     }
 
     private void WriteLoading(StringBuilder text, string cls)

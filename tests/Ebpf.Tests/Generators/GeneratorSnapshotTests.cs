@@ -139,9 +139,35 @@ public class GeneratorSnapshotTests
         var (result, withoutLinks) = Run(TestPrograms.Path("typed"), new Dictionary<string, string>(), withLinks: false);
         Assert.That(withLinks.GetTypeByMetadataName("TypedObjects")!.GetMembers("AttachAll"), Has.Length.EqualTo(1));
         Assert.That(withoutLinks.GetTypeByMetadataName("TypedObjects")!.GetMembers("AttachAll"), Is.Empty);
+        var attach = (IMethodSymbol)withLinks.GetTypeByMetadataName("TypedObjects")!.GetMembers("AttachRecordTyped").Single();
+        Assert.That(attach.ReturnType.ToDisplayString(), Is.EqualTo("Ebpf.Links.RawTracepointLink"), "raw_tp/sys_enter attaches as a raw tracepoint");
+        Assert.That(withoutLinks.GetTypeByMetadataName("TypedObjects")!.GetMembers("AttachRecordTyped"), Is.Empty);
         Assert.That(withoutLinks.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning), Is.Empty);
         Assert.That(result.Diagnostics, Is.Empty);
     }
+
+    [TestCase("tracepoint/syscalls/sys_enter_openat", "PerfEventLink")]
+    [TestCase("?tp/sched/sched_process_exec", "PerfEventLink")]
+    [TestCase("kretprobe/do_unlinkat", "PerfEventLink")]
+    [TestCase("ksyscall/openat", "PerfEventLink")]
+    [TestCase("uprobe//usr/lib/x86_64-linux-gnu/libc.so.6:malloc", "PerfEventLink")]
+    [TestCase("raw_tp/sys_enter", "RawTracepointLink")]
+    [TestCase("tp_btf/sched_switch", "TracingLink")]
+    [TestCase("fentry.s/do_unlinkat", "TracingLink")]
+    [TestCase("lsm/file_open", "TracingLink")]
+    [TestCase("iter/task", "IterLink")]
+    [TestCase("kprobe.multi/tcp_*", "KprobeMultiLink")]
+    [TestCase("uretprobe.multi//bin/bash:readline", "UprobeMultiLink")]
+    [TestCase("usdt//usr/bin/python3.11:python:function__entry", "UsdtLink")]
+    [TestCase("xdp", null)]
+    [TestCase("tc/ingress", null)]
+    [TestCase("cgroup_skb/egress", null)]
+    [TestCase("freplace/verdict", null)]
+    [TestCase("struct_ops/init", null)]
+    [TestCase("kprobe/", null)]
+    [TestCase("uprobe", null)]
+    public void TypedAttachMethodsReturnTheLinkOfTheSection(string section, string? link) =>
+        Assert.That(Ebpf.Specs.CSharp.TypedObjectWriter.SectionLinkType(section), Is.EqualTo(link));
 
     internal static (GeneratorDriverRunResult Result, Compilation Compilation) Run(string objectPath, Dictionary<string, string> metadata, bool withKernel = true,
         bool withLinks = true)

@@ -32,6 +32,14 @@ public class TypedObjectsKernelTests
     }
 
     [Test]
+    public void TheTypedAttachMethodReturnsTheSectionsLink()
+    {
+        using var objects = TypedObjects.Load();
+        using RawTracepointLink link = objects.AttachRecordTyped();
+        Assert.That(link.Info().ProgramId, Is.EqualTo(objects.RecordTyped.Info().Id));
+    }
+
+    [Test]
     public void AGeneratedStructRoundTripsThroughARealMap()
     {
         using var objects = TypedObjects.Load();
