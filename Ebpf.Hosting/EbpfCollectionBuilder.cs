@@ -109,9 +109,10 @@ public sealed class EbpfCollectionBuilder
     }
 
     /// <summary>
-    /// Attaches every program whose section names its target (<c>collection.AttachAll()</c>, libbpf's skeleton
-    /// <c>__attach</c>) once the collection is loaded; programs whose kind needs arguments (XDP, tc, cgroup, ...) are
-    /// left for <see cref="Attach(Func{Collection, ILink})"/>. The links are closed in reverse order at host stop.
+    /// Attaches every program whose section names its target and registers every struct_ops map
+    /// (<c>collection.AttachAll()</c>, libbpf's skeleton <c>__attach</c>) once the collection is loaded; programs whose
+    /// kind needs arguments (XDP, tc, cgroup, ...) are left for <see cref="Attach(Func{Collection, ILink})"/>. The
+    /// links are closed in reverse order at host stop.
     /// </summary>
     public EbpfCollectionBuilder AttachAll()
     {

@@ -1,4 +1,5 @@
 using Ebpf.Kernel;
+using Ebpf.Specs;
 
 namespace Ebpf.Links;
 
@@ -35,32 +36,30 @@ public static class SectionAttachExtensions
     }
 
     /// <summary>
-    /// Attaches every program of <paramref name="collection"/> whose section names its target, as a libbpf skeleton's
-    /// <c>__attach</c>. Programs whose section names no target or whose kind needs arguments are skipped (attach them
-    /// with their verb). When one attach fails, the links made so far are disposed and the error is thrown.
+    /// Attaches every program of <paramref name="collection"/> whose section names its target, then registers every
+    /// struct_ops map the load prepared (<see cref="StructOpsAttachExtensions.AttachStructOps(Map)"/>), as a libbpf
+    /// skeleton's <c>__attach</c>. Programs whose section names no target or whose kind needs arguments are skipped
+    /// (attach them with their verb), struct_ops programs too (their map registers them), and so are struct_ops maps
+    /// this map object registered already or that carry no prepared value (<see cref="Map.HasStructOpsValue"/>: a
+    /// replacement map). When one attach fails, the links made so far are disposed and the error is thrown.
     /// </summary>
     /// <param name="collection">A loaded collection.</param>
-    /// <returns>The links, in the order of <see cref="Collection.Programs"/>; dispose it to detach them all.</returns>
+    /// <returns>
+    /// The links, programs' in the order of <see cref="Collection.Programs"/>, then the struct_ops maps' in the order of
+    /// <see cref="Collection.Maps"/> (<see cref="StructOpsLink"/> or <see cref="StructOpsAttachment"/>); dispose it to
+    /// detach them all.
+    /// </returns>
     /// <exception cref="InvalidOperationException">A section names its target in a form that cannot be attached.</exception>
-    /// <exception cref="NotSupportedException">A section names a kind this SDK cannot attach from its section yet (sessions).</exception>
+    /// <exception cref="NotSupportedException">A section names a kind this SDK cannot attach from its section.</exception>
+    /// <exception cref="EbpfException">The kernel refused an attachment or a struct_ops registration.</exception>
     public static LinkSet AttachAll(this Collection collection)
     {
         ArgumentNullException.ThrowIfNull(collection);
         var links = new List<Link>();
         try
         {
-            foreach (var program in collection.Programs.Values)
-            {
-                var plan = Plan(program);
-                if (plan.Attaches)
-                {
-                    links.Add(Attach(program, plan));
-                }
-                else if (plan.Verb is SectionAttachVerb.Invalid or SectionAttachVerb.Unsupported)
-                {
-                    throw CannotAttach(program, plan);
-                }
-            }
+            AttachPrograms(collection, links);
+            RegisterStructOpsMaps(collection, links);
         }
         catch
         {
@@ -69,6 +68,34 @@ public static class SectionAttachExtensions
         }
 
         return new LinkSet(links);
+    }
+
+    private static void AttachPrograms(Collection collection, List<Link> links)
+    {
+        foreach (var program in collection.Programs.Values)
+        {
+            var plan = Plan(program);
+            if (plan.Attaches)
+            {
+                links.Add(Attach(program, plan));
+            }
+            else if (plan.Verb is SectionAttachVerb.Invalid or SectionAttachVerb.Unsupported)
+            {
+                throw CannotAttach(program, plan);
+            }
+        }
+    }
+
+    /// <summary>libbpf's skeleton attaches every struct_ops map after the programs (<c>bpf_map__attach_struct_ops</c>).</summary>
+    private static void RegisterStructOpsMaps(Collection collection, List<Link> links)
+    {
+        foreach (var map in collection.Maps.Values)
+        {
+            if (map.Type == BpfMapType.StructOps && map.HasStructOpsValue && !map.IsStructOpsRegistered)
+            {
+                links.Add(map.AttachStructOps());
+            }
+        }
     }
 
     private static SectionAttachPlan Plan(Program program) => program.SectionName is { } section

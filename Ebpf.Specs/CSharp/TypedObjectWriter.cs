@@ -106,8 +106,8 @@ public sealed class TypedObjectWriter
         if (_request.WithLinks)
         {
             text.Append("    /// <summary>\n    /// Attaches every loaded program whose section names its target (<c>tracepoint/...</c>, <c>raw_tp/...</c>,\n");
-            text.Append("    /// <c>uprobe/BINARY:FUNCTION</c>, ...), as a libbpf skeleton's <c>__attach</c>; programs that need arguments (xdp, tc,\n");
-            text.Append("    /// cgroup, ...) are skipped. Dispose the set to detach them all.\n    /// </summary>\n");
+            text.Append("    /// <c>uprobe/BINARY:FUNCTION</c>, ...), then registers every struct_ops map, as a libbpf skeleton's <c>__attach</c>;\n");
+            text.Append("    /// programs that need arguments (xdp, tc, cgroup, ...) are skipped. Dispose the set to detach them all.\n    /// </summary>\n");
             text.Append("    public global::Ebpf.Links.LinkSet AttachAll() => global::Ebpf.Links.SectionAttachExtensions.AttachAll(Collection);\n\n");
 
             foreach (var (program, section, method, link) in attaches)

@@ -47,9 +47,10 @@ using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 using var objects = RenoObjects.Load();
 var stats = objects.Stats;
 
-// A .struct_ops.link map registers through a link (BPF_LINK_CREATE): the kernel's tcp_register_congestion_control
-// runs, and closing the link unregisters it, also when the process dies.
-var registration = objects.DotnetReno.AttachStructOps();
+// AttachAll() registers every struct_ops map of the object, as a libbpf skeleton's __attach (for this one map it is
+// objects.DotnetReno.AttachStructOps()). A .struct_ops.link map registers through a link (BPF_LINK_CREATE): the
+// kernel's tcp_register_congestion_control runs, and closing the link unregisters it, also when the process dies.
+var registration = objects.AttachAll();
 string[] available = ReadAvailable();
 if (!available.Contains(CongestionControl))
 {

@@ -50,4 +50,20 @@ public class StructOpsHostingKernelTests
         await host.StopAsync();
         Assert.That(CongestionControls(), Does.Not.Contain(map));
     }
+
+    [Test]
+    public async Task AHostsAttachAllRegistersTheStructOpsMaps()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.AddEbpf(o => o.PinPath = string.Empty);
+        builder.Services.AddEbpfCollection("cc", b => b.FromFile(TestPrograms.Path("struct_ops")).AttachAll());
+        using var host = builder.Build();
+        await host.StartAsync();
+        var handle = host.Services.GetRequiredKeyedService<EbpfCollectionHandle>("cc");
+        Assert.That(handle.State, Is.EqualTo(EbpfCollectionState.Loaded), handle.Failure?.ToString());
+        Assert.That(handle.Links, Has.Count.EqualTo(2).And.All.InstanceOf<StructOpsAttachment>());
+        Assert.That(CongestionControls(), Does.Contain("dotnet_cc").And.Contain("dotnet_cc2"));
+        await host.StopAsync();
+        Assert.That(CongestionControls(), Does.Not.Contain("dotnet_cc").And.Not.Contain("dotnet_cc2"));
+    }
 }

@@ -76,6 +76,58 @@ public class StructOpsKernelTests
     }
 
     [Test]
+    [Category("Link")]
+    public void AttachAllRegistersEveryStructOpsMapAndSkipsTheirPrograms()
+    {
+        using var collection = Collection.Load(CollectionSpec.Load(TestPrograms.Path("struct_ops")));
+        using (var links = collection.AttachAll())
+        {
+            Assert.That(links.Select(l => ((StructOpsAttachment)l).Map.Name), Is.EqualTo(new[] { "dotnet_cc", "dotnet_cc2" }), "the maps only: struct_ops programs register through them");
+            Assert.That(CongestionControls(), Does.Contain("dotnet_cc").And.Contain("dotnet_cc2"));
+        }
+
+        Assert.That(CongestionControls(), Does.Not.Contain("dotnet_cc").And.Not.Contain("dotnet_cc2"), "disposing the set unregisters both");
+    }
+
+    [Test]
+    [Category("Link")]
+    public void AttachAllSkipsAStructOpsMapRegisteredAlreadyAndUndoesItsRegistrationsWhenOneFails()
+    {
+        var spec = CollectionSpec.Load(TestPrograms.Path("struct_ops"));
+        using var collection = Collection.Load(spec);
+        using (collection.Maps["dotnet_cc"].AttachStructOps())
+        using (var links = collection.AttachAll())
+        {
+            Assert.That(links.Select(l => ((StructOpsAttachment)l).Map.Name), Is.EqualTo(new[] { "dotnet_cc2" }));
+        }
+
+        using var other = Collection.Load(spec);
+        using var taken = other.Maps["dotnet_cc2"].AttachStructOps();
+        using var third = Collection.Load(spec);
+        var e = Assert.Throws<EbpfException>(() => third.AttachAll())!;
+        Assert.That(e.Message, Does.StartWith("map 'dotnet_cc2': "));
+        Assert.That(e.Errno, Is.EqualTo(Errno.EEXIST));
+        Assert.That(third.Maps["dotnet_cc"].IsStructOpsRegistered, Is.False, "the registration made before the failure was undone");
+        Assert.That(CongestionControls(), Does.Not.Contain("dotnet_cc"));
+    }
+
+    [Test]
+    [Category("Link")]
+    public void AttachAllRegistersALinkStructOpsMapThroughALink()
+    {
+        RequireStructOpsLinks();
+        using var collection = Collection.Load(CollectionSpec.Load(TestPrograms.Path("struct_ops_link")));
+        using (var links = collection.AttachAll())
+        {
+            Assert.That(links.Single(), Is.TypeOf<StructOpsLink>());
+            Assert.That(links.Single().Info().MapId, Is.EqualTo(collection.Maps["dotnet_link_cc"].Info().Id));
+            Assert.That(CongestionControls(), Does.Contain("dotnet_link_cc"));
+        }
+
+        Assert.That(CongestionControls(), Does.Not.Contain("dotnet_link_cc"));
+    }
+
+    [Test]
     public void TheKernelKeepsARegisteredMapAfterItsLastDescriptorCloses()
     {
         // Why Map.Dispose unregisters: a registered struct_ops map holds a reference to itself in the kernel.
