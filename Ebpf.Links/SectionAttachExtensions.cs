@@ -12,8 +12,9 @@ namespace Ebpf.Links;
 /// Sections that name their target: <c>tracepoint/GROUP/NAME</c> (<c>tp/</c>), <c>raw_tp/NAME</c>
 /// (<c>raw_tracepoint/</c>, <c>.w</c>), <c>tp_btf/</c>, <c>fentry/</c>, <c>fexit/</c>, <c>fmod_ret/</c>, <c>lsm/</c>
 /// (their target was resolved at load), <c>iter/</c>, <c>kprobe/FUNCTION[+OFFSET]</c>, <c>kretprobe/FUNCTION</c>,
-/// <c>ksyscall/NAME</c>, <c>kprobe.multi/GLOB</c>, <c>uprobe/BINARY:FUNCTION[+OFFSET]</c>,
-/// <c>uretprobe/BINARY:FUNCTION</c> (and <c>.s</c>), <c>uprobe.multi/BINARY:GLOB</c>, <c>usdt/BINARY:PROVIDER:NAME</c>, and <c>freplace/</c> when the
+/// <c>ksyscall/NAME</c>, <c>kprobe.multi/GLOB</c>, <c>kprobe.session/GLOB</c>, <c>uprobe/BINARY:FUNCTION[+OFFSET]</c>,
+/// <c>uretprobe/BINARY:FUNCTION</c> (and <c>.s</c>), <c>uprobe.multi/BINARY:GLOB</c>, <c>uprobe.session/BINARY:GLOB</c>,
+/// <c>usdt/BINARY:PROVIDER:NAME</c>, and <c>freplace/</c> when the
 /// load named its target program. A bare binary name is searched on <c>PATH</c>, a library name
 /// (<c>libc.so.6</c>) in <c>LD_LIBRARY_PATH</c> and the library directories.
 /// </remarks>
@@ -27,7 +28,6 @@ public static class SectionAttachExtensions
     /// (a kretprobe with an offset), or its kind needs arguments (xdp, tc, cgroup, sockets, perf events, struct_ops):
     /// the message names the section and the verb to call instead.
     /// </exception>
-    /// <exception cref="NotSupportedException">The section names a kind this SDK cannot attach from its section yet (sessions).</exception>
     public static Link Attach(this Program program)
     {
         ArgumentNullException.ThrowIfNull(program);
@@ -50,7 +50,6 @@ public static class SectionAttachExtensions
     /// detach them all.
     /// </returns>
     /// <exception cref="InvalidOperationException">A section names its target in a form that cannot be attached.</exception>
-    /// <exception cref="NotSupportedException">A section names a kind this SDK cannot attach from its section.</exception>
     /// <exception cref="EbpfException">The kernel refused an attachment or a struct_ops registration.</exception>
     public static LinkSet AttachAll(this Collection collection)
     {
@@ -79,7 +78,7 @@ public static class SectionAttachExtensions
             {
                 links.Add(Attach(program, plan));
             }
-            else if (plan.Verb is SectionAttachVerb.Invalid or SectionAttachVerb.Unsupported)
+            else if (plan.Verb == SectionAttachVerb.Invalid)
             {
                 throw CannotAttach(program, plan);
             }
@@ -105,8 +104,7 @@ public static class SectionAttachExtensions
     private static Exception CannotAttach(Program program, SectionAttachPlan plan)
     {
         string what = program.SectionName is { } section ? $"program {program.Name}: section {section}" : $"program {program.Name}";
-        string message = $"{what} {plan.Reason}";
-        return plan.Verb == SectionAttachVerb.Unsupported ? new NotSupportedException(message) : new InvalidOperationException(message);
+        return new InvalidOperationException($"{what} {plan.Reason}");
     }
 
     private static Link Attach(Program program, SectionAttachPlan plan) => plan.Verb switch
@@ -119,7 +117,7 @@ public static class SectionAttachExtensions
         SectionAttachVerb.Kprobe => program.AttachKprobe(plan.Target!, new KprobeOptions { ReturnProbe = plan.ReturnProbe, Offset = plan.Offset }),
         SectionAttachVerb.Syscall => program.AttachKprobe(SectionTargets.SyscallFunction(plan.Target!), new KprobeOptions { ReturnProbe = plan.ReturnProbe }),
         SectionAttachVerb.KprobeMulti => program.AttachKprobeMulti(SectionTargets.KernelFunctions(plan.Target!, program.Syscalls),
-            new KprobeMultiOptions { ReturnProbe = plan.ReturnProbe }),
+            new KprobeMultiOptions { ReturnProbe = plan.ReturnProbe, Session = plan.Session }),
         SectionAttachVerb.Uprobe => AttachUprobe(program, plan),
         SectionAttachVerb.UprobeMulti => AttachUprobeMulti(program, plan),
         SectionAttachVerb.Usdt => program.AttachUsdt(plan.Binary!, plan.Provider!, plan.Target!),
@@ -137,6 +135,6 @@ public static class SectionAttachExtensions
     {
         string binary = SectionTargets.BinaryPath(plan.Binary!);
         var (_, offsets) = UprobeSymbols.MatchingFunctions(binary, plan.Target!);
-        return program.AttachUprobeMultiAtOffsets(binary, offsets, new UprobeMultiOptions { ReturnProbe = plan.ReturnProbe });
+        return program.AttachUprobeMultiAtOffsets(binary, offsets, new UprobeMultiOptions { ReturnProbe = plan.ReturnProbe, Session = plan.Session });
     }
 }

@@ -7,9 +7,9 @@ using Ebpf.Specs;
 namespace Ebpf.Links;
 
 /// <summary>
-/// One kprobe program (loaded with attach type <see cref="BpfAttachType.TraceKprobeMulti"/>) attached to many kernel
-/// functions with a single fprobe-based link (Linux 5.18+, CONFIG_FPROBE), made by
-/// <see cref="ProbeAttachExtensions.AttachKprobeMulti"/>.
+/// One kprobe program (loaded with attach type <see cref="BpfAttachType.TraceKprobeMulti"/>, or
+/// <see cref="BpfAttachType.TraceKprobeSession"/> for a session) attached to many kernel functions with a single
+/// fprobe-based link (Linux 5.18+, sessions 6.10+, CONFIG_FPROBE), made by <see cref="ProbeAttachExtensions.AttachKprobeMulti"/>.
 /// </summary>
 public sealed class KprobeMultiLink : Link
 {
@@ -22,14 +22,20 @@ public sealed class KprobeMultiLink : Link
     }
 
     /// <summary>Links <paramref name="program"/> to kernel functions <paramref name="symbols"/>.</summary>
-    /// <exception cref="EbpfNotSupportedException">The kernel has no kprobe_multi links.</exception>
+    /// <exception cref="EbpfNotSupportedException">The kernel has no kprobe_multi links, or no kprobe sessions.</exception>
     internal static unsafe KprobeMultiLink Attach(BpfFileDescriptor program, IReadOnlyList<string> symbols, KprobeMultiOptions? options,
         IBpfSyscalls sys)
     {
         ArgumentNullException.ThrowIfNull(program);
         ArgumentNullException.ThrowIfNull(symbols);
         bool retprobe = options?.ReturnProbe ?? false;
+        bool session = options?.Session ?? false;
         var cookies = options?.Cookies;
+        if (retprobe && session)
+        {
+            throw new ArgumentException("a kprobe session runs on entry and return: it takes no ReturnProbe", nameof(options));
+        }
+
         if (symbols.Count == 0)
         {
             throw new ArgumentException("at least one symbol is needed", nameof(symbols));
@@ -56,7 +62,7 @@ public sealed class KprobeMultiLink : Link
             fixed (ulong* c = cookieArray)
             {
                 using var programUse = new FdUse(program);
-                var attr = new LinkCreateAttr { ProgFd = programUse.Fd, AttachType = BpfAttachType.TraceKprobeMulti };
+                var attr = new LinkCreateAttr { ProgFd = programUse.Fd, AttachType = session ? BpfAttachType.TraceKprobeSession : BpfAttachType.TraceKprobeMulti };
                 attr.KprobeMultiFlags = retprobe ? FlagReturn : 0;
                 attr.KprobeMultiCnt = (uint)pointers.Length;
                 attr.KprobeMultiSyms = (ulong)syms;
@@ -67,11 +73,15 @@ public sealed class KprobeMultiLink : Link
                 }
                 catch (EbpfException e) when (e.Errno == Errno.EINVAL && LinkTypeSupport.IsKnownMissing(BpfLinkType.KprobeMulti))
                 {
-                    throw new EbpfNotSupportedException("kprobe_multi links (CONFIG_FPROBE)", "5.18", e.Errno, e);
+                    throw NotSupported(session, e.Errno, e);
+                }
+                catch (EbpfException e) when (e.Errno == Errno.EINVAL && session && LinkTypeSupport.IsKnownMissing(BpfAttachType.TraceKprobeSession))
+                {
+                    throw NotSupported(session, e.Errno, e);
                 }
                 catch (EbpfNotSupportedException e)
                 {
-                    throw new EbpfNotSupportedException("kprobe_multi links (CONFIG_FPROBE)", "5.18", e.Errno, e);
+                    throw NotSupported(session, e.Errno, e);
                 }
             }
         }
@@ -86,4 +96,8 @@ public sealed class KprobeMultiLink : Link
             }
         }
     }
+
+    private static EbpfNotSupportedException NotSupported(bool session, Errno errno, Exception e) => session
+        ? new EbpfNotSupportedException("kprobe session links (CONFIG_FPROBE)", "6.10", errno, e)
+        : new EbpfNotSupportedException("kprobe_multi links (CONFIG_FPROBE)", "5.18", errno, e);
 }

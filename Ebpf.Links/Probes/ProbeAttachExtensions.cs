@@ -25,13 +25,15 @@ public static class ProbeAttachExtensions
     }
 
     /// <summary>
-    /// Attaches <paramref name="program"/> (loaded with attach type <see cref="Ebpf.Specs.BpfAttachType.TraceKprobeMulti"/>)
+    /// Attaches <paramref name="program"/> (loaded with attach type <see cref="Ebpf.Specs.BpfAttachType.TraceKprobeMulti"/>,
+    /// or <see cref="Ebpf.Specs.BpfAttachType.TraceKprobeSession"/> with <see cref="KprobeMultiOptions.Session"/>)
     /// to kernel functions <paramref name="symbols"/> with a single fprobe-based link (Linux 5.18+, CONFIG_FPROBE).
     /// </summary>
-    /// <param name="program">A <c>kprobe.multi</c> program.</param>
+    /// <param name="program">A <c>kprobe.multi</c> or <c>kprobe.session</c> program.</param>
     /// <param name="symbols">The kernel functions; at least one.</param>
-    /// <param name="options">Return probes and cookies; null for kprobes without cookies.</param>
-    /// <exception cref="EbpfNotSupportedException">The kernel has no kprobe_multi links.</exception>
+    /// <param name="options">Return probes, sessions and cookies; null for kprobes without cookies.</param>
+    /// <exception cref="ArgumentException">No symbol, a cookie count that differs, or a session with <see cref="KprobeMultiOptions.ReturnProbe"/>.</exception>
+    /// <exception cref="EbpfNotSupportedException">The kernel has no kprobe_multi links (or no kprobe sessions, Linux 6.10).</exception>
     public static KprobeMultiLink AttachKprobeMulti(this Program program, IReadOnlyList<string> symbols, KprobeMultiOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(program);
@@ -67,15 +69,16 @@ public static class ProbeAttachExtensions
     }
 
     /// <summary>
-    /// Attaches <paramref name="program"/> (loaded with attach type <see cref="Ebpf.Specs.BpfAttachType.TraceUprobeMulti"/>)
+    /// Attaches <paramref name="program"/> (loaded with attach type <see cref="Ebpf.Specs.BpfAttachType.TraceUprobeMulti"/>,
+    /// or <see cref="Ebpf.Specs.BpfAttachType.TraceUprobeSession"/> with <see cref="UprobeMultiOptions.Session"/>)
     /// to functions <paramref name="symbols"/> of <paramref name="binaryPath"/> with a single link (Linux 6.6+).
     /// </summary>
-    /// <param name="program">A <c>uprobe.multi</c> program.</param>
+    /// <param name="program">A <c>uprobe.multi</c> or <c>uprobe.session</c> program.</param>
     /// <param name="binaryPath">The executable or shared library.</param>
     /// <param name="symbols">The functions; at least one.</param>
-    /// <param name="options">Return probes, process filter and cookies; null for uprobes in every process.</param>
-    /// <exception cref="ArgumentException">The binary lacks one of the functions.</exception>
-    /// <exception cref="EbpfNotSupportedException">The kernel has no uprobe_multi links.</exception>
+    /// <param name="options">Return probes, sessions, process filter and cookies; null for uprobes in every process.</param>
+    /// <exception cref="ArgumentException">The binary lacks one of the functions, or a session with <see cref="UprobeMultiOptions.ReturnProbe"/>.</exception>
+    /// <exception cref="EbpfNotSupportedException">The kernel has no uprobe_multi links (or no uprobe sessions, Linux 6.13).</exception>
     public static UprobeMultiLink AttachUprobeMulti(this Program program, string binaryPath, IReadOnlyList<string> symbols,
         UprobeMultiOptions? options = null)
     {
@@ -91,11 +94,11 @@ public static class ProbeAttachExtensions
     }
 
     /// <summary>Attaches <paramref name="program"/> at file offsets <paramref name="offsets"/> of <paramref name="binaryPath"/> with a single uprobe_multi link (Linux 6.6+).</summary>
-    /// <param name="program">A <c>uprobe.multi</c> program.</param>
+    /// <param name="program">A <c>uprobe.multi</c> or <c>uprobe.session</c> program.</param>
     /// <param name="binaryPath">The executable or shared library.</param>
     /// <param name="offsets">The file offsets; at least one.</param>
-    /// <param name="options">Return probes, process filter and cookies; null for uprobes in every process.</param>
-    /// <exception cref="EbpfNotSupportedException">The kernel has no uprobe_multi links.</exception>
+    /// <param name="options">Return probes, sessions, process filter and cookies; null for uprobes in every process.</param>
+    /// <exception cref="EbpfNotSupportedException">The kernel has no uprobe_multi links (or no uprobe sessions, Linux 6.13).</exception>
     public static UprobeMultiLink AttachUprobeMultiAtOffsets(this Program program, string binaryPath, IReadOnlyList<ulong> offsets,
         UprobeMultiOptions? options = null)
     {

@@ -6,8 +6,9 @@ using Ebpf.Specs;
 namespace Ebpf.Links;
 
 /// <summary>
-/// One kprobe program (loaded with attach type <see cref="BpfAttachType.TraceUprobeMulti"/>) attached to many
-/// user-space locations of one binary with a single link (Linux 6.6+), made by <see cref="ProbeAttachExtensions.AttachUprobeMulti"/>.
+/// One kprobe program (loaded with attach type <see cref="BpfAttachType.TraceUprobeMulti"/>, or
+/// <see cref="BpfAttachType.TraceUprobeSession"/> for a session) attached to many user-space locations of one binary
+/// with a single link (Linux 6.6+, sessions 6.13+), made by <see cref="ProbeAttachExtensions.AttachUprobeMulti"/>.
 /// </summary>
 public sealed class UprobeMultiLink : Link
 {
@@ -24,11 +25,17 @@ public sealed class UprobeMultiLink : Link
         IBpfSyscalls sys)
     {
         bool retprobe = options?.ReturnProbe ?? false;
+        bool session = options?.Session ?? false;
         int pid = options?.Pid ?? -1;
         var cookies = options?.Cookies;
         ArgumentNullException.ThrowIfNull(program);
         ArgumentException.ThrowIfNullOrEmpty(binaryPath);
         ArgumentNullException.ThrowIfNull(offsets);
+        if (retprobe && session)
+        {
+            throw new ArgumentException("a uprobe session runs on entry and return: it takes no ReturnProbe", nameof(options));
+        }
+
         if (offsets.Count == 0)
         {
             throw new ArgumentException("at least one offset is needed", nameof(offsets));
@@ -49,7 +56,7 @@ public sealed class UprobeMultiLink : Link
             var attr = new LinkCreateAttr
             {
                 ProgFd = programUse.Fd,
-                AttachType = BpfAttachType.TraceUprobeMulti,
+                AttachType = session ? BpfAttachType.TraceUprobeSession : BpfAttachType.TraceUprobeMulti,
             };
             attr.UprobeMultiPath = (ulong)path;
             attr.UprobeMultiOffsets = (ulong)o;
@@ -63,12 +70,20 @@ public sealed class UprobeMultiLink : Link
             }
             catch (EbpfException e) when (e.Errno == Errno.EINVAL && LinkTypeSupport.IsKnownMissing(BpfLinkType.UprobeMulti))
             {
-                throw new EbpfNotSupportedException("uprobe_multi links (CONFIG_UPROBES)", "6.6", e.Errno, e);
+                throw NotSupported(session, e.Errno, e);
+            }
+            catch (EbpfException e) when (e.Errno == Errno.EINVAL && session && LinkTypeSupport.IsKnownMissing(BpfAttachType.TraceUprobeSession))
+            {
+                throw NotSupported(session, e.Errno, e);
             }
             catch (EbpfNotSupportedException e)
             {
-                throw new EbpfNotSupportedException("uprobe_multi links (CONFIG_UPROBES)", "6.6", e.Errno, e);
+                throw NotSupported(session, e.Errno, e);
             }
         }
     }
+
+    private static EbpfNotSupportedException NotSupported(bool session, Errno errno, Exception e) => session
+        ? new EbpfNotSupportedException("uprobe session links (CONFIG_UPROBES)", "6.13", errno, e)
+        : new EbpfNotSupportedException("uprobe_multi links (CONFIG_UPROBES)", "6.6", errno, e);
 }

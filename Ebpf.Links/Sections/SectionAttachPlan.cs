@@ -27,6 +27,9 @@ internal sealed record SectionAttachPlan(SectionAttachVerb Verb, string? Target 
     /// <summary>Whether the probe fires on return (kretprobe, uretprobe).</summary>
     public bool ReturnProbe { get; init; }
 
+    /// <summary>Whether a multi-probe is a session (<c>kprobe.session</c>, <c>uprobe.session</c>): one program on entry and return.</summary>
+    public bool Session { get; init; }
+
     /// <summary>The attach type for <see cref="SectionAttachVerb.Tracing"/>.</summary>
     public BpfAttachType? AttachType { get; init; }
 
@@ -34,7 +37,7 @@ internal sealed record SectionAttachPlan(SectionAttachVerb Verb, string? Target 
     public string? Reason { get; init; }
 
     /// <summary>Whether the plan attaches something.</summary>
-    public bool Attaches => Verb > SectionAttachVerb.Unsupported;
+    public bool Attaches => Verb > SectionAttachVerb.Invalid;
 
     /// <summary>Reads a section name (with or without a leading <c>?</c>).</summary>
     /// <param name="sectionName">The program's section, such as <c>tracepoint/syscalls/sys_enter_openat</c>.</param>
@@ -63,10 +66,11 @@ internal sealed record SectionAttachPlan(SectionAttachVerb Verb, string? Target 
             "ksyscall" or "kretsyscall" => WithTarget(target, SectionAttachVerb.Syscall, "AttachKprobe(symbol)") with { ReturnProbe = prefix == "kretsyscall" },
             "kprobe.multi" or "kretprobe.multi" => WithTarget(target, SectionAttachVerb.KprobeMulti, "AttachKprobeMulti(symbols)") with { ReturnProbe = prefix == "kretprobe.multi" },
             "uprobe" or "uprobe.s" or "uretprobe" or "uretprobe.s" => Uprobe(target, prefix.StartsWith("uret", StringComparison.Ordinal)),
-            "uprobe.multi" or "uprobe.multi.s" or "uretprobe.multi" or "uretprobe.multi.s" => UprobeMulti(target, prefix.StartsWith("uret", StringComparison.Ordinal)),
+            "uprobe.multi" or "uprobe.multi.s" or "uretprobe.multi" or "uretprobe.multi.s" =>
+                UprobeMulti(target, prefix.StartsWith("uret", StringComparison.Ordinal), "AttachUprobeMulti(binaryPath, symbols)"),
             "usdt" or "usdt.s" => Usdt(target),
-            "kprobe.session" or "uprobe.session" or "uprobe.session.s" =>
-                target is null ? NoTarget(prefix) : new(SectionAttachVerb.Unsupported) { Reason = $"cannot be attached from its section yet: {prefix} links are not implemented" },
+            "kprobe.session" => WithTarget(target, SectionAttachVerb.KprobeMulti, "AttachKprobeMulti(symbols, { Session = true })") with { Session = true },
+            "uprobe.session" or "uprobe.session.s" => UprobeMulti(target, returnProbe: false, "AttachUprobeMulti(binaryPath, symbols, { Session = true })") with { Session = true },
             _ => NeedsArguments(ArgumentsReason(prefix, match.ProgramType)),
         };
     }
@@ -159,17 +163,17 @@ internal sealed record SectionAttachPlan(SectionAttachVerb Verb, string? Target 
         return new(SectionAttachVerb.Uprobe, function) { Binary = binary, Offset = offset, ReturnProbe = returnProbe };
     }
 
-    /// <summary><c>uprobe.multi/BINARY:GLOB</c>.</summary>
-    private static SectionAttachPlan UprobeMulti(string? target, bool returnProbe)
+    /// <summary><c>uprobe.multi/BINARY:GLOB</c> (and <c>uprobe.session/BINARY:GLOB</c>).</summary>
+    private static SectionAttachPlan UprobeMulti(string? target, bool returnProbe, string call)
     {
         if (target is null)
         {
-            return NoTarget("AttachUprobeMulti(binaryPath, symbols)");
+            return NoTarget(call);
         }
 
         if (!TrySplitBinary(target, out string binary, out string pattern) || pattern.Length == 0)
         {
-            return Invalid("is not uprobe.multi/<binary>:<function glob>");
+            return Invalid("is not <kind>/<binary>:<function glob>");
         }
 
         return new(SectionAttachVerb.UprobeMulti, pattern) { Binary = binary, ReturnProbe = returnProbe };

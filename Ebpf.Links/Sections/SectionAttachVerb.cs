@@ -12,9 +12,6 @@ internal enum SectionAttachVerb
     /// <summary>The section names its target in a form that cannot be attached (a kretprobe with an offset, a tracepoint without a group).</summary>
     Invalid,
 
-    /// <summary>The section names its target but this SDK has no verb for the kind yet (sessions).</summary>
-    Unsupported,
-
     /// <summary><c>AttachTracepoint(Group, Target)</c>.</summary>
     Tracepoint,
 
@@ -36,13 +33,13 @@ internal enum SectionAttachVerb
     /// <summary>A kprobe on the kernel's entry of system call <c>Target</c> (<c>__x64_sys_NAME</c> where the kernel wraps system calls, else <c>sys_NAME</c>).</summary>
     Syscall,
 
-    /// <summary><c>AttachKprobeMulti</c> on every kernel function matching glob <c>Target</c>.</summary>
+    /// <summary><c>AttachKprobeMulti</c> on every kernel function matching glob <c>Target</c> (a session for <c>kprobe.session</c>).</summary>
     KprobeMulti,
 
     /// <summary><c>AttachUprobe(Binary, Target, { ReturnProbe })</c> at the function's offset plus <c>Offset</c>.</summary>
     Uprobe,
 
-    /// <summary><c>AttachUprobeMulti</c> on every function of <c>Binary</c> matching glob <c>Target</c>.</summary>
+    /// <summary><c>AttachUprobeMulti</c> on every function of <c>Binary</c> matching glob <c>Target</c> (a session for <c>uprobe.session</c>).</summary>
     UprobeMulti,
 
     /// <summary><c>AttachUsdt(Binary, Provider, Target)</c> in every process.</summary>

@@ -153,8 +153,8 @@ public sealed class TypedObjectWriter
             "raw_tracepoint" or "raw_tp" or "raw_tracepoint.w" or "raw_tp.w" => "RawTracepointLink",
             "tp_btf" or "fentry" or "fexit" or "fmod_ret" or "fentry.s" or "fexit.s" or "fmod_ret.s" or "lsm" or "lsm.s" => "TracingLink",
             "iter" or "iter.s" => "IterLink",
-            "kprobe.multi" or "kretprobe.multi" => "KprobeMultiLink",
-            "uprobe.multi" or "uprobe.multi.s" or "uretprobe.multi" or "uretprobe.multi.s" => "UprobeMultiLink",
+            "kprobe.multi" or "kretprobe.multi" or "kprobe.session" => "KprobeMultiLink",
+            "uprobe.multi" or "uprobe.multi.s" or "uretprobe.multi" or "uretprobe.multi.s" or "uprobe.session" or "uprobe.session.s" => "UprobeMultiLink",
             "usdt" or "usdt.s" => "UsdtLink",
             _ => null,
         };

@@ -37,6 +37,29 @@ public sealed unsafe class MultiAndEventLinkTests
     }
 
     [Test]
+    public void SessionsLinkWithTheSessionAttachTypesAndTakeNoReturnProbe()
+    {
+        var sys = new Mock<IBpfSyscalls>(MockBehavior.Strict);
+        var created = new List<(BpfAttachType AttachType, uint Flags)>();
+        sys.Setup(s => s.LinkCreate(in It.Ref<LinkCreateAttr>.IsAny))
+            .Returns(new LinkCreateReturn((in LinkCreateAttr a) =>
+            {
+                created.Add((a.AttachType, a.AttachType == BpfAttachType.TraceKprobeSession ? a.KprobeMultiFlags : a.UprobeMultiFlags));
+                return new BpfFileDescriptor(60, ownsHandle: false);
+            }));
+        using var program = MockPrograms.Of(ProgramFd, BpfProgramType.Kprobe, sys);
+        using (program.AttachKprobeMulti(["vfs_read"], new KprobeMultiOptions { Session = true }))
+        using (program.AttachUprobeMultiAtOffsets("/bin/true", [0x10], new UprobeMultiOptions { Session = true }))
+        {
+            Assert.That(created, Is.EqualTo(new[] { (BpfAttachType.TraceKprobeSession, 0u), (BpfAttachType.TraceUprobeSession, 0u) }), "no return flag: a session runs on return by itself");
+        }
+
+        Assert.Throws<ArgumentException>(() => program.AttachKprobeMulti(["vfs_read"], new KprobeMultiOptions { Session = true, ReturnProbe = true }));
+        Assert.Throws<ArgumentException>(() => program.AttachUprobeMultiAtOffsets("/bin/true", [0x10], new UprobeMultiOptions { Session = true, ReturnProbe = true }));
+        Assert.That(created, Has.Count.EqualTo(2), "refused before any system call");
+    }
+
+    [Test]
     public void StructOpsLinkPassesTheMapAndUpdatesWithAnotherMap()
     {
         var sys = new Mock<IBpfSyscalls>(MockBehavior.Strict);

@@ -31,6 +31,9 @@ public class NewerKernelFeatureTests
         yield return Case("BPF cookie on raw tracepoints", "6.10", () => HasMember("bpf_raw_tp_link", "cookie"), AttachRawTracepointWithCookie);
         yield return Case("kprobe_multi links", "5.18",
             () => HasEnumerator("bpf_attach_type", "BPF_TRACE_KPROBE_MULTI") && KernelConfig("CONFIG_FPROBE") == "y", AttachKprobeMulti);
+        yield return Case("kprobe session links", "6.10",
+            () => HasEnumerator("bpf_attach_type", "BPF_TRACE_KPROBE_SESSION") && KernelConfig("CONFIG_FPROBE") == "y", AttachKprobeSession);
+        yield return Case("uprobe session links", "6.13", () => HasEnumerator("bpf_attach_type", "BPF_TRACE_UPROBE_SESSION"), AttachUprobeSession);
         yield return Case("BPF_MAP_TYPE_CGRP_STORAGE", "6.2", () => HasEnumerator("bpf_map_type", "BPF_MAP_TYPE_CGRP_STORAGE"),
             CreateCgroupStorage);
         yield return Case("BPF_MAP_TYPE_ARENA", "6.9", () => HasEnumerator("bpf_map_type", "BPF_MAP_TYPE_ARENA"), CreateArena);
@@ -128,6 +131,19 @@ public class NewerKernelFeatureTests
     {
         using var program = LoadProgram(BpfProgramType.Kprobe, BpfAttachType.TraceKprobeMulti);
         using var link = program.AttachKprobeMulti(["__x64_sys_getpid"]);
+    }
+
+    private static void AttachKprobeSession()
+    {
+        using var program = LoadProgram(BpfProgramType.Kprobe, BpfAttachType.TraceKprobeSession);
+        using var link = program.AttachKprobeMulti(["__x64_sys_getpid"], new KprobeMultiOptions { Session = true });
+    }
+
+    private static void AttachUprobeSession()
+    {
+        using var program = LoadProgram(BpfProgramType.Kprobe, BpfAttachType.TraceUprobeSession);
+        string libc = LibcPaths.First(File.Exists);
+        using var link = program.AttachUprobeMulti(libc, ["getpid"], new UprobeMultiOptions { Session = true });
     }
 
     private static void CreateCgroupStorage()

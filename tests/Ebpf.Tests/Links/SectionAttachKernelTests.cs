@@ -118,6 +118,29 @@ public sealed class SectionAttachKernelTests
     }
 
     [Test]
+    public void UprobeSessionSectionRunsTheProgramOnEntryAndOnReturn()
+    {
+        var spec = Spec();
+        spec.Programs["on_uprobe"] = spec.Programs["on_uprobe"] with
+        {
+            SectionName = $"uprobe.session/{_binary}:ebpf_probe_*",
+            AttachType = BpfAttachType.TraceUprobeSession,
+        };
+        using var collection = Collection.Load(spec);
+        var link = KernelRefusal.Run("uprobe session", () => collection.Programs["on_uprobe"].Attach());
+        using (link)
+        {
+            Assert.That(link, Is.TypeOf<UprobeMultiLink>());
+            Assert.That(link.Info().Type, Is.EqualTo(BpfLinkType.UprobeMulti));
+            ExternalTool.Run(_binary);
+            Assert.That(Count(collection, 4), Is.EqualTo(8UL), "4 calls: the program returns 0 on entry, so it runs again on each return");
+        }
+
+        ExternalTool.Run(_binary);
+        Assert.That(Count(collection, 4), Is.EqualTo(8UL), "no run after dispose");
+    }
+
+    [Test]
     public void AttachAllAttachesEveryProgramThatNamesItsTargetAndSkipsTheRest()
     {
         using var collection = Collection.Load(Spec());

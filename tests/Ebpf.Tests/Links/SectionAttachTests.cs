@@ -37,6 +37,7 @@ public sealed class SectionAttachTests
         new(SectionAttachVerb.Syscall, "nanosleep") { ReturnProbe = true },
         new(SectionAttachVerb.KprobeMulti, "bpf_fentry_test*"),
         new(SectionAttachVerb.KprobeMulti, "bpf_fentry_test?") { ReturnProbe = true },
+        new(SectionAttachVerb.KprobeMulti, "bpf_fentry_test*") { Session = true },
         new(SectionAttachVerb.Uprobe, "malloc") { Binary = "libc.so.6" },
         new(SectionAttachVerb.Uprobe, "main") { Binary = "/proc/self/exe", Offset = 0x20 },
         new(SectionAttachVerb.Uprobe, "free") { Binary = "/usr/lib/libc.so.6", ReturnProbe = true },
@@ -46,6 +47,8 @@ public sealed class SectionAttachTests
         new(SectionAttachVerb.UprobeMulti, "ebpf_*") { Binary = "/bin/app" },
         new(SectionAttachVerb.UprobeMulti, "ebpf_*") { Binary = "/bin/app", ReturnProbe = true },
         new(SectionAttachVerb.UprobeMulti, "ebpf_?") { Binary = "/bin/app" },
+        new(SectionAttachVerb.UprobeMulti, "ebpf_*") { Binary = "/bin/app", Session = true },
+        new(SectionAttachVerb.UprobeMulti, "main") { Binary = "/bin/app", Session = true },
         new(SectionAttachVerb.Usdt, "setjmp") { Binary = "libc.so.6", Provider = "libc" },
         new(SectionAttachVerb.Usdt, "function__entry") { Binary = "/usr/bin/python3.11", Provider = "python" },
     ];
@@ -57,9 +60,11 @@ public sealed class SectionAttachTests
         "fentry.s/__x64_sys_getpgid", "lsm/file_open", "lsm.s/bprm_committed_creds", "iter/task", "iter.s/task_file",
         "kprobe/do_unlinkat", "kprobe/do_unlinkat+0x10", "kprobe/tcp_v4_connect.isra.0+8", "kretprobe/do_unlinkat",
         "ksyscall/nanosleep", "kretsyscall/nanosleep", "kprobe.multi/bpf_fentry_test*", "kretprobe.multi/bpf_fentry_test?",
+        "kprobe.session/bpf_fentry_test*",
         "uprobe/libc.so.6:malloc", "uprobe//proc/self/exe:main+0x20", "uretprobe//usr/lib/libc.so.6:free",
         "uprobe.s//bin/app:sleepy", "?uretprobe.s//bin/app:sleepy", "uprobe//bin/app:name+with+plus",
         "uprobe.multi//bin/app:ebpf_*", "uretprobe.multi//bin/app:ebpf_*", "uprobe.multi.s//bin/app:ebpf_?",
+        "uprobe.session//bin/app:ebpf_*", "uprobe.session.s//bin/app:main",
         "usdt/libc.so.6:libc:setjmp", "usdt.s//usr/bin/python3.11:python:function__entry",
     ];
 
@@ -83,9 +88,11 @@ public sealed class SectionAttachTests
     [TestCase("kretprobe", "AttachKprobe")]
     [TestCase("ksyscall", "AttachKprobe")]
     [TestCase("kprobe.multi", "AttachKprobeMulti")]
+    [TestCase("kprobe.session", "AttachKprobeMulti")]
     [TestCase("uprobe", "AttachUprobe")]
     [TestCase("uretprobe.s", "AttachUprobe")]
     [TestCase("uprobe.multi", "AttachUprobeMulti")]
+    [TestCase("uprobe.session", "AttachUprobeMulti")]
     [TestCase("usdt", "AttachUsdt")]
     public void SectionWithoutATargetNamesTheVerb(string section, string verb)
     {
@@ -138,6 +145,8 @@ public sealed class SectionAttachTests
     [TestCase("uprobe//bin/app:")]
     [TestCase("uretprobe//bin/app:main+0x8")]
     [TestCase("uprobe.multi//bin/app")]
+    [TestCase("uprobe.session//bin/app:")]
+    [TestCase("kprobe.session/")]
     [TestCase("usdt//bin/app:provider")]
     [TestCase("usdt//bin/app:provider:")]
     [TestCase("usdt//bin/app:provider:name:extra")]
@@ -147,10 +156,24 @@ public sealed class SectionAttachTests
         Assert.That(plan.Verb, Is.EqualTo(SectionAttachVerb.Invalid), plan.ToString());
     }
 
-    [TestCase("kprobe.session/bpf_fentry_test1")]
-    [TestCase("uprobe.session//bin/app:main")]
-    public void KindWithoutAVerbYetIsUnsupported(string section) =>
-        Assert.That(SectionAttachPlan.Read(section, ProgramSections.Match(section)!.ProgramType, false).Verb, Is.EqualTo(SectionAttachVerb.Unsupported));
+    [Test]
+    public void AttachFromAUprobeSessionSectionCreatesAUprobeMultiLinkOfTheSessionAttachType()
+    {
+        var sys = new Mock<IBpfSyscalls>(MockBehavior.Strict);
+        var created = new List<(BpfAttachType AttachType, uint Flags, uint Count)>();
+        sys.Setup(s => s.LinkCreate(in It.Ref<LinkCreateAttr>.IsAny))
+            .Returns(new LinkCreateReturn((in LinkCreateAttr a) =>
+            {
+                created.Add((a.AttachType, a.UprobeMultiFlags, a.UprobeMultiCnt));
+                return new BpfFileDescriptor(63, ownsHandle: false);
+            }));
+        using var program = MockPrograms.FromSection(ProgramFd, "uprobe.session/libc.so.6:getpid", sys);
+        using var link = program.Attach();
+        Assert.That(link, Is.TypeOf<UprobeMultiLink>());
+        Assert.That(created.Single().AttachType, Is.EqualTo(BpfAttachType.TraceUprobeSession));
+        Assert.That(created.Single().Flags, Is.Zero, "no BPF_F_UPROBE_MULTI_RETURN: a session runs on entry and return by itself");
+        Assert.That(created.Single().Count, Is.GreaterThan(0u));
+    }
 
     [Test]
     public void FreplaceAttachesFromItsSectionOnlyWhenLoadedWithATarget() =>

@@ -4,7 +4,7 @@ using Ebpf.Links;
 namespace Ebpf.Tests.Links;
 
 /// <summary>
-/// <c>program.Attach()</c> from kprobe, kretprobe, kprobe.multi, fentry and fexit sections on the running kernel
+/// <c>program.Attach()</c> from kprobe, kretprobe, kprobe.multi, kprobe.session, fentry and fexit sections on the running kernel
 /// (<c>attach_sections_probes.bpf.c</c>): each program counts in its own slot of <c>counts</c> when getpid(2) runs.
 /// Where the kernel has no kprobes or fprobe, or refuses trampolines (lockdown), the test skips with the SDK's reason;
 /// the VMs run them.
@@ -35,6 +35,34 @@ public sealed class SectionAttachProbeKernelTests
         ulong detached = Count(collection, slot);
         LinkTestNative.GetPid();
         Assert.That(Count(collection, slot), Is.EqualTo(detached), "no count after dispose");
+    }
+
+    [Test]
+    public void KprobeSessionSectionRunsTheProgramOnEntryAndOnReturn()
+    {
+        var spec = Only("on_kprobe_multi");
+        spec.Programs["on_kprobe_multi"] = spec.Programs["on_kprobe_multi"] with
+        {
+            SectionName = "kprobe.session/__task_pid_nr_ns",
+            AttachType = BpfAttachType.TraceKprobeSession,
+        };
+        using var collection = KernelRefusal.Run("kprobe session", () => Collection.Load(spec));
+        var link = KernelRefusal.Run("kprobe session", () => collection.Programs["on_kprobe_multi"].Attach());
+        using (link)
+        {
+            Assert.That(link, Is.TypeOf<KprobeMultiLink>());
+            ulong before = Count(collection, 2);
+            for (int i = 0; i < 3; i++)
+            {
+                LinkTestNative.GetPid();
+            }
+
+            Assert.That(Count(collection, 2) - before, Is.GreaterThanOrEqualTo(6UL), "entry and return of each getpid(2)");
+        }
+
+        ulong detached = Count(collection, 2);
+        LinkTestNative.GetPid();
+        Assert.That(Count(collection, 2), Is.EqualTo(detached), "no run after dispose");
     }
 
     /// <summary>The object with every program but <paramref name="name"/> left out (autoload off).</summary>
