@@ -32,11 +32,7 @@ public sealed unsafe class NetworkLinkTests : CountingProgramFixture
             }
         }
 
-        link.Dispose();
-        ulong after = Loader.Count;
-        veth.SendFromNamespace();
-        Thread.Sleep(50);
-        Assert.That(Loader.Count, Is.EqualTo(after));
+        veth.AssertNotCountedAfter(link.Dispose, Loader);
     }
 
     [Test]
@@ -53,11 +49,7 @@ public sealed unsafe class NetworkLinkTests : CountingProgramFixture
         Assert.That(other.WaitAbove(0, veth.SendFromNamespace), Is.GreaterThan(0UL));
         Assert.That(Loader.Count, Is.EqualTo(before));
 
-        link.Detach();
-        ulong after = other.Count;
-        veth.SendFromNamespace();
-        Thread.Sleep(50);
-        Assert.That(other.Count, Is.EqualTo(after));
+        veth.AssertNotCountedAfter(link.Detach, other);
     }
 
     [Test]

@@ -61,6 +61,19 @@ internal sealed class VethNamespace : IDisposable
     public void SendFromNamespace() =>
         ExternalTool.Execute("ip", "netns", "exec", Namespace, "bash", "-c", $"echo hi > /dev/udp/{HostAddress}/9999");
 
+    /// <summary>
+    /// Runs <paramref name="detach"/> (a link's or attachment's <c>Dispose</c>), sends from the namespace and asserts
+    /// that <paramref name="counter"/>'s program counted nothing more: it no longer runs on the host end.
+    /// </summary>
+    public void AssertNotCountedAfter(Action detach, TestProgramLoader counter)
+    {
+        detach();
+        ulong after = counter.Count;
+        SendFromNamespace();
+        Thread.Sleep(50);
+        Assert.That(counter.Count, Is.EqualTo(after), "a packet was counted after detaching");
+    }
+
     /// <summary>Sends a UDP datagram from here into the namespace (leaves through <see cref="HostInterface"/>).</summary>
     public void SendIntoNamespace() => ExternalTool.Execute("bash", "-c", $"echo hi > /dev/udp/{PeerAddress}/9999");
 
