@@ -197,7 +197,7 @@ modules_in_load_order() {
 }
 
 # The guest's first process: mounts the shares, builds the root (host / read-only, tmpfs overlay, kernel
-# filesystems), runs RUN_DIR/command.sh chrooted, records its status, powers off. Values come from /vm.conf.
+# filesystems), runs RUN_DIR/command.sh in it (moved over /, not chrooted), records its status, powers off. Values come from /vm.conf.
 write_init() {
   cat >"$1" <<'INIT'
 #!/bin/busybox sh
@@ -263,7 +263,11 @@ if [ "$DEBUG" = 1 ]; then
   (while sleep 20; do top -b -n 1 > "$r$RUN_DIR/ps.txt" 2>&1; done) &
 fi
 
-chroot $r /bin/sh "$RUN_DIR/command.sh"
+# The command runs with the new root moved over / in a mount namespace of its own, as switch_root does, and not in a
+# chroot: the kernel refuses unshare(CLONE_NEWUSER) to a chrooted process (EPERM), which the BPF token tests need
+# (tests/native/userns_bpffs.c). This shell keeps the initramfs root, for the status, poweroff and /modprobe.
+unshare -m --propagation private /bin/busybox sh -c 'cd "$1" && mount -o move . / && exec chroot . /bin/sh "$2"' \
+  move-root "$r" "$RUN_DIR/command.sh"
 echo $? > "$r$RUN_DIR/status"
 sync
 poweroff -f
