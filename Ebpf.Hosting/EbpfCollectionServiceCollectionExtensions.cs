@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Ebpf.Btf;
 using Ebpf.Kernel;
 using Microsoft.Extensions.DependencyInjection;
@@ -77,7 +78,7 @@ public static class EbpfCollectionServiceCollectionExtensions
     /// Adds a hosted consumer of ring buffer <paramref name="mapName"/> of collection <paramref name="collectionName"/>
     /// handing records to <typeparamref name="THandler"/> (a singleton, registered unless it is already).
     /// </summary>
-    public static IServiceCollection AddEbpfRingBufferConsumer<THandler>(this IServiceCollection services, string collectionName, string mapName)
+    public static IServiceCollection AddEbpfRingBufferConsumer<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] THandler>(this IServiceCollection services, string collectionName, string mapName)
         where THandler : class, IEbpfEventHandler
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -97,7 +98,7 @@ public static class EbpfCollectionServiceCollectionExtensions
     /// Adds a hosted consumer of perf event array <paramref name="mapName"/> of collection <paramref name="collectionName"/>
     /// handing samples to <typeparamref name="THandler"/> (a singleton, registered unless it is already); lost samples are counted.
     /// </summary>
-    public static IServiceCollection AddEbpfPerfEventConsumer<THandler>(this IServiceCollection services, string collectionName, string mapName,
+    public static IServiceCollection AddEbpfPerfEventConsumer<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] THandler>(this IServiceCollection services, string collectionName, string mapName,
         PerfEventReaderOptions? options = null)
         where THandler : class, IEbpfEventHandler
     {

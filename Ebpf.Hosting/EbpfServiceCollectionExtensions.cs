@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Ebpf.Kernel.Interop;
 
@@ -38,8 +39,8 @@ public static class EbpfServiceCollectionExtensions
                 : new KernelBtf(options.KernelBtfPath, options.ModuleBtfDirectory);
         });
         services.TryAddSingleton(provider => new EbpfMetrics(provider.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, EbpfStartup>(
-            provider => ActivatorUtilities.CreateInstance<EbpfStartup>(provider)));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, EbpfStartup>(provider => new EbpfStartup(
+            provider.GetRequiredService<IOptions<EbpfOptions>>(), provider.GetRequiredService<IBpfSyscalls>(), provider.GetRequiredService<ILogger<EbpfStartup>>())));
         return services;
     }
 

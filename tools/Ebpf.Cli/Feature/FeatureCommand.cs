@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Ebpf.Asm;
+using Ebpf.Cli.Json;
 using Ebpf.Kernel;
 using Ebpf.Specs;
 using Ebpf.Kernel.Interop;
@@ -53,16 +54,14 @@ public static class FeatureCommand
 
         if (json)
         {
-            var document = new Dictionary<string, object>
-            {
-                ["syscall_config"] = new Dictionary<string, bool> { ["have_bpf_syscall"] = true },
-                ["program_types"] = programs.ToDictionary(p => $"have_{Short(p.Key)}_prog_type", p => p.Value),
-                ["map_types"] = maps.ToDictionary(m => $"have_{Short(m.Key)}_map_type", m => m.Value),
-                ["helpers"] = helpers.Where(h => h.Value is not null)
+            var document = new FeatureReport(
+                new Dictionary<string, bool> { ["have_bpf_syscall"] = true },
+                programs.ToDictionary(p => $"have_{Short(p.Key)}_prog_type", p => p.Value),
+                maps.ToDictionary(m => $"have_{Short(m.Key)}_map_type", m => m.Value),
+                helpers.Where(h => h.Value is not null)
                     .ToDictionary(h => $"{Short(h.Key)}_available_helpers", h => h.Value!.Select(x => x.GetName()!).ToArray()),
-                ["misc"] = misc.ToDictionary(m => m.Key, m => m.Ok),
-            };
-            output.WriteLine(JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true }));
+                misc.ToDictionary(m => m.Key, m => m.Ok));
+            output.WriteLine(JsonSerializer.Serialize(document, CliJsonContext.Default.FeatureReport));
             return 0;
         }
 

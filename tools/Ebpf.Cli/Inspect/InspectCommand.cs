@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Ebpf.Btf;
+using Ebpf.Cli.Json;
 using Ebpf.Elf;
 using Ebpf.Specs;
 
@@ -9,8 +10,6 @@ namespace Ebpf.Cli.Inspect;
 /// <summary><c>ebpf inspect FILE [--json]</c>: the programs, maps and global variables of a BPF object.</summary>
 public static class InspectCommand
 {
-    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
-
     /// <summary>Creates the <c>inspect</c> command.</summary>
     public static Command Create()
     {
@@ -50,7 +49,7 @@ public static class InspectCommand
         ArgumentNullException.ThrowIfNull(output);
         if (json)
         {
-            output.WriteLine(JsonSerializer.Serialize(report, JsonOptions));
+            output.WriteLine(JsonSerializer.Serialize(report, CliJsonContext.Default.InspectReport));
             return;
         }
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Ebpf.Cli.Json;
 using Ebpf.Kernel.Interop;
 using Ebpf.Links;
 
@@ -39,8 +40,8 @@ public static class NetCommand
             return 1;
         }
 
-        var xdp = new List<(string Device, int IfIndex, string Mode, uint Id)>();
-        var tc = new List<(string Device, int IfIndex, string Kind, string Name, uint Id)>();
+        var xdp = new List<NetXdpEntry>();
+        var tc = new List<NetTcEntry>();
         foreach (var (name, ifIndex) in devices)
         {
             var info = XdpAttachment.Query(ifIndex, syscalls);
@@ -48,7 +49,7 @@ public static class NetCommand
             {
                 if (id != 0)
                 {
-                    xdp.Add((name, ifIndex, mode, id));
+                    xdp.Add(new NetXdpEntry(name, ifIndex, mode, id));
                 }
             }
 
@@ -56,22 +57,15 @@ public static class NetCommand
             {
                 foreach (var filter in TcClassifier.List(ifIndex, direction, syscalls))
                 {
-                    tc.Add((name, ifIndex, "clsact/" + direction.ToString().ToLowerInvariant(), filter.Name ?? string.Empty, filter.ProgramId));
+                    tc.Add(new NetTcEntry(name, ifIndex, "clsact/" + direction.ToString().ToLowerInvariant(), filter.Name ?? string.Empty, filter.ProgramId));
                 }
             }
         }
 
         if (json)
         {
-            var document = new[]
-            {
-                new Dictionary<string, object>
-                {
-                    ["xdp"] = xdp.Select(x => new Dictionary<string, object> { ["devname"] = x.Device, ["ifindex"] = x.IfIndex, ["mode"] = x.Mode, ["id"] = x.Id }).ToList(),
-                    ["tc"] = tc.Select(t => new Dictionary<string, object> { ["devname"] = t.Device, ["ifindex"] = t.IfIndex, ["kind"] = t.Kind, ["name"] = t.Name, ["id"] = t.Id }).ToList(),
-                },
-            };
-            output.WriteLine(JsonSerializer.Serialize(document));
+            NetReport[] document = [new NetReport(xdp, tc)];
+            output.WriteLine(JsonSerializer.Serialize(document, CliJsonContext.Compact.NetReportArray));
             return 0;
         }
 
