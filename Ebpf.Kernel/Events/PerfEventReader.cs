@@ -124,6 +124,24 @@ public sealed unsafe class PerfEventReader : IDisposable, IEventSource<PerfEvent
     /// <summary>The total of the lost-sample counts read so far.</summary>
     public ulong LostSamples { get; private set; }
 
+    /// <summary>
+    /// The most bytes (record headers included) found written and not read in one CPU's ring when a read started, since
+    /// the reader was made: how close a ring came to full, where the kernel drops samples.
+    /// </summary>
+    public long BacklogHighWater
+    {
+        get
+        {
+            long most = 0;
+            foreach (var ring in _rings)
+            {
+                most = Math.Max(most, ring.BacklogHighWater);
+            }
+
+            return most;
+        }
+    }
+
     /// <summary>Bytes written to the rings and not read yet (record headers included).</summary>
     public long AvailableBytes
     {
@@ -321,7 +339,11 @@ public sealed unsafe class PerfEventReader : IDisposable, IEventSource<PerfEvent
         return count;
     }
 
-    /// <summary>Reads records as they arrive until <paramref name="cancellationToken"/> is cancelled. Waits run on the thread pool.</summary>
+    /// <summary>
+    /// Reads records as they arrive until <paramref name="cancellationToken"/> is cancelled. A dedicated thread waits and
+    /// copies every available record into a bounded queue as soon as it is woken, so the rings empty at once however
+    /// long the loop body takes; up to 4096 records wait there, then the rings fill. Leaving the loop stops the thread.
+    /// </summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public IAsyncEnumerable<PerfEventRecord> ReadAllAsync(CancellationToken cancellationToken = default) =>
         EventChannel.ReadAllAsync(this, cancellationToken);
