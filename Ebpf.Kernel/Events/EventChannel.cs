@@ -132,7 +132,7 @@ internal sealed unsafe class EventChannel
 
     /// <summary>
     /// Reads <paramref name="source"/>'s records as they arrive until <paramref name="cancellationToken"/> is cancelled:
-    /// a dedicated thread waits and drains the ring into a bounded channel (<see cref="EventReadThread"/>).
+    /// a dedicated thread waits and resumes the stream on itself (<see cref="EventReadThread"/>).
     /// </summary>
     public static IAsyncEnumerable<TRecord> ReadAllAsync<TRecord>(IEventSource<TRecord> source, CancellationToken cancellationToken) =>
         EventReadThread.ReadAllAsync(source, cancellationToken);

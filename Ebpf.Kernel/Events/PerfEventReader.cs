@@ -202,7 +202,7 @@ public sealed unsafe class PerfEventReader : IDisposable, IEventSource<PerfEvent
             return false;
         }
 
-        record = new PerfEventRecord(ring.Cpu, sample.IsEmpty ? ReadOnlyMemory<byte>.Empty : sample.ToArray(), lost);
+        record = new PerfEventRecord(ring.Cpu, sample.IsEmpty ? ReadOnlyMemory<byte>.Empty : Copy(sample), lost);
         Commit(ring, lost);
         return true;
     }
@@ -340,9 +340,10 @@ public sealed unsafe class PerfEventReader : IDisposable, IEventSource<PerfEvent
     }
 
     /// <summary>
-    /// Reads records as they arrive until <paramref name="cancellationToken"/> is cancelled. A dedicated thread waits and
-    /// copies every available record into a bounded queue as soon as it is woken, so the rings empty at once however
-    /// long the loop body takes; up to 4096 records wait there, then the rings fill. Leaving the loop stops the thread.
+    /// Reads records as they arrive until <paramref name="cancellationToken"/> is cancelled. Waits run on a dedicated
+    /// thread that, once woken, resumes the stream itself: the loop body runs on it, with no thread-pool hop between the
+    /// wake-up and the records, as long as the body completes synchronously (<c>ConfigureAwait(false)</c>). Leaving the
+    /// loop stops the thread.
     /// </summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public IAsyncEnumerable<PerfEventRecord> ReadAllAsync(CancellationToken cancellationToken = default) =>
@@ -379,6 +380,14 @@ public sealed unsafe class PerfEventReader : IDisposable, IEventSource<PerfEvent
         }
 
         _channel.Close(ReleaseRings);
+    }
+
+    /// <summary>A copy of <paramref name="sample"/> in an array that is not zeroed first.</summary>
+    private static byte[] Copy(ReadOnlySpan<byte> sample)
+    {
+        var copy = GC.AllocateUninitializedArray<byte>(sample.Length);
+        sample.CopyTo(copy);
+        return copy;
     }
 
     /// <summary>Finds the next record, visiting the rings in turn from the one after the last record.</summary>

@@ -110,7 +110,8 @@ public sealed unsafe class RingBufferReader : IDisposable, IEventSource<RingBuff
             return false;
         }
 
-        var copy = new ReadOnlySpan<byte>(sample, length).ToArray();
+        var copy = GC.AllocateUninitializedArray<byte>(length); // overwritten at once: not zeroed first
+        new ReadOnlySpan<byte>(sample, length).CopyTo(copy);
         ConsumerPosition = next;
         record = new RingBufferRecord(copy);
         return true;
@@ -291,9 +292,10 @@ public sealed unsafe class RingBufferReader : IDisposable, IEventSource<RingBuff
     }
 
     /// <summary>
-    /// Reads records as they arrive until <paramref name="cancellationToken"/> is cancelled. A dedicated thread waits and
-    /// copies every available record into a bounded queue as soon as it is woken, so the ring empties at once however
-    /// long the loop body takes; up to 4096 records wait there, then the ring fills. Leaving the loop stops the thread.
+    /// Reads records as they arrive until <paramref name="cancellationToken"/> is cancelled. Waits run on a dedicated
+    /// thread that, once woken, resumes the stream itself: the loop body runs on it, with no thread-pool hop between the
+    /// wake-up and the records, as long as the body completes synchronously (<c>ConfigureAwait(false)</c>). Leaving the
+    /// loop stops the thread.
     /// </summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public IAsyncEnumerable<RingBufferRecord> ReadAllAsync(CancellationToken cancellationToken = default) =>
