@@ -16,8 +16,8 @@
 # met for: ours lose no more than libbpf in every configuration (the mean of our runs against the worse of libbpf's
 # runs, which bracket ours; the strict mean-to-mean comparison is printed beside it), and each hosted consumer
 # sustains >= 0.8x libbpf's rate (medians).
-# Usage: events-vs-libbpf.sh [--full]   quick: a 256 KiB ring, 64 B and 8 KiB records, perf 8 KiB (~2 min); full:
-# rings 64 KiB-4 MiB, records 64 B, 512 B and 8 KiB, perf 64 KiB and 256 KiB per CPU with 64 B and 8 KiB (~8 min).
+# Usage: events-vs-libbpf.sh [--full]   quick: a 256 KiB ring, 64 B and 8 KiB records, perf 8 KiB (2-6 min); full:
+# rings 64 KiB-4 MiB, records 64 B, 512 B and 8 KiB, perf 64 KiB and 256 KiB per CPU with 64 B and 8 KiB (5x longer).
 # Needs root, gcc, libbpf-dev, python3 and the .NET SDK. The results of each run are kept in $EVENTS_RESULTS if set.
 set -euo pipefail
 
