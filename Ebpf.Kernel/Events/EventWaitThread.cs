@@ -61,6 +61,12 @@ internal sealed class EventWaitThread
                 {
                     _wait(stop);
                 }
+                catch (OperationCanceledException e) when (stop.IsCancellationRequested)
+                {
+                    // Cancelled, not faulted: a request nobody awaits any more (the stream was left) stays unobserved quietly.
+                    pending.TrySetCanceled(e.CancellationToken);
+                    continue;
+                }
                 catch (Exception e)
                 {
                     pending.TrySetException(e);
