@@ -15,6 +15,7 @@ public sealed class EbpfCollectionBuilder
 {
     private readonly List<Func<Collection, IServiceProvider, IReadOnlyList<ILink>>> _attachments = [];
     private readonly List<Func<CollectionLoadOptions, CollectionLoadOptions>> _configurations = [];
+    private readonly Dictionary<string, int> _eventSizes = new(StringComparer.Ordinal);
 
     internal EbpfCollectionBuilder(string name)
     {
@@ -34,6 +35,8 @@ public sealed class EbpfCollectionBuilder
     internal IReadOnlyList<Func<Collection, IServiceProvider, IReadOnlyList<ILink>>> Attachments => _attachments;
 
     internal IReadOnlyList<Func<CollectionLoadOptions, CollectionLoadOptions>> Configurations => _configurations;
+
+    internal IReadOnlyDictionary<string, int> EventSizes => _eventSizes;
 
     /// <summary>Reads the object from the ELF file at <paramref name="path"/> when the host starts.</summary>
     public EbpfCollectionBuilder FromFile(string path)
@@ -117,6 +120,20 @@ public sealed class EbpfCollectionBuilder
     public EbpfCollectionBuilder AttachAll()
     {
         _attachments.Add((collection, _) => collection.AttachAll());
+        return this;
+    }
+
+    /// <summary>
+    /// Declares the largest event the programs write to ring buffer or perf event array <paramref name="map"/>, in bytes
+    /// (for example <c>sizeof(struct event)</c>). The map's hosted consumer logs a Warning at start when the ring (a
+    /// perf array: each CPU's ring) holds fewer than 64 such events: a burst, or a wake-up that comes late, then drops
+    /// events in the kernel.
+    /// </summary>
+    public EbpfCollectionBuilder DeclareEventSize(string map, int largestEventSize)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(map);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(largestEventSize);
+        _eventSizes[map] = largestEventSize;
         return this;
     }
 

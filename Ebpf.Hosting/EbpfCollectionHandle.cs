@@ -38,6 +38,12 @@ public sealed class EbpfCollectionHandle
     /// <summary>The links the attach callbacks made, in attach order; empty until loaded and after stop.</summary>
     public IReadOnlyList<ILink> Links => _links;
 
+    /// <summary>The largest event declared for <paramref name="map"/> with <see cref="EbpfCollectionBuilder.DeclareEventSize"/>, else null.</summary>
+    internal int? DeclaredEventSize(string map) => EventSizes.TryGetValue(map, out int size) ? size : null;
+
+    /// <summary>The sizes declared with <see cref="EbpfCollectionBuilder.DeclareEventSize"/>, by map.</summary>
+    internal IReadOnlyDictionary<string, int> EventSizes { get; set; } = new Dictionary<string, int>();
+
     /// <summary>Completes with the collection once loaded and attached; faults when that fails, is cancelled when the host stops first.</summary>
     public Task<Collection> WhenLoaded => _loaded.Task;
 

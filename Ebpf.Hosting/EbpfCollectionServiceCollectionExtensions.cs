@@ -39,7 +39,7 @@ public static class EbpfCollectionServiceCollectionExtensions
         }
 
         services.AddEbpf();
-        var handle = new EbpfCollectionHandle(name);
+        var handle = new EbpfCollectionHandle(name) { EventSizes = builder.EventSizes };
         services.AddKeyedSingleton(name, handle);
         services.AddSingleton<IHostedService>(provider => new EbpfCollectionService(
             builder,
@@ -92,6 +92,56 @@ public static class EbpfCollectionServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(handle);
         return services.AddEbpfRingBufferConsumer(collectionName, mapName, _ => new DelegateEventHandler(handle));
+    }
+
+    /// <summary>
+    /// Adds a hosted consumer of ring buffer <paramref name="mapName"/> of collection <paramref name="collectionName"/>
+    /// handing records in place (zero copy, on the consumer's dedicated thread, a batch per wake-up) to
+    /// <typeparamref name="THandler"/> (a singleton, registered unless it is already). Each record's span is valid only
+    /// during <see cref="IEbpfRecordHandler.Handle"/>.
+    /// </summary>
+    public static IServiceCollection AddEbpfRingBufferRecordConsumer<THandler>(this IServiceCollection services, string collectionName, string mapName)
+        where THandler : class, IEbpfRecordHandler
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrEmpty(collectionName);
+        ArgumentException.ThrowIfNullOrEmpty(mapName);
+        Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions.TryAddSingleton<THandler>(services);
+        services.AddEbpf();
+        services.AddSingleton<IHostedService>(provider => new EbpfRingBufferConsumer(
+            provider.GetRequiredKeyedService<EbpfCollectionHandle>(collectionName),
+            mapName,
+            (IEbpfRecordHandler)provider.GetRequiredService<THandler>(),
+            provider.GetRequiredService<IBpfSyscalls>(),
+            provider.GetRequiredService<EbpfMetrics>(),
+            provider.GetRequiredService<ILogger<EbpfRingBufferConsumer>>()));
+        return services;
+    }
+
+    /// <summary>
+    /// Adds a hosted consumer of perf event array <paramref name="mapName"/> of collection <paramref name="collectionName"/>
+    /// handing samples in place (zero copy, on the consumer's dedicated thread, a batch per wake-up) to
+    /// <typeparamref name="THandler"/> (a singleton, registered unless it is already); lost samples are counted. Each
+    /// sample's span is valid only during <see cref="IEbpfRecordHandler.Handle"/>.
+    /// </summary>
+    public static IServiceCollection AddEbpfPerfEventRecordConsumer<THandler>(this IServiceCollection services, string collectionName, string mapName,
+        PerfEventReaderOptions? options = null)
+        where THandler : class, IEbpfRecordHandler
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrEmpty(collectionName);
+        ArgumentException.ThrowIfNullOrEmpty(mapName);
+        Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions.TryAddSingleton<THandler>(services);
+        services.AddEbpf();
+        services.AddSingleton<IHostedService>(provider => new EbpfPerfEventConsumer(
+            provider.GetRequiredKeyedService<EbpfCollectionHandle>(collectionName),
+            mapName,
+            (IEbpfRecordHandler)provider.GetRequiredService<THandler>(),
+            provider.GetRequiredService<IBpfSyscalls>(),
+            provider.GetRequiredService<EbpfMetrics>(),
+            provider.GetRequiredService<ILogger<EbpfPerfEventConsumer>>(),
+            options));
+        return services;
     }
 
     /// <summary>

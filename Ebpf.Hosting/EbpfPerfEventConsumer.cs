@@ -6,31 +6,53 @@ using Ebpf.Kernel.Interop;
 namespace Ebpf.Hosting;
 
 /// <summary>
-/// Reads a perf event array map of a hosted collection once it is loaded (<see cref="PerfEventReader.ReadAllAsync"/>),
-/// hands each sample to an <see cref="IEbpfEventHandler"/> counting <see cref="EbpfMetrics.EventsRead"/>, and counts
-/// lost samples to <see cref="EbpfMetrics.EventsLost"/>. Stops (closing the rings) when the host stops.
+/// Reads a perf event array map of a hosted collection once it is loaded, hands each sample to its handler counting
+/// <see cref="EbpfMetrics.EventsRead"/>, counts lost samples to <see cref="EbpfMetrics.EventsLost"/> and
+/// <see cref="EbpfMetrics.PerfSamplesLost"/>, and publishes the rings' backlog high-water mark. An
+/// <see cref="IEbpfRecordHandler"/> gets the samples in place on the consumer's dedicated thread (zero copy, a batch
+/// per wake-up); an <see cref="IEbpfEventHandler"/> gets a copy of each through <see cref="PerfEventReader.ReadAllAsync"/>.
+/// Logs a Warning at start when a CPU's ring holds fewer than 64 samples of the largest event declared for the map
+/// (<see cref="EbpfCollectionBuilder.DeclareEventSize"/>). Stops (closing the rings) when the host stops.
 /// </summary>
 public sealed partial class EbpfPerfEventConsumer : BackgroundService
 {
     private readonly EbpfCollectionHandle _collection;
     private readonly string _map;
-    private readonly IEbpfEventHandler _handler;
+    private readonly IEbpfEventHandler? _handler;
+    private readonly IEbpfRecordHandler? _recordHandler;
     private readonly IBpfSyscalls _syscalls;
     private readonly EbpfMetrics _metrics;
     private readonly PerfEventReaderOptions? _options;
     private readonly ILogger _logger;
     private long _eventsRead;
     private long _eventsLost;
+    private long _highWater;
 
-    /// <summary>Creates a consumer of map <paramref name="map"/> of <paramref name="collection"/>.</summary>
+    /// <summary>Creates a consumer of map <paramref name="map"/> of <paramref name="collection"/> that hands a copy of each sample to <paramref name="handler"/>.</summary>
     public EbpfPerfEventConsumer(EbpfCollectionHandle collection, string map, IEbpfEventHandler handler, IBpfSyscalls syscalls,
         EbpfMetrics metrics, ILogger<EbpfPerfEventConsumer> logger, PerfEventReaderOptions? options = null)
+        : this(collection, map, syscalls, metrics, logger, options)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        _handler = handler;
+    }
+
+    /// <summary>Creates a consumer of map <paramref name="map"/> of <paramref name="collection"/> that hands each sample in place to <paramref name="handler"/> on a dedicated thread.</summary>
+    public EbpfPerfEventConsumer(EbpfCollectionHandle collection, string map, IEbpfRecordHandler handler, IBpfSyscalls syscalls,
+        EbpfMetrics metrics, ILogger<EbpfPerfEventConsumer> logger, PerfEventReaderOptions? options = null)
+        : this(collection, map, syscalls, metrics, logger, options)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        _recordHandler = handler;
+    }
+
+    private EbpfPerfEventConsumer(EbpfCollectionHandle collection, string map, IBpfSyscalls syscalls, EbpfMetrics metrics, ILogger logger,
+        PerfEventReaderOptions? options)
     {
         ArgumentNullException.ThrowIfNull(collection);
         ArgumentException.ThrowIfNullOrEmpty(map);
         _collection = collection;
         _map = map;
-        _handler = handler;
         _syscalls = syscalls;
         _metrics = metrics;
         _options = options;
@@ -54,25 +76,108 @@ public sealed partial class EbpfPerfEventConsumer : BackgroundService
         string source = $"{_collection.Name}/{_map}";
         using var reader = new PerfEventReader(map, _options, _syscalls);
         LogReading(_logger, source, reader.Cpus.Count);
+        WarnWhenSmall(reader, source);
         try
         {
+            if (_recordHandler is not null)
+            {
+                await Task.Factory.StartNew(() => ConsumeInPlace(reader, _recordHandler, source, stoppingToken), CancellationToken.None,
+                    TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
+                return;
+            }
+
             await foreach (var record in reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
             {
+                PublishBacklog(reader, source);
                 if (record.IsLost)
                 {
-                    Interlocked.Add(ref _eventsLost, (long)record.LostSamples);
-                    _metrics.EventsLost(source, (long)record.LostSamples);
-                    LogLost(_logger, source, record.LostSamples, record.Cpu);
+                    CountLost(source, record.LostSamples, record.Cpu);
                     continue;
                 }
 
                 Interlocked.Increment(ref _eventsRead);
                 _metrics.EventsRead(source);
-                await _handler.HandleAsync(new EbpfEvent(_collection.Name, _map, record.Cpu, record.Data), stoppingToken).ConfigureAwait(false);
+                await _handler!.HandleAsync(new EbpfEvent(_collection.Name, _map, record.Cpu, record.Data), stoppingToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+        finally
+        {
+            PublishBacklog(reader, source);
+        }
+    }
+
+    /// <summary>The dedicated thread of an <see cref="IEbpfRecordHandler"/>: consume every available sample in place, end the batch, wait, again.</summary>
+    private void ConsumeInPlace(PerfEventReader reader, IEbpfRecordHandler handler, string source, CancellationToken stoppingToken)
+    {
+        long samples = 0;
+        PerfEventRecordHandler consume = (cpu, data, lost) =>
+        {
+            if (lost != 0)
+            {
+                CountLost(source, lost, cpu);
+                return;
+            }
+
+            samples++;
+            handler.Handle(data, cpu);
+        };
+        while (true)
+        {
+            stoppingToken.ThrowIfCancellationRequested();
+            samples = 0;
+            int count = reader.Consume(consume);
+            if (samples > 0)
+            {
+                Interlocked.Add(ref _eventsRead, samples);
+                _metrics.EventsRead(source, samples);
+            }
+
+            if (count > 0)
+            {
+                handler.OnBatchEnd();
+                PublishBacklog(reader, source);
+                continue;
+            }
+
+            PublishBacklog(reader, source);
+            reader.Wait(Timeout.InfiniteTimeSpan, stoppingToken);
+        }
+    }
+
+    private void CountLost(string source, ulong lost, int cpu)
+    {
+        Interlocked.Add(ref _eventsLost, (long)lost);
+        _metrics.EventsLost(source, (long)lost);
+        _metrics.PerfSamplesLost(source, (long)lost);
+        LogLost(_logger, source, lost, cpu);
+    }
+
+    private void PublishBacklog(PerfEventReader reader, string source)
+    {
+        long highWater = reader.BacklogHighWater;
+        if (highWater > _highWater)
+        {
+            _highWater = highWater;
+            _metrics.PerfBacklogHighWater(source, highWater);
+        }
+    }
+
+    private void WarnWhenSmall(PerfEventReader reader, string source)
+    {
+        if (_collection.DeclaredEventSize(_map) is not { } size)
+        {
+            return;
+        }
+
+        long ringSize = (long)reader.Options.PagesPerCpu * Environment.SystemPageSize;
+        long records = EventCapacity.PerfRing(ringSize, size);
+        if (records < EventCapacity.Minimum)
+        {
+            long pages = EventCapacity.SizeFor(EventCapacity.RoundUp8(12L + size)) / Environment.SystemPageSize;
+            LogSmallRing(_logger, source, ringSize, records, size, EventCapacity.Minimum, Math.Max(pages, 1));
         }
     }
 
@@ -81,4 +186,8 @@ public sealed partial class EbpfPerfEventConsumer : BackgroundService
 
     [LoggerMessage(3, LogLevel.Warning, "eBPF perf events lost on {Source}: {Lost} samples on CPU {Cpu}")]
     private static partial void LogLost(ILogger logger, string source, ulong lost, int cpu);
+
+    [LoggerMessage(4, LogLevel.Warning, "eBPF perf event array {Source}: a CPU's ring of {Size} bytes holds {Records} samples of {EventSize} bytes, fewer than {Minimum}: "
+        + "a burst or a late wake-up will drop events; give it at least {Pages} pages (PerfEventReaderOptions.PagesPerCpu)")]
+    private static partial void LogSmallRing(ILogger logger, string source, long size, long records, int eventSize, int minimum, long pages);
 }

@@ -130,19 +130,12 @@ internal sealed unsafe class EventChannel
         }
     }
 
-    /// <summary>Reads <paramref name="source"/>'s records as they arrive until <paramref name="cancellationToken"/> is cancelled; waits run on the thread pool.</summary>
-    public static async IAsyncEnumerable<TRecord> ReadAllAsync<TRecord>(IEventSource<TRecord> source, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            while (source.TryRead(out var record))
-            {
-                yield return record;
-            }
-
-            await Task.Run(() => source.Wait(Timeout.InfiniteTimeSpan, cancellationToken), cancellationToken).ConfigureAwait(false);
-        }
-    }
+    /// <summary>
+    /// Reads <paramref name="source"/>'s records as they arrive until <paramref name="cancellationToken"/> is cancelled:
+    /// a dedicated thread waits and resumes the stream on itself (<see cref="EventReadThread"/>).
+    /// </summary>
+    public static IAsyncEnumerable<TRecord> ReadAllAsync<TRecord>(IEventSource<TRecord> source, CancellationToken cancellationToken) =>
+        EventReadThread.ReadAllAsync(source, cancellationToken);
 
     /// <summary>
     /// The owner's Dispose: wakes a blocked wait and, once no wait is in progress, runs <paramref name="releaseOwner"/>,

@@ -124,6 +124,24 @@ public sealed unsafe class PerfEventReader : IDisposable, IEventSource<PerfEvent
     /// <summary>The total of the lost-sample counts read so far.</summary>
     public ulong LostSamples { get; private set; }
 
+    /// <summary>
+    /// The most bytes (record headers included) found written and not read in one CPU's ring when a read started, since
+    /// the reader was made: how close a ring came to full, where the kernel drops samples.
+    /// </summary>
+    public long BacklogHighWater
+    {
+        get
+        {
+            long most = 0;
+            foreach (var ring in _rings)
+            {
+                most = Math.Max(most, ring.BacklogHighWater);
+            }
+
+            return most;
+        }
+    }
+
     /// <summary>Bytes written to the rings and not read yet (record headers included).</summary>
     public long AvailableBytes
     {
@@ -184,7 +202,7 @@ public sealed unsafe class PerfEventReader : IDisposable, IEventSource<PerfEvent
             return false;
         }
 
-        record = new PerfEventRecord(ring.Cpu, sample.IsEmpty ? ReadOnlyMemory<byte>.Empty : sample.ToArray(), lost);
+        record = new PerfEventRecord(ring.Cpu, sample.IsEmpty ? ReadOnlyMemory<byte>.Empty : Copy(sample), lost);
         Commit(ring, lost);
         return true;
     }
@@ -321,7 +339,12 @@ public sealed unsafe class PerfEventReader : IDisposable, IEventSource<PerfEvent
         return count;
     }
 
-    /// <summary>Reads records as they arrive until <paramref name="cancellationToken"/> is cancelled. Waits run on the thread pool.</summary>
+    /// <summary>
+    /// Reads records as they arrive until <paramref name="cancellationToken"/> is cancelled. Waits run on a dedicated
+    /// thread that, once woken, resumes the stream itself: the loop body runs on it, with no thread-pool hop between the
+    /// wake-up and the records, as long as the body completes synchronously (<c>ConfigureAwait(false)</c>). Leaving the
+    /// loop stops the thread.
+    /// </summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public IAsyncEnumerable<PerfEventRecord> ReadAllAsync(CancellationToken cancellationToken = default) =>
         EventChannel.ReadAllAsync(this, cancellationToken);
@@ -357,6 +380,14 @@ public sealed unsafe class PerfEventReader : IDisposable, IEventSource<PerfEvent
         }
 
         _channel.Close(ReleaseRings);
+    }
+
+    /// <summary>A copy of <paramref name="sample"/> in an array that is not zeroed first.</summary>
+    private static byte[] Copy(ReadOnlySpan<byte> sample)
+    {
+        var copy = GC.AllocateUninitializedArray<byte>(sample.Length);
+        sample.CopyTo(copy);
+        return copy;
     }
 
     /// <summary>Finds the next record, visiting the rings in turn from the one after the last record.</summary>

@@ -87,6 +87,9 @@ internal sealed unsafe class PerfEventRing : IDisposable
         set => Volatile.Write(ref *(ulong*)((byte*)_mapping + DataTailOffset), value);
     }
 
+    /// <summary>The most bytes found written and not read when a forward read started.</summary>
+    public long BacklogHighWater { get; private set; }
+
     /// <summary>Bytes written and not read yet.</summary>
     public long AvailableBytes => Overwritable
         ? (_snapshotLength - _snapshotCursor) + (long)Math.Min(_previousHead - Head, (ulong)Size)
@@ -128,6 +131,11 @@ internal sealed unsafe class PerfEventRing : IDisposable
     {
         ulong tail = Tail;
         ulong head = Head;
+        if ((long)(head - tail) > BacklogHighWater)
+        {
+            BacklogHighWater = (long)(head - tail);
+        }
+
         while (tail < head)
         {
             byte* header = _data + (tail & _mask);

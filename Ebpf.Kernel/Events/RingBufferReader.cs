@@ -33,6 +33,9 @@ public sealed unsafe class RingBufferReader : IDisposable, IEventSource<RingBuff
     private bool _disposed;
     private int _consuming;
     private bool _closePending;
+    private long _discardedRecords;
+    private long _busyRecords;
+    private long _backlogHighWater;
 
     /// <summary>Maps the ring buffer <paramref name="ringBuffer"/> for reading.</summary>
     /// <param name="ringBuffer">The map; the reader keeps it open (adds a reference) until disposed.</param>
@@ -74,6 +77,21 @@ public sealed unsafe class RingBufferReader : IDisposable, IEventSource<RingBuff
         }
     }
 
+    /// <summary>Discarded records (<c>bpf_ringbuf_discard</c>) skipped so far.</summary>
+    public long DiscardedRecords => Volatile.Read(ref _discardedRecords);
+
+    /// <summary>
+    /// Times reading stopped at a record still being written (reserved and not submitted or discarded yet): records
+    /// after it wait until it is committed.
+    /// </summary>
+    public long BusyRecords => Volatile.Read(ref _busyRecords);
+
+    /// <summary>
+    /// The most bytes (headers included) found submitted and not consumed when a read or wait started, since the
+    /// reader was made: how close the ring came to full (<see cref="Size"/>), where the kernel drops new records.
+    /// </summary>
+    public long BacklogHighWater => Volatile.Read(ref _backlogHighWater);
+
     private long ConsumerPosition
     {
         get => Volatile.Read(ref *_consumerPosition);
@@ -92,7 +110,8 @@ public sealed unsafe class RingBufferReader : IDisposable, IEventSource<RingBuff
             return false;
         }
 
-        var copy = new ReadOnlySpan<byte>(sample, length).ToArray();
+        var copy = GC.AllocateUninitializedArray<byte>(length); // overwritten at once: not zeroed first
+        new ReadOnlySpan<byte>(sample, length).CopyTo(copy);
         ConsumerPosition = next;
         record = new RingBufferRecord(copy);
         return true;
@@ -272,7 +291,12 @@ public sealed unsafe class RingBufferReader : IDisposable, IEventSource<RingBuff
         return count;
     }
 
-    /// <summary>Reads records as they arrive until <paramref name="cancellationToken"/> is cancelled. Waits run on the thread pool.</summary>
+    /// <summary>
+    /// Reads records as they arrive until <paramref name="cancellationToken"/> is cancelled. Waits run on a dedicated
+    /// thread that, once woken, resumes the stream itself: the loop body runs on it, with no thread-pool hop between the
+    /// wake-up and the records, as long as the body completes synchronously (<c>ConfigureAwait(false)</c>). Leaving the
+    /// loop stops the thread.
+    /// </summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public IAsyncEnumerable<RingBufferRecord> ReadAllAsync(CancellationToken cancellationToken = default) =>
         EventChannel.ReadAllAsync(this, cancellationToken);
@@ -343,6 +367,7 @@ public sealed unsafe class RingBufferReader : IDisposable, IEventSource<RingBuff
         // position stays in a register even around a delegate call.
         long consumer = Volatile.Read(ref *_consumerPosition);
         long producer = Volatile.Read(ref *_producerPosition);
+        NoteBacklog(producer - consumer);
         int remaining = maxRecords;
         while (remaining > 0 && !_disposed)
         {
@@ -365,11 +390,13 @@ public sealed unsafe class RingBufferReader : IDisposable, IEventSource<RingBuff
             }
             else if ((word & BusyBit) != 0)
             {
+                _busyRecords++;
                 break;
             }
             else if ((word & ~DiscardBit) <= _maxSample)
             {
                 consumer += RingBufferRecordHeader.Footprint(word & ~DiscardBit);
+                _discardedRecords++;
             }
             else
             {
@@ -413,12 +440,14 @@ public sealed unsafe class RingBufferReader : IDisposable, IEventSource<RingBuff
         ThrowIfDisposed();
         long consumer = ConsumerPosition;
         long producer = ProducerPosition;
+        NoteBacklog(producer - consumer);
         while (consumer < producer)
         {
             byte* header = _data + (consumer & _mask);
             uint word = Volatile.Read(ref *(uint*)header);
             if ((word & BusyBit) != 0)
             {
+                _busyRecords++;
                 break;
             }
 
@@ -433,6 +462,7 @@ public sealed unsafe class RingBufferReader : IDisposable, IEventSource<RingBuff
             {
                 consumer = end;
                 ConsumerPosition = consumer;
+                _discardedRecords++;
                 continue;
             }
 
@@ -449,4 +479,12 @@ public sealed unsafe class RingBufferReader : IDisposable, IEventSource<RingBuff
     }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
+
+    private void NoteBacklog(long bytes)
+    {
+        if (bytes > _backlogHighWater)
+        {
+            Volatile.Write(ref _backlogHighWater, bytes);
+        }
+    }
 }

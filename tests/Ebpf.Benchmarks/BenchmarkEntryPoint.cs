@@ -19,6 +19,11 @@ internal static class BenchmarkEntryPoint
             return PairedMapComparison.Run(args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
         }
 
+        if (args.Length == 9 && args[0] == "--events")
+        {
+            return EventsLoss.Run(args[1..]);
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(BenchmarkEntryPoint).Assembly).Run(args);
         return 0;
     }

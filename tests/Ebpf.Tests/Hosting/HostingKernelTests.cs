@@ -160,15 +160,31 @@ public class HostingKernelTests
     public async Task ThePerfConsumerCountsLostSamplesToTheMetrics()
     {
         long lostMeasured = 0;
+        long perfLostMeasured = 0;
+        long highWater = 0;
         using var listener = new System.Diagnostics.Metrics.MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == EbpfMetrics.MeterName && instrument.Name == "ebpf.events.lost")
+            if (instrument.Meter.Name == EbpfMetrics.MeterName && instrument.Name is "ebpf.events.lost" or "ebpf.perf.lost" or "ebpf.perf.backlog.high_water")
             {
                 l.EnableMeasurementEvents(instrument);
             }
         };
-        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref lostMeasured, value));
+        listener.SetMeasurementEventCallback<long>((instrument, value, _, _) =>
+        {
+            switch (instrument.Name)
+            {
+                case "ebpf.events.lost":
+                    Interlocked.Add(ref lostMeasured, value);
+                    break;
+                case "ebpf.perf.lost":
+                    Interlocked.Add(ref perfLostMeasured, value);
+                    break;
+                default:
+                    Interlocked.Exchange(ref highWater, value);
+                    break;
+            }
+        });
         listener.Start();
 
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -203,5 +219,7 @@ public class HostingKernelTests
         Assert.That(consumer.EventsLost, Is.GreaterThan(0));
         Assert.That(consumer.EventsRead, Is.GreaterThan(0));
         Assert.That(Interlocked.Read(ref lostMeasured), Is.EqualTo(consumer.EventsLost));
+        Assert.That(Interlocked.Read(ref perfLostMeasured), Is.EqualTo(consumer.EventsLost), "ebpf.perf.lost counts the same samples");
+        Assert.That(Interlocked.Read(ref highWater), Is.GreaterThan(4096 / 2), "a one-page ring that lost samples was close to full");
     }
 }

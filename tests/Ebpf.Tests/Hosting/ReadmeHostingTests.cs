@@ -18,16 +18,25 @@ public class ReadmeHostingTests
             .Configure(o => o with { LoadPrograms = ["optional"] })
             .Attach(c => c.Programs["on_sys_enter"].AttachRawTracepoint("sys_enter")));
         builder.Services.AddEbpfRingBufferConsumer<ExecHandler>("probe", "events");
+        builder.Services.AddEbpfRingBufferRecordConsumer<OpenHandler>("probe", "opens");
         builder.Services.AddEbpfPerfEventConsumer("probe", "perf_events", (e, ct) => ValueTask.CompletedTask);
         using var host = builder.Build();
         var hosted = host.Services.GetServices<IHostedService>().ToList();
-        Assert.That(hosted.Select(s => s.GetType().Name), Is.EqualTo(new[] { "EbpfStartup", "EbpfCollectionService", "EbpfRingBufferConsumer", "EbpfPerfEventConsumer" }));
+        Assert.That(hosted.Select(s => s.GetType().Name), Is.EqualTo(new[] { "EbpfStartup", "EbpfCollectionService", "EbpfRingBufferConsumer", "EbpfRingBufferConsumer", "EbpfPerfEventConsumer" }));
         Assert.That(host.Services.GetRequiredService<ExecHandler>(), Is.Not.Null);
+        Assert.That(host.Services.GetRequiredService<OpenHandler>(), Is.Not.Null);
         Assert.That(EbpfCollectionHealthCheck.For(host.Services, "probe"), Is.Not.Null);
     }
 
     private sealed class ExecHandler : IEbpfEventHandler
     {
         public ValueTask HandleAsync(EbpfEvent record, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+    }
+
+    private sealed class OpenHandler : IEbpfRecordHandler
+    {
+        public void Handle(ReadOnlySpan<byte> data, int cpu)
+        {
+        }
     }
 }

@@ -104,6 +104,21 @@ public sealed unsafe class RingBufferReaderTests
     }
 
     [Test]
+    public void HealthCountersCountDiscardedAndBusyRecordsAndKeepTheBacklogHighWaterMark()
+    {
+        using var reader = NewReader();
+        long busyAt = WriteMixed(out _); // 8 B (16 with its header), 9 B discarded (24), 10 B (24), 11 B busy (24)
+        Assert.That(reader.Consume(_ => { }), Is.EqualTo(2));
+        Assert.That(reader.DiscardedRecords, Is.EqualTo(1));
+        Assert.That(reader.BusyRecords, Is.EqualTo(1));
+        Assert.That(reader.BacklogHighWater, Is.EqualTo(88));
+        Assert.That(reader.TryRead(out _), Is.False, "the busy record still stops reading");
+        Assert.That(reader.BusyRecords, Is.EqualTo(2));
+        Assert.That(reader.BacklogHighWater, Is.EqualTo(88), "the backlog shrank to the busy record; the mark stays");
+        Assert.That(*(long*)_consumer, Is.EqualTo(busyAt));
+    }
+
+    [Test]
     public void ConsumeCommitsTheRecordWhoseHandlerThrew()
     {
         using var reader = NewReader();
