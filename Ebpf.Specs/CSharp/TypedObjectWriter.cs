@@ -262,7 +262,7 @@ public sealed class TypedObjectWriter
             text.Append("    /// <exception cref=\"global::System.OperationCanceledException\"><paramref name=\"cancellationToken\"/> was cancelled.</exception>\n");
             text.Append(CultureInfo.InvariantCulture, $"    public async global::System.Collections.Generic.IAsyncEnumerable<{type}> {read}([global::System.Runtime.CompilerServices.EnumeratorCancellation] global::System.Threading.CancellationToken cancellationToken = default)\n    {{\n");
             text.Append(CultureInfo.InvariantCulture, $"        using var reader = {open}();\n");
-            text.Append(CultureInfo.InvariantCulture, $"        await foreach (var value in reader.ReadAllAsync<{type}>(cancellationToken).ConfigureAwait(false))\n        {{\n            yield return value;\n        }}\n    }}\n\n");
+            text.Append(CultureInfo.InvariantCulture, $"        await foreach (var value in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.ConfigureAwait(reader.ReadAllAsync<{type}>(cancellationToken), false))\n        {{\n            yield return value;\n        }}\n    }}\n\n");
         }
     }
 
