@@ -27,7 +27,8 @@ int emit(struct xdp_md *ctx)
 	e->seq = __sync_fetch_and_add(&sequence, 1);
 	e->kind = ebpf_buffer__events;
 	e->magic = 0xeb9f0001;
-	__builtin_memcpy(e->comm, "buffer\0\0\0\0\0\0\0\0\0", sizeof(e->comm));
+	__builtin_memcpy(e->comm, "buffer", 7);
+	__builtin_memset(e->comm + 7, 0, sizeof(e->comm) - 7);
 	return ebpf_buffer_submit(ctx, events, e, sizeof(*e)) ? XDP_DROP : XDP_PASS;
 }
 
