@@ -12,7 +12,7 @@ namespace Ebpf.Kernel;
 /// is not thread-safe, except that cancelling a token wakes a blocked wait.
 /// </para>
 /// </summary>
-public sealed unsafe class PerfEventReader : IDisposable, IEventSource<PerfEventRecord>
+public sealed unsafe partial class PerfEventReader : IDisposable, IEventSource<PerfEventRecord>
 {
     private const int MaxRecordSize = ushort.MaxValue + 1;
 

@@ -16,7 +16,7 @@ namespace Ebpf.Kernel;
 /// blocked wait.
 /// </para>
 /// </summary>
-public sealed unsafe class RingBufferReader : IDisposable, IEventSource<RingBufferRecord>
+public sealed unsafe partial class RingBufferReader : IDisposable, IEventSource<RingBufferRecord>
 {
     /// <summary>Size of the record header: a 32-bit length with the busy and discard bits, and a 32-bit page offset.</summary>
     public const int HeaderSize = RingBufferRecordHeader.Size;

@@ -12,7 +12,12 @@ public sealed record TypedObjectOptions
     /// <summary>The generated class's namespace, or empty for the global namespace.</summary>
     public string Namespace { get; init; } = string.Empty;
 
-    /// <summary>BTF type names to write as C# types besides map keys and values (ring buffer events, ...).</summary>
+    /// <summary>
+    /// BTF type names to write as C# types besides map keys and values (ring buffer events, ...). An entry
+    /// <c>MAP:TYPE</c> also names TYPE as the event type of the ring buffer or perf event array MAP: the class then
+    /// gains <c>OpenMapReader()</c> and <c>ReadMapAsync()</c> for it (as for a map whose event type the object's BTF
+    /// names with a global <c>TYPE *ebpf_event__MAP</c>).
+    /// </summary>
     public IReadOnlyList<string> Types { get; init; } = [];
 
     /// <summary>Whether the objects are embedded resources (true) or read from bpf/ beside the application.</summary>

@@ -14,6 +14,12 @@ public sealed class TypedObjectWriter
     private const string Kernel = "global::Ebpf.Kernel.";
     private const string Specs = "global::Ebpf.Specs.";
 
+    /// <summary>
+    /// The prefix of the global that names a map's event type in BTF: <c>struct event *ebpf_event__MAP</c> (what
+    /// <c>EBPF_EVENT_TYPE(MAP, struct event)</c> and <c>EBPF_BUFFER</c> of <c>ebpf/buffer.bpf.h</c> declare).
+    /// </summary>
+    public const string EventTypeVariablePrefix = "ebpf_event__";
+
     private readonly TypedObjectOptions _request;
     private readonly CollectionSpec _spec;
     private readonly CSharpStructWriter? _types;
@@ -46,6 +52,7 @@ public sealed class TypedObjectWriter
         var programs = _spec.Programs.Values.OrderBy(p => p.Name, StringComparer.Ordinal).Select(p => (Spec: p, Name: Member(p.Name))).ToList();
         var variables = _spec.Variables.Values
             .Where(v => v.MapName is ".data" or ".rodata" or ".bss" || v.MapName.StartsWith(".data.", StringComparison.Ordinal) || v.MapName.StartsWith(".rodata.", StringComparison.Ordinal))
+            .Where(v => !v.Name.StartsWith(EventTypeVariablePrefix, StringComparison.Ordinal))
             .OrderBy(v => v.Name, StringComparer.Ordinal)
             .ToList();
         var attaches = _request.WithLinks
@@ -53,7 +60,9 @@ public sealed class TypedObjectWriter
                 .Where(a => a.Link is not null && _members.Add(a.Method))
                 .ToList()
             : [];
-        foreach (var name in maps.Select(m => m.Name).Concat(programs.Select(p => p.Name)).Concat(attaches.Select(a => a.Method)))
+        var eventReaders = EventReaders(maps);
+        foreach (var name in maps.Select(m => m.Name).Concat(programs.Select(p => p.Name)).Concat(attaches.Select(a => a.Method))
+            .Concat(eventReaders.SelectMany(r => new[] { r.Open, r.Read })))
         {
             _types?.Reserve(name);
         }
@@ -117,6 +126,7 @@ public sealed class TypedObjectWriter
             }
         }
 
+        WriteEventReaders(text, eventReaders);
         WriteLoading(text, cls);
         WriteVariables(text, variables);
         WriteRequestedTypes();
@@ -158,6 +168,102 @@ public sealed class TypedObjectWriter
             "usdt" or "usdt.s" => "UsdtLink",
             _ => null,
         };
+    }
+
+    /// <summary>
+    /// The ring buffers and perf event arrays whose event type is known, with the C# type and the member names of their
+    /// reader methods. A map's event type comes from a <c>MAP:TYPE</c> entry of <see cref="TypedObjectOptions.Types"/>,
+    /// else from the BTF: the pointee of the global <c>ebpf_event__MAP</c>.
+    /// </summary>
+    private List<(string Map, string Type, string CType, string Open, string Read)> EventReaders(List<(MapSpec Spec, string Name)> maps)
+    {
+        var readers = new List<(string, string, string, string, string)>();
+        if (_types is null || _spec.Types is not { } btf)
+        {
+            return readers;
+        }
+
+        var named = EventTypeEntries();
+        foreach (var entry in named.Where(e => !maps.Any(m => m.Spec.Name == e.Key && m.Spec.Type is BpfMapType.Ringbuf or BpfMapType.PerfEventArray)))
+        {
+            _skipped.Add(($"{entry.Key}:{entry.Value}", $"the object has no ring buffer or perf event array named '{entry.Key}'"));
+        }
+
+        foreach (var (map, name) in maps)
+        {
+            if (map.Type is not (BpfMapType.Ringbuf or BpfMapType.PerfEventArray))
+            {
+                continue;
+            }
+
+            BtfType? type = null;
+            if (named.TryGetValue(map.Name, out var typeName))
+            {
+                type = btf.FindTypes(typeName).FirstOrDefault(t => t is BtfComposite or BtfTypedef);
+            }
+            else if (_spec.Variables.TryGetValue(EventTypeVariablePrefix + map.Name, out var marker) && marker.Type is { } markerType
+                && btf.ResolveUnderlying(markerType.Id) is BtfPointer pointer && pointer.TypeId != 0)
+            {
+                type = btf.GetTypeById(btf.ResolveUnderlyingId(pointer.TypeId, skipTypedefs: false));
+            }
+
+            if (type is null || type.Id == 0)
+            {
+                continue;
+            }
+
+            string csharp;
+            try
+            {
+                csharp = _types.TypeName(type.Id);
+            }
+            catch (Exception e) when (e is NotSupportedException or BtfFormatException)
+            {
+                continue;
+            }
+
+            string open = "Open" + name + "Reader";
+            string read = "Read" + name + "Async";
+            if (_members.Add(open) && _members.Add(read))
+            {
+                readers.Add((map.Name, csharp, type.Name, open, read));
+            }
+        }
+
+        return readers;
+    }
+
+    /// <summary>The <c>MAP:TYPE</c> entries of <see cref="TypedObjectOptions.Types"/>, by map.</summary>
+    private Dictionary<string, string> EventTypeEntries()
+    {
+        var named = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var entry in _request.Types)
+        {
+            int colon = entry.IndexOf(':', StringComparison.Ordinal);
+            if (colon > 0 && colon < entry.Length - 1)
+            {
+                named[entry[..colon]] = entry[(colon + 1)..];
+            }
+        }
+
+        return named;
+    }
+
+    private static void WriteEventReaders(StringBuilder text, List<(string Map, string Type, string CType, string Open, string Read)> readers)
+    {
+        foreach (var (map, type, cType, open, read) in readers)
+        {
+            string cref = type.Replace("global::", "", StringComparison.Ordinal);
+            text.Append(CultureInfo.InvariantCulture, $"    /// <summary>\n    /// Opens a reader of map <c>{CSharpNames.XmlText(map)}</c>, whose records are <see cref=\"{cref}\"/> (<c>{CSharpNames.XmlText(cType)}</c>), as it\n");
+            text.Append("    /// was loaded: a ring buffer, or a perf event array (<c>EventBuffer.Prepare</c>). Read with <c>Consume&lt;T&gt;</c> or\n");
+            text.Append("    /// <c>ReadAllAsync&lt;T&gt;</c>; dispose it to stop.\n    /// </summary>\n");
+            text.Append(CultureInfo.InvariantCulture, $"    public {Kernel}EventBufferReader {open}({Kernel}PerfEventReaderOptions? perfOptions = null) =>\n        new(Collection.Maps[\"{map}\"], perfOptions);\n\n");
+            text.Append(CultureInfo.InvariantCulture, $"    /// <summary>Reads map <c>{CSharpNames.XmlText(map)}</c>'s records as <see cref=\"{cref}\"/> values until <paramref name=\"cancellationToken\"/> is cancelled, through a reader of its own (<see cref=\"{open}\"/>).</summary>\n");
+            text.Append("    /// <exception cref=\"global::System.OperationCanceledException\"><paramref name=\"cancellationToken\"/> was cancelled.</exception>\n");
+            text.Append(CultureInfo.InvariantCulture, $"    public async global::System.Collections.Generic.IAsyncEnumerable<{type}> {read}([global::System.Runtime.CompilerServices.EnumeratorCancellation] global::System.Threading.CancellationToken cancellationToken = default)\n    {{\n");
+            text.Append(CultureInfo.InvariantCulture, $"        using var reader = {open}();\n");
+            text.Append(CultureInfo.InvariantCulture, $"        await foreach (var value in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.ConfigureAwait(reader.ReadAllAsync<{type}>(cancellationToken), false))\n        {{\n            yield return value;\n        }}\n    }}\n\n");
+        }
     }
 
     private void WriteLoading(StringBuilder text, string cls)
@@ -310,8 +416,10 @@ public sealed class TypedObjectWriter
 
     private void WriteRequestedTypes()
     {
-        foreach (var name in _request.Types)
+        foreach (var entry in _request.Types)
         {
+            int colon = entry.IndexOf(':', StringComparison.Ordinal);
+            string name = colon >= 0 ? entry[(colon + 1)..] : entry;
             if (_spec.Types is not { } btf)
             {
                 _skipped.Add((name, "the object has no BTF"));

@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-using System.Text;
 using Ebpf.Kernel;
 using Ebpf.Links;
 using Microsoft.Extensions.Hosting;
@@ -16,14 +14,14 @@ internal sealed partial class ExecWorker(IBpfSyscalls syscalls, ILogger<ExecWork
         // ExecsnoopObjects is generated from execsnoop.bpf.c at build time (<BpfProgram> in ExecSnoop.csproj).
         using var objects = ExecsnoopObjects.Load(syscalls: syscalls);
         using var link = objects.TraceExecve.AttachTracepoint("syscalls", "sys_enter_execve");
-        using var events = new RingBufferReader(objects.Events, syscalls);
         LogStarted(logger);
         try
         {
-            await foreach (var record in events.ReadAllAsync(stoppingToken))
+            // The typed stream of the ring buffer: Types="events:exec_event" names struct exec_event as its records.
+            await foreach (var exec in objects.ReadEventsAsync(stoppingToken))
             {
-                var exec = MemoryMarshal.Read<ExecsnoopObjects.ExecEvent>(record.Data.Span);
-                LogExec(logger, exec.Pid, exec.Ppid, CString(exec.Comm), CString(exec.Filename));
+                // Command names repeat: Intern finds the string of one seen before without allocating.
+                LogExec(logger, exec.Pid, exec.Ppid, FixedString.Intern(exec.Comm), FixedString.Decode(exec.Filename));
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -31,12 +29,6 @@ internal sealed partial class ExecWorker(IBpfSyscalls syscalls, ILogger<ExecWork
         }
 
         LogStopped(logger);
-    }
-
-    private static string CString(ReadOnlySpan<byte> bytes)
-    {
-        int end = bytes.IndexOf((byte)0);
-        return Encoding.UTF8.GetString(end < 0 ? bytes : bytes[..end]);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Tracing execve: attached to syscalls/sys_enter_execve")]

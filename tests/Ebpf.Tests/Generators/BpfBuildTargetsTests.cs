@@ -35,7 +35,8 @@ public class BpfBuildTargetsTests
             var (code, output, error) = ExternalTool.Execute("dotnet", "msbuild", project, "-t:BpfCompile", "-nologo",
                 "-getProperty:_BpfIncludeFlags", "-getProperty:BpfStrip");
             Assert.That(code, Is.Zero, output + error);
-            Assert.That(output, Does.Contain("-I\\u0022inc\\u0022 -I\\u0022/usr/include/"), "the project's directory first, the system one kept");
+            string sdk = Path.Combine(TestPrograms.RepoRoot, "build", "include");
+            Assert.That(output, Does.Contain($"-I\\u0022inc\\u0022 -I\\u0022{sdk}\\u0022 -I\\u0022/usr/include/"), "the project's directory first, then the SDK's headers (ebpf/buffer.bpf.h), the system one kept");
             Assert.That(output, Does.Contain("\"BpfStrip\": \"true\""));
 
             var stripped = Sections(Path.Combine(directory, "obj", "bpf", "stripped.bpfel.o"));

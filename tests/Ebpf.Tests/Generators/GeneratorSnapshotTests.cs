@@ -25,7 +25,7 @@ public class GeneratorSnapshotTests
         {
             ["EbpfClassName"] = "TypedObjects",
             ["EbpfNamespace"] = "Ebpf.Tests.Generators",
-            ["EbpfTypes"] = "typed_event",
+            ["EbpfTypes"] = "events:typed_event",
         });
         Assert.That(result.Diagnostics, Is.Empty);
         string source = result.Results.Single().GeneratedSources.Single().SourceText.ToString().ReplaceLineEndings("\n");
@@ -41,7 +41,7 @@ public class GeneratorSnapshotTests
     [Test]
     public void TheGeneratedSourceCompilesWithoutWarnings()
     {
-        var (_, compilation) = Run(TestPrograms.Path("typed"), new Dictionary<string, string> { ["EbpfTypes"] = "typed_event" });
+        var (_, compilation) = Run(TestPrograms.Path("typed"), new Dictionary<string, string> { ["EbpfTypes"] = "events:typed_event" });
         var problems = compilation.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).Select(d => d.ToString()).ToList();
         Assert.That(problems, Is.Empty);
         Assert.That(compilation.GetTypeByMetadataName("TypedObjects+TypedValue"), Is.Not.Null, "default class name from the file name");

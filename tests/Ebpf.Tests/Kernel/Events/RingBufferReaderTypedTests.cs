@@ -1,0 +1,173 @@
+using System.Runtime.InteropServices;
+using Ebpf.Kernel;
+using Ebpf.Kernel.Interop;
+using Moq;
+
+namespace Ebpf.Tests.Kernel.Readers;
+
+/// <summary>Typed reads of <see cref="RingBufferReader"/> over fake ring memory: records as a struct, in place, size checks.</summary>
+public sealed unsafe class RingBufferReaderTypedTests
+{
+    private const int RingSize = 4096;
+
+    private static readonly int PageSize = Environment.SystemPageSize;
+
+    private byte* _consumer;
+    private byte* _producer;
+
+    private byte* Data => _producer + PageSize;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _consumer = (byte*)NativeMemory.AllocZeroed((nuint)PageSize);
+        _producer = (byte*)NativeMemory.AllocZeroed((nuint)(PageSize + (2 * RingSize)));
+    }
+
+    [TearDown]
+    public void TearDown()
+    {
+        NativeMemory.Free(_consumer);
+        NativeMemory.Free(_producer);
+    }
+
+    [Test]
+    public void ConsumeHandsEachRecordInPlaceAsTheStruct()
+    {
+        using var reader = NewReader();
+        long position = Write(0, Event(1, 10), busy: false, discard: false);
+        position = Write(position, Event(2, 20), busy: false, discard: true);
+        long third = position;
+        position = Write(position, Event(3, 30), busy: false, discard: false);
+        Publish(position);
+        var seen = new List<(ulong, uint)>();
+        var addresses = new List<nint>();
+        int count = reader.Consume((ref readonly Sample s) =>
+        {
+            seen.Add((s.Seq, s.Pid));
+            fixed (Sample* at = &s)
+            {
+                addresses.Add((nint)at);
+            }
+        });
+        Assert.That(count, Is.EqualTo(2));
+        Assert.That(seen, Is.EqualTo(new[] { (1UL, 10u), (3UL, 30u) }));
+        Assert.That(addresses, Is.EqualTo(new[] { (nint)(Data + 8), (nint)(Data + third + 8) }), "in the ring's memory, not a copy");
+        Assert.That(*(long*)_consumer, Is.EqualTo(position));
+    }
+
+    [Test]
+    public void LongerRecordsAreAcceptedAndShorterOnesThrowAfterBeingConsumed()
+    {
+        using var reader = NewReader();
+        var longer = new byte[Marshal.SizeOf<Sample>() + 5];
+        Event(7, 70).CopyTo(longer, 0);
+        long position = Write(0, longer, busy: false, discard: false);
+        long second = Write(position, new byte[12], busy: false, discard: false);
+        Publish(Write(second, Event(9, 90), busy: false, discard: false));
+        var seen = new List<ulong>();
+        var e = Assert.Throws<EbpfException>(() => reader.Consume((ref readonly Sample s) => seen.Add(s.Seq)));
+        Assert.That(e!.Message, Does.Contain("record of 12 bytes is shorter than Sample (16 bytes)"));
+        Assert.That(seen, Is.EqualTo(new[] { 7UL }));
+        Assert.That(*(long*)_consumer, Is.EqualTo(second), "the short record is consumed");
+        Assert.That(reader.Consume((ref readonly Sample s) => seen.Add(s.Seq)), Is.EqualTo(1));
+        Assert.That(seen, Is.EqualTo(new[] { 7UL, 9UL }));
+    }
+
+    [Test]
+    public void ConsumeAllocatesNothingPerRecord()
+    {
+        using var reader = NewReader();
+        ulong total = 0;
+        EventRecordHandler<Sample> handler = (ref readonly Sample s) => total += s.Seq;
+        Publish(Write(0, Event(1, 1), busy: false, discard: false));
+        reader.Consume(handler); // warm up: JIT and first calls
+        long position = *(long*)_consumer;
+        for (int i = 0; i < 100; i++)
+        {
+            position = Write(position, Event((ulong)i, 0), busy: false, discard: false);
+        }
+
+        Publish(position);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        int count = reader.Consume(handler);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.That(count, Is.EqualTo(100));
+        Assert.That(total, Is.EqualTo(1UL + (99 * 100 / 2)));
+        Assert.That(allocated, Is.Zero);
+    }
+
+    [Test]
+    public void ReadAllAsyncYieldsCopiesOfTheStruct()
+    {
+        using var reader = NewReader();
+        long position = Write(0, Event(4, 40), busy: false, discard: false);
+        Publish(Write(position, Event(5, 50), busy: false, discard: false));
+        using var cancel = new CancellationTokenSource();
+        var seen = new List<Sample>();
+        foreach (var sample in reader.ReadAllAsync<Sample>(cancel.Token).ToBlockingEnumerable())
+        {
+            seen.Add(sample);
+            if (seen.Count == 2)
+            {
+                break;
+            }
+        }
+
+        Assert.That(seen.Select(s => (s.Seq, s.Pid)), Is.EqualTo(new[] { (4UL, 40u), (5UL, 50u) }));
+        Assert.That(*(long*)_consumer, Is.EqualTo(48));
+    }
+
+    /// <summary>The record <c>struct sample { __u64 seq; __u32 pid; __u32 pad; }</c>.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    private struct Sample
+    {
+        public ulong Seq;
+        public uint Pid;
+        public uint Pad;
+    }
+
+    private static byte[] Event(ulong seq, uint pid)
+    {
+        var bytes = new byte[16];
+        BitConverter.TryWriteBytes(bytes, seq);
+        BitConverter.TryWriteBytes(bytes.AsSpan(8), pid);
+        return bytes;
+    }
+
+    /// <summary>Writes a record holding <paramref name="body"/> at <paramref name="position"/> in both mappings; returns the next position.</summary>
+    private long Write(long position, byte[] body, bool busy, bool discard)
+    {
+        uint header = (uint)body.Length | (busy ? 1u << 31 : 0) | (discard ? 1u << 30 : 0);
+        var bytes = new byte[8 + body.Length];
+        BitConverter.TryWriteBytes(bytes, header);
+        body.CopyTo(bytes, 8);
+        for (int i = 0; i < bytes.Length; i++)
+        {
+            long at = (position + i) % RingSize;
+            Data[at] = bytes[i];
+            Data[at + RingSize] = bytes[i];
+        }
+
+        return position + ((8 + body.Length + 7) & ~7);
+    }
+
+    private void Publish(long position) => *(long*)_producer = position;
+
+    private RingBufferReader NewReader()
+    {
+        var sys = new Mock<IBpfSyscalls>();
+        sys.Setup(s => s.ObjGetInfoByFd(ref It.Ref<ObjGetInfoAttr>.IsAny)).Callback(new ObjGetInfoCallback((ref ObjGetInfoAttr attr) =>
+        {
+            var info = (MapInfo*)attr.Info;
+            info->Type = BpfMapType.Ringbuf;
+            info->MaxEntries = RingSize;
+        }));
+        sys.As<ISystemCalls>().SetupSequence(s => s.Mmap(0, It.IsAny<nuint>(), It.IsAny<MmapProtection>(), MmapFlags.Shared, It.IsAny<BpfFileDescriptor>(), It.IsAny<long>()))
+            .Returns((nint)_consumer)
+            .Returns((nint)_producer);
+        sys.As<ISystemCalls>().Setup(s => s.EpollCreate()).Returns(() => new BpfFileDescriptor(1000, ownsHandle: false));
+        sys.As<ISystemCalls>().Setup(s => s.EventFdCreate()).Returns(() => new BpfFileDescriptor(1001, ownsHandle: false));
+        return new RingBufferReader(new BpfFileDescriptor(999, ownsHandle: false), sys.Object);
+    }
+}
