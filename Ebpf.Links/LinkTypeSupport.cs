@@ -7,7 +7,8 @@ namespace Ebpf.Links;
 /// <summary>
 /// Tells a missing link type or attach type from other <c>BPF_LINK_CREATE</c> failures: a kernel without one rejects
 /// it with EINVAL like a bad argument, but its BTF (<c>enum bpf_link_type</c> and <c>enum bpf_attach_type</c> in
-/// <c>/sys/kernel/btf/vmlinux</c>) lacks it.
+/// <c>/sys/kernel/btf/vmlinux</c>) lacks it. The enums' <c>__MAX_</c> sentinel counts as missing: on 6.12,
+/// <c>__MAX_BPF_ATTACH_TYPE</c> is 57, the value of <c>BPF_TRACE_UPROBE_SESSION</c> in 6.13.
 /// </summary>
 internal static class LinkTypeSupport
 {
@@ -28,7 +29,8 @@ internal static class LinkTypeSupport
             {
                 if (candidate is BtfEnumeration enumeration)
                 {
-                    return [.. enumeration.Values.Select(v => v.Value)];
+                    // Not the sentinel (__MAX_BPF_ATTACH_TYPE, __MAX_BPF_LINK_TYPE): it holds the value of the next type to come.
+                    return [.. enumeration.Values.Where(v => !v.Name.StartsWith("__MAX_", StringComparison.Ordinal)).Select(v => v.Value)];
                 }
             }
         }
