@@ -100,7 +100,7 @@ public static class EbpfCollectionServiceCollectionExtensions
     /// <typeparamref name="THandler"/> (a singleton, registered unless it is already). Each record's span is valid only
     /// during <see cref="IEbpfRecordHandler.Handle"/>.
     /// </summary>
-    public static IServiceCollection AddEbpfRingBufferRecordConsumer<THandler>(this IServiceCollection services, string collectionName, string mapName)
+    public static IServiceCollection AddEbpfRingBufferRecordConsumer<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] THandler>(this IServiceCollection services, string collectionName, string mapName)
         where THandler : class, IEbpfRecordHandler
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -124,7 +124,7 @@ public static class EbpfCollectionServiceCollectionExtensions
     /// <typeparamref name="THandler"/> (a singleton, registered unless it is already); lost samples are counted. Each
     /// sample's span is valid only during <see cref="IEbpfRecordHandler.Handle"/>.
     /// </summary>
-    public static IServiceCollection AddEbpfPerfEventRecordConsumer<THandler>(this IServiceCollection services, string collectionName, string mapName,
+    public static IServiceCollection AddEbpfPerfEventRecordConsumer<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] THandler>(this IServiceCollection services, string collectionName, string mapName,
         PerfEventReaderOptions? options = null)
         where THandler : class, IEbpfRecordHandler
     {
