@@ -19,6 +19,22 @@ internal static class BenchmarkEntryPoint
             return PairedMapComparison.Run(args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
         }
 
+        if (args.Length == 3 && args[0] == "--paired-load")
+        {
+            return PairedLoadComparison.Run(args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        if (args.Length >= 2 && args[0] == "--load")
+        {
+            int count = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1;
+            for (int i = 0; i < count; i++)
+            {
+                Console.WriteLine(PairedLoadComparison.LoadOurs(args[1]).ToString("F2", System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            return 0;
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(BenchmarkEntryPoint).Assembly).Run(args);
         return 0;
     }
