@@ -13,7 +13,11 @@ public sealed partial class CollectionSpec
     public static CollectionSpec Load(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var spec = Read(File.ReadAllBytes(path));
+
+        // Mapped for the length of the read, as libbpf does: only the pages of the sections read are touched (not
+        // the DWARF, often half the file), and the spec copies what it keeps (instructions, data, BTF).
+        using var elf = ElfFile.Open(path);
+        var spec = ElfObjectReader.Read(elf);
         spec.ObjectName = ObjectNameOf(path);
         return spec;
     }
@@ -47,6 +51,6 @@ public sealed partial class CollectionSpec
         return dot < 0 ? file : file[..dot];
     }
 
-    // The BTF keeps referring to the image, so the spec owns a private copy of it.
+    // The spec copies what it keeps of the image; a private copy of the caller's bytes keeps it from their changes while it is read.
     private static CollectionSpec Read(byte[] image) => ElfObjectReader.Read(ElfFile.Parse(image));
 }

@@ -56,7 +56,8 @@ internal sealed partial class ElfObjectReader
         if (elf.FindSection(BtfSpec.ElfSectionName) is { HasData: true } section)
         {
             // clang leaves DATASEC sizes and offsets zero; fill them in (and lay out .kconfig) as libbpf does.
-            var raw = BtfSpec.FromElf(elf);
+            // A private copy: the spec outlives the file's image (CollectionSpec.Load maps the file only while reading).
+            var raw = BtfSpec.Parse(section.Data.ToArray());
             LayOutKconfig(raw);
             var patched = DataSecFixer.Fix(section.Data.Span, raw, datasec => DataSecLayout(raw, datasec));
             var laidOut = patched is null ? raw : BtfSpec.Parse(patched);

@@ -15,6 +15,7 @@ namespace Ebpf.Btf;
 public sealed class CoreRelocator
 {
     private readonly Dictionary<uint, IReadOnlyList<CoreCandidate>> _candidates = [];
+    private readonly Dictionary<(uint TypeId, string AccessString, CoreRelocationKind Kind), CoreRelocationOutcome> _outcomes = [];
 
     /// <summary>Creates a relocator.</summary>
     /// <param name="localBtf">The program's own BTF (the object's <c>.BTF</c>).</param>
@@ -94,6 +95,21 @@ public sealed class CoreRelocator
     public CoreRelocationOutcome Resolve(CoreRelocation relocation)
     {
         ArgumentNullException.ThrowIfNull(relocation);
+        // The outcome depends on the type, the access and the kind only: the same inlined accessor in many programs
+        // (a gadget's BPF_CORE_READ helpers) is resolved once per relocator.
+        var key = (relocation.TypeId, relocation.AccessString, relocation.Kind);
+        if (_outcomes.TryGetValue(key, out var known))
+        {
+            return known with { Relocation = relocation };
+        }
+
+        var outcome = ResolveUncached(relocation);
+        _outcomes[key] = outcome;
+        return outcome;
+    }
+
+    private CoreRelocationOutcome ResolveUncached(CoreRelocation relocation)
+    {
         var local = CoreAccessParser.Parse(LocalBtf, relocation);
         if (relocation.Kind == CoreRelocationKind.TypeIdLocal)
         {

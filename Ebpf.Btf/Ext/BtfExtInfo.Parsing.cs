@@ -61,10 +61,11 @@ public sealed partial class BtfExtInfo
 
         var data = ext[(int)headerLength..];
         int start = (int)headerLength;
-        var funcs = ReadSubsection(data, start, header.FuncInfoOffset, header.FuncInfoLength, FuncInfoMinimumSize, "func_info", 8, big, btf,
-            static (r, big, btf, pos) => new FuncInfo(U32(r, 0, big), CheckedType(btf, U32(r, 4, big), pos + 4)));
-        var lines = ReadSubsection(data, start, header.LineInfoOffset, header.LineInfoLength, LineInfoMinimumSize, "line_info", 16, big, btf,
-            static (r, big, btf, pos) =>
+        var strings = new StringCache(btf);
+        var funcs = ReadSubsection(data, start, header.FuncInfoOffset, header.FuncInfoLength, FuncInfoMinimumSize, "func_info", 8, big, strings,
+            static (r, big, strings, pos) => new FuncInfo(U32(r, 0, big), CheckedType(strings.Btf, U32(r, 4, big), pos + 4)));
+        var lines = ReadSubsection(data, start, header.LineInfoOffset, header.LineInfoLength, LineInfoMinimumSize, "line_info", 16, big, strings,
+            static (r, big, strings, pos) =>
             {
                 uint fileOffset = U32(r, 4, big);
                 uint lineOffset = U32(r, 8, big);
@@ -73,13 +74,13 @@ public sealed partial class BtfExtInfo
                     U32(r, 0, big),
                     fileOffset,
                     lineOffset,
-                    CheckedString(btf, fileOffset, pos + 4),
-                    CheckedString(btf, lineOffset, pos + 8),
+                    strings.Get(fileOffset, pos + 4),
+                    strings.Get(lineOffset, pos + 8),
                     (int)(lineCol >> 10),
                     (int)(lineCol & 0x3ff));
             });
-        var relocations = ReadSubsection(data, start, header.CoreRelocationOffset, header.CoreRelocationLength, CoreRelocationMinimumSize, "core_relo", 24, big, btf,
-            static (r, big, btf, pos) =>
+        var relocations = ReadSubsection(data, start, header.CoreRelocationOffset, header.CoreRelocationLength, CoreRelocationMinimumSize, "core_relo", 24, big, strings,
+            static (r, big, strings, pos) =>
             {
                 uint accessOffset = U32(r, 8, big);
                 uint kind = U32(r, 12, big);
@@ -88,12 +89,12 @@ public sealed partial class BtfExtInfo
                     throw new BtfFormatException($"CO-RE relocation has unknown kind {kind}", pos + 12);
                 }
 
-                return new CoreRelocation(U32(r, 0, big), CheckedType(btf, U32(r, 4, big), pos + 4), accessOffset, CheckedString(btf, accessOffset, pos + 8), (CoreRelocationKind)kind);
+                return new CoreRelocation(U32(r, 0, big), CheckedType(strings.Btf, U32(r, 4, big), pos + 4), accessOffset, strings.Get(accessOffset, pos + 8), (CoreRelocationKind)kind);
             });
         return new BtfExtInfo(header, big ? ByteOrder.BigEndian : ByteOrder.LittleEndian, btf, funcs, lines, relocations);
     }
 
-    private delegate T RecordReader<T>(ReadOnlySpan<byte> record, bool bigEndian, BtfSpec btf, int position);
+    private delegate T RecordReader<T>(ReadOnlySpan<byte> record, bool bigEndian, StringCache strings, int position);
 
     private static Subsection<T> ReadSubsection<T>(
         ReadOnlySpan<byte> data,
@@ -104,7 +105,7 @@ public sealed partial class BtfExtInfo
         string what,
         int headerField,
         bool big,
-        BtfSpec btf,
+        StringCache strings,
         RecordReader<T> read)
     {
         var sections = new Dictionary<string, IReadOnlyList<T>>(StringComparer.Ordinal);
@@ -146,7 +147,7 @@ public sealed partial class BtfExtInfo
 
             uint nameOffset = U32(sub, pos, big);
             uint count = U32(sub, pos + 4, big);
-            string name = CheckedString(btf, nameOffset, basePos + pos);
+            string name = strings.Get(nameOffset, basePos + pos);
             if (count == 0)
             {
                 throw new BtfFormatException($"{what} section '{name}' has no records", basePos + pos + 4);
@@ -166,7 +167,7 @@ public sealed partial class BtfExtInfo
             var records = new T[count];
             for (int i = 0; i < records.Length; i++)
             {
-                records[i] = read(sub.Slice(pos, (int)recordSize), big, btf, basePos + pos);
+                records[i] = read(sub.Slice(pos, (int)recordSize), big, strings, basePos + pos);
                 pos += (int)recordSize;
             }
 
@@ -186,6 +187,26 @@ public sealed partial class BtfExtInfo
 
     private static uint U32(ReadOnlySpan<byte> span, int offset, bool big) =>
         big ? BinaryPrimitives.ReadUInt32BigEndian(span[offset..]) : BinaryPrimitives.ReadUInt32LittleEndian(span[offset..]);
+
+    // The strings of the records by offset: a file name, a source line or an access string is read once and shared
+    // by every record that names it (a large object has tens of thousands of line records over a few files).
+    private sealed class StringCache(BtfSpec btf)
+    {
+        private readonly Dictionary<uint, string> _byOffset = [];
+
+        public BtfSpec Btf { get; } = btf;
+
+        public string Get(uint offset, int position)
+        {
+            if (!_byOffset.TryGetValue(offset, out var value))
+            {
+                value = CheckedString(Btf, offset, position);
+                _byOffset[offset] = value;
+            }
+
+            return value;
+        }
+    }
 
     private sealed record Subsection<T>(uint RecordSize, Dictionary<string, IReadOnlyList<T>> Sections);
 }

@@ -125,30 +125,27 @@ public sealed partial class BtfExtInfo
             return slotToIndex[s];
         }
 
-        var functions = new Dictionary<int, FuncInfo>();
-        foreach (var f in FuncInfosOf(sectionName))
+        var functions = FuncInfosOf(sectionName);
+        foreach (var f in functions)
         {
             int index = IndexOf(f.ByteOffset, "function record");
-            functions[index] = f;
             if (instructions[index].Symbol is null && Btf.TryGetTypeById(f.TypeId, out var type) && type is BtfFunc func)
             {
                 instructions[index] = instructions[index].WithSymbol(func.Name);
             }
         }
 
-        var lines = new Dictionary<int, LineInfo>();
-        foreach (var l in LineInfosOf(sectionName))
+        var lines = LineInfosOf(sectionName);
+        foreach (var l in lines)
         {
             int index = IndexOf(l.ByteOffset, "line record");
-            lines[index] = l;
             instructions[index] = instructions[index].WithSource(new SourceLine(l.FileName, l.Text, l.Line, l.Column));
         }
 
-        var relocations = new Dictionary<int, CoreRelocation>();
-        foreach (var r in CoreRelocationsOf(sectionName))
+        var relocations = CoreRelocationsOf(sectionName);
+        foreach (var r in relocations)
         {
             int index = IndexOf(r.ByteOffset, "CO-RE relocation");
-            relocations[index] = r;
             var instruction = instructions[index];
             if (instruction.Metadata?.Tag is null)
             {
@@ -156,6 +153,9 @@ public sealed partial class BtfExtInfo
             }
         }
 
-        return new BtfExtAnnotations(functions, lines, relocations);
+        return new BtfExtAnnotations(
+            new RecordsByIndex<FuncInfo>(functions, slotToIndex, f => f.ByteOffset),
+            new RecordsByIndex<LineInfo>(lines, slotToIndex, l => l.ByteOffset),
+            new RecordsByIndex<CoreRelocation>(relocations, slotToIndex, r => r.ByteOffset));
     }
 }

@@ -51,12 +51,14 @@ internal sealed class ProgramBtf
     {
         var starts = FunctionStarts(instructions);
         var builder = new BtfBuilder();
-        var funcs = new List<FuncRecord>();
-        var lines = new List<LineRecord>();
+        var funcs = new List<FuncRecord>(starts.Count);
+        var lines = new List<LineRecord>(CountSourceLines(instructions));
         int slot = 0;
+        int startsWithLine = 0;
         foreach (var insn in instructions)
         {
-            if (starts.Contains(slot))
+            bool start = starts.Contains(slot);
+            if (start)
             {
                 if (insn.Symbol is not { } name || FirstFunc(btf, name) is not uint id)
                 {
@@ -70,18 +72,29 @@ internal sealed class ProgramBtf
             {
                 uint lineCol = ((uint)Math.Clamp(source.Line, 0, (1 << 22) - 1) << 10) | (uint)Math.Clamp(source.Column, 0, 1023);
                 lines.Add(new LineRecord((uint)slot, builder.AddString(source.FileName), builder.AddString(source.Text), lineCol));
+                startsWithLine += start ? 1 : 0;
             }
 
             slot += insn.Slots;
         }
 
-        var lineSlots = lines.Select(l => l.InstructionOffset).ToHashSet();
-        if (!starts.All(s => lineSlots.Contains((uint)s)))
+        if (startsWithLine != starts.Count) // the kernel wants a line record at every function start
         {
             lines.Clear();
         }
 
         return new ProgramBtf(builder.Marshal(BitConverter.IsLittleEndian ? ByteOrder.LittleEndian : ByteOrder.BigEndian, marshal), [.. funcs], [.. lines]);
+    }
+
+    private static int CountSourceLines(Instructions instructions)
+    {
+        int count = 0;
+        foreach (var insn in instructions)
+        {
+            count += insn.Metadata?.Source is null ? 0 : 1;
+        }
+
+        return count;
     }
 
     /// <summary>Slot offsets where functions start: 0 and the targets of BPF-to-BPF calls and function pointers.</summary>

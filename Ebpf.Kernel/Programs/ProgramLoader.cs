@@ -17,7 +17,8 @@ internal sealed unsafe class ProgramLoader : IDisposable
     private readonly ProgramLoadOptions _options;
     private readonly IBpfSyscalls _syscalls;
     private readonly FdUseList _uses = new(); // every descriptor number the instructions and attributes carry
-    private SortedList<int, SourceLine> _sourceLines = []; // the loaded instructions' source lines, by slot
+    private Instructions? _loaded; // the instructions as loaded, for the source lines of a verifier failure
+    private SortedList<int, SourceLine>? _sourceLines; // their source lines by slot, read on the first failure
     private KernelSymbolResolver? _kernel;
     private BpfFileDescriptor? _attachBtfObject;
     private RetryState _retry = null!; // set by LoadWithRetries
@@ -49,7 +50,7 @@ internal sealed unsafe class ProgramLoader : IDisposable
         instructions.ResolveReferences();
         Patch(instructions);
         byte[] code = instructions.Encode(HostOrder);
-        _sourceLines = SourceLinesBySlot(instructions);
+        _loaded = instructions;
         var attachTarget = ResolveAttachTarget();
 
         ProgramBtf? btf = null;
@@ -317,6 +318,7 @@ internal sealed unsafe class ProgramLoader : IDisposable
     private SourceLine? SourceLineAt(int slot)
     {
         SourceLine? found = null;
+        _sourceLines ??= _loaded is null ? [] : SourceLinesBySlot(_loaded);
         foreach (var (start, line) in _sourceLines)
         {
             if (start > slot)

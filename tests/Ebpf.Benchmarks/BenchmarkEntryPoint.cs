@@ -24,6 +24,23 @@ internal static class BenchmarkEntryPoint
             return EventsLoss.Run(args[1..]);
         }
 
+        if (args.Length == 3 && args[0] == "--paired-load")
+        {
+            return PairedLoadComparison.Run(args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        if (args.Length >= 2 && args[0] == "--load")
+        {
+            int count = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1;
+            for (int i = 0; i < count; i++)
+            {
+                double total = PairedLoadComparison.LoadOurs(args[1], out double spec);
+                Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{total:F2} ms (spec {spec:F2} ms)"));
+            }
+
+            return 0;
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(BenchmarkEntryPoint).Assembly).Run(args);
         return 0;
     }

@@ -19,7 +19,26 @@ namespace Ebpf.Cli;
 internal static class CliEntryPoint
 {
     /// <summary>Runs the command line <paramref name="args"/>; returns the exit code.</summary>
-    public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
+    public static int Main(string[] args)
+    {
+        if (!Console.IsOutputRedirected)
+        {
+            return Run(args, Console.Out, Console.Error);
+        }
+
+        // Into a file or a pipe, standard output is written in 64 KiB blocks, as C's stdio does: Console.Out writes
+        // each line with its own system call (tens of thousands for `ebpf btf dump` of a large object).
+        using var stdout = new StreamWriter(Console.OpenStandardOutput(), new System.Text.UTF8Encoding(false), 1 << 16) { AutoFlush = false };
+        Console.SetOut(stdout);
+        try
+        {
+            return Run(args, Console.Out, Console.Error);
+        }
+        finally
+        {
+            Console.Out.Flush();
+        }
+    }
 
     /// <summary>Runs <paramref name="args"/> with the parse and invocation errors written to <paramref name="error"/>.</summary>
     public static int Run(string[] args, TextWriter output, TextWriter error)
