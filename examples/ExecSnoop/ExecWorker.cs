@@ -6,8 +6,12 @@ using Ebpf.Kernel.Interop;
 
 namespace ExecSnoop;
 
-/// <summary>Loads execsnoop.bpf.c, attaches it to <c>syscalls/sys_enter_execve</c> and logs each event.</summary>
-internal sealed partial class ExecWorker(IBpfSyscalls syscalls, ILogger<ExecWorker> logger) : BackgroundService
+/// <summary>
+/// Loads execsnoop.bpf.c, attaches it to <c>syscalls/sys_enter_execve</c> and logs each event; with a
+/// <see cref="TracingDuration"/>, stops the application that long after attaching.
+/// </summary>
+internal sealed partial class ExecWorker(IBpfSyscalls syscalls, ILogger<ExecWorker> logger, IHostApplicationLifetime lifetime,
+    TracingDuration duration) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -15,6 +19,10 @@ internal sealed partial class ExecWorker(IBpfSyscalls syscalls, ILogger<ExecWork
         using var objects = ExecsnoopObjects.Load(syscalls: syscalls);
         using var link = objects.TraceExecve.AttachTracepoint("syscalls", "sys_enter_execve");
         LogStarted(logger);
+        // The duration counts from the attach, not from process start: loading takes its time on a slow machine.
+        using var timer = duration.Value is { } tracing
+            ? new Timer(_ => lifetime.StopApplication(), null, tracing, Timeout.InfiniteTimeSpan)
+            : null;
         try
         {
             // The typed stream of the ring buffer: Types="events:exec_event" names struct exec_event as its records.

@@ -26,14 +26,8 @@ if (at >= 0)
 var builder = Host.CreateApplicationBuilder(args);
 builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
 builder.Services.AddEbpf();
+builder.Services.AddSingleton(new TracingDuration(duration));
 builder.Services.AddHostedService<ExecWorker>();
 using var host = builder.Build();
-
-using var stop = new CancellationTokenSource();
-if (duration is { } d)
-{
-    stop.CancelAfter(d);
-}
-
-await host.RunAsync(stop.Token);
+await host.RunAsync();
 return 0;

@@ -15,8 +15,7 @@
 # so both see the same machine load; RSS is the peak resident set (/usr/bin/time -f %M) of one more run of each.
 # Each line reads `name: ours X ms, libbpf Y ms, ratio R, RSS ours A MiB, libbpf B MiB`; the script ends with
 # `target ... met` or `not met` per target: (a) <= 3x, (b) <= 1.5x, (c) <= 1.0x, (d) <= 2x.
-# The NativeAOT publishes tolerate trim/AOT warnings (TreatWarningsAsErrors=false) and add the linux-x64 runtime to
-# the projects' packages.lock.json; git checkout them after a run until the libraries are AOT-clean.
+# The NativeAOT publishes run with warnings as errors, as every build: the layers are trim- and AOT-clean.
 # Usage: startup-vs-libbpf.sh [ROUNDS]     Needs root, clang-14, bpftool, gcc, libbpf-dev, python3, GNU time
 #                                          (Debian package `time`) and the .NET SDK; 5-10 minutes (two AOT publishes).
 set -euo pipefail
@@ -46,7 +45,7 @@ gcc -O2 -o "$work/attach_first" "$here/native/attach_first.c" -lbpf
 
 # Ours: the NativeAOT ebpf and attach program, and the benchmarks (JIT) for the warm rounds.
 publish() {
-    dotnet publish "$1" -r linux-x64 -c Release -p:PublishAot=true -p:TreatWarningsAsErrors=false -p:MSBuildTreatWarningsAsErrors=false --nologo -v q -o "$2" > "$work/publish.log" 2>&1 \
+    dotnet publish "$1" -r linux-x64 -c Release -p:PublishAot=true --nologo -v q -o "$2" > "$work/publish.log" 2>&1 \
         || { tail -30 "$work/publish.log"; exit 1; }
 }
 publish "$repo/tools/Ebpf.Cli/Ebpf.Cli.csproj" "$work/cli"
