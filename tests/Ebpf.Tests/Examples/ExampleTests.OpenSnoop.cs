@@ -21,6 +21,8 @@ public sealed partial class ExampleTests
         using var file = new OpenedFile(opens: 5, failedOpens: 2);
         var (output, opener) = RunOpenSnoop(file);
 
+        // --pid is the .rodata filter targ_pid, set before load: no other process's opens.
+        Assert.That(OpenEvents(output).Select(e => e.Pid), Is.All.EqualTo(Environment.ProcessId), output);
         var events = OpenEvents(output).Where(e => e.Path == file.Path).ToList();
         Assert.That(events, Has.Count.EqualTo(file.Opens), output);
         Assert.That(events.Select(e => (e.Pid, e.Tid, e.Comm, e.Error)), Is.All.EqualTo((Environment.ProcessId, opener.Tid, opener.Comm, 0)), output);
