@@ -1,27 +1,24 @@
 #!/usr/bin/env bash
 # Packs every shipped layer (Ebpf.Asm, Elf, Btf, Specs, Kernel, Links, Hosting) and the Ebpf.Generators package into a
-# temporary folder feed with one version, then builds and checks a consumer project outside this repository that
-# references Ebpf.Kernel, Ebpf.Links, Ebpf.Hosting and Ebpf.Generators, has a <BpfProgram> and uses its generated
-# class through a generic host. It restores the Ebpf packages from that feed only (a fresh NuGet packages folder), and
-# their dependencies (Microsoft.Extensions.*) from the machine's NuGet packages folder used as an offline feed.
+# temporary folder feed with one version (tests/pack/pack-local-feed.sh; or uses FEED and VERSION when given, packed by
+# it before), then builds and checks a consumer project outside this repository that references Ebpf.Kernel,
+# Ebpf.Links, Ebpf.Hosting and Ebpf.Generators, has a <BpfProgram> and uses its generated class through a generic host.
+# It restores the Ebpf packages from that feed only (a fresh NuGet packages folder), and their dependencies
+# (Microsoft.Extensions.*) from the machine's NuGet packages folder used as an offline feed.
 #
-#   bash tests/pack/consume-generator-package.sh
+#   bash tests/pack/consume-generator-package.sh [FEED VERSION]
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-version="0.0.0-pack.$(date +%s)"
-feed="$work/feed"
 machine_packages="${NUGET_PACKAGES:-$HOME/.nuget/packages}"
-mkdir -p "$feed"
+if [ $# -ge 2 ]; then
+  feed=$(cd "$1" && pwd) version="$2"
+else
+  feed="$work/feed"
+  version=$(bash "$repo/tests/pack/pack-local-feed.sh" "$feed" "0.0.0-pack.$(date +%s)" | tail -n 1)
+fi
 layers="Ebpf.Asm Ebpf.Elf Ebpf.Btf Ebpf.Specs Ebpf.Kernel Ebpf.Links Ebpf.Hosting Ebpf.Generators"
-# Build once with the version, then pack each project without building it again.
-for project in Ebpf.Hosting Ebpf.Generators; do
-  dotnet build "$repo/$project" -c Release -p:Version="$version" --nologo -v q
-done
-for project in $layers; do
-  dotnet pack "$repo/$project" -c Release --no-build -o "$feed" -p:Version="$version" --nologo -v q
-done
 
 echo "== one version for every package"
 commit=$(git -C "$repo" rev-parse HEAD)
