@@ -45,7 +45,7 @@ gcc -O2 -o "$work/attach_first" "$here/native/attach_first.c" -lbpf
 
 # Ours: the NativeAOT ebpf and attach program, and the benchmarks (JIT) for the warm rounds.
 publish() {
-    dotnet publish "$1" -r linux-x64 -c Release -p:PublishAot=true --nologo -v q -o "$2" > "$work/publish.log" 2>&1 \
+    dotnet publish "$1" -r linux-x64 -c Release --nologo -v q -o "$2" > "$work/publish.log" 2>&1 \
         || { tail -30 "$work/publish.log"; exit 1; }
 }
 publish "$repo/tools/Ebpf.Cli/Ebpf.Cli.csproj" "$work/cli"
