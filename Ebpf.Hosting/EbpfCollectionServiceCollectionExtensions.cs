@@ -103,11 +103,7 @@ public static class EbpfCollectionServiceCollectionExtensions
     public static IServiceCollection AddEbpfRingBufferRecordConsumer<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] THandler>(this IServiceCollection services, string collectionName, string mapName)
         where THandler : class, IEbpfRecordHandler
     {
-        ArgumentNullException.ThrowIfNull(services);
-        ArgumentException.ThrowIfNullOrEmpty(collectionName);
-        ArgumentException.ThrowIfNullOrEmpty(mapName);
-        Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions.TryAddSingleton<THandler>(services);
-        services.AddEbpf();
+        services.AddRecordHandler<THandler>(collectionName, mapName);
         services.AddSingleton<IHostedService>(provider => new EbpfRingBufferConsumer(
             provider.GetRequiredKeyedService<EbpfCollectionHandle>(collectionName),
             mapName,
@@ -128,11 +124,7 @@ public static class EbpfCollectionServiceCollectionExtensions
         PerfEventReaderOptions? options = null)
         where THandler : class, IEbpfRecordHandler
     {
-        ArgumentNullException.ThrowIfNull(services);
-        ArgumentException.ThrowIfNullOrEmpty(collectionName);
-        ArgumentException.ThrowIfNullOrEmpty(mapName);
-        Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions.TryAddSingleton<THandler>(services);
-        services.AddEbpf();
+        services.AddRecordHandler<THandler>(collectionName, mapName);
         services.AddSingleton<IHostedService>(provider => new EbpfPerfEventConsumer(
             provider.GetRequiredKeyedService<EbpfCollectionHandle>(collectionName),
             mapName,
@@ -163,6 +155,18 @@ public static class EbpfCollectionServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(handle);
         return services.AddEbpfPerfEventConsumer(collectionName, mapName, _ => new DelegateEventHandler(handle), options);
+    }
+
+    /// <summary>Checks a record consumer's names and registers its handler (unless it is already) and the SDK's services.</summary>
+    private static void AddRecordHandler<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] THandler>(this IServiceCollection services,
+        string collectionName, string mapName)
+        where THandler : class, IEbpfRecordHandler
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrEmpty(collectionName);
+        ArgumentException.ThrowIfNullOrEmpty(mapName);
+        Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions.TryAddSingleton<THandler>(services);
+        services.AddEbpf();
     }
 
     private static IServiceCollection AddEbpfRingBufferConsumer(this IServiceCollection services, string collectionName, string mapName,

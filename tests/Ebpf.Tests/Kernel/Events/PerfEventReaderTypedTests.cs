@@ -6,28 +6,8 @@ using Moq;
 namespace Ebpf.Tests.Kernel.Readers;
 
 /// <summary>Typed reads of <see cref="PerfEventReader"/> over a fake one-page ring: padded and wrapping samples, lost records, size checks.</summary>
-public sealed unsafe class PerfEventReaderTypedTests
+public sealed unsafe class PerfEventReaderTypedTests : FakePerfEventRing
 {
-    private const int DataHeadOffset = 1024;
-    private const int DataTailOffset = 1032;
-
-    private static readonly int PageSize = Environment.SystemPageSize;
-
-    private byte* _mapping;
-    private ulong _head;
-
-    private byte* Data => _mapping + PageSize;
-
-    [SetUp]
-    public void SetUp()
-    {
-        _mapping = (byte*)NativeMemory.AllocZeroed((nuint)(2 * PageSize));
-        _head = 0;
-    }
-
-    [TearDown]
-    public void TearDown() => NativeMemory.Free(_mapping);
-
     [Test]
     public void ConsumeReadsPaddedAndWrappingSamplesAndSkipsLostRecords()
     {
@@ -112,38 +92,5 @@ public sealed unsafe class PerfEventReaderTypedTests
         var lost = new byte[16];
         BitConverter.TryWriteBytes(lost.AsSpan(8), count);
         Append(2, lost);
-    }
-
-    private void Append(uint type, byte[] body)
-    {
-        var record = new byte[8 + body.Length];
-        BitConverter.TryWriteBytes(record, type);
-        BitConverter.TryWriteBytes(record.AsSpan(6), (ushort)record.Length);
-        body.CopyTo(record, 8);
-        for (int i = 0; i < record.Length; i++)
-        {
-            Data[(int)((_head + (ulong)i) % (ulong)PageSize)] = record[i];
-        }
-
-        _head += (ulong)record.Length;
-    }
-
-    private void Publish() => *(ulong*)(_mapping + DataHeadOffset) = _head;
-
-    private PerfEventReader NewReader()
-    {
-        var sys = new Mock<IBpfSyscalls>();
-        sys.Setup(s => s.ObjGetInfoByFd(ref It.Ref<ObjGetInfoAttr>.IsAny)).Callback(new ObjGetInfoCallback((ref ObjGetInfoAttr attr) =>
-        {
-            var info = (MapInfo*)attr.Info;
-            info->Type = BpfMapType.PerfEventArray;
-            info->MaxEntries = 4;
-        }));
-        sys.As<ISystemCalls>().Setup(s => s.PerfEventOpen(in It.Ref<PerfEventAttr>.IsAny, It.IsAny<int>(), It.IsAny<int>(), It.IsAny<int>(), It.IsAny<ulong>())).Returns(() => new BpfFileDescriptor(1002, ownsHandle: false));
-        sys.As<ISystemCalls>().Setup(s => s.Mmap(0, It.IsAny<nuint>(), MmapProtection.Read | MmapProtection.Write, MmapFlags.Shared, It.IsAny<BpfFileDescriptor>(), 0))
-            .Returns((nint)_mapping);
-        sys.As<ISystemCalls>().Setup(s => s.EpollCreate()).Returns(() => new BpfFileDescriptor(1000, ownsHandle: false));
-        sys.As<ISystemCalls>().Setup(s => s.EventFdCreate()).Returns(() => new BpfFileDescriptor(1001, ownsHandle: false));
-        return new PerfEventReader(new BpfFileDescriptor(999, ownsHandle: false), new PerfEventReaderOptions { PagesPerCpu = 1 }, sys.Object, [3]);
     }
 }

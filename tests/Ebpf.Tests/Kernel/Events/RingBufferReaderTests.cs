@@ -6,31 +6,8 @@ using Moq;
 namespace Ebpf.Tests.Kernel.Readers;
 
 /// <summary>The record walk of <see cref="RingBufferReader"/> over fake ring memory: busy and discard bits, bad lengths.</summary>
-public sealed unsafe class RingBufferReaderTests
+public sealed unsafe class RingBufferReaderTests : FakeRingBuffer
 {
-    private const int RingSize = 4096;
-
-    private static readonly int PageSize = Environment.SystemPageSize;
-
-    private byte* _consumer;
-    private byte* _producer;
-
-    private byte* Data => _producer + PageSize;
-
-    [SetUp]
-    public void SetUp()
-    {
-        _consumer = (byte*)NativeMemory.AllocZeroed((nuint)PageSize);
-        _producer = (byte*)NativeMemory.AllocZeroed((nuint)(PageSize + (2 * RingSize)));
-    }
-
-    [TearDown]
-    public void TearDown()
-    {
-        NativeMemory.Free(_consumer);
-        NativeMemory.Free(_producer);
-    }
-
     [Test]
     public void BusyRecordStopsReadingUntilCommitted()
     {
@@ -270,18 +247,9 @@ public sealed unsafe class RingBufferReaderTests
     /// <summary>Writes a record of <paramref name="length"/> bytes valued <paramref name="length"/> at <paramref name="position"/> in both mappings; returns the next position.</summary>
     private long Write(long position, int length, bool busy, bool discard)
     {
-        uint header = (uint)length | (busy ? 1u << 31 : 0) | (discard ? 1u << 30 : 0);
-        var bytes = new byte[8 + length];
-        BitConverter.TryWriteBytes(bytes, header);
-        bytes.AsSpan(8).Fill((byte)length);
-        for (int i = 0; i < bytes.Length; i++)
-        {
-            long at = (position + i) % RingSize;
-            Data[at] = bytes[i];
-            Data[at + RingSize] = bytes[i];
-        }
-
-        return position + ((8 + length + 7) & ~7);
+        var body = new byte[length];
+        body.AsSpan().Fill((byte)length);
+        return Write(position, body, busy, discard);
     }
 
     /// <summary>Writes and publishes records of 8 bytes, 9 discarded, 10, and 11 still busy; returns where the busy one starts.</summary>
@@ -296,29 +264,10 @@ public sealed unsafe class RingBufferReaderTests
         return busyAt;
     }
 
-    private void Publish(long position) => *(long*)_producer = position;
-
     private struct LengthSum : IRingBufferRecordHandler
     {
         public long Total;
 
         public void Handle(ReadOnlySpan<byte> data) => Total += data.Length;
-    }
-
-    private RingBufferReader NewReader()
-    {
-        var sys = new Mock<IBpfSyscalls>();
-        sys.Setup(s => s.ObjGetInfoByFd(ref It.Ref<ObjGetInfoAttr>.IsAny)).Callback(new ObjGetInfoCallback((ref ObjGetInfoAttr attr) =>
-        {
-            var info = (MapInfo*)attr.Info;
-            info->Type = BpfMapType.Ringbuf;
-            info->MaxEntries = RingSize;
-        }));
-        sys.As<ISystemCalls>().SetupSequence(s => s.Mmap(0, It.IsAny<nuint>(), It.IsAny<MmapProtection>(), MmapFlags.Shared, It.IsAny<BpfFileDescriptor>(), It.IsAny<long>()))
-            .Returns((nint)_consumer)
-            .Returns((nint)_producer);
-        sys.As<ISystemCalls>().Setup(s => s.EpollCreate()).Returns(() => new BpfFileDescriptor(1000, ownsHandle: false));
-        sys.As<ISystemCalls>().Setup(s => s.EventFdCreate()).Returns(() => new BpfFileDescriptor(1001, ownsHandle: false));
-        return new RingBufferReader(new BpfFileDescriptor(999, ownsHandle: false), sys.Object);
     }
 }

@@ -6,31 +6,8 @@ using Moq;
 namespace Ebpf.Tests.Kernel.Readers;
 
 /// <summary>Typed reads of <see cref="RingBufferReader"/> over fake ring memory: records as a struct, in place, size checks.</summary>
-public sealed unsafe class RingBufferReaderTypedTests
+public sealed unsafe class RingBufferReaderTypedTests : FakeRingBuffer
 {
-    private const int RingSize = 4096;
-
-    private static readonly int PageSize = Environment.SystemPageSize;
-
-    private byte* _consumer;
-    private byte* _producer;
-
-    private byte* Data => _producer + PageSize;
-
-    [SetUp]
-    public void SetUp()
-    {
-        _consumer = (byte*)NativeMemory.AllocZeroed((nuint)PageSize);
-        _producer = (byte*)NativeMemory.AllocZeroed((nuint)(PageSize + (2 * RingSize)));
-    }
-
-    [TearDown]
-    public void TearDown()
-    {
-        NativeMemory.Free(_consumer);
-        NativeMemory.Free(_producer);
-    }
-
     [Test]
     public void ConsumeHandsEachRecordInPlaceAsTheStruct()
     {
@@ -133,41 +110,5 @@ public sealed unsafe class RingBufferReaderTypedTests
         BitConverter.TryWriteBytes(bytes, seq);
         BitConverter.TryWriteBytes(bytes.AsSpan(8), pid);
         return bytes;
-    }
-
-    /// <summary>Writes a record holding <paramref name="body"/> at <paramref name="position"/> in both mappings; returns the next position.</summary>
-    private long Write(long position, byte[] body, bool busy, bool discard)
-    {
-        uint header = (uint)body.Length | (busy ? 1u << 31 : 0) | (discard ? 1u << 30 : 0);
-        var bytes = new byte[8 + body.Length];
-        BitConverter.TryWriteBytes(bytes, header);
-        body.CopyTo(bytes, 8);
-        for (int i = 0; i < bytes.Length; i++)
-        {
-            long at = (position + i) % RingSize;
-            Data[at] = bytes[i];
-            Data[at + RingSize] = bytes[i];
-        }
-
-        return position + ((8 + body.Length + 7) & ~7);
-    }
-
-    private void Publish(long position) => *(long*)_producer = position;
-
-    private RingBufferReader NewReader()
-    {
-        var sys = new Mock<IBpfSyscalls>();
-        sys.Setup(s => s.ObjGetInfoByFd(ref It.Ref<ObjGetInfoAttr>.IsAny)).Callback(new ObjGetInfoCallback((ref ObjGetInfoAttr attr) =>
-        {
-            var info = (MapInfo*)attr.Info;
-            info->Type = BpfMapType.Ringbuf;
-            info->MaxEntries = RingSize;
-        }));
-        sys.As<ISystemCalls>().SetupSequence(s => s.Mmap(0, It.IsAny<nuint>(), It.IsAny<MmapProtection>(), MmapFlags.Shared, It.IsAny<BpfFileDescriptor>(), It.IsAny<long>()))
-            .Returns((nint)_consumer)
-            .Returns((nint)_producer);
-        sys.As<ISystemCalls>().Setup(s => s.EpollCreate()).Returns(() => new BpfFileDescriptor(1000, ownsHandle: false));
-        sys.As<ISystemCalls>().Setup(s => s.EventFdCreate()).Returns(() => new BpfFileDescriptor(1001, ownsHandle: false));
-        return new RingBufferReader(new BpfFileDescriptor(999, ownsHandle: false), sys.Object);
     }
 }
