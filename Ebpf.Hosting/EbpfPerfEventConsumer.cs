@@ -10,7 +10,9 @@ namespace Ebpf.Hosting;
 /// <see cref="EbpfMetrics.EventsRead"/>, counts lost samples to <see cref="EbpfMetrics.EventsLost"/> and
 /// <see cref="EbpfMetrics.PerfSamplesLost"/>, and publishes the rings' backlog high-water mark. An
 /// <see cref="IEbpfRecordHandler"/> gets the samples in place on the consumer's dedicated thread (zero copy, a batch
-/// per wake-up); an <see cref="IEbpfEventHandler"/> gets a copy of each through <see cref="PerfEventReader.ReadAllAsync"/>.
+/// per wake-up); an <see cref="IEbpfEventHandler"/> gets each sample copied into the consumer's one buffer, valid until
+/// its <see cref="IEbpfEventHandler.HandleAsync"/> completes (the ring space is released as soon as the sample is
+/// copied; no allocation per sample).
 /// Logs a Warning at start when a CPU's ring holds fewer than 64 samples of the largest event declared for the map
 /// (<see cref="EbpfCollectionBuilder.DeclareEventSize"/>). Stops (closing the rings) when the host stops.
 /// </summary>
@@ -86,19 +88,7 @@ public sealed partial class EbpfPerfEventConsumer : BackgroundService
                 return;
             }
 
-            await foreach (var record in reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
-            {
-                PublishBacklog(reader, source);
-                if (record.IsLost)
-                {
-                    CountLost(source, record.LostSamples, record.Cpu);
-                    continue;
-                }
-
-                Interlocked.Increment(ref _eventsRead);
-                _metrics.EventsRead(source);
-                await _handler!.HandleAsync(new EbpfEvent(_collection.Name, _map, record.Cpu, record.Data), stoppingToken).ConfigureAwait(false);
-            }
+            await ConsumeCopies(reader, _handler!, source, stoppingToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -145,6 +135,70 @@ public sealed partial class EbpfPerfEventConsumer : BackgroundService
             PublishBacklog(reader, source);
             reader.Wait(Timeout.InfiniteTimeSpan, stoppingToken);
         }
+    }
+
+    /// <summary>
+    /// The loop of an <see cref="IEbpfEventHandler"/>: copy every available sample into the consumer's buffer (releasing
+    /// its ring space at once) and await the handler on it, count lost records, then hand the wait to a dedicated thread
+    /// that resumes the loop on itself when woken (no thread-pool hop while handlers complete synchronously).
+    /// </summary>
+    private async Task ConsumeCopies(PerfEventReader reader, IEbpfEventHandler handler, string source, CancellationToken stoppingToken)
+    {
+        var buffer = new RecordCopyBuffer();
+        var waiter = new EventWaitThread(token => reader.Wait(Timeout.InfiniteTimeSpan, token), stoppingToken);
+        try
+        {
+            while (true)
+            {
+                stoppingToken.ThrowIfCancellationRequested();
+                long samples = 0;
+                while (TryCopyNext(reader, buffer, out var data, out int cpu, out ulong lost))
+                {
+                    if (lost != 0)
+                    {
+                        CountLost(source, lost, cpu);
+                        continue;
+                    }
+
+                    samples++;
+                    Interlocked.Increment(ref _eventsRead);
+                    await handler.HandleAsync(new EbpfEvent(_collection.Name, _map, cpu, data), stoppingToken).ConfigureAwait(false);
+                }
+
+                if (samples > 0)
+                {
+                    _metrics.EventsRead(source, samples);
+                }
+
+                PublishBacklog(reader, source);
+                await waiter.WaitAsync().ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            await waiter.StopAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Copies the next record's sample into <paramref name="buffer"/> and consumes it; false when no ring has a record.</summary>
+    private static bool TryCopyNext(PerfEventReader reader, RecordCopyBuffer buffer, out ReadOnlyMemory<byte> data, out int cpu, out ulong lost)
+    {
+        if (!reader.TryAcquire(out var lease))
+        {
+            data = default;
+            cpu = -1;
+            lost = 0;
+            return false;
+        }
+
+        using (lease)
+        {
+            data = lease.LostSamples != 0 ? ReadOnlyMemory<byte>.Empty : buffer.Copy(lease.Data);
+            cpu = lease.Cpu;
+            lost = lease.LostSamples;
+        }
+
+        return true;
     }
 
     private void CountLost(string source, ulong lost, int cpu)

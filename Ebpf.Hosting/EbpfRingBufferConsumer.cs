@@ -9,8 +9,9 @@ namespace Ebpf.Hosting;
 /// Reads a ring buffer map of a hosted collection once it is loaded and hands each record to its handler, counting
 /// <see cref="EbpfMetrics.EventsRead"/> and publishing the ring's health (discarded and busy records, backlog
 /// high-water mark). An <see cref="IEbpfRecordHandler"/> gets the records in place on the consumer's dedicated thread
-/// (zero copy, a batch per wake-up); an <see cref="IEbpfEventHandler"/> gets a copy of each through
-/// <see cref="RingBufferReader.ReadAllAsync"/>. Logs a Warning at start when the ring holds fewer than 64 records of
+/// (zero copy, a batch per wake-up); an <see cref="IEbpfEventHandler"/> gets each record copied into the consumer's
+/// one buffer, valid until its <see cref="IEbpfEventHandler.HandleAsync"/> completes (the ring space is released as
+/// soon as the record is copied; no allocation per record). Logs a Warning at start when the ring holds fewer than 64 records of
 /// the largest event declared for the map (<see cref="EbpfCollectionBuilder.DeclareEventSize"/>). Stops (and unmaps
 /// the ring) when the host stops.
 /// </summary>
@@ -79,13 +80,7 @@ public sealed partial class EbpfRingBufferConsumer : BackgroundService
                 return;
             }
 
-            await foreach (var record in reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
-            {
-                Interlocked.Increment(ref _eventsRead);
-                _metrics.EventsRead(source);
-                health.Publish();
-                await _handler!.HandleAsync(new EbpfEvent(_collection.Name, _map, -1, record.Data), stoppingToken).ConfigureAwait(false);
-            }
+            await ConsumeCopies(reader, _handler!, health, source, stoppingToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -116,6 +111,60 @@ public sealed partial class EbpfRingBufferConsumer : BackgroundService
             health.Publish();
             reader.Wait(Timeout.InfiniteTimeSpan, stoppingToken);
         }
+    }
+
+    /// <summary>
+    /// The loop of an <see cref="IEbpfEventHandler"/>: copy every available record into the consumer's buffer (releasing
+    /// its ring space at once) and await the handler on it, then hand the wait to a dedicated thread that resumes the
+    /// loop on itself when woken (no thread-pool hop while handlers complete synchronously).
+    /// </summary>
+    private async Task ConsumeCopies(RingBufferReader reader, IEbpfEventHandler handler, RingBufferHealth health, string source, CancellationToken stoppingToken)
+    {
+        var buffer = new RecordCopyBuffer();
+        var waiter = new EventWaitThread(token => reader.Wait(Timeout.InfiniteTimeSpan, token), stoppingToken);
+        try
+        {
+            while (true)
+            {
+                stoppingToken.ThrowIfCancellationRequested();
+                long count = 0;
+                while (TryCopyNext(reader, buffer, out var data))
+                {
+                    count++;
+                    Interlocked.Increment(ref _eventsRead);
+                    await handler.HandleAsync(new EbpfEvent(_collection.Name, _map, -1, data), stoppingToken).ConfigureAwait(false);
+                }
+
+                if (count > 0)
+                {
+                    _metrics.EventsRead(source, count);
+                }
+
+                health.Publish();
+                await waiter.WaitAsync().ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            await waiter.StopAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Copies the next committed record into <paramref name="buffer"/> and consumes it; false when none is available.</summary>
+    private static bool TryCopyNext(RingBufferReader reader, RecordCopyBuffer buffer, out ReadOnlyMemory<byte> data)
+    {
+        if (!reader.TryAcquire(out var lease))
+        {
+            data = default;
+            return false;
+        }
+
+        using (lease)
+        {
+            data = buffer.Copy(lease.Data);
+        }
+
+        return true;
     }
 
     private void WarnWhenSmall(RingBufferReader reader, string source)

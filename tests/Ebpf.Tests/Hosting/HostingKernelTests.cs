@@ -26,8 +26,9 @@ public class HostingKernelTests
         builder.Services.AddEbpfCollection("hosting", b => b
             .FromFile(TestPrograms.Path("hosting"))
             .Attach(c => c.Programs["on_sys_enter"].AttachRawTracepoint("sys_enter")));
-        builder.Services.AddEbpfRingBufferConsumer("hosting", "events", (e, ct) => ring.Writer.WriteAsync(e, ct));
-        builder.Services.AddEbpfPerfEventConsumer("hosting", "perf_events", (e, ct) => perf.Writer.WriteAsync(e, ct));
+        // A record's Data is valid until its handler completes: the channels keep copies.
+        builder.Services.AddEbpfRingBufferConsumer("hosting", "events", (e, ct) => ring.Writer.WriteAsync(e with { Data = e.Data.ToArray() }, ct));
+        builder.Services.AddEbpfPerfEventConsumer("hosting", "perf_events", (e, ct) => perf.Writer.WriteAsync(e with { Data = e.Data.ToArray() }, ct));
         return (builder.Build(), ring, perf);
     }
 
