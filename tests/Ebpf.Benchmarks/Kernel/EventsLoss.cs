@@ -22,7 +22,9 @@ namespace Ebpf.Benchmarks.Kernel;
 /// delegate), <c>readall</c> (<c>await foreach</c> over ReadAllAsync), <c>hosted</c> (a generic host's consumer with an
 /// async <see cref="IEbpfEventHandler"/>), <c>hosted-span</c> (its zero-copy <see cref="IEbpfRecordHandler"/>).
 /// Usage: <c>Ebpf.Benchmarks --events ringbuf|perf CONSUMER RING SIZE RATES STEP_MS BURST PRODUCER</c>.
-/// Prints per rate: <c>CONSUMER MODE RING SIZE RATE produced received lost cpu_ns wall_ns producer_ns</c>.
+/// Prints per rate: <c>CONSUMER MODE RING SIZE RATE produced received lost cpu_ns wall_ns producer_ns</c>. With
+/// <c>EVENTS_DIAG=1</c>, also a <c>diag</c> line per rate on stderr: gen0/1/2 collections, GC pause, bytes allocated
+/// and the process's voluntary and involuntary context switches during the step.
 /// </summary>
 internal static class EventsLoss
 {
@@ -94,6 +96,10 @@ internal static class EventsLoss
 
         var self = Process.GetCurrentProcess();
         var cpuStart = self.TotalProcessorTime;
+        int gc0 = GC.CollectionCount(0), gc1 = GC.CollectionCount(1), gc2 = GC.CollectionCount(2);
+        var pause = GC.GetTotalPauseDuration();
+        long allocated = GC.GetTotalAllocatedBytes(false);
+        var switches = ContextSwitches();
         long start = Stopwatch.GetTimestamp();
         child.StandardInput.Write('g');
         child.StandardInput.Close();
@@ -116,9 +122,43 @@ internal static class EventsLoss
         long wall = (long)Stopwatch.GetElapsedTime(start).TotalNanoseconds;
         self.Refresh();
         long cpu = (long)(self.TotalProcessorTime - cpuStart).TotalNanoseconds;
+        if (Environment.GetEnvironmentVariable("EVENTS_DIAG") == "1")
+        {
+            var after = ContextSwitches();
+            Console.Error.WriteLine($"diag gc0 {GC.CollectionCount(0) - gc0} gc1 {GC.CollectionCount(1) - gc1} gc2 {GC.CollectionCount(2) - gc2} "
+                + $"pause {(GC.GetTotalPauseDuration() - pause).TotalMilliseconds:F2} ms alloc {GC.GetTotalAllocatedBytes(false) - allocated} "
+                + $"vcsw {after.Voluntary - switches.Voluntary} ivcsw {after.Involuntary - switches.Involuntary} received {Interlocked.Read(ref _received)}");
+        }
         config.Clear();
         collection.Maps["config"].Update(key, config);
         return (produced, lost, cpu, wall, (long)Stopwatch.GetElapsedTime(start, producerEnd).TotalNanoseconds);
+    }
+
+    private static (long Voluntary, long Involuntary) ContextSwitches()
+    {
+        long voluntary = 0, involuntary = 0;
+        foreach (string task in Directory.GetDirectories("/proc/self/task"))
+        {
+            try
+            {
+                foreach (string line in File.ReadLines(Path.Combine(task, "status")))
+                {
+                    if (line.StartsWith("voluntary_ctxt_switches:", StringComparison.Ordinal))
+                    {
+                        voluntary += long.Parse(line.AsSpan(24).Trim(), CultureInfo.InvariantCulture);
+                    }
+                    else if (line.StartsWith("nonvoluntary_ctxt_switches:", StringComparison.Ordinal))
+                    {
+                        involuntary += long.Parse(line.AsSpan(27).Trim(), CultureInfo.InvariantCulture);
+                    }
+                }
+            }
+            catch (IOException)
+            {
+            }
+        }
+
+        return (voluntary, involuntary);
     }
 
     private static Consumer ConsumeOnThread(CollectionSpec spec, string programName, bool perf, PerfEventReaderOptions perfOptions)
