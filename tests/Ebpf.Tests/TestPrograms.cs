@@ -72,7 +72,7 @@ public static class TestPrograms
         ["freplace"] = "new_verdict is not autoloaded (it needs xdp_verdict loaded as its target), and libbpf 1.1's loadall fails to pin a program it did not load",
         ["verifier_fail"] = "tc_unchecked is wrong on purpose: the verifier rejects it",
         ["attach_sections"] = "not_autoloaded is a `?` section, and libbpf 1.1's loadall fails to pin a program it did not load",
-        ["attach_sections_probes"] = "fentry and fexit programs, refused where trampolines are (lockdown) and absent before BTF trampolines; SectionAttachProbeKernelTests loads each program alone and skips with the kernel's reason",
+        ["attach_sections_probes"] = "fentry, fexit and lsm programs, refused where trampolines are (lockdown) and absent before BTF trampolines; SectionAttachProbeKernelTests loads each program alone and skips with the kernel's reason",
     };
 
     /// <summary>Objects libbpf 1.1's <c>bpf_object__open</c> refuses (legacy and static maps and programs), by name.</summary>

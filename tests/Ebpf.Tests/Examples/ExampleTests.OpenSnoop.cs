@@ -5,7 +5,8 @@ namespace Ebpf.Tests.Examples;
 
 /// <summary>
 /// examples/OpenSnoop, built as a project outside the repository from the run's packages (<see cref="LocalPackageFeed"/>,
-/// tests/pack/build-opensnoop.sh): it traces the opens of this process while a thread of the test opens a file of its own.
+/// tests/pack/build-opensnoop.sh): it traces the opens of this process (or of a user) while a thread of the test (or a
+/// process of that user) opens a file of its own.
 /// </summary>
 public sealed partial class ExampleTests
 {
@@ -49,17 +50,70 @@ public sealed partial class ExampleTests
         AssertCountersMatch(output, atLeast: file.FailedOpens);
     }
 
+    [Test]
+    [Category("Pack")]
+    [NonParallelizable]
+    public void OpenSnoop_from_packages_with_uid_reports_only_that_users_opens()
+    {
+        const int Nobody = 65534;
+        using var file = new OpenedFile(opens: 2, failedOpens: 0);
+        string duration = Seconds(TestTimeouts.Scaled(TimeSpan.FromSeconds(4)));
+        string output = RunOpenSnoop(["--uid", Nobody.ToString(CultureInfo.InvariantCulture), "--duration", duration], () =>
+        {
+            file.OpenFromThread(OpenerThreadName);
+            // cat opens each argument once, after setpriv switched to the user (the file is world-readable).
+            ExternalTool.Run("setpriv", $"--reuid={Nobody}", $"--regid={Nobody}", "--clear-groups", "cat", file.Path, file.Path, file.Path);
+        });
+
+        // --uid is the .rodata filter targ_uid, set before load: only that user's opens, on the whole machine.
+        Assert.That(OpenEvents(output).Select(e => e.Uid), Is.All.EqualTo(Nobody), output);
+        var events = OpenEvents(output).Where(e => e.Path == file.Path).ToList();
+        Assert.That(events, Has.Count.EqualTo(3), "cat's opens, not this root process's: " + output);
+        Assert.That(events.Select(e => (e.Comm, e.Error)), Is.All.EqualTo(("cat", 0)), output);
+        Assert.That(events.Select(e => e.Pid), Is.All.Not.EqualTo(Environment.ProcessId), output);
+        AssertCountersMatch(output, atLeast: events.Count);
+    }
+
+    [Test]
+    [Category("Pack")]
+    [NonParallelizable]
+    public void OpenSnoop_from_packages_with_count_stops_after_that_many_events()
+    {
+        using var file = new OpenedFile(opens: 5, failedOpens: 0);
+        // A duration far beyond the wait: only --count can end the run in time.
+        string duration = Seconds(StartTimeout * 4);
+        string output = RunOpenSnoop(["--pid", Environment.ProcessId.ToString(CultureInfo.InvariantCulture), "--count", "2", "--duration", duration],
+            () => file.OpenFromThread(OpenerThreadName));
+
+        Assert.That(OpenEvents(output), Has.Count.EqualTo(2), output);
+        Assert.That(OpenEvents(output).Select(e => e.Pid), Is.All.EqualTo(Environment.ProcessId), output);
+        var counters = OpenSnoopCounters().Match(output);
+        Assert.That(counters.Success, Is.True, "no counter line in:\n" + output);
+        Assert.That(long.Parse(counters.Groups["received"].Value, CultureInfo.InvariantCulture), Is.GreaterThanOrEqualTo(2), "events read after the count are counted, not printed: " + output);
+        Assert.That(counters.Groups["dropped"].Value, Is.EqualTo("0"), output);
+    }
+
     /// <summary>Runs the example on this process (<c>--pid</c>) while a named thread opens <paramref name="file"/>.</summary>
     private static (string Output, (int Tid, string Comm) Opener) RunOpenSnoop(OpenedFile file, params string[] options)
     {
+        (int Tid, string Comm) opener = default;
+        string duration = Seconds(TestTimeouts.Scaled(TimeSpan.FromSeconds(4)));
+        string output = RunOpenSnoop(
+            ["--pid", Environment.ProcessId.ToString(CultureInfo.InvariantCulture), "--duration", duration, .. options],
+            () => opener = file.OpenFromThread(OpenerThreadName));
+        return (output, opener);
+    }
+
+    /// <summary>Runs the example with <paramref name="arguments"/>, calls <paramref name="open"/> once its programs are attached, and returns its output once it exits.</summary>
+    private static string RunOpenSnoop(string[] arguments, Action open)
+    {
         var (buildExitCode, buildOutput) = OpenSnoopBuild.Value;
         Assert.That(buildExitCode, Is.Zero, "tests/pack/build-opensnoop.sh failed:\n" + buildOutput);
-        string duration = Seconds(TestTimeouts.Scaled(TimeSpan.FromSeconds(4)));
-        using var example = ExampleProcess.Start("OpenSnoop", ["--pid", Environment.ProcessId.ToString(CultureInfo.InvariantCulture), "--duration", duration, .. options]);
+        using var example = ExampleProcess.Start("OpenSnoop", arguments);
         example.WaitForOutput("Tracing openat: 2 programs attached", StartTimeout);
-        var opener = file.OpenFromThread(OpenerThreadName);
+        open();
         Assert.That(example.WaitForExit(StartTimeout), Is.Zero, example.Output);
-        return (example.Output, opener);
+        return example.Output;
     }
 
     /// <summary>The program's live .bss counter, as printed at exit, is every event the tool received, and none was dropped.</summary>
@@ -75,10 +129,11 @@ public sealed partial class ExampleTests
         Assert.That(OpenEvents(output), Has.Count.EqualTo(received), output);
     }
 
-    private static List<(int Pid, int Tid, string Comm, int Fd, int Error, string Path)> OpenEvents(string output) =>
+    private static List<(int Pid, int Tid, int Uid, string Comm, int Fd, int Error, string Path)> OpenEvents(string output) =>
         [.. OpenSnoopEvent().Matches(output).Select(m => (
             int.Parse(m.Groups["pid"].Value, CultureInfo.InvariantCulture),
             int.Parse(m.Groups["tid"].Value, CultureInfo.InvariantCulture),
+            int.Parse(m.Groups["uid"].Value, CultureInfo.InvariantCulture),
             m.Groups["comm"].Value,
             int.Parse(m.Groups["fd"].Value, CultureInfo.InvariantCulture),
             int.Parse(m.Groups["err"].Value, CultureInfo.InvariantCulture),

@@ -4,9 +4,10 @@ using Ebpf.Links;
 namespace Ebpf.Tests.Links;
 
 /// <summary>
-/// <c>program.Attach()</c> from kprobe, kretprobe, kprobe.multi, kprobe.session, fentry and fexit sections on the running kernel
-/// (<c>attach_sections_probes.bpf.c</c>): each program counts in its own slot of <c>counts</c> when getpid(2) runs.
-/// Where the kernel has no kprobes or fprobe, or refuses trampolines (lockdown), the test skips with the SDK's reason;
+/// <c>program.Attach()</c> from kprobe, kretprobe, kprobe.multi, kprobe.session, fentry, fexit and lsm sections on the
+/// running kernel (<c>attach_sections_probes.bpf.c</c>): each program counts in its own slot of <c>counts</c>, the
+/// probes and trampolines when getpid(2) runs, the lsm program when this process opens a file. Where the kernel has no
+/// kprobes or fprobe, refuses trampolines (lockdown) or does not run the BPF LSM, the test skips with the SDK's reason;
 /// the VMs run them.
 /// </summary>
 [Category("Kernel")]
@@ -63,6 +64,59 @@ public sealed class SectionAttachProbeKernelTests
         ulong detached = Count(collection, 2);
         LinkTestNative.GetPid();
         Assert.That(Count(collection, 2), Is.EqualTo(detached), "no run after dispose");
+    }
+
+    [Test]
+    public void LsmSectionAttachesAndFiresOnFileOpenAlsoThroughAttachAll()
+    {
+        const uint Slot = 5;
+        var spec = Only("on_file_open");
+        spec.Variables["target_tgid"].Set((uint)Environment.ProcessId);
+        using var collection = KernelRefusal.Run("lsm", () => Collection.Load(spec));
+        var program = collection.Programs["on_file_open"];
+        var link = KernelRefusal.Run("lsm", () => program.Attach());
+        using (link)
+        {
+            ulong opens = CountOpens(collection, Slot);
+            SkipUnlessTheBpfLsmRuns(opens);
+            Assert.That(opens, Is.GreaterThanOrEqualTo(3UL), $"lsm from section {program.SectionName}");
+            var info = link.Info();
+            Assert.That((link.GetType(), info.Type, info.AttachType), Is.EqualTo((typeof(TracingLink), BpfLinkType.Tracing, BpfAttachType.LsmMac)));
+        }
+
+        Assert.That(CountOpens(collection, Slot), Is.Zero, "no count after the link is disposed");
+
+        using (var links = collection.AttachAll())
+        {
+            Assert.That(links, Has.Count.EqualTo(1).And.All.TypeOf<TracingLink>());
+            Assert.That(CountOpens(collection, Slot), Is.GreaterThanOrEqualTo(3UL), "lsm attached by AttachAll");
+        }
+
+        Assert.That(CountOpens(collection, Slot), Is.Zero, "no count after the link set is disposed");
+    }
+
+    /// <summary>Opens a file three times; returns how much <paramref name="slot"/> grew meanwhile.</summary>
+    private static ulong CountOpens(Collection collection, uint slot)
+    {
+        ulong before = Count(collection, slot);
+        for (int i = 0; i < 3; i++)
+        {
+            File.ReadAllBytes("/proc/self/stat");
+        }
+
+        return Count(collection, slot) - before;
+    }
+
+    /// <summary>
+    /// The kernel loads and attaches lsm programs whether or not the BPF LSM is active, but runs their hooks only when
+    /// it is: with no count and 'bpf' missing from the active LSMs, skip saying so.
+    /// </summary>
+    private static void SkipUnlessTheBpfLsmRuns(ulong opens)
+    {
+        if (opens == 0 && PermissionDiagnosis.Read().Lsms is { } lsms && !lsms.Contains("bpf"))
+        {
+            Assert.Ignore($"lsm: the program attached but 'bpf' is not among the active LSMs ({string.Join(',', lsms)}; add it to the lsm= boot parameter), so its hooks never run");
+        }
     }
 
     /// <summary>The object with every program but <paramref name="name"/> left out (autoload off).</summary>
