@@ -76,21 +76,4 @@ public sealed unsafe class PerfEventReaderTypedTests : FakePerfEventRing
         BitConverter.TryWriteBytes(bytes.AsSpan(8), pid);
         return bytes;
     }
-
-    /// <summary>Appends a sample record: header, u32 size, data, padded to 8 bytes.</summary>
-    private void AppendSample(byte[] sample)
-    {
-        int body = (4 + sample.Length + 7) & ~7;
-        var bytes = new byte[body];
-        BitConverter.TryWriteBytes(bytes, (uint)sample.Length);
-        sample.CopyTo(bytes, 4);
-        Append(9, bytes);
-    }
-
-    private void AppendLost(ulong count)
-    {
-        var lost = new byte[16];
-        BitConverter.TryWriteBytes(lost.AsSpan(8), count);
-        Append(2, lost);
-    }
 }
