@@ -26,6 +26,23 @@ public sealed unsafe class PerfEventReaderTypedTests : FakePerfEventRing
     }
 
     [Test]
+    public void AStructHandlerGetsSamplesAndKeepsItsState()
+    {
+        using var reader = NewReader();
+        _head = (ulong)PageSize - 16; // the first sample wraps the ring end
+        *(ulong*)(_mapping + DataTailOffset) = _head;
+        AppendSample(Event(1, 10, 12));
+        AppendLost(5);
+        AppendSample(Event(2, 20, 12));
+        Publish();
+        var handler = default(Sum);
+        Assert.That(reader.Consume<Sample, Sum>(ref handler), Is.EqualTo(2));
+        Assert.That((handler.Count, handler.SeqSum, handler.PidSum), Is.EqualTo((2, 3UL, 30u)), "the state stays in the caller's variable");
+        Assert.That(reader.LostSamples, Is.EqualTo(5UL));
+        Assert.That(reader.AvailableBytes, Is.Zero);
+    }
+
+    [Test]
     public void ShortSamplesThrowAfterBeingConsumed()
     {
         using var reader = NewReader();
@@ -75,5 +92,19 @@ public sealed unsafe class PerfEventReaderTypedTests : FakePerfEventRing
         BitConverter.TryWriteBytes(bytes, seq);
         BitConverter.TryWriteBytes(bytes.AsSpan(8), pid);
         return bytes;
+    }
+
+    private struct Sum : IEventRecordHandler<Sample>
+    {
+        public int Count;
+        public ulong SeqSum;
+        public uint PidSum;
+
+        public void Handle(ref readonly Sample value)
+        {
+            Count++;
+            SeqSum += value.Seq;
+            PidSum += value.Pid;
+        }
     }
 }
