@@ -137,6 +137,43 @@ public static class EbpfCollectionServiceCollectionExtensions
     }
 
     /// <summary>
+    /// Adds a hosted consumer of map <paramref name="mapName"/> of collection <paramref name="collectionName"/> (a ring
+    /// buffer, a perf event array, or an event buffer of <c>ebpf/buffer.bpf.h</c> whichever kind it was loaded as)
+    /// handing each record as a <typeparamref name="TEvent"/> to <typeparamref name="THandler"/> (a singleton, registered
+    /// unless it is already): in place for ring buffers, a stack copy for perf samples, no allocation per record, on the
+    /// consumer's dedicated thread, a batch per wake-up. Records shorter than <typeparamref name="TEvent"/> are skipped
+    /// and counted (<c>ebpf.events.short</c>), lost perf samples counted. The event is valid only during
+    /// <see cref="IEbpfRecordHandler{TEvent}.Handle"/>.
+    /// </summary>
+    /// <typeparam name="THandler">The handler.</typeparam>
+    /// <typeparam name="TEvent">The event's C layout, e.g. a struct the generator wrote from the object's BTF.</typeparam>
+    /// <param name="services">The service collection.</param>
+    /// <param name="collectionName">The collection, registered with <c>AddEbpfCollection</c>.</param>
+    /// <param name="mapName">The ring buffer, perf event array or event buffer map.</param>
+    /// <param name="perfOptions">The perf rings' settings when the map is a perf event array; defaults when null.</param>
+    /// <returns>The same collection.</returns>
+    public static IServiceCollection AddEbpfEventRecordConsumer<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] THandler, TEvent>(
+        this IServiceCollection services, string collectionName, string mapName, PerfEventReaderOptions? perfOptions = null)
+        where THandler : class, IEbpfRecordHandler<TEvent>
+        where TEvent : unmanaged
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrEmpty(collectionName);
+        ArgumentException.ThrowIfNullOrEmpty(mapName);
+        Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions.TryAddSingleton<THandler>(services);
+        services.AddEbpf();
+        services.AddSingleton<IHostedService>(provider => new EbpfEventRecordConsumer<TEvent>(
+            provider.GetRequiredKeyedService<EbpfCollectionHandle>(collectionName),
+            mapName,
+            provider.GetRequiredService<THandler>(),
+            provider.GetRequiredService<IBpfSyscalls>(),
+            provider.GetRequiredService<EbpfMetrics>(),
+            provider.GetRequiredService<ILogger<EbpfEventRecordConsumer<TEvent>>>(),
+            perfOptions));
+        return services;
+    }
+
+    /// <summary>
     /// Adds a hosted consumer of perf event array <paramref name="mapName"/> of collection <paramref name="collectionName"/>
     /// handing samples to <typeparamref name="THandler"/> (a singleton, registered unless it is already); lost samples are counted.
     /// </summary>

@@ -15,6 +15,7 @@ public sealed class EbpfMetrics : IDisposable
     private readonly Meter _meter;
     private readonly Counter<long> _eventsRead;
     private readonly Counter<long> _eventsLost;
+    private readonly Counter<long> _eventsTooShort;
     private readonly Counter<long> _mapOperations;
     private readonly Counter<long> _collectionLoads;
     private readonly Counter<long> _linksAttached;
@@ -30,6 +31,8 @@ public sealed class EbpfMetrics : IDisposable
         _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
         _eventsRead = _meter.CreateCounter<long>("ebpf.events.read", "{event}", "Records read from ring buffers and perf event arrays.");
         _eventsLost = _meter.CreateCounter<long>("ebpf.events.lost", "{event}", "Records the kernel dropped because a buffer was full.");
+        _eventsTooShort = _meter.CreateCounter<long>("ebpf.events.short", "{record}",
+            "Records shorter than the event type a typed consumer reads them as, skipped (the program sends another type, or the struct does not match).");
         _mapOperations = _meter.CreateCounter<long>("ebpf.map.operations", "{operation}", "Map lookups, updates and deletes made through the host.");
         _collectionLoads = _meter.CreateCounter<long>("ebpf.collection.loads", "{load}", "Collections the host loaded and attached, or failed to (ebpf.outcome).");
         _linksAttached = _meter.CreateCounter<long>("ebpf.links.attached", "{link}", "Links the host attached for its collections.");
@@ -47,6 +50,9 @@ public sealed class EbpfMetrics : IDisposable
 
     /// <summary>Counts records lost by <paramref name="source"/>.</summary>
     public void EventsLost(string source, long count) => _eventsLost.Add(count, new KeyValuePair<string, object?>("ebpf.source", source));
+
+    /// <summary>Counts records of <paramref name="source"/> skipped because they were shorter than the event type a typed consumer reads.</summary>
+    public void EventsTooShort(string source, long count) => _eventsTooShort.Add(count, new KeyValuePair<string, object?>("ebpf.source", source));
 
     /// <summary>Counts samples the kernel reported lost on perf event array <paramref name="source"/>.</summary>
     public void PerfSamplesLost(string source, long count) => _perfLost.Add(count, new KeyValuePair<string, object?>("ebpf.source", source));

@@ -63,6 +63,21 @@ public sealed class EventBufferReader : IDisposable
         where T : unmanaged =>
         RingBuffer is not null ? RingBuffer.Consume(handler, maxRecords) : PerfEvents!.Consume(handler, maxRecords);
 
+    /// <summary>
+    /// Hands every available record (at most <paramref name="maxRecords"/>) to the struct <paramref name="handler"/> as a
+    /// <typeparamref name="T"/>, the call inlined and no allocation; does not wait. See
+    /// <see cref="RingBufferReader.Consume{T, THandler}(ref THandler, int)"/> and
+    /// <see cref="PerfEventReader.Consume{T, THandler}(ref THandler, int)"/>.
+    /// </summary>
+    /// <returns>The number of records handled.</returns>
+    /// <exception cref="EbpfException">A record is shorter than <typeparamref name="T"/> (it is consumed).</exception>
+    public int Consume<T, THandler>(ref THandler handler, int maxRecords = int.MaxValue)
+        where T : unmanaged
+        where THandler : struct, IEventRecordHandler<T> =>
+        RingBuffer is not null
+            ? RingBuffer.Consume<T, THandler>(ref handler, maxRecords)
+            : PerfEvents!.Consume<T, THandler>(ref handler, maxRecords);
+
     /// <summary>Reads records as <typeparamref name="T"/> values as they arrive until <paramref name="cancellationToken"/> is cancelled.</summary>
     /// <exception cref="EbpfException">A record is shorter than <typeparamref name="T"/> (it is consumed).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>

@@ -17,6 +17,25 @@ public sealed partial class PerfEventReader : ITypedEventReader
         where T : unmanaged
     {
         ArgumentNullException.ThrowIfNull(handler);
+        var adapter = new EventRecordDelegateHandler<T>(handler);
+        return Consume<T, EventRecordDelegateHandler<T>>(ref adapter, maxRecords);
+    }
+
+    /// <summary>
+    /// Hands every available sample (at most <paramref name="maxRecords"/>) to the struct <paramref name="handler"/> as a
+    /// <typeparamref name="T"/> (copied to the stack, no allocation); does not wait. The loop is compiled for
+    /// <typeparamref name="THandler"/>, so its <see cref="IEventRecordHandler{T}.Handle"/> is inlined; the state it keeps
+    /// stays in <paramref name="handler"/>. Lost-sample records are consumed without a call and add to <see cref="LostSamples"/>.
+    /// </summary>
+    /// <typeparam name="T">The event's C layout. A sample may be longer (the kernel pads it to 8 bytes, or a variable-size tail).</typeparam>
+    /// <typeparam name="THandler">The handler, a struct.</typeparam>
+    /// <returns>The number of samples handled.</returns>
+    /// <exception cref="EbpfException">A sample is shorter than <typeparamref name="T"/>; it is consumed, and the call ends.</exception>
+    /// <remarks>Each record is consumed when the handler returns, or throws (the exception then ends the call).</remarks>
+    public int Consume<T, THandler>(ref THandler handler, int maxRecords = int.MaxValue)
+        where T : unmanaged
+        where THandler : struct, IEventRecordHandler<T>
+    {
         int count = 0;
         while (count < maxRecords && TryPeek(out var ring, out var sample, out ulong lost))
         {
@@ -25,7 +44,7 @@ public sealed partial class PerfEventReader : ITypedEventReader
                 if (lost == 0)
                 {
                     var value = TypedRecord.Copy<T>(sample, "perf event");
-                    handler(in value);
+                    handler.Handle(in value);
                     count++;
                 }
             }

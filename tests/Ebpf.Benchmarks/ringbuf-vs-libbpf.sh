@@ -40,17 +40,18 @@ for path in glob.glob(os.path.join(sys.argv[2], "*.json")):
             continue  # the benchmark failed; bdn.log has why
         size = int(b["Parameters"].split("=")[1])
         ours[(b["Method"], size)] = (b["Statistics"]["Median"], b["Memory"]["BytesAllocatedPerOperation"])
-zero_copy = ("ConsumeInPlace", "ConsumeStruct", "AcquireInPlace", "EnumerateInPlace")
+zero_copy = ("ConsumeInPlace", "ConsumeStruct", "ConsumeTyped", "ConsumeTypedStruct", "AcquireInPlace", "EnumerateInPlace")
 verdicts = []
 for size in sorted(libbpf):
     ref = libbpf[size]
     print(f"ringbuf {size} B records: libbpf ring_buffer__consume {ref:.2f} ns/record ({1e9 / ref / 1e6:.1f} M records/s)")
-    for method in ("ConsumeInPlace", "ConsumeStruct", "AcquireInPlace", "EnumerateInPlace", "ReadInto", "ReadCopy"):
+    for method in ("ConsumeInPlace", "ConsumeStruct", "ConsumeTyped", "ConsumeTypedStruct", "AcquireInPlace", "EnumerateInPlace",
+                   "ReadInto", "ReadCopy"):
         if (method, size) not in ours:
-            print(f"  ours {method:<16} no result")
+            print(f"  ours {method:<18} no result")
             continue
         ns, allocated = ours[(method, size)]
-        print(f"  ours {method:<16} {ns:.2f} ns/record ({1e9 / ns / 1e6:.1f} M records/s), ratio {ns / ref:.2f}, "
+        print(f"  ours {method:<18} {ns:.2f} ns/record ({1e9 / ns / 1e6:.1f} M records/s), ratio {ns / ref:.2f}, "
               f"allocated {allocated} bytes/record")
         if method in zero_copy:
             verdicts.append((method, size, ns / ref, allocated))
@@ -59,6 +60,6 @@ for method in zero_copy:
     rows = [v for v in verdicts if v[0] == method]
     if rows:
         met = all(r <= 1.0 and a == 0 for _, _, r, a in rows)
-        print(f"target {method:<16} ratio <= 1.00 and 0 B at " + ", ".join(f"{s} B: {r:.2f}" for _, s, r, _ in rows)
+        print(f"target {method:<18} ratio <= 1.00 and 0 B at " + ", ".join(f"{s} B: {r:.2f}" for _, s, r, _ in rows)
               + (": met" if met else ": not met"))
 PY

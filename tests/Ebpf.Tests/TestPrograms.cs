@@ -29,7 +29,7 @@ public static class TestPrograms
     /// little-endian only (libbpf before 1.5 links only host-order objects), without DWARF (the linker drops it), and
     /// keeping the .BTF.ext records of the weak functions that strong ones replaced.
     /// </summary>
-    public static IReadOnlySet<string> StaticallyLinked { get; } = new HashSet<string> { "linked", "linked_statics" };
+    public static IReadOnlySet<string> StaticallyLinked { get; } = new HashSet<string> { "linked", "linked_statics", "linked_buffer" };
 
     /// <summary>Whether the object was linked by libbpf's static linker (<see cref="StaticallyLinked"/>).</summary>
     public static bool IsStaticallyLinked(string path) => StaticallyLinked.Contains(System.IO.Path.GetFileName(path).Split('.')[0]);

@@ -2,7 +2,8 @@
 # Packs every shipped layer (Ebpf.Asm, Elf, Btf, Specs, Kernel, Links, Hosting) and the Ebpf.Generators package into a
 # temporary folder feed with one version (tests/pack/pack-local-feed.sh; or uses FEED and VERSION when given, packed by
 # it before), then builds and checks a consumer project outside this repository that references Ebpf.Kernel,
-# Ebpf.Links, Ebpf.Hosting and Ebpf.Generators, has a <BpfProgram> and uses its generated class through a generic host.
+# Ebpf.Links, Ebpf.Hosting and Ebpf.Generators, has a <BpfProgram> and uses its generated class through a generic host,
+# and a second <BpfProgram> that includes <ebpf/buffer.bpf.h> (shipped in the generator package) read typed.
 # It restores the Ebpf packages from that feed only (a fresh NuGet packages folder), and their dependencies
 # (Microsoft.Extensions.*) from the machine's NuGet packages folder used as an offline feed.
 #
@@ -37,7 +38,8 @@ done
 echo "== analyzers and build files in the generator package"
 files=$(unzip -Z1 "$feed/Ebpf.Generators.$version.nupkg")
 grep -E "^(analyzers|build|lib)" <<<"$files"
-for f in analyzers/dotnet/cs/Ebpf.Generators.dll analyzers/dotnet/cs/Ebpf.Specs.dll build/Ebpf.Generators.targets buildTransitive/Ebpf.Bpf.targets; do
+for f in analyzers/dotnet/cs/Ebpf.Generators.dll analyzers/dotnet/cs/Ebpf.Specs.dll build/Ebpf.Generators.targets buildTransitive/Ebpf.Bpf.targets \
+  build/include/ebpf/buffer.bpf.h buildTransitive/include/ebpf/buffer.bpf.h; do
   grep -qx "$f" <<<"$files" || { echo "missing $f"; exit 1; }
 done
 
@@ -69,6 +71,7 @@ cat > "$consumer/Consumer.csproj" <<XML
     <PackageReference Include="Microsoft.Extensions.Hosting" Version="10.0.15" />
     <PackageReference Include="Ebpf.Generators" Version="$version" PrivateAssets="all" />
     <BpfProgram Include="counter.bpf.c" />
+    <BpfProgram Include="events.bpf.c" />
   </ItemGroup>
 </Project>
 XML
@@ -93,8 +96,34 @@ int noop(void *ctx)
 
 char LICENSE[] SEC("license") = "GPL";
 C
+# A ring-or-perf buffer: <ebpf/buffer.bpf.h> comes from the generator package's include directory.
+cat > "$consumer/events.bpf.c" <<'C'
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+#include <ebpf/buffer.bpf.h>
+
+struct buffer_sample { __u64 seq; __u32 len; __u32 pad; };
+
+EBPF_BUFFER(events, 64 * 1024, struct buffer_sample);
+
+SEC("xdp")
+int emit(struct xdp_md *ctx)
+{
+	struct buffer_sample *e = ebpf_buffer_reserve(events, sizeof(*e));
+
+	if (!e)
+		return XDP_DROP;
+	e->seq = 1;
+	e->len = ctx->data_end - ctx->data;
+	e->pad = 0;
+	return ebpf_buffer_submit(ctx, events, e, sizeof(*e)) ? XDP_DROP : XDP_PASS;
+}
+
+char LICENSE[] SEC("license") = "GPL";
+C
 cat > "$consumer/Program.cs" <<'CS'
 using System;
+using System.Linq;
 using Consumer;
 using Ebpf.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -104,6 +133,9 @@ var spec = CounterObjects.LoadSpec();
 Console.WriteLine($"resource {CounterObjects.LittleEndianResource}: {spec.Maps.Count} maps, {spec.Programs.Count} programs");
 Console.WriteLine($"point is {System.Runtime.CompilerServices.Unsafe.SizeOf<CounterObjects.Point>()} bytes");
 Console.WriteLine($"AttachAll: {typeof(CounterObjects).GetMethod("AttachAll") is not null}");
+var events = EventsObjects.LoadSpec();
+Console.WriteLine($"event buffer: {string.Join(",", events.Maps.Keys.Where(m => !m.StartsWith('.')).Order())}, sample is {System.Runtime.CompilerServices.Unsafe.SizeOf<EventsObjects.BufferSample>()} bytes");
+Console.WriteLine($"OpenEventsReader: {typeof(EventsObjects).GetMethod("OpenEventsReader") is not null}");
 if (args.Length > 0 && args[0] == "--load")
 {
     var builder = Host.CreateApplicationBuilder();
@@ -114,6 +146,17 @@ if (args.Length > 0 && args[0] == "--load")
     using (var links = objects.AttachAll())
     {
         Console.WriteLine($"attached: {links.Count}");
+    }
+
+    Ebpf.Kernel.EventBuffer.Prepare(events);
+    using (var loaded = Ebpf.Kernel.Collection.Load(events))
+    using (var reader = new Ebpf.Kernel.EventBufferReader(loaded.Maps["events"]))
+    {
+        loaded.Programs["emit"].TestRun(new byte[64]);
+        int seen = 0;
+        reader.Wait(TimeSpan.FromSeconds(5));
+        reader.Consume((ref readonly EventsObjects.BufferSample e) => seen += e.Seq == 1 && e.Len == 64 ? 1 : 0);
+        Console.WriteLine($"event buffer {reader.Kind}: {seen} event");
     }
 
     objects.Points.Update(7, new CounterObjects.Point { X = 3, Y = -4 });
@@ -130,6 +173,11 @@ echo "$out"
 grep -q "resource counter.bpfel.o: 1 maps, 1 programs" <<<"$out"
 grep -q "point is 8 bytes" <<<"$out"
 grep -q "AttachAll: True" <<<"$out"
-if [ "$(id -u)" = 0 ]; then grep -q "round trip: 3,-4" <<<"$out"; grep -q "attached: 0" <<<"$out"; fi
+grep -q "event buffer: ebpf_buffer_heap,events, sample is 16 bytes" <<<"$out"
+grep -q "OpenEventsReader: True" <<<"$out"
+if [ "$(id -u)" = 0 ]; then
+  grep -q "round trip: 3,-4" <<<"$out"; grep -q "attached: 0" <<<"$out"; grep -q "event buffer RingBuffer: 1 event" <<<"$out"
+fi
 echo "OK: a project outside the repository builds <BpfProgram> with the packaged generator"
+echo "OK: it compiles a BPF source including <ebpf/buffer.bpf.h> from the generator package"
 echo "OK: it references Ebpf.Kernel, Ebpf.Links, Ebpf.Hosting and Ebpf.Generators $version from the local feed only"

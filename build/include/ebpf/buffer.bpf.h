@@ -22,7 +22,9 @@
  * ebpf_buffer_heap, a one-entry per-CPU array of EBPF_BUFFER_MAX_EVENT bytes (define it before the include to change
  * it), and copied out by bpf_perf_event_output, which needs the program's context.
  *
- * Include this header in one source file of an object: it defines the map ebpf_buffer_heap.
+ * Every source file of an object may include this header, those linked into one object by libbpf's static linker
+ * (`bpftool gen object`, the BpfLinkedProgram item) too: ebpf_buffer_heap is a weak definition, and the linker keeps one
+ * of the identical definitions (they must agree on EBPF_BUFFER_MAX_EVENT: libbpf refuses a "map value_size mismatch").
  */
 #ifndef __EBPF_BUFFER_BPF_H__
 #define __EBPF_BUFFER_BPF_H__
@@ -41,8 +43,8 @@ struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__uint(value_size, EBPF_BUFFER_MAX_EVENT);
-} ebpf_buffer_heap SEC(".maps");
+	__type(value, __u8[EBPF_BUFFER_MAX_EVENT]); /* a BTF value type: without one the kernel refuses the BTF (EINVAL) */
+} ebpf_buffer_heap SEC(".maps") __weak;
 
 /* Names `type` (a struct, union or typedef) as the event type of the ring buffer or perf event array `map`. */
 #define EBPF_EVENT_TYPE(map, type) type *const volatile ebpf_event__##map = 0

@@ -105,6 +105,46 @@ public sealed class StaticLinkingTests
         Assert.That(LinkedInstructionDifference.Find(spec, loaded), Is.Empty);
     }
 
+    [Test]
+    public void UnitsThatEachIncludeTheEventBufferHeaderShareOneWeakHeap()
+    {
+        // linked_buffer: tests/bpf/linked/buffer_a.bpf.c and buffer_b.bpf.c each include ebpf/buffer.bpf.h, whose
+        // ebpf_buffer_heap is __weak: libbpf's linker keeps one (two strong ones are a "conflicting non-weak symbol").
+        string path = TestPrograms.Path("linked_buffer");
+        var spec = CollectionSpec.Load(path);
+        Assert.That(spec.Maps.Keys, Is.EquivalentTo(new[] { "events_a", "events_b", "ebpf_buffer_heap", ".rodata" }));
+        Assert.That(spec.Variables.Keys, Is.SupersetOf(new[] { "ebpf_buffer__events_a", "ebpf_buffer__events_b" }));
+        foreach (var program in new[] { "emit_a", "emit_b" })
+        {
+            var references = spec.Programs[program].Instructions.Where(i => i.IsLoadFromMap).Select(i => i.Reference).ToHashSet();
+            Assert.That(references, Does.Contain("ebpf_buffer_heap").And.Contain(program == "emit_a" ? "events_a" : "events_b"), program);
+        }
+
+        var libbpf = LibbpfObject.TryOpen(path, out string error) ?? throw new AssertionException($"libbpf cannot open linked_buffer: {error}");
+        var theirs = libbpf.Maps.Where(m => !m.Internal).ToList();
+        Assert.That(theirs.Select(m => m.Name), Is.EquivalentTo(new[] { "events_a", "events_b", "ebpf_buffer_heap" }), "libbpf sees the same maps");
+        foreach (var their in theirs)
+        {
+            Assert.That(LibbpfMapShape.Of(spec.Maps[their.Name]), Is.EqualTo(their.Shape), their.Name);
+        }
+    }
+
+    [Test]
+    [Category("Kernel")]
+    public void UnitsSharingTheWeakHeapLinkAsLibbpfLinksThem()
+    {
+        if (Ebpf.Tests.Asm.KernelTools.Unavailable() is { } reason)
+        {
+            Assert.Ignore(reason);
+        }
+
+        string path = TestPrograms.Path("linked_buffer");
+        var spec = CollectionSpec.Load(path);
+        var loaded = LibbpfObjects.LoadInstructions(path);
+        Assert.That(loaded.Keys, Is.EquivalentTo(spec.Programs.Keys));
+        Assert.That(LinkedInstructionDifference.Find(spec, loaded), Is.Empty);
+    }
+
     private static List<Instruction> Body(IEnumerable<Instruction> instructions, string function)
     {
         var body = new List<Instruction>();

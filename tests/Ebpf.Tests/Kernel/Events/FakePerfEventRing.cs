@@ -45,6 +45,24 @@ public abstract unsafe class FakePerfEventRing
         _head += (ulong)record.Length;
     }
 
+    /// <summary>Appends a sample record: header, u32 size, data, padded to 8 bytes.</summary>
+    protected void AppendSample(byte[] sample)
+    {
+        int body = (4 + sample.Length + 7) & ~7;
+        var bytes = new byte[body];
+        BitConverter.TryWriteBytes(bytes, (uint)sample.Length);
+        sample.CopyTo(bytes, 4);
+        Append(9, bytes);
+    }
+
+    /// <summary>Appends a PERF_RECORD_LOST record counting <paramref name="count"/> samples.</summary>
+    protected void AppendLost(ulong count)
+    {
+        var lost = new byte[16];
+        BitConverter.TryWriteBytes(lost.AsSpan(8), count);
+        Append(2, lost);
+    }
+
     protected void Publish() => *(ulong*)(_mapping + DataHeadOffset) = _head;
 
     protected PerfEventReader NewReader()

@@ -67,14 +67,4 @@ public sealed unsafe class PerfEventReaderTests : FakePerfEventRing
         Publish();
         Assert.Throws<EbpfException>(() => reader.TryRead(out _));
     }
-
-    /// <summary>Appends a sample record: header, u32 size, data, padded to 8 bytes.</summary>
-    private void AppendSample(byte[] sample)
-    {
-        int body = (4 + sample.Length + 7) & ~7;
-        var bytes = new byte[body];
-        BitConverter.TryWriteBytes(bytes, (uint)(body - 4));
-        sample.CopyTo(bytes, 4);
-        Append(9, bytes);
-    }
 }

@@ -26,6 +26,23 @@ public sealed unsafe class PerfEventReaderTypedTests : FakePerfEventRing
     }
 
     [Test]
+    public void AStructHandlerGetsSamplesAndKeepsItsState()
+    {
+        using var reader = NewReader();
+        _head = (ulong)PageSize - 16; // the first sample wraps the ring end
+        *(ulong*)(_mapping + DataTailOffset) = _head;
+        AppendSample(Event(1, 10, 12));
+        AppendLost(5);
+        AppendSample(Event(2, 20, 12));
+        Publish();
+        var handler = default(Sum);
+        Assert.That(reader.Consume<Sample, Sum>(ref handler), Is.EqualTo(2));
+        Assert.That((handler.Count, handler.SeqSum, handler.PidSum), Is.EqualTo((2, 3UL, 30u)), "the state stays in the caller's variable");
+        Assert.That(reader.LostSamples, Is.EqualTo(5UL));
+        Assert.That(reader.AvailableBytes, Is.Zero);
+    }
+
+    [Test]
     public void ShortSamplesThrowAfterBeingConsumed()
     {
         using var reader = NewReader();
@@ -77,20 +94,17 @@ public sealed unsafe class PerfEventReaderTypedTests : FakePerfEventRing
         return bytes;
     }
 
-    /// <summary>Appends a sample record: header, u32 size, data, padded to 8 bytes.</summary>
-    private void AppendSample(byte[] sample)
+    private struct Sum : IEventRecordHandler<Sample>
     {
-        int body = (4 + sample.Length + 7) & ~7;
-        var bytes = new byte[body];
-        BitConverter.TryWriteBytes(bytes, (uint)sample.Length);
-        sample.CopyTo(bytes, 4);
-        Append(9, bytes);
-    }
+        public int Count;
+        public ulong SeqSum;
+        public uint PidSum;
 
-    private void AppendLost(ulong count)
-    {
-        var lost = new byte[16];
-        BitConverter.TryWriteBytes(lost.AsSpan(8), count);
-        Append(2, lost);
+        public void Handle(ref readonly Sample value)
+        {
+            Count++;
+            SeqSum += value.Seq;
+            PidSum += value.Pid;
+        }
     }
 }

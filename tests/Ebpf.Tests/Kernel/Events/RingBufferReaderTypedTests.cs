@@ -75,6 +75,59 @@ public sealed unsafe class RingBufferReaderTypedTests : FakeRingBuffer
     }
 
     [Test]
+    public void AStructHandlerGetsEachRecordInPlaceAndKeepsItsState()
+    {
+        using var reader = NewReader();
+        long position = Write(0, Event(1, 10), busy: false, discard: false);
+        position = Write(position, Event(2, 20), busy: false, discard: true);
+        long third = position;
+        position = Write(position, Event(3, 30), busy: false, discard: false);
+        Publish(position);
+        var handler = default(SumAndAddress);
+        Assert.That(reader.Consume<Sample, SumAndAddress>(ref handler), Is.EqualTo(2));
+        Assert.That((handler.Count, handler.SeqSum, handler.PidSum), Is.EqualTo((2, 4UL, 40u)), "the state stays in the caller's variable");
+        Assert.That(handler.Last, Is.EqualTo((nint)(Data + third + 8)), "in the ring's memory, not a copy");
+        Assert.That(*(long*)_consumer, Is.EqualTo(position));
+    }
+
+    [Test]
+    public void AStructHandlerKeepsItsStateWhenAShortRecordEndsTheCall()
+    {
+        using var reader = NewReader();
+        long position = Write(0, Event(5, 50), busy: false, discard: false);
+        position = Write(position, new byte[12], busy: false, discard: false);
+        Publish(Write(position, Event(6, 60), busy: false, discard: false));
+        var handler = default(SumAndAddress);
+        var e = Assert.Throws<EbpfException>(() => reader.Consume<Sample, SumAndAddress>(ref handler));
+        Assert.That(e!.Message, Does.Contain("record of 12 bytes is shorter than Sample (16 bytes)"));
+        Assert.That((handler.Count, handler.SeqSum), Is.EqualTo((1, 5UL)));
+        Assert.That(reader.Consume<Sample, SumAndAddress>(ref handler), Is.EqualTo(1));
+        Assert.That((handler.Count, handler.SeqSum), Is.EqualTo((2, 11UL)));
+    }
+
+    [Test]
+    public void AStructHandlerAllocatesNothing()
+    {
+        using var reader = NewReader();
+        var handler = default(SumAndAddress);
+        Publish(Write(0, Event(1, 1), busy: false, discard: false));
+        reader.Consume<Sample, SumAndAddress>(ref handler); // warm up: JIT and first calls
+        long position = *(long*)_consumer;
+        for (int i = 0; i < 100; i++)
+        {
+            position = Write(position, Event((ulong)i, 0), busy: false, discard: false);
+        }
+
+        Publish(position);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        int count = reader.Consume<Sample, SumAndAddress>(ref handler);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.That(count, Is.EqualTo(100));
+        Assert.That(handler.SeqSum, Is.EqualTo(1UL + (99 * 100 / 2)));
+        Assert.That(allocated, Is.Zero);
+    }
+
+    [Test]
     public void ReadAllAsyncYieldsCopiesOfTheStruct()
     {
         using var reader = NewReader();
@@ -110,5 +163,25 @@ public sealed unsafe class RingBufferReaderTypedTests : FakeRingBuffer
         BitConverter.TryWriteBytes(bytes, seq);
         BitConverter.TryWriteBytes(bytes.AsSpan(8), pid);
         return bytes;
+    }
+
+    /// <summary>Sums what it sees and keeps the address of the last record.</summary>
+    private struct SumAndAddress : IEventRecordHandler<Sample>
+    {
+        public int Count;
+        public ulong SeqSum;
+        public uint PidSum;
+        public nint Last;
+
+        public void Handle(ref readonly Sample value)
+        {
+            Count++;
+            SeqSum += value.Seq;
+            PidSum += value.Pid;
+            fixed (Sample* at = &value)
+            {
+                Last = (nint)at;
+            }
+        }
     }
 }
