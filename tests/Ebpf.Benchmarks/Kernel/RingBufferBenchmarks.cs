@@ -176,7 +176,9 @@ public unsafe class RingBufferBenchmarks
     /// <summary>The first 8 bytes of each record, the sequence number ringbuf_output writes there.</summary>
     private struct Head
     {
+#pragma warning disable CS0649 // filled by the kernel: records are read in place from the ring
         public ulong Sequence;
+#pragma warning restore CS0649
     }
 
     /// <summary>Adds up the low byte of each record's sequence number, like the delegate of <see cref="ConsumeTyped"/>.</summary>
