@@ -22,6 +22,24 @@ public sealed partial class CollectionSpec
         return spec;
     }
 
+    /// <summary>
+    /// Reads a BPF ELF object file for inspection, as <see cref="Load(string)"/> does but without the line and CO-RE
+    /// records of its <c>.BTF.ext</c>: the maps, variables and programs (names, sections, types, linked instructions
+    /// and their references) are the same, the instructions carry no source lines or CO-RE relocations, and those
+    /// records are not checked. For tools that list an object (<c>ebpf inspect</c>), not for loading: a program read
+    /// this way would load without its CO-RE relocations applied.
+    /// </summary>
+    /// <param name="path">Path of a clang-built <c>.o</c> file, either byte order.</param>
+    /// <returns>The object's maps, programs and variables, without line or CO-RE records.</returns>
+    internal static CollectionSpec LoadOutline(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        using var elf = ElfFile.Open(path);
+        var spec = ElfObjectReader.Read(elf, outline: true);
+        spec.ObjectName = ObjectNameOf(path);
+        return spec;
+    }
+
     /// <summary>Reads a BPF ELF object from a stream into a spec.</summary>
     /// <param name="stream">The object's bytes.</param>
     /// <returns>The object's maps, programs and variables.</returns>

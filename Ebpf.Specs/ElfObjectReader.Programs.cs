@@ -267,6 +267,14 @@ internal sealed partial class ElfObjectReader
                 end = sized;
             }
 
+            // A function that is its whole section (a program alone in its section, the usual case) keeps the
+            // section's instructions: nothing else holds them once the section is cut.
+            if (first == 0 && end == instructions.Count)
+            {
+                yield return (starts.Keys[f], starts.Values[f], instructions);
+                continue;
+            }
+
             var body = new Instructions(end - first);
             for (int i = first; i < end; i++)
             {

@@ -28,7 +28,7 @@ internal sealed partial class ElfObjectReader
     private readonly Dictionary<int, ElfRelocationTable> _relocations = [];
     private readonly Dictionary<uint, List<ElfSymbol>> _symbolsBySection = [];
 
-    private ElfObjectReader(ElfFile elf)
+    private ElfObjectReader(ElfFile elf, bool outline)
     {
         _elf = elf;
         _order = elf.ByteOrder == ElfByteOrder.BigEndian ? ByteOrder.BigEndian : ByteOrder.LittleEndian;
@@ -67,11 +67,45 @@ internal sealed partial class ElfObjectReader
             var statics = HiddenFuncBtfFixer.Fix(ksyms is null ? bytes : ksyms, withKsyms, HiddenTextFunctions(elf));
             _btf = statics is null ? withKsyms : BtfSpec.Parse(statics);
             _externTypes = laidOut;
-            _ext = BtfExtInfo.FromElf(elf, _btf);
+            _ext = outline ? FunctionRecordsOf(elf, _btf) : BtfExtInfo.FromElf(elf, _btf);
         }
 
         _spec = new CollectionSpec { Types = _btf, ByteOrder = _order };
     }
+
+    /// <summary>
+    /// The function records of the object's <c>.BTF.ext</c> alone: a copy of the section up to the end of its function
+    /// records, with the line and CO-RE record lengths in the header set to zero, so that their records (tens of
+    /// thousands in a large object, each with its strings) are neither checked nor read.
+    /// </summary>
+    private static BtfExtInfo? FunctionRecordsOf(ElfFile elf, BtfSpec btf)
+    {
+        if (elf.FindSection(BtfExtInfo.ElfSectionName) is not { HasData: true } section)
+        {
+            return null;
+        }
+
+        var bytes = section.Data.Span;
+        bool big = bytes.Length >= 2 && BinaryPrimitives.ReadUInt16BigEndian(bytes) == BtfExtHeader.Magic;
+        ulong headerLength = bytes.Length >= BtfExtHeader.MinimumLength ? ReadUInt32(bytes[4..], big) : 0;
+        ulong funcEnd = headerLength >= BtfExtHeader.MinimumLength ? headerLength + ReadUInt32(bytes[8..], big) + ReadUInt32(bytes[12..], big) : 0;
+        if (headerLength < BtfExtHeader.MinimumLength || headerLength > (ulong)bytes.Length || funcEnd > (ulong)bytes.Length)
+        {
+            return BtfExtInfo.Parse(bytes, btf); // malformed: the parser says how
+        }
+
+        var copy = bytes[..(int)funcEnd].ToArray();
+        copy.AsSpan(20, 4).Clear(); // line_info_len
+        if (headerLength >= BtfExtHeader.CoreLength)
+        {
+            copy.AsSpan(28, 4).Clear(); // core_relo_len
+        }
+
+        return BtfExtInfo.Parse(copy, btf);
+    }
+
+    private static uint ReadUInt32(ReadOnlySpan<byte> bytes, bool bigEndian) =>
+        bigEndian ? BinaryPrimitives.ReadUInt32BigEndian(bytes) : BinaryPrimitives.ReadUInt32LittleEndian(bytes);
 
     /// <summary>The global or weak functions of <c>.text</c> with hidden or internal visibility (libbpf's <c>mark_btf_static</c>).</summary>
     private static HashSet<string> HiddenTextFunctions(ElfFile elf)
@@ -109,15 +143,20 @@ internal sealed partial class ElfObjectReader
     internal const long MaxZeroFilledSize = 4L << 20;
 
     /// <summary>Reads the object.</summary>
+    /// <param name="elf">The object.</param>
+    /// <param name="outline">
+    /// Whether to leave out the line and CO-RE records of <c>.BTF.ext</c> (see <see cref="CollectionSpec.LoadOutline"/>):
+    /// the programs are the same instructions, functions and references, without source lines or CO-RE tags.
+    /// </param>
     /// <exception cref="ElfSpecException">The object cannot be turned into a spec.</exception>
-    internal static CollectionSpec Read(ElfFile elf)
+    internal static CollectionSpec Read(ElfFile elf, bool outline = false)
     {
         if (!elf.IsBpf)
         {
             throw new ElfSpecException($"not a BPF object (machine {elf.Machine})");
         }
 
-        var reader = new ElfObjectReader(elf);
+        var reader = new ElfObjectReader(elf, outline);
         reader.ReadMaps();
         reader.ReadArena();
         reader.ReadGlobalData();

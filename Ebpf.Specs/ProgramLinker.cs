@@ -18,11 +18,21 @@ internal static class ProgramLinker
     /// <summary>Links the function <paramref name="entry"/> with the functions it reaches.</summary>
     /// <param name="entry">The key of the program's function.</param>
     /// <param name="sectionName">Its section, for errors.</param>
-    /// <param name="functions">Every function of the object by key; bodies are copied, not changed.</param>
+    /// <param name="functions">Every function of the object by key; bodies are copied, not changed, except the body returned whole (see remarks).</param>
     /// <exception cref="ElfSpecException">A referenced function does not exist or a call is out of range.</exception>
+    /// <remarks>
+    /// A function that reaches no other and is known by its own name is the whole program: its body is returned as
+    /// it is, not copied (the reader makes each function's body once, and a function that calls nothing is appended to
+    /// other programs only by copy).
+    /// </remarks>
     internal static Instructions Link(string entry, string sectionName, IReadOnlyDictionary<string, ObjectFunction> functions)
     {
         string program = functions[entry].Name;
+        if (program == entry && functions[entry].Body.FunctionReferences.Count == 0)
+        {
+            return Resolved(functions[entry].Body, sectionName, program);
+        }
+
         var linked = new Instructions(functions[entry].Body);
         var included = new List<string> { entry };
         var seen = new HashSet<string>(StringComparer.Ordinal) { entry };
@@ -57,6 +67,11 @@ internal static class ProgramLinker
         }
 
         NameFunctions(linked, included, functions);
+        return Resolved(linked, sectionName, program);
+    }
+
+    private static Instructions Resolved(Instructions linked, string sectionName, string program)
+    {
         try
         {
             linked.ResolveReferences();

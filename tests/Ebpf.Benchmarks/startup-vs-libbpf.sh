@@ -16,13 +16,16 @@
 # Each line reads `name: ours X ms, libbpf Y ms, ratio R, RSS ours A MiB, libbpf B MiB`; the script ends with
 # `target ... met` or `not met` per target: (a) <= 3x, (b) <= 1.5x, (c) <= 1.0x, (d) <= 2x.
 # The NativeAOT publishes run with warnings as errors, as every build: the layers are trim- and AOT-clean.
-# Usage: startup-vs-libbpf.sh [ROUNDS]     Needs root, clang-14, bpftool, gcc, libbpf-dev, python3, GNU time
+# Usage: startup-vs-libbpf.sh [ROUNDS] [PARTS]
+#   PARTS: which of a, b, c, d to run (default abcd; `a` publishes only ebpf and runs only the two (a) lines).
+#                                          Needs root, clang-14, bpftool, gcc, libbpf-dev, python3, GNU time
 #                                          (Debian package `time`) and the .NET SDK; 5-10 minutes (two AOT publishes).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 rounds="${1:-15}"
+parts="${2:-abcd}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
@@ -49,18 +52,20 @@ publish() {
         || { tail -30 "$work/publish.log"; exit 1; }
 }
 publish "$repo/tools/Ebpf.Cli/Ebpf.Cli.csproj" "$work/cli"
-publish "$repo/tests/Ebpf.Benchmarks.Startup/Ebpf.Benchmarks.Startup.csproj" "$work/startup"
-dotnet build "$here/Ebpf.Benchmarks.csproj" -c Release --nologo -v q > "$work/build.log" || { cat "$work/build.log"; exit 1; }
+[[ "$parts" != *d* ]] || publish "$repo/tests/Ebpf.Benchmarks.Startup/Ebpf.Benchmarks.Startup.csproj" "$work/startup"
 ebpf="$work/cli/ebpf"
 attach="$work/startup/Ebpf.Benchmarks.Startup"
 
-EBPF_OBJECT_LOAD_LIBRARY="$work/libobjectload.so" dotnet "$here/bin/Release/net10.0/Ebpf.Benchmarks.dll" \
-    --paired-load "$object" $((rounds * 2)) > "$work/warm.txt"
-/usr/bin/time -f %M -o "$work/warm-c.rss" "$work/object_load" "$object" 5 > /dev/null
+if [[ "$parts" == *c* ]]; then
+    dotnet build "$here/Ebpf.Benchmarks.csproj" -c Release --nologo -v q > "$work/build.log" || { cat "$work/build.log"; exit 1; }
+    EBPF_OBJECT_LOAD_LIBRARY="$work/libobjectload.so" dotnet "$here/bin/Release/net10.0/Ebpf.Benchmarks.dll" \
+        --paired-load "$object" $((rounds * 2)) > "$work/warm.txt"
+    /usr/bin/time -f %M -o "$work/warm-c.rss" "$work/object_load" "$object" 5 > /dev/null
+fi
 
-python3 - "$rounds" "$work" "$ebpf" "$attach" "$object" <<'PY'
+python3 - "$rounds" "$work" "$ebpf" "$attach" "$object" "$parts" <<'PY'
 import os, statistics, subprocess, sys, time
-rounds, work, ebpf, attach, obj = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
+rounds, work, ebpf, attach, obj, parts = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6]
 syscalls = os.path.join(work, "syscalls.bpfel.o")
 attach_args = [syscalls, "count_syscalls", "raw_syscalls", "sys_enter"]
 
@@ -94,20 +99,23 @@ def paired(name, ours, ref, measure, target):
     print(f"{name}: ours {mo:.1f} ms, libbpf {mr:.1f} ms, ratio {mo / mr:.2f}, RSS ours {rss_mib(ours):.1f} MiB, libbpf {rss_mib(ref):.1f} MiB")
     return (name, mo / mr, target)
 
-results = [
-    paired("(a) inspect vs bpftool gen subskeleton", [ebpf, "inspect", obj], ["bpftool", "gen", "subskeleton", obj], run_to_exit, 3.0),
-    paired("(a) btf dump raw vs bpftool btf dump", [ebpf, "btf", "dump", obj, "--format", "raw"],
-           ["bpftool", "btf", "dump", "file", obj, "format", "raw"], run_to_exit, 3.0),
-    paired("(b) fresh process open+load+close", [ebpf, "load", obj], [os.path.join(work, "object_load"), obj, "1"], run_to_exit, 1.5),
-]
-warm = open(os.path.join(work, "warm.txt")).read().split()
-ours_ms, libbpf_ms, ratio, q1, q3, allocated, ws = (float(x) for x in warm[1:8])
-warm_c_rss = int(open(os.path.join(work, "warm-c.rss")).read().split()[-1]) / 1024
-print(f"(c) warm in-process load: ours {ours_ms:.1f} ms, libbpf {libbpf_ms:.1f} ms, ratio {ratio:.2f} (median of {rounds * 2} "
-      f"paired rounds, quartiles {q1:.2f}-{q3:.2f}), RSS ours+libbpf in one process {ws:.1f} MiB, libbpf alone {warm_c_rss:.1f} MiB")
-results.append(("(c) warm in-process load", ratio, 1.0))
-results.append(paired("(d) process start to first attached link", [attach] + attach_args,
-                      [os.path.join(work, "attach_first")] + attach_args, run_to_attached, 2.0))
+results = []
+if "a" in parts:
+    results.append(paired("(a) inspect vs bpftool gen subskeleton", [ebpf, "inspect", obj], ["bpftool", "gen", "subskeleton", obj], run_to_exit, 3.0))
+    results.append(paired("(a) btf dump raw vs bpftool btf dump", [ebpf, "btf", "dump", obj, "--format", "raw"],
+                          ["bpftool", "btf", "dump", "file", obj, "format", "raw"], run_to_exit, 3.0))
+if "b" in parts:
+    results.append(paired("(b) fresh process open+load+close", [ebpf, "load", obj], [os.path.join(work, "object_load"), obj, "1"], run_to_exit, 1.5))
+if "c" in parts:
+    warm = open(os.path.join(work, "warm.txt")).read().split()
+    ours_ms, libbpf_ms, ratio, q1, q3, allocated, ws = (float(x) for x in warm[1:8])
+    warm_c_rss = int(open(os.path.join(work, "warm-c.rss")).read().split()[-1]) / 1024
+    print(f"(c) warm in-process load: ours {ours_ms:.1f} ms, libbpf {libbpf_ms:.1f} ms, ratio {ratio:.2f} (median of {rounds * 2} "
+          f"paired rounds, quartiles {q1:.2f}-{q3:.2f}), RSS ours+libbpf in one process {ws:.1f} MiB, libbpf alone {warm_c_rss:.1f} MiB")
+    results.append(("(c) warm in-process load", ratio, 1.0))
+if "d" in parts:
+    results.append(paired("(d) process start to first attached link", [attach] + attach_args,
+                          [os.path.join(work, "attach_first")] + attach_args, run_to_attached, 2.0))
 size = os.path.getsize(obj) / 1048576
 print(f"object: {size:.2f} MiB; (d) object: {os.path.getsize(syscalls) / 1024:.1f} KiB")
 for name, ratio, target in results:
