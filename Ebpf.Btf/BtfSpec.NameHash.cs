@@ -13,6 +13,7 @@ public sealed partial class BtfSpec
     // only the names of that kind (a few thousand structs rather than every function and parameter list).
     private NameHashIndex? _nameHash;
     private NameHashIndex?[]? _kindNameHash;
+    private NameHashIndex? _essentialNameHash; // by names without their CO-RE flavor suffix, for CO-RE candidates
 
     /// <summary>Adds the ids of this blob's types named exactly <paramref name="utf8Name"/> to <paramref name="result"/>, in id order.</summary>
     private void AddExactMatches(ReadOnlySpan<byte> utf8Name, BtfKind? kind, List<uint> result, int insertAt)
@@ -45,6 +46,83 @@ public sealed partial class BtfSpec
                 result.Insert(at++, FirstTypeId + (uint)local);
             }
         }
+    }
+
+    /// <summary>
+    /// Adds the ids of this blob's types whose name without its flavor suffix is <paramref name="utf8Essential"/> to
+    /// <paramref name="result"/>, in id order.
+    /// </summary>
+    private void AddFlavorMatches(ReadOnlySpan<byte> utf8Essential, BtfKind? kind, List<uint> result, int insertAt)
+    {
+        var index = LazyInitializer.EnsureInitialized(ref _essentialNameHash, BuildEssentialNameHash);
+        var span = _raw.Span;
+        ref byte data = ref MemoryMarshal.GetReference(span);
+        int at = insertAt;
+        for (int entry = index.Buckets[Hash(utf8Essential) & index.Mask]; entry != 0; entry = index.Next[entry - 1])
+        {
+            int local = index.Types[entry - 1];
+            int offset = _offsets[local];
+            if (kind is { } wanted && (BtfKind)((Word(ref data, offset + 4, _bigEndian) >> 24) & 0x1f) != wanted)
+            {
+                continue;
+            }
+
+            if (EssentialBytes(NameBytes(Word(ref data, offset, _bigEndian))).SequenceEqual(utf8Essential))
+            {
+                result.Insert(at++, FirstTypeId + (uint)local);
+            }
+        }
+    }
+
+    /// <summary>A UTF-8 name without its flavor suffix, as <see cref="EssentialName"/> cuts it.</summary>
+    private static ReadOnlySpan<byte> EssentialBytes(ReadOnlySpan<byte> name)
+    {
+        if (name.IndexOf("___"u8) < 0)
+        {
+            return name;
+        }
+
+        for (int i = name.Length - 5; i >= 0; i--)
+        {
+            if (name[i] != '_' && name[i + 1] == '_' && name[i + 2] == '_' && name[i + 3] == '_' && name[i + 4] != '_')
+            {
+                return name[..(i + 1)];
+            }
+        }
+
+        return name;
+    }
+
+    /// <summary>The index of every named type by its name without flavor suffix; chains in id order.</summary>
+    private NameHashIndex BuildEssentialNameHash()
+    {
+        var span = _raw.Span;
+        ref byte data = ref MemoryMarshal.GetReference(span);
+        var scratch = ArrayPool<int>.Shared.Rent(Math.Max(1, _offsets.Length));
+        int count = 0;
+        for (int i = 0; i < _offsets.Length; i++)
+        {
+            if (Word(ref data, _offsets[i], _bigEndian) != 0)
+            {
+                scratch[count++] = i;
+            }
+        }
+
+        var types = scratch.AsSpan(0, count).ToArray();
+        ArrayPool<int>.Shared.Return(scratch);
+        int size = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(count, 16));
+        var buckets = new int[size];
+        var next = new int[count];
+        int mask = size - 1;
+        for (int j = count - 1; j >= 0; j--)
+        {
+            uint hash = Hash(EssentialBytes(NameBytes(Word(ref data, _offsets[types[j]], _bigEndian))));
+            ref int bucket = ref buckets[hash & mask];
+            next[j] = bucket;
+            bucket = j + 1;
+        }
+
+        return new NameHashIndex(types, buckets, next, mask);
     }
 
     /// <summary>The UTF-8 bytes of a string, without its NUL; the offset may point into a base's strings.</summary>

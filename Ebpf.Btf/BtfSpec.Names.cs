@@ -4,8 +4,6 @@ namespace Ebpf.Btf;
 
 public sealed partial class BtfSpec
 {
-    private Dictionary<string, uint[]>? _byEssentialName;
-
     /// <summary>Ids of the types with a name, of any kind or of one kind, in id order (a base's first).
     /// The name index is built on first use.</summary>
     /// <param name="name">The name to look for.</param>
@@ -30,20 +28,13 @@ public sealed partial class BtfSpec
             return result;
         }
 
+        string essential = EssentialName(name);
+        int essentialMax = Encoding.UTF8.GetMaxByteCount(essential.Length);
+        Span<byte> essentialUtf8 = essentialMax <= 256 ? stackalloc byte[256] : new byte[essentialMax];
+        essentialUtf8 = essentialUtf8[..Encoding.UTF8.GetBytes(essential, essentialUtf8)];
         for (var spec = this; spec is not null; spec = spec.Base)
         {
-            var index = LazyInitializer.EnsureInitialized(ref spec._byEssentialName, () => spec.BuildNameIndex(essential: true));
-            if (index.TryGetValue(EssentialName(name), out var ids))
-            {
-                int insertAt = 0; // base ids are smaller: put them first
-                foreach (uint id in ids)
-                {
-                    if (kind is null || Record(id).Kind == kind)
-                    {
-                        result.Insert(insertAt++, id);
-                    }
-                }
-            }
+            spec.AddFlavorMatches(essentialUtf8, kind, result, insertAt: 0); // base ids are smaller: put them first
         }
 
         return result;
@@ -73,39 +64,5 @@ public sealed partial class BtfSpec
         }
 
         return name;
-    }
-
-    private Dictionary<string, uint[]> BuildNameIndex(bool essential)
-    {
-        var lists = new Dictionary<string, List<uint>>(StringComparer.Ordinal);
-        for (int i = 0; i < _offsets.Length; i++)
-        {
-            uint nameOffset = ReadWord(_offsets[i]);
-            if (nameOffset == 0)
-            {
-                continue;
-            }
-
-            string name = GetString(nameOffset);
-            if (essential)
-            {
-                name = EssentialName(name);
-            }
-
-            if (!lists.TryGetValue(name, out var ids))
-            {
-                lists[name] = ids = new List<uint>(1);
-            }
-
-            ids.Add(FirstTypeId + (uint)i);
-        }
-
-        var index = new Dictionary<string, uint[]>(lists.Count, StringComparer.Ordinal);
-        foreach (var (name, ids) in lists)
-        {
-            index[name] = ids.ToArray();
-        }
-
-        return index;
     }
 }

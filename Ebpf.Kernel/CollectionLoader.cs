@@ -27,6 +27,7 @@ internal sealed class CollectionLoader
     private readonly List<StructOpsRegistration> _registrations = []; // the collection's, one per struct_ops map
     private readonly Dictionary<BtfSpec, CoreRelocator> _relocators = new(ReferenceEqualityComparer.Instance); // one per object BTF
     private CollectionSpec _spec;
+    private CollectionBtf? _btf; // the object's BTF, loaded once for its maps and programs
 
     public CollectionLoader(CollectionSpec spec, CollectionLoadOptions options, IBpfSyscalls syscalls)
     {
@@ -60,6 +61,7 @@ internal sealed class CollectionLoader
     /// </summary>
     public void CreateMaps()
     {
+        _btf = CollectionBtf.TryLoad(_spec, ProgramsToLoad(), _syscalls);
         foreach (var mapSpec in OrderMaps(_spec.Maps.Values))
         {
             try
@@ -93,17 +95,12 @@ internal sealed class CollectionLoader
     public void LoadPrograms()
     {
         var mapFds = _maps.ToDictionary(kv => kv.Key, kv => kv.Value.FileDescriptor, StringComparer.Ordinal);
-        var programOptions = _options.Programs with { Maps = mapFds, Fallbacks = _options.Fallbacks };
+        var programOptions = _options.Programs with { Maps = mapFds, Fallbacks = _options.Fallbacks, CollectionBtf = _btf };
         var structOpsMembers = StructOpsMembers();
-        foreach (var programSpec in _spec.Programs.Values)
+        foreach (var programSpec in ProgramsToLoad())
         {
             try
             {
-                if (!programSpec.Autoload && _options.LoadPrograms?.Contains(programSpec.Name) != true)
-                {
-                    continue;
-                }
-
                 var toLoad = _options.ApplyCoreRelocations ? Relocate(programSpec) : programSpec;
                 var loadOptions = programOptions;
                 if (programSpec.Type == BpfProgramType.StructOps)
@@ -165,8 +162,12 @@ internal sealed class CollectionLoader
         }
     }
 
-    /// <summary>Hands what the load made to the collection, which owns it from here on.</summary>
-    public Collection Finish() => new(_maps, _programs, _borrowed, _registrations, _ownedToken, _spec.Variables.Values);
+    /// <summary>Hands what the load made to the collection, which owns it from here on, and closes the object's BTF (the kernel keeps it while maps and programs use it).</summary>
+    public Collection Finish()
+    {
+        _btf?.Dispose();
+        return new(_maps, _programs, _borrowed, _registrations, _ownedToken, _spec.Variables.Values);
+    }
 
     /// <summary>Undoes a failed load: closes the programs, removes the pins made and closes the maps created (not replacements).</summary>
     public void Rollback()
@@ -189,6 +190,7 @@ internal sealed class CollectionLoader
             }
         }
 
+        _btf?.Dispose();
         _ownedToken?.Dispose();
     }
 
@@ -218,6 +220,10 @@ internal sealed class CollectionLoader
         return list.Where(m => m.Contents.All(e => e.ValueReference is null))
             .Concat(list.Where(m => m.Contents.Any(e => e.ValueReference is not null)));
     }
+
+    // The programs a load loads: autoloaded or named by the options.
+    private IEnumerable<ProgramSpec> ProgramsToLoad() =>
+        _spec.Programs.Values.Where(p => p.Autoload || _options.LoadPrograms?.Contains(p.Name) == true);
 
     // Where a map pinned by name lives, when the options give a pin directory.
     private string? PinPath(MapSpec mapSpec) =>
@@ -274,7 +280,7 @@ internal sealed class CollectionLoader
     {
         bool hasReferences = mapSpec.Contents.Any(e => e.ValueReference is not null);
         var toCreate = hasReferences ? mapSpec with { Contents = [], Freeze = false } : mapSpec;
-        var map = Map.Create(toCreate, new MapCreateOptions { Fallbacks = _options.Fallbacks, KernelName = GlobalDataKernelName(mapSpec) }, _syscalls);
+        var map = Map.Create(toCreate, new MapCreateOptions { Fallbacks = _options.Fallbacks, KernelName = GlobalDataKernelName(mapSpec), CollectionBtf = _btf }, _syscalls);
         _maps[mapSpec.Name] = map;
         if (hasReferences)
         {

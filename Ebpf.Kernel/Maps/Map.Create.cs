@@ -75,9 +75,17 @@ public sealed partial class Map
             using var innerUse = FdUse.Optional(inner?.FileDescriptor);
             attr.InnerMapFd = innerUse.Fd;
             var fallbacks = options?.Fallbacks ?? FeatureFallbacks.Default;
-            btf = MapBtf.TryLoad(syscalls, spec, fallbacks, out uint keyTypeId, out uint valueTypeId);
-            using var btfUse = FdUse.Optional(btf);
-            if (btf is not null)
+            uint keyTypeId = 0, valueTypeId = 0;
+            var shared = options?.CollectionBtf is { } collectionBtf && MapBtf.TryShared(collectionBtf, spec, out keyTypeId, out valueTypeId)
+                ? collectionBtf.FileDescriptor
+                : null;
+            if (shared is null)
+            {
+                btf = MapBtf.TryLoad(syscalls, spec, fallbacks, out keyTypeId, out valueTypeId);
+            }
+
+            using var btfUse = FdUse.Optional(shared ?? btf);
+            if (shared is not null || btf is not null)
             {
                 attr.BtfFd = btfUse.Fd;
                 attr.BtfKeyTypeId = keyTypeId;
@@ -92,7 +100,7 @@ public sealed partial class Map
 
             try
             {
-                fd = CreateWithFallbacks(syscalls, attr, named, btf is not null, fallbacks, spec.Name);
+                fd = CreateWithFallbacks(syscalls, attr, named, attr.BtfFd != 0, fallbacks, spec.Name);
             }
             catch (EbpfException e) when (e.Errno == Errno.EINVAL && e is not EbpfPermissionException)
             {

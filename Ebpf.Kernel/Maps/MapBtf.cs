@@ -64,6 +64,20 @@ internal static class MapBtf
         return fd;
     }
 
+    /// <summary>
+    /// The key and value type ids of <paramref name="spec"/> in the collection's loaded BTF, as libbpf gives them:
+    /// false when the map takes no BTF, its BTF is another spec, or it needs a type the object lacks (a key given by
+    /// size only, a data section of another size than the value), which <see cref="TryLoad"/> builds.
+    /// </summary>
+    public static bool TryShared(CollectionBtf shared, MapSpec spec, out uint keyTypeId, out uint valueTypeId)
+    {
+        keyTypeId = spec.Key?.Id ?? 0;
+        valueTypeId = spec.Value?.Id ?? 0;
+        return shared.Holds(spec.Btf) && (spec.Key is not null || spec.Value is not null) && TakesBtf(spec.Type)
+            && (spec.Key is not null || spec.KeySize == 0 || spec.Value is null or BtfDataSec)
+            && !(spec.Value is BtfDataSec section && section.Size != spec.ValueSize);
+    }
+
     private static unsafe BpfFileDescriptor? TryLoadBlob(IBpfSyscalls syscalls, byte[] blob, out Exception? rejection)
     {
         rejection = null;

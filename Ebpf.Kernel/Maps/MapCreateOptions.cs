@@ -27,6 +27,9 @@ public sealed record MapCreateOptions
     /// <summary>The name to give the kernel instead of the spec's (global data maps: libbpf's <c>object.rodata</c>).</summary>
     internal string? KernelName { get; init; }
 
+    /// <summary>The object's BTF a collection load loaded once; a map of that BTF takes its key and value ids from it.</summary>
+    internal CollectionBtf? CollectionBtf { get; init; }
+
     /// <summary>
     /// The BPF token the map, its BTF and inner map are created with (Linux 6.9+), for a process without CAP_BPF in the
     /// initial user namespace; null to rely on the process's own capabilities.

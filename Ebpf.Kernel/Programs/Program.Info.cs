@@ -128,24 +128,32 @@ public sealed unsafe partial class Program
     private static ulong? ReadMemlock(BpfFileDescriptor fd)
     {
         using var use = new FdUse(fd); // the number must stay this program's while the file is read
+        Span<byte> text = stackalloc byte[1024]; // a program's fdinfo is a few hundred bytes
         try
         {
-            foreach (var line in File.ReadLines($"/proc/self/fdinfo/{use.Fd}"))
-            {
-                if (line.StartsWith("memlock:", StringComparison.Ordinal)
-                    && ulong.TryParse(line.AsSpan(8).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out ulong bytes))
-                {
-                    return bytes;
-                }
-            }
+            using var file = File.OpenHandle($"/proc/self/fdinfo/{use.Fd}");
+            text = text[..RandomAccess.Read(file, text, 0)];
         }
         catch (IOException)
         {
+            return null;
         }
         catch (UnauthorizedAccessException)
         {
+            return null;
         }
 
-        return null;
+        var key = "memlock:"u8;
+        int at = text.IndexOf(key);
+        if (at < 0 || (at > 0 && text[at - 1] != (byte)'\n'))
+        {
+            return null;
+        }
+
+        var value = text[(at + key.Length)..];
+        int end = value.IndexOf((byte)'\n');
+        return ulong.TryParse(value[..(end < 0 ? value.Length : end)].Trim((byte)' ').Trim((byte)'\t'), NumberStyles.None, CultureInfo.InvariantCulture, out ulong bytes)
+            ? bytes
+            : null;
     }
 }

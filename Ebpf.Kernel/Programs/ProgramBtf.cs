@@ -32,7 +32,7 @@ internal sealed class ProgramBtf
         LineInfos = lines;
     }
 
-    /// <summary>The raw BTF, in host byte order.</summary>
+    /// <summary>The raw BTF, in host byte order; empty when the program goes with its collection's BTF.</summary>
     public byte[] Blob { get; }
 
     /// <summary>One record per function, by instruction slot.</summary>
@@ -49,8 +49,31 @@ internal sealed class ProgramBtf
     /// <param name="marshal">Rewrites for kernels that lack newer BTF kinds; null for none.</param>
     public static ProgramBtf? Build(Instructions instructions, BtfSpec btf, BtfMarshalOptions? marshal = null)
     {
-        var starts = FunctionStarts(instructions);
         var builder = new BtfBuilder();
+        if (Records(instructions, btf, id => builder.Add(btf, id), value => builder.AddString(value)) is not var (funcs, lines))
+        {
+            return null;
+        }
+
+        return new ProgramBtf(builder.Marshal(BitConverter.IsLittleEndian ? ByteOrder.LittleEndian : ByteOrder.BigEndian, marshal), funcs, lines);
+    }
+
+    /// <summary>
+    /// The function and line records of a program over the collection's loaded BTF (no blob of its own: the program
+    /// goes with <see cref="CollectionBtf.FileDescriptor"/>); null when a function has no <c>FUNC</c> or a line's
+    /// string is not in it.
+    /// </summary>
+    /// <param name="instructions">The program's instructions with calls resolved.</param>
+    /// <param name="shared">The collection's BTF; the program's spec must have its <see cref="CollectionBtf.Source"/>.</param>
+    public static ProgramBtf? Build(Instructions instructions, CollectionBtf shared) =>
+        Records(instructions, shared.Source, id => id, shared.StringOffset) is var (funcs, lines) ? new ProgramBtf([], funcs, lines) : null;
+
+    // The records, with type ids and string offsets from the given functions; null when a function has no FUNC or a
+    // string has no offset.
+    private static (FuncRecord[] Funcs, LineRecord[] Lines)? Records(
+        Instructions instructions, BtfSpec btf, Func<uint, uint> typeId, Func<string, uint?> stringOffset)
+    {
+        var starts = FunctionStarts(instructions);
         var funcs = new List<FuncRecord>(starts.Count);
         var lines = new List<LineRecord>(CountSourceLines(instructions));
         int slot = 0;
@@ -65,13 +88,18 @@ internal sealed class ProgramBtf
                     return null;
                 }
 
-                funcs.Add(new FuncRecord((uint)slot, builder.Add(btf, id)));
+                funcs.Add(new FuncRecord((uint)slot, typeId(id)));
             }
 
             if (insn.Metadata?.Source is { } source)
             {
+                if (stringOffset(source.FileName) is not uint file || stringOffset(source.Text) is not uint text)
+                {
+                    return null;
+                }
+
                 uint lineCol = ((uint)Math.Clamp(source.Line, 0, (1 << 22) - 1) << 10) | (uint)Math.Clamp(source.Column, 0, 1023);
-                lines.Add(new LineRecord((uint)slot, builder.AddString(source.FileName), builder.AddString(source.Text), lineCol));
+                lines.Add(new LineRecord((uint)slot, file, text, lineCol));
                 startsWithLine += start ? 1 : 0;
             }
 
@@ -83,7 +111,7 @@ internal sealed class ProgramBtf
             lines.Clear();
         }
 
-        return new ProgramBtf(builder.Marshal(BitConverter.IsLittleEndian ? ByteOrder.LittleEndian : ByteOrder.BigEndian, marshal), [.. funcs], [.. lines]);
+        return ([.. funcs], [.. lines]);
     }
 
     private static int CountSourceLines(Instructions instructions)

@@ -85,4 +85,7 @@ public sealed record ProgramLoadOptions
 
     /// <summary>The securityfs directory (<c>lsm</c>, <c>lockdown</c>); null for <c>/sys/kernel/security</c> (tests give their own).</summary>
     internal string? SecurityDirectory { get; init; }
+
+    /// <summary>The object's BTF a collection load loaded once; programs of that BTF reference it instead of loading their own.</summary>
+    internal CollectionBtf? CollectionBtf { get; init; }
 }

@@ -80,7 +80,10 @@ internal sealed unsafe class ProgramLoader : IDisposable
         }
         finally
         {
-            btfFd?.Dispose();
+            if (btfFd != _options.CollectionBtf?.FileDescriptor)
+            {
+                btfFd?.Dispose();
+            }
         }
     }
 
@@ -572,7 +575,8 @@ internal sealed unsafe class ProgramLoader : IDisposable
     }
 
     /// <summary>
-    /// Builds and loads the program's BTF, with the kinds the kernel lacks (probed by <see cref="Features"/>) rewritten
+    /// Takes the collection's BTF when it holds the program's (<see cref="ProgramLoadOptions.CollectionBtf"/>), else
+    /// builds and loads the program's BTF, with the kinds the kernel lacks (probed by <see cref="Features"/>) rewritten
     /// first. Should the kernel still reject it, the BTF is sent once more with the kinds of Linux 5.2, then left out.
     /// </summary>
     private (ProgramBtf? Btf, BpfFileDescriptor? Fd) LoadProgramBtf(Instructions instructions, BtfSpec source)
@@ -585,6 +589,11 @@ internal sealed unsafe class ProgramLoader : IDisposable
                 _options.Fallbacks.Take(feature, kernel, Subject, cause);
                 return (null, null);
             }
+        }
+
+        if (_options.CollectionBtf is { } shared && shared.Holds(source) && ProgramBtf.Build(instructions, shared) is { } records)
+        {
+            return (records, shared.FileDescriptor); // the collection's, not closed here
         }
 
         var sanitizing = features.BtfSanitizing();
