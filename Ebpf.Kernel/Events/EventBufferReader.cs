@@ -85,6 +85,31 @@ public sealed class EventBufferReader : IDisposable
         where T : unmanaged =>
         EventChannel.ReadAllAsync(new TypedEventSource<T>(_reader), cancellationToken);
 
+    /// <summary>
+    /// Reads the samples as they arrive until <paramref name="cancellationToken"/> is cancelled, each in an array of its
+    /// own (<see cref="RecordLifetime.Owned"/>). Perf lost-sample records are not streamed: they add to
+    /// <see cref="LostSamples"/>. A perf sample may end with up to 7 bytes of the kernel's padding.
+    /// </summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public IAsyncEnumerable<ReadOnlyMemory<byte>> ReadAllAsync(CancellationToken cancellationToken = default) =>
+        ReadAllAsync(RecordLifetime.Owned, cancellationToken);
+
+    /// <summary>
+    /// Reads the samples as they arrive until <paramref name="cancellationToken"/> is cancelled, as
+    /// <see cref="ReadAllAsync(CancellationToken)"/>, with the data lifetime <paramref name="lifetime"/>:
+    /// <see cref="RecordLifetime.UntilNextRecord"/> copies each sample into one buffer the stream owns and consumes it at
+    /// once, and the memory is valid only until the next <c>MoveNextAsync</c> (the next iteration of
+    /// <c>await foreach</c>), also while the loop body awaits: no allocation per record.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="lifetime"/> is not a <see cref="RecordLifetime"/> value.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public IAsyncEnumerable<ReadOnlyMemory<byte>> ReadAllAsync(RecordLifetime lifetime, CancellationToken cancellationToken = default) => lifetime switch
+    {
+        RecordLifetime.Owned => EventChannel.ReadAllAsync(new EventBufferByteSource(RingBuffer, PerfEvents, null), cancellationToken),
+        RecordLifetime.UntilNextRecord => EventChannel.ReadAllAsync(new EventBufferByteSource(RingBuffer, PerfEvents, new ReusedRecordBuffer()), cancellationToken),
+        _ => throw new ArgumentOutOfRangeException(nameof(lifetime), lifetime, "not a RecordLifetime value"),
+    };
+
     /// <summary>Waits up to <paramref name="timeout"/> until a record is available.</summary>
     /// <returns>False when the timeout expired first.</returns>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>

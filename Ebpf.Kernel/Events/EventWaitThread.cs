@@ -1,17 +1,23 @@
+using System.Threading.Tasks.Sources;
+
 namespace Ebpf.Kernel;
 
 /// <summary>
 /// A dedicated thread that runs a reader's blocking wait on request and completes the request on itself, so that the
-/// awaiting code resumes on the woken thread (synchronous continuations). One request at a time.
+/// awaiting code resumes on the woken thread (synchronous continuations). One request at a time; every request is
+/// the same reused awaitable (no allocation per wake-up), so a request's result must be awaited once, before the next.
 /// </summary>
-internal sealed class EventWaitThread
+internal sealed class EventWaitThread : IValueTaskSource
 {
     private readonly Action<CancellationToken> _wait;
     private readonly CancellationTokenSource _stop;
     private readonly SemaphoreSlim _requested = new(0);
     private readonly TaskCompletionSource _left = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Thread _thread;
-    private TaskCompletionSource? _pending;
+
+    // No RunContinuationsAsynchronously: the continuation runs on the thread that completes the request.
+    private ManualResetValueTaskSourceCore<bool> _request;
+    private bool _pending;
 
     /// <summary>Starts the thread; <paramref name="wait"/> blocks until the reader has a record, and throws when cancelled.</summary>
     public EventWaitThread(Action<CancellationToken> wait, CancellationToken cancellationToken)
@@ -22,14 +28,17 @@ internal sealed class EventWaitThread
         _thread.Start(_stop.Token);
     }
 
-    /// <summary>Completes, on the thread, once the wait returned; faults with what it threw.</summary>
-    public Task WaitAsync()
+    /// <summary>
+    /// Completes, on the thread, once the wait returned; faults with what it threw (an
+    /// <see cref="OperationCanceledException"/> once the token is cancelled or the thread is stopping).
+    /// </summary>
+    public ValueTask WaitAsync()
     {
-        // No RunContinuationsAsynchronously: the continuation runs on the thread that completes the request.
-        var pending = new TaskCompletionSource();
-        Volatile.Write(ref _pending, pending);
+        _request.Reset();
+        var request = new ValueTask(this, _request.Version);
+        Volatile.Write(ref _pending, true);
         _requested.Release();
-        return pending.Task;
+        return request;
     }
 
     /// <summary>
@@ -39,6 +48,7 @@ internal sealed class EventWaitThread
     public async Task StopAsync()
     {
         _stop.Cancel();
+        _requested.Release(); // wakes the thread when no request is pending
         if (Environment.CurrentManagedThreadId != _thread.ManagedThreadId)
         {
             await _left.Task.ConfigureAwait(false);
@@ -48,6 +58,16 @@ internal sealed class EventWaitThread
         _stop.Dispose();
     }
 
+    /// <inheritdoc/>
+    void IValueTaskSource.GetResult(short token) => _request.GetResult(token);
+
+    /// <inheritdoc/>
+    ValueTaskSourceStatus IValueTaskSource.GetStatus(short token) => _request.GetStatus(token);
+
+    /// <inheritdoc/>
+    void IValueTaskSource.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        _request.OnCompleted(continuation, state, token, flags);
+
     private void Run(object? state)
     {
         var stop = (CancellationToken)state!;
@@ -55,30 +75,27 @@ internal sealed class EventWaitThread
         {
             while (true)
             {
-                _requested.Wait(stop);
-                var pending = Interlocked.Exchange(ref _pending, null)!;
+                // Not cancelled by the token: a request made as the token is cancelled still completes (the wait
+                // throws at once), so the stream never awaits a request nobody completes.
+                _requested.Wait();
+                if (!Volatile.Read(ref _pending))
+                {
+                    break; // StopAsync
+                }
+
+                Volatile.Write(ref _pending, false);
                 try
                 {
                     _wait(stop);
                 }
-                catch (OperationCanceledException e) when (stop.IsCancellationRequested)
-                {
-                    // Cancelled, not faulted: a request nobody awaits any more (the stream was left) stays unobserved quietly.
-                    pending.TrySetCanceled(e.CancellationToken);
-                    continue;
-                }
                 catch (Exception e)
                 {
-                    pending.TrySetException(e);
+                    _request.SetException(e);
                     continue;
                 }
 
-                pending.TrySetResult();
+                _request.SetResult(true);
             }
-        }
-        catch (OperationCanceledException)
-        {
-            // stopped
         }
         finally
         {

@@ -350,6 +350,23 @@ public sealed unsafe partial class PerfEventReader : IDisposable, IEventSource<P
         EventChannel.ReadAllAsync(this, cancellationToken);
 
     /// <summary>
+    /// Reads records as they arrive until <paramref name="cancellationToken"/> is cancelled, as
+    /// <see cref="ReadAllAsync(CancellationToken)"/>, with the data lifetime <paramref name="lifetime"/>:
+    /// <see cref="RecordLifetime.Owned"/> gives each record an array of its own;
+    /// <see cref="RecordLifetime.UntilNextRecord"/> copies each record into one buffer the stream owns and consumes it at
+    /// once, and the record's <c>Data</c> is valid only until the next <c>MoveNextAsync</c> (the next iteration of
+    /// <c>await foreach</c>), also while the loop body awaits: no allocation per record, as cilium/ebpf's <c>ReadInto</c>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="lifetime"/> is not a <see cref="RecordLifetime"/> value.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public IAsyncEnumerable<PerfEventRecord> ReadAllAsync(RecordLifetime lifetime, CancellationToken cancellationToken = default) => lifetime switch
+    {
+        RecordLifetime.Owned => ReadAllAsync(cancellationToken),
+        RecordLifetime.UntilNextRecord => EventChannel.ReadAllAsync(new PerfEventReusingSource(this), cancellationToken),
+        _ => throw new ArgumentOutOfRangeException(nameof(lifetime), lifetime, "not a RecordLifetime value"),
+    };
+
+    /// <summary>
     /// Removes the rings from the map, closes the events and unmaps the rings. A wait blocked on another thread wakes
     /// and throws <see cref="ObjectDisposedException"/> (the rings are unmapped once it has left); other calls must not
     /// run concurrently with Dispose.

@@ -19,7 +19,8 @@ namespace Ebpf.Benchmarks.Kernel;
 /// it produced was received or counted lost. Paced rates after the first one that lost records are skipped; bursts
 /// (rate 0) always run.
 /// Consumers: <c>consume</c> (a dedicated thread: Wait, then Consume with a struct handler; perf: Consume with a
-/// delegate), <c>readall</c> (<c>await foreach</c> over ReadAllAsync), <c>hosted</c> (a generic host's consumer with an
+/// delegate), <c>readall</c> (<c>await foreach</c> over ReadAllAsync: an array per record), <c>readall-reuse</c> (the same
+/// with <see cref="RecordLifetime.UntilNextRecord"/>: one reused buffer), <c>hosted</c> (a generic host's consumer with an
 /// async <see cref="IEbpfEventHandler"/>), <c>hosted-span</c> (its zero-copy <see cref="IEbpfRecordHandler"/>).
 /// Usage: <c>Ebpf.Benchmarks --events ringbuf|perf CONSUMER RING SIZE RATES STEP_MS BURST PRODUCER</c>.
 /// Prints per rate: <c>CONSUMER MODE RING SIZE RATE produced received lost cpu_ns wall_ns producer_ns</c>. With
@@ -54,7 +55,8 @@ internal static class EventsLoss
         using var run = consumer switch
         {
             "consume" => ConsumeOnThread(spec, programName, perf, perfOptions),
-            "readall" => ReadAll(spec, programName, perf, perfOptions),
+            "readall" => ReadAll(spec, programName, perf, perfOptions, RecordLifetime.Owned),
+            "readall-reuse" => ReadAll(spec, programName, perf, perfOptions, RecordLifetime.UntilNextRecord),
             "hosted" or "hosted-span" => Hosted(spec, programName, perf, perfOptions, consumer == "hosted-span"),
             _ => throw new ArgumentException($"unknown consumer {consumer}"),
         };
@@ -212,7 +214,7 @@ internal static class EventsLoss
         });
     }
 
-    private static Consumer ReadAll(CollectionSpec spec, string programName, bool perf, PerfEventReaderOptions perfOptions)
+    private static Consumer ReadAll(CollectionSpec spec, string programName, bool perf, PerfEventReaderOptions perfOptions, RecordLifetime lifetime)
     {
         var collection = Collection.Load(spec);
         var link = collection.Programs[programName].AttachTracepoint("syscalls", "sys_enter_getppid");
@@ -224,7 +226,7 @@ internal static class EventsLoss
                 if (perf)
                 {
                     using var reader = new PerfEventReader(collection.Maps["perf"], perfOptions);
-                    await foreach (var record in reader.ReadAllAsync(stop.Token))
+                    await foreach (var record in reader.ReadAllAsync(lifetime, stop.Token))
                     {
                         if (!record.IsLost)
                         {
@@ -235,7 +237,7 @@ internal static class EventsLoss
                 else
                 {
                     using var reader = new RingBufferReader(collection.Maps["ring"]);
-                    await foreach (var record in reader.ReadAllAsync(stop.Token))
+                    await foreach (var record in reader.ReadAllAsync(lifetime, stop.Token))
                     {
                         Interlocked.Increment(ref _received);
                     }

@@ -68,6 +68,53 @@ public sealed class EventBufferKernelTests
         Assert.That(await reading, Is.EqualTo(new[] { 0UL, 1UL, 2UL }));
     }
 
+    [TestCase(EventBufferKind.RingBuffer)]
+    [TestCase(EventBufferKind.PerfEventArray)]
+    public async Task ByteStreamsReuseOneBufferUntilTheNextRecord(EventBufferKind kind)
+    {
+        if (kind == EventBufferKind.RingBuffer)
+        {
+            KernelRefusal.Require("BPF_MAP_TYPE_RINGBUF", () => Features.Default.HaveMapType(BpfMapType.Ringbuf));
+        }
+
+        var spec = CollectionSpec.Load(TestPrograms.Path("event_buffer"));
+        EventBuffer.Prepare(spec, kind);
+        using var collection = Collection.Load(spec);
+        using var reader = new EventBufferReader(collection.Maps["events"]);
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.That(collection.Programs["emit"].TestRun(Packet).ReturnValue, Is.EqualTo(2u), "XDP_PASS: the event was sent");
+        }
+
+        ReadOnlyMemory<byte> first = default;
+        var seen = new List<ulong>();
+        await foreach (var data in reader.ReadAllAsync(RecordLifetime.UntilNextRecord, cancel.Token))
+        {
+            Assert.That(data.Length, Is.GreaterThanOrEqualTo(Marshal.SizeOf<BufferEvent>()));
+            ulong seq = MemoryMarshal.Read<ulong>(data.Span);
+            if (seen.Count == 0)
+            {
+                first = data;
+                await Task.Delay(20, cancel.Token);
+                Assert.That(MemoryMarshal.Read<ulong>(data.Span), Is.EqualTo(seq), "intact while the body awaits");
+            }
+            else
+            {
+                Assert.That(RecordStreams.SameArray(first, data), Is.True, "later records land in the same buffer");
+                Assert.That(MemoryMarshal.Read<ulong>(first.Span), Is.EqualTo(seq));
+            }
+
+            seen.Add(seq);
+            if (seen.Count == 3)
+            {
+                break;
+            }
+        }
+
+        Assert.That(seen, Is.EqualTo(new[] { 0UL, 1UL, 2UL }));
+    }
+
     private static void SendAndRead(CollectionSpec spec, EventBufferKind kind)
     {
         using var collection = Collection.Load(spec);

@@ -205,6 +205,44 @@ public sealed class PerfEventReaderKernelTests
     }
 
     [Test]
+    public async Task UntilNextRecordKeepsASampleIntactWhileTheBodyAwaits()
+    {
+        const int Size = 1024;
+        using var producer = new PerfEventProducer(Sys);
+        using var reader = new PerfEventReader(producer.Array, new PerfEventReaderOptions { PagesPerCpu = 1 });
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        producer.Output(Size, repeat: 3);
+        ReadOnlyMemory<byte> first = default;
+        var seen = new List<ulong>();
+        await foreach (var record in reader.ReadAllAsync(RecordLifetime.UntilNextRecord, cancel.Token))
+        {
+            ulong sequence = PerfEventProducer.CheckSample(record.Data.Span, Size);
+            if (seen.Count == 0)
+            {
+                first = record.Data;
+                await Task.Delay(20, cancel.Token);
+                Assert.That(producer.Output(Size), Is.EqualTo(2u), "written while the first sample is in use (over its ring space when this CPU's one-page ring wraps)");
+                await Task.Delay(20, cancel.Token);
+                Assert.That(PerfEventProducer.CheckSample(record.Data.Span, Size), Is.EqualTo(sequence));
+            }
+            else
+            {
+                Assert.That(RecordStreams.SameArray(first, record.Data), Is.True, "later samples land in the same buffer");
+                Assert.That(PerfEventProducer.CheckSample(first.Span, Size), Is.EqualTo(sequence));
+            }
+
+            seen.Add(sequence);
+            if (seen.Count == 4)
+            {
+                break;
+            }
+        }
+
+        Assert.That(seen.Order(), Is.EqualTo(Enumerable.Range(0, 4).Select(i => (ulong)i)));
+        Assert.That(reader.LostSamples, Is.Zero);
+    }
+
+    [Test]
     public void WatermarkRingsStillDeliverSmallBatches()
     {
         using var producer = new PerfEventProducer(Sys);

@@ -67,4 +67,35 @@ public sealed unsafe class PerfEventReaderTests : FakePerfEventRing
         Publish();
         Assert.Throws<EbpfException>(() => reader.TryRead(out _));
     }
+
+    [Test]
+    public void UntilNextRecordStreamsReuseOneBufferAndReleaseTheRingAtOnce()
+    {
+        using var reader = NewReader();
+        AppendSample([1, 1, 1, 1]);
+        ulong afterFirst = _head;
+        var lost = new byte[16];
+        BitConverter.TryWriteBytes(lost.AsSpan(8), 5UL);
+        Append(2, lost);
+        AppendSample([2, 2, 2, 2, 2, 2, 2, 2]);
+        Publish();
+        using var records = new RecordStreams.Enumerator<PerfEventRecord>(reader.ReadAllAsync(RecordLifetime.UntilNextRecord));
+
+        Assert.That(records.MoveNext(), Is.True);
+        var first = records.Current;
+        Assert.That(*(ulong*)(_mapping + DataTailOffset), Is.EqualTo(afterFirst), "consumed as soon as it was copied");
+        Data[12] = 9; // the ring space is the kernel's again: the copy is not affected
+        Assert.That((first.Cpu, first.Data.ToArray()), Is.EqualTo((3, new byte[] { 1, 1, 1, 1 })));
+
+        Assert.That(records.MoveNext(), Is.True);
+        Assert.That((records.Current.LostSamples, records.Current.Data.Length), Is.EqualTo((5UL, 0)));
+        Assert.That(first.Data.ToArray(), Is.EqualTo(new byte[] { 1, 1, 1, 1 }), "a lost record copies nothing");
+
+        Assert.That(records.MoveNext(), Is.True);
+        var third = records.Current.Data;
+        Assert.That(third.Span[..8].ToArray(), Is.All.EqualTo(2));
+        Assert.That(RecordStreams.SameArray(first.Data, third), Is.True);
+        Assert.That(first.Data.ToArray(), Is.All.EqualTo(2), "overwritten by the next sample");
+        Assert.That((*(ulong*)(_mapping + DataTailOffset), reader.LostSamples), Is.EqualTo((_head, 5UL)));
+    }
 }

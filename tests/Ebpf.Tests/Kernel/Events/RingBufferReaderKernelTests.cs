@@ -199,6 +199,63 @@ public sealed class RingBufferReaderKernelTests
     }
 
     [Test]
+    public async Task UntilNextRecordKeepsARecordIntactWhileTheBodyAwaits()
+    {
+        const int Size = 4096;
+        using var producer = new RingBufferProducer(Sys, 16 * 1024);
+        using var reader = new RingBufferReader(producer.Ring);
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        int footprint = (Size + RingBufferReader.HeaderSize + 7) & ~7;
+        producer.Output(Size, repeat: 3);
+        ReadOnlyMemory<byte> first = default;
+        ulong expected = 0;
+        await foreach (var record in reader.ReadAllAsync(RecordLifetime.UntilNextRecord, cancel.Token))
+        {
+            RingBufferProducer.CheckRecord(record.Data.Span, expected, Size);
+            if (expected == 0)
+            {
+                first = record.Data;
+                Assert.That(reader.AvailableBytes, Is.EqualTo(2 * footprint), "the record's ring space was released when it was copied");
+                await Task.Delay(20, cancel.Token);
+                Assert.That(producer.Output(Size), Is.EqualTo(2u), "the fourth record wraps into the first one's ring space");
+                await Task.Delay(20, cancel.Token);
+                RingBufferProducer.CheckRecord(record.Data.Span, 0, Size);
+            }
+            else
+            {
+                Assert.That(RecordStreams.SameArray(first, record.Data), Is.True, "later records land in the same buffer");
+                RingBufferProducer.CheckRecord(first.Span, expected, Size);
+            }
+
+            if (++expected == 4)
+            {
+                break;
+            }
+        }
+
+        Assert.That(expected, Is.EqualTo(4UL));
+    }
+
+    [TestCase(RecordLifetime.Owned)]
+    [TestCase(RecordLifetime.UntilNextRecord)]
+    public void ReadAllAsyncEndsWhenCancelledDuringTheBody(RecordLifetime lifetime)
+    {
+        using var producer = new RingBufferProducer(Sys, 4096);
+        using var reader = new RingBufferReader(producer.Ring);
+        using var cancel = new CancellationTokenSource();
+        producer.Output(16);
+        var loop = Task.Run(async () =>
+        {
+            await foreach (var record in reader.ReadAllAsync(lifetime, cancel.Token))
+            {
+                cancel.Cancel(); // the wait thread is idle now: the next wait must still end the stream
+            }
+        });
+        var failure = Assert.Throws<AggregateException>(() => loop.Wait(TimeSpan.FromSeconds(10)), "the stream ended");
+        Assert.That(failure!.InnerException, Is.InstanceOf<OperationCanceledException>());
+    }
+
+    [Test]
     public void ReadAllAsyncStopsOnCancellation()
     {
         using var producer = new RingBufferProducer(Sys, 4096);

@@ -244,6 +244,50 @@ public sealed unsafe class RingBufferReaderTests : FakeRingBuffer
         Assert.That(reader.TryAcquire(out _), Is.False);
     }
 
+    [Test]
+    public void UntilNextRecordStreamsReuseOneBufferAndReleaseTheRingAtOnce()
+    {
+        using var reader = NewReader();
+        long position = Write(0, [1, 1, 1], busy: false, discard: false);
+        position = Write(position, [2, 2, 2, 2, 2], busy: false, discard: false);
+        Publish(position);
+        using var records = new RecordStreams.Enumerator<RingBufferRecord>(reader.ReadAllAsync(RecordLifetime.UntilNextRecord));
+
+        Assert.That(records.MoveNext(), Is.True);
+        var first = records.Current.Data;
+        Assert.That(*(long*)_consumer, Is.EqualTo(16), "consumed as soon as it was copied");
+        Data[8] = 9; // the ring space is the kernel's again: the copy is not affected
+        Assert.That(first.ToArray(), Is.EqualTo(new byte[] { 1, 1, 1 }));
+
+        Assert.That(records.MoveNext(), Is.True);
+        var second = records.Current.Data;
+        Assert.That(second.ToArray(), Is.EqualTo(new byte[] { 2, 2, 2, 2, 2 }));
+        Assert.That(*(long*)_consumer, Is.EqualTo(position));
+        Assert.That(RecordStreams.SameArray(first, second), Is.True, "the second record landed in the first one's buffer");
+        Assert.That(first.ToArray(), Is.EqualTo(new byte[] { 2, 2, 2 }), "overwritten by the next record");
+    }
+
+    [Test]
+    public void DefaultStreamsGiveEachRecordItsOwnArray()
+    {
+        using var reader = NewReader();
+        long position = Write(0, [1, 1, 1], busy: false, discard: false);
+        position = Write(position, [2, 2, 2], busy: false, discard: false);
+        Publish(position);
+        foreach (var lifetime in new RecordLifetime?[] { null, RecordLifetime.Owned })
+        {
+            *(long*)_consumer = 0;
+            using var records = new RecordStreams.Enumerator<RingBufferRecord>(lifetime is null ? reader.ReadAllAsync() : reader.ReadAllAsync(lifetime.Value));
+            Assert.That(records.MoveNext(), Is.True);
+            var first = records.Current.Data;
+            Assert.That(records.MoveNext(), Is.True);
+            Assert.That(RecordStreams.SameArray(first, records.Current.Data), Is.False);
+            Assert.That(first.ToArray(), Is.EqualTo(new byte[] { 1, 1, 1 }));
+        }
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => reader.ReadAllAsync((RecordLifetime)7));
+    }
+
     /// <summary>Writes a record of <paramref name="length"/> bytes valued <paramref name="length"/> at <paramref name="position"/> in both mappings; returns the next position.</summary>
     private long Write(long position, int length, bool busy, bool discard)
     {
