@@ -144,7 +144,7 @@ public sealed partial class EbpfPerfEventConsumer : BackgroundService
     /// </summary>
     private async Task ConsumeCopies(PerfEventReader reader, IEbpfEventHandler handler, string source, CancellationToken stoppingToken)
     {
-        var buffer = new RecordCopyBuffer();
+        var buffer = new ReusedRecordBuffer();
         var waiter = new EventWaitThread(token => reader.Wait(Timeout.InfiniteTimeSpan, token), stoppingToken);
         try
         {
@@ -181,7 +181,7 @@ public sealed partial class EbpfPerfEventConsumer : BackgroundService
     }
 
     /// <summary>Copies the next record's sample into <paramref name="buffer"/> and consumes it; false when no ring has a record.</summary>
-    private static bool TryCopyNext(PerfEventReader reader, RecordCopyBuffer buffer, out ReadOnlyMemory<byte> data, out int cpu, out ulong lost)
+    private static bool TryCopyNext(PerfEventReader reader, ReusedRecordBuffer buffer, out ReadOnlyMemory<byte> data, out int cpu, out ulong lost)
     {
         if (!reader.TryAcquire(out var lease))
         {

@@ -120,7 +120,7 @@ public sealed partial class EbpfRingBufferConsumer : BackgroundService
     /// </summary>
     private async Task ConsumeCopies(RingBufferReader reader, IEbpfEventHandler handler, RingBufferHealth health, string source, CancellationToken stoppingToken)
     {
-        var buffer = new RecordCopyBuffer();
+        var buffer = new ReusedRecordBuffer();
         var waiter = new EventWaitThread(token => reader.Wait(Timeout.InfiniteTimeSpan, token), stoppingToken);
         try
         {
@@ -151,7 +151,7 @@ public sealed partial class EbpfRingBufferConsumer : BackgroundService
     }
 
     /// <summary>Copies the next committed record into <paramref name="buffer"/> and consumes it; false when none is available.</summary>
-    private static bool TryCopyNext(RingBufferReader reader, RecordCopyBuffer buffer, out ReadOnlyMemory<byte> data)
+    private static bool TryCopyNext(RingBufferReader reader, ReusedRecordBuffer buffer, out ReadOnlyMemory<byte> data)
     {
         if (!reader.TryAcquire(out var lease))
         {

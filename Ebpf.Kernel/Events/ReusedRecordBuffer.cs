@@ -1,8 +1,10 @@
 namespace Ebpf.Kernel;
 
 /// <summary>
-/// The one buffer a <see cref="RecordLifetime.UntilNextRecord"/> stream copies every record into: grows to the largest
-/// record read (at least doubling), and each copy overwrites the previous record.
+/// The one buffer a <see cref="RecordLifetime.UntilNextRecord"/> stream (and each copying consumer of Ebpf.Hosting)
+/// copies every record into: grows to the largest record read (at least doubling), and each copy overwrites the
+/// previous record. It belongs to one stream or consumer, never to a shared pool, so a caller that keeps a record too
+/// long reads later records of the same map, never another component's memory.
 /// </summary>
 internal sealed class ReusedRecordBuffer
 {
