@@ -59,7 +59,8 @@ internal sealed class CollectionBtf : IDisposable
             fixed (byte* p = blob)
             {
                 var attr = new BtfLoadAttr { Btf = (ulong)p, BtfSize = (uint)blob.Length };
-                return new CollectionBtf(source, syscalls.BtfLoad(ref attr), strings);
+                // A descriptor is what a kernel answers; an interface that answers none (a partial fake) gets the per-map and per-program path.
+                return syscalls.BtfLoad(ref attr) is { } fd ? new CollectionBtf(source, fd, strings) : null;
             }
         }
         catch (Exception e) when (e is EbpfException or EbpfNotSupportedException)
