@@ -96,33 +96,15 @@ public sealed partial class BtfSpec
     /// <summary>The index of every named type by its name without flavor suffix; chains in id order.</summary>
     private NameHashIndex BuildEssentialNameHash()
     {
-        var span = _raw.Span;
-        ref byte data = ref MemoryMarshal.GetReference(span);
-        var scratch = ArrayPool<int>.Shared.Rent(Math.Max(1, _offsets.Length));
-        int count = 0;
-        for (int i = 0; i < _offsets.Length; i++)
+        ref byte data = ref MemoryMarshal.GetReference(_raw.Span);
+        var types = NamedTypes(kind: null);
+        var chains = new NameHashChains(types.Length);
+        for (int j = types.Length - 1; j >= 0; j--)
         {
-            if (Word(ref data, _offsets[i], _bigEndian) != 0)
-            {
-                scratch[count++] = i;
-            }
+            chains.Push(j, Hash(EssentialBytes(NameBytes(Word(ref data, _offsets[types[j]], _bigEndian)))));
         }
 
-        var types = scratch.AsSpan(0, count).ToArray();
-        ArrayPool<int>.Shared.Return(scratch);
-        int size = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(count, 16));
-        var buckets = new int[size];
-        var next = new int[count];
-        int mask = size - 1;
-        for (int j = count - 1; j >= 0; j--)
-        {
-            uint hash = Hash(EssentialBytes(NameBytes(Word(ref data, _offsets[types[j]], _bigEndian))));
-            ref int bucket = ref buckets[hash & mask];
-            next[j] = bucket;
-            bucket = j + 1;
-        }
-
-        return new NameHashIndex(types, buckets, next, mask);
+        return chains.Index(types);
     }
 
     /// <summary>The UTF-8 bytes of a string, without its NUL; the offset may point into a base's strings.</summary>
@@ -150,8 +132,24 @@ public sealed partial class BtfSpec
         var span = _raw.Span;
         ref byte data = ref MemoryMarshal.GetReference(span);
         var strings = span.Slice(_stringStart, _stringLength);
+        var types = NamedTypes(kind);
+        var chains = new NameHashChains(types.Length);
+        for (int j = types.Length - 1; j >= 0; j--)
+        {
+            uint nameOffset = Word(ref data, _offsets[types[j]], _bigEndian);
+            uint hash = nameOffset >= StringOffsetBase && nameOffset - StringOffsetBase < (uint)_stringLength
+                ? HashAt(strings, (int)(nameOffset - StringOffsetBase))
+                : Hash(NameBytes(nameOffset));
+            chains.Push(j, hash);
+        }
 
-        // The named types of the kind (or of any kind), by local index.
+        return chains.Index(types);
+    }
+
+    /// <summary>The local indexes of the named types of <paramref name="kind"/> (or of any kind), in id order.</summary>
+    private int[] NamedTypes(BtfKind? kind)
+    {
+        ref byte data = ref MemoryMarshal.GetReference(_raw.Span);
         var scratch = ArrayPool<int>.Shared.Rent(Math.Max(1, _offsets.Length));
         int count = 0;
         for (int i = 0; i < _offsets.Length; i++)
@@ -166,24 +164,26 @@ public sealed partial class BtfSpec
 
         var types = scratch.AsSpan(0, count).ToArray();
         ArrayPool<int>.Shared.Return(scratch);
-        int size = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(count, 16));
-        var buckets = new int[size];
-        var next = new int[count];
-        int mask = size - 1;
+        return types;
+    }
 
-        // Walk backwards and push on the chain fronts, so chains come out in id order.
-        for (int j = count - 1; j >= 0; j--)
+    /// <summary>
+    /// The buckets and chains of a name index being built: pushing entries from the last to the first puts each at its
+    /// chain's front, so chains come out in id order.
+    /// </summary>
+    private readonly struct NameHashChains(int count)
+    {
+        private readonly int[] _buckets = new int[(int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(count, 16))];
+        private readonly int[] _next = new int[count];
+
+        public void Push(int entry, uint hash)
         {
-            uint nameOffset = Word(ref data, _offsets[types[j]], _bigEndian);
-            uint hash = nameOffset >= StringOffsetBase && nameOffset - StringOffsetBase < (uint)_stringLength
-                ? HashAt(strings, (int)(nameOffset - StringOffsetBase))
-                : Hash(NameBytes(nameOffset));
-            ref int bucket = ref buckets[hash & mask];
-            next[j] = bucket;
-            bucket = j + 1;
+            ref int bucket = ref _buckets[hash & (uint)(_buckets.Length - 1)];
+            _next[entry] = bucket;
+            bucket = entry + 1;
         }
 
-        return new NameHashIndex(types, buckets, next, mask);
+        public NameHashIndex Index(int[] types) => new(types, _buckets, _next, _buckets.Length - 1);
     }
 
     /// <summary>Hash of the NUL-terminated name starting at <paramref name="start"/>; equal to <see cref="Hash"/> of its bytes.
