@@ -4,8 +4,8 @@
 # emit_ringbuf or emit_perf program, attached to syscalls:sys_enter_getppid, emits a record of SIZE bytes per getppid()
 # of the producer process (native/events_produce.c, filtered by pid) and counts what it produced and what the kernel
 # refused because the ring was full; both sides set the same ring size (ringbuf: the map; perf: each CPU's ring).
-# Per configuration (ring size, record size) and consumer, the producer runs a ladder of paced rates (evenly spaced
-# calls, STEP_MS each, stopping at the first rate that loses records) and then three bursts of BURST calls as fast as
+# Per configuration (ring size, record size) and consumer, the producer runs a ladder of paced rates (about 1.25x apart,
+# evenly spaced calls, STEP_MS each, stopping at the first rate that loses records) and then three bursts of BURST calls as fast as
 # it can (the bursts' losses are averaged: on a shared machine one burst says more about the scheduler than the reader).
 # Consumers: libbpf (native/events_consume.c: ring_buffer__poll or perf_buffer__poll with a counting callback; run
 # before and after ours, so its run-to-run spread is known), and ours (Kernel/EventsLoss.cs): consume (a dedicated
@@ -34,7 +34,9 @@ if [ "${1:-}" = "--full" ]; then
 else
     rings="262144"; sizes="64 8192"; perf_rings="262144"; perf_sizes="8192"; rounds=1
 fi
-rates="1000,2000,5000,10000,15000,22000,33000,50000,75000,110000,170000,250000,0,0,0"
+# Paced rates about 1.25x apart (a tenth of a decade): with coarser steps (5k, then 10k) the 0.8x rate target was
+# decided by which step a run happened to reach, not by the consumers.
+rates="1000,1250,1600,2000,2500,3200,4000,5000,6300,8000,10000,12500,16000,20000,25000,32000,40000,50000,63000,80000,100000,125000,160000,200000,250000,0,0,0"
 step_ms=200
 burst=20000
 
