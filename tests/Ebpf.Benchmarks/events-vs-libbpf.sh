@@ -7,8 +7,8 @@
 # Per configuration (ring size, record size) and consumer, the producer runs a ladder of paced rates (about 1.25x apart,
 # evenly spaced calls, STEP_MS each, stopping at the first rate that loses records) and then three bursts of BURST calls as fast as
 # it can (the bursts' losses are averaged: on a shared machine one burst says more about the scheduler than the reader).
-# Consumers: libbpf (native/events_consume.c: ring_buffer__poll or perf_buffer__poll with a counting callback; run
-# before and after ours, so its run-to-run spread is known), and ours (Kernel/EventsLoss.cs): consume (a dedicated
+# Consumers: libbpf (native/events_consume.c: ring_buffer__poll or perf_buffer__poll with a counting callback on a
+# thread of its own, as ours consume on theirs; run before and after ours, so its run-to-run spread is known), and ours (Kernel/EventsLoss.cs): consume (a dedicated
 # thread: Wait, then Consume with a struct handler), readall-reuse (await foreach over
 # ReadAllAsync(RecordLifetime.UntilNextRecord): each record copied into one reused buffer), readall (the default
 # ReadAllAsync, which allocates an array per record), hosted (a generic host's consumer with an async IEbpfEventHandler)
@@ -43,7 +43,7 @@ burst=20000
 dotnet build "$here/Ebpf.Benchmarks.csproj" -c Release --nologo -v q > "$work/build.log" || { cat "$work/build.log"; exit 1; }
 out="$here/bin/Release/net10.0"
 gcc -O2 -o "$work/events_produce" "$here/native/events_produce.c"
-gcc -O2 -o "$work/events_consume" "$here/native/events_consume.c" -lbpf
+gcc -O2 -pthread -o "$work/events_consume" "$here/native/events_consume.c" -lbpf
 
 results="${EVENTS_RESULTS:-$work/results.txt}"
 : > "$results"

@@ -4,12 +4,14 @@
 // burst of BURST events as fast as the producer can) starts the producer (PRODUCER COUNT RATE) as a child, points the program's filter at it, and consumes with
 // ring_buffer__poll or perf_buffer__poll and a counting callback until the producer has exited and every record it
 // produced was received or counted lost. Paced rates after the first one that lost records are skipped; bursts (rate
-// 0) always run.
+// 0) always run. As in Kernel/EventsLoss.cs, the polling runs on a thread of its own, started once; the main thread
+// waits for the producer and then checks the counts every millisecond, so the consumer does nothing but poll and count.
 // Build: gcc -O2 -o events_consume events_consume.c -lbpf
 // Usage: events_consume OBJECT ringbuf|perf RING SIZE RATES STEP_MS BURST PRODUCER     (needs root)
 // Prints per rate: "libbpf MODE RING SIZE RATE produced received lost cpu_ns wall_ns producer_ns".
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +33,9 @@ struct stats {
 
 static long long received;
 static long long perf_lost;
+static int stop_consuming;
+static struct ring_buffer *rb;
+static struct perf_buffer *pb;
 
 static long long now_ns(void)
 {
@@ -46,20 +51,37 @@ static long long cpu_ns(void)
 	return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000000LL + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000LL;
 }
 
+// Only the consumer thread writes the counts; the main thread reads them.
+static void count(long long *counter, long long n)
+{
+	__atomic_store_n(counter, __atomic_load_n(counter, __ATOMIC_RELAXED) + n, __ATOMIC_RELAXED);
+}
+
 static int on_ringbuf(void *ctx, void *data, size_t size)
 {
-	received++;
+	count(&received, 1);
 	return 0;
 }
 
 static void on_perf(void *ctx, int cpu, void *data, __u32 size)
 {
-	received++;
+	count(&received, 1);
 }
 
-static void on_perf_lost(void *ctx, int cpu, __u64 count)
+static void on_perf_lost(void *ctx, int cpu, __u64 lost)
 {
-	perf_lost += count;
+	count(&perf_lost, lost);
+}
+
+static void *consume(void *arg)
+{
+	while (!__atomic_load_n(&stop_consuming, __ATOMIC_ACQUIRE)) {
+		if (pb)
+			perf_buffer__poll(pb, 50);
+		else
+			ring_buffer__poll(rb, 50);
+	}
+	return NULL;
 }
 
 int main(int argc, char **argv)
@@ -100,8 +122,6 @@ int main(int argc, char **argv)
 	}
 	int config_fd = bpf_map__fd(bpf_object__find_map_by_name(obj, "config"));
 	int stats_fd = bpf_map__fd(bpf_object__find_map_by_name(obj, "stats"));
-	struct ring_buffer *rb = NULL;
-	struct perf_buffer *pb = NULL;
 	if (perf_mode) {
 		pb = perf_buffer__new(bpf_map__fd(bpf_object__find_map_by_name(obj, "perf")), ring_bytes / sysconf(_SC_PAGESIZE),
 				      on_perf, on_perf_lost, NULL, NULL);
@@ -112,6 +132,11 @@ int main(int argc, char **argv)
 		perror("ring_buffer__new/perf_buffer__new");
 		return 1;
 	}
+	pthread_t consumer;
+	if (pthread_create(&consumer, NULL, consume, NULL)) {
+		perror("pthread_create");
+		return 1;
+	}
 
 	int lost_paced = 0;
 	for (char *rate = strtok(rates, ","); rate; rate = strtok(NULL, ",")) {
@@ -120,7 +145,8 @@ int main(int argc, char **argv)
 		__u32 zero = 0;
 		struct stats st = { 0 };
 		bpf_map_update_elem(stats_fd, &zero, &st, BPF_ANY);
-		received = perf_lost = 0;
+		__atomic_store_n(&received, 0, __ATOMIC_RELAXED);
+		__atomic_store_n(&perf_lost, 0, __ATOMIC_RELAXED);
 
 		char events[32];
 		long count = atof(rate) > 0 ? (long)(atof(rate) * step_ms / 1000) : burst;
@@ -139,26 +165,18 @@ int main(int argc, char **argv)
 		struct config cfg = { .tgid = child, .size = size };
 		bpf_map_update_elem(config_fd, &zero, &cfg, BPF_ANY);
 
-		long long cpu_start = cpu_ns(), start = now_ns(), producer_end = 0, drained_by = 0;
+		long long cpu_start = cpu_ns(), start = now_ns();
 		if (write(go[1], "g", 1) != 1)
 			return 1;
 		close(go[1]);
+		int status;
+		waitpid(child, &status, 0);
+		long long producer_end = now_ns(), drained_by = producer_end + 2000000000LL;
 		while (1) {
-			if (perf_mode)
-				perf_buffer__poll(pb, 50);
-			else
-				ring_buffer__poll(rb, 50);
-			if (!producer_end) {
-				int status;
-				if (waitpid(child, &status, WNOHANG) == child) {
-					producer_end = now_ns();
-					drained_by = producer_end + 2000000000LL;
-				}
-				continue;
-			}
 			bpf_map_lookup_elem(stats_fd, &zero, &st);
-			if (received + (long long)st.lost >= (long long)st.produced || now_ns() > drained_by)
+			if (__atomic_load_n(&received, __ATOMIC_RELAXED) + (long long)st.lost >= (long long)st.produced || now_ns() > drained_by)
 				break;
+			usleep(1000);
 		}
 		long long wall = now_ns() - start, cpu = cpu_ns() - cpu_start;
 		bpf_map_lookup_elem(stats_fd, &zero, &st);
@@ -168,9 +186,11 @@ int main(int argc, char **argv)
 		if (atof(rate) > 0 && lost > 0)
 			lost_paced = 1;
 		printf("libbpf %s %ld %u %s %llu %lld %lld %lld %lld %lld\n", argv[2], ring_bytes, size, rate,
-		       (unsigned long long)st.produced, received, lost, cpu, wall, producer_end - start);
+		       (unsigned long long)st.produced, __atomic_load_n(&received, __ATOMIC_RELAXED), lost, cpu, wall, producer_end - start);
 		fflush(stdout);
 	}
+	__atomic_store_n(&stop_consuming, 1, __ATOMIC_RELEASE);
+	pthread_join(consumer, NULL);
 	ring_buffer__free(rb);
 	perf_buffer__free(pb);
 	bpf_link__destroy(link);
