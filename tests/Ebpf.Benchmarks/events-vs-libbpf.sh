@@ -17,10 +17,13 @@
 # sustained rate: the fastest paced rate with no loss (the burst's own rate when it lost nothing). Ends with met / not
 # met for: ours lose no more than libbpf in every configuration (every consumer but readall: the target is about the API
 # a performance-minded user picks, and for await foreach that is readall-reuse; readall's allocating default is
-# reported beside it, with its own line) (the mean of our runs against the worse of libbpf's
-# runs, which bracket ours; the strict mean-to-mean comparison is printed beside it), and each hosted consumer
-# sustains >= 0.8x libbpf's rate (medians).
-# Usage: events-vs-libbpf.sh [--full]   quick: a 256 KiB ring, 64 B and 8 KiB records, perf 8 KiB (2-6 min); full:
+# reported beside it, with its own line), and each hosted consumer sustains >= 0.8x libbpf's rate (medians).
+# "No more" is decided beyond the noise: one 8 KiB burst loses anywhere from 0 to 40% of its records, libbpf's consumer
+# as ours, and a 64 B burst of any consumer now and then loses a few percent to one late wake-up. So the quick set runs
+# three rounds (every consumer three processes of three bursts, libbpf six), and ours fails the rule when its mean
+# burst loss exceeds libbpf's by more than two standard errors of the difference. Printed beside: the mean of our runs
+# against the worse of libbpf's runs (the rule before session 12), and against libbpf's mean.
+# Usage: events-vs-libbpf.sh [--full]   quick: a 256 KiB ring, 64 B and 8 KiB records, perf 8 KiB, three rounds (8-12 min); full:
 # rings 64 KiB-4 MiB, records 64 B, 512 B and 8 KiB, perf 64 KiB and 256 KiB per CPU with 64 B and 8 KiB (5x longer).
 # Needs root, gcc, libbpf-dev, python3 and the .NET SDK. The results of each run are kept in $EVENTS_RESULTS if set.
 set -euo pipefail
@@ -32,7 +35,7 @@ trap 'rm -rf "$work"' EXIT
 if [ "${1:-}" = "--full" ]; then
     rings="65536 262144 1048576 4194304"; sizes="64 512 8192"; perf_rings="65536 262144"; perf_sizes="64 8192"; rounds=1
 else
-    rings="262144"; sizes="64 8192"; perf_rings="262144"; perf_sizes="8192"; rounds=1
+    rings="262144"; sizes="64 8192"; perf_rings="262144"; perf_sizes="8192"; rounds=3
 fi
 # Paced rates about 1.25x apart (a tenth of a decade): with coarser steps (5k, then 10k) the 0.8x rate target was
 # decided by which step a run happened to reach, not by the consumers.
@@ -86,6 +89,19 @@ def burst(run):
     bs = [r for r in run if r["rate"] == 0]
     return {k: statistics.mean(b[k] for b in bs) for k in ("produced", "received", "lost", "cpu", "producer")}
 
+def burst_shares(runs_):
+    """The share of each burst's records lost, every burst of every run."""
+    return [r["lost"] / max(r["produced"], 1) for run in runs_ for r in run if r["rate"] == 0]
+
+def not_worse(ours_, ref_):
+    """Ours loses no more than libbpf beyond the noise: the difference of the mean burst losses is at most two standard
+    errors (of that difference, from the bursts' spread on each side); also False when ours is worse and neither side varies."""
+    mo, ml = statistics.mean(ours_), statistics.mean(ref_)
+    vo = statistics.variance(ours_) if len(ours_) > 1 else 0.0
+    vl = statistics.variance(ref_) if len(ref_) > 1 else 0.0
+    se = (vo / len(ours_) + vl / len(ref_)) ** 0.5
+    return mo - ml <= 2 * se, mo, ml, se
+
 def sustained(run):
     """The fastest paced rate with no loss; the burst's own rate (the producer's full speed) when it lost nothing."""
     b = burst(run)
@@ -105,7 +121,7 @@ configs = sorted({k[:3] for k in runs}, key=lambda c: (c[0] != "ringbuf", c[1], 
 ours = ("consume", "readall-reuse", "readall", "hosted", "hosted-span")
 # readall allocates an array per record by contract: reported beside the rule, not counted in it (see the header).
 beside = ("readall",)
-loss_ok, loss_strict, rate_ok, beside_ok = [], [], defaultdict(list), []
+loss_ok, loss_range, loss_strict, rate_ok, beside_ok = [], [], [], defaultdict(list), []
 for mode, ring, size in configs:
     ref_runs = runs[(mode, ring, size, "libbpf")]
     ref_lost = [burst(r)["lost"] for r in ref_runs]
@@ -136,17 +152,22 @@ for mode, ring, size in configs:
                 ratio = rate / ref_rate
                 note = f"ratio {ratio:.2f}"
             line += f", {note}; lost ours {lost:.0f}, libbpf {statistics.mean(ref_lost):.0f} (max {max(ref_lost):.0f})"
+            ok, mo, ml, se = not_worse(burst_shares(rs), burst_shares(ref_runs))
+            line += f"; burst loss ours {100 * mo:.1f}% vs libbpf {100 * ml:.1f}% (difference {100 * (mo - ml):+.1f} ± {200 * se:.1f} points: {'not worse' if ok else 'worse'})"
             if consumer in beside:
-                beside_ok.append(lost <= max(ref_lost))
+                beside_ok.append(ok)
                 line += " (allocating default, not counted)"
             else:
-                loss_ok.append(lost <= max(ref_lost))
+                loss_ok.append(ok)
+                loss_range.append(lost <= max(ref_lost))
                 loss_strict.append(lost <= statistics.mean(ref_lost))
             if consumer.startswith("hosted"):
                 rate_ok[consumer].append(ratio >= 0.8)
         print(line)
-print(f"target ours lose no more than libbpf in every configuration (within libbpf's run-to-run range): "
-      f"{'met' if all(loss_ok) else 'not met'} ({sum(loss_ok)}/{len(loss_ok)}; mean to mean {sum(loss_strict)}/{len(loss_strict)}; readall excluded)")
+print(f"target ours lose no more than libbpf in every configuration (mean burst loss, beyond two standard errors): "
+      f"{'met' if all(loss_ok) else 'not met'} ({sum(loss_ok)}/{len(loss_ok)}; readall excluded)")
+print(f"beside the target: the mean of our runs within libbpf's run-to-run range {sum(loss_range)}/{len(loss_range)}, "
+      f"at or below libbpf's mean {sum(loss_strict)}/{len(loss_strict)}")
 print(f"beside the target: readall (an array per record) loses no more than libbpf: {sum(beside_ok)}/{len(beside_ok)} configurations")
 for consumer in ("hosted", "hosted-span"):
     oks = rate_ok[consumer]
