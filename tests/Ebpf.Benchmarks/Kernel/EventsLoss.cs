@@ -17,7 +17,7 @@ namespace Ebpf.Benchmarks.Kernel;
 /// events as fast as the producer can) starts the producer (PRODUCER COUNT RATE), points the program's
 /// filter at it and counts the records one of our consumers receives until the producer has exited and every record
 /// it produced was received or counted lost. Paced rates after the first one that lost records are skipped; bursts
-/// (rate 0) always run.
+/// (rate 0) always run; a negative rate is a warm-up step paced at its absolute value, which never ends the ladder.
 /// Consumers: <c>consume</c> (a dedicated thread: Wait, then Consume with a struct handler; perf: Consume with a
 /// delegate), <c>readall</c> (<c>await foreach</c> over ReadAllAsync: an array per record), <c>readall-reuse</c> (the same
 /// with <see cref="RecordLifetime.UntilNextRecord"/>: one reused buffer), <c>hosted</c> (a generic host's consumer with an
@@ -64,16 +64,19 @@ internal static class EventsLoss
         bool lostPaced = false;
         foreach (string rate in rates)
         {
+            // A negative rate is a warm-up step paced at its absolute value: it runs, is printed, and never ends the ladder.
             double perSecond = double.Parse(rate, CultureInfo.InvariantCulture);
-            bool paced = perSecond > 0;
-            string events = paced ? ((long)(perSecond * stepMilliseconds / 1000)).ToString(CultureInfo.InvariantCulture) : burst;
-            if (paced && lostPaced)
+            bool warmUp = perSecond < 0;
+            double pace = Math.Abs(perSecond);
+            bool paced = pace > 0;
+            string events = paced ? ((long)(pace * stepMilliseconds / 1000)).ToString(CultureInfo.InvariantCulture) : burst;
+            if (paced && !warmUp && lostPaced)
             {
                 continue;
             }
 
-            var (produced, lost, cpu, wall, producerWall) = Burst(run.Collection, size, producer, events, rate);
-            lostPaced |= paced && lost > 0;
+            var (produced, lost, cpu, wall, producerWall) = Burst(run.Collection, size, producer, events, pace.ToString("F0", CultureInfo.InvariantCulture));
+            lostPaced |= paced && !warmUp && lost > 0;
             Console.WriteLine(string.Join(' ', consumer, mode, ring, size, rate, produced, Interlocked.Read(ref _received), lost, cpu, wall, producerWall));
         }
 

@@ -4,13 +4,15 @@
 // burst of BURST events as fast as the producer can) starts the producer (PRODUCER COUNT RATE) as a child, points the program's filter at it, and consumes with
 // ring_buffer__poll or perf_buffer__poll and a counting callback until the producer has exited and every record it
 // produced was received or counted lost. Paced rates after the first one that lost records are skipped; bursts (rate
-// 0) always run. As in Kernel/EventsLoss.cs, the polling runs on a thread of its own, started once; the main thread
+// 0) always run. A negative rate is a warm-up step, paced at its absolute value: it runs, is printed, and never ends the
+// ladder. As in Kernel/EventsLoss.cs, the polling runs on a thread of its own, started once; the main thread
 // waits for the producer and then checks the counts every millisecond, so the consumer does nothing but poll and count.
 // Build: gcc -O2 -o events_consume events_consume.c -lbpf
 // Usage: events_consume OBJECT ringbuf|perf RING SIZE RATES STEP_MS BURST PRODUCER     (needs root)
 // Prints per rate: "libbpf MODE RING SIZE RATE produced received lost cpu_ns wall_ns producer_ns".
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <math.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -140,7 +142,9 @@ int main(int argc, char **argv)
 
 	int lost_paced = 0;
 	for (char *rate = strtok(rates, ","); rate; rate = strtok(NULL, ",")) {
-		if (atof(rate) > 0 && lost_paced)
+		double pace = fabs(atof(rate));
+		int warmup = atof(rate) < 0;
+		if (pace > 0 && !warmup && lost_paced)
 			continue;
 		__u32 zero = 0;
 		struct stats st = { 0 };
@@ -149,7 +153,9 @@ int main(int argc, char **argv)
 		__atomic_store_n(&perf_lost, 0, __ATOMIC_RELAXED);
 
 		char events[32];
-		long count = atof(rate) > 0 ? (long)(atof(rate) * step_ms / 1000) : burst;
+		long count = pace > 0 ? (long)(pace * step_ms / 1000) : burst;
+		char pace_arg[32];
+		snprintf(pace_arg, sizeof(pace_arg), "%.0f", pace);
 		snprintf(events, sizeof(events), "%ld", count);
 		int go[2];
 		if (pipe(go))
@@ -158,7 +164,7 @@ int main(int argc, char **argv)
 		if (child == 0) {
 			dup2(go[0], 0);
 			close(go[1]);
-			execl(producer, producer, events, rate, (char *)NULL);
+			execl(producer, producer, events, pace_arg, (char *)NULL);
 			_exit(127);
 		}
 		close(go[0]);
@@ -183,7 +189,7 @@ int main(int argc, char **argv)
 		cfg.tgid = 0;
 		bpf_map_update_elem(config_fd, &zero, &cfg, BPF_ANY);
 		long long lost = (long long)st.lost;
-		if (atof(rate) > 0 && lost > 0)
+		if (pace > 0 && !warmup && lost > 0)
 			lost_paced = 1;
 		printf("libbpf %s %ld %u %s %llu %lld %lld %lld %lld %lld\n", argv[2], ring_bytes, size, rate,
 		       (unsigned long long)st.produced, __atomic_load_n(&received, __ATOMIC_RELAXED), lost, cpu, wall, producer_end - start);
