@@ -9,6 +9,9 @@ public enum MemlockPolicy
     /// <summary>Always lift the limit to infinity.</summary>
     Remove,
 
-    /// <summary>Leave the limit as it is.</summary>
+    /// <summary>
+    /// The host does not touch the limit. Creating the first map or program still raises it on kernels that charge it
+    /// unless <c>MemlockLimit.RaiseAutomatically</c> is false.
+    /// </summary>
     Leave,
 }

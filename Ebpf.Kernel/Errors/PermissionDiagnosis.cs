@@ -253,6 +253,11 @@ internal sealed class PermissionDiagnosis
         }
 
         AddRestrictions(causes);
+        if (MemlockCharged() is { } memlock)
+        {
+            causes.Insert(0, memlock);
+        }
+
         if (UserNamespaceUidMap() is { } uidMap)
         {
             // First: in a user namespace this alone explains the refusal, whatever else restricts the machine.
@@ -392,6 +397,51 @@ internal sealed class PermissionDiagnosis
             {
                 causes.Add($"{Join(missing)} {(missing.Count == 1 ? "is" : "are")} not in the capability bounding set");
             }
+        }
+    }
+
+    /// <summary>
+    /// The cause to name when the kernel charges BPF objects against <c>RLIMIT_MEMLOCK</c> and the limit is finite: the
+    /// usual reason for EPERM from a privileged process before Linux 5.11; null otherwise.
+    /// </summary>
+    private string? MemlockCharged()
+    {
+        if (_sources.ChargesMemlock() != true || ReadMemlockLimit() is not { } bytes)
+        {
+            return null;
+        }
+
+        string raise = MemlockAccounting.Running.RaiseFailed && ReferenceEquals(_sources, PermissionSources.System)
+            ? ", and raising it failed (raising the hard limit needs CAP_SYS_RESOURCE)"
+            : string.Empty;
+        return $"this kernel charges BPF maps and programs against RLIMIT_MEMLOCK (before Linux 5.11), which is {bytes} bytes{raise}: "
+            + "lift it with MemlockLimit.Remove() or `ulimit -l unlimited`";
+    }
+
+    /// <summary>The soft <c>RLIMIT_MEMLOCK</c> in bytes from the limits file; null when unlimited or unknown.</summary>
+    private ulong? ReadMemlockLimit()
+    {
+        try
+        {
+            if (!File.Exists(_sources.LimitsPath))
+            {
+                return null;
+            }
+
+            foreach (string line in File.ReadLines(_sources.LimitsPath))
+            {
+                if (line.StartsWith("Max locked memory", StringComparison.Ordinal))
+                {
+                    string[] fields = line["Max locked memory".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                    return fields.Length > 0 && ulong.TryParse(fields[0], NumberStyles.None, CultureInfo.InvariantCulture, out ulong soft) ? soft : null;
+                }
+            }
+
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
         }
     }
 

@@ -26,6 +26,15 @@ internal sealed record PermissionSources
     /// <summary>The process's user namespace mapping (<c>0 0 4294967295</c> in the initial namespace).</summary>
     public string UidMapPath { get; init; } = "/proc/self/uid_map";
 
+    /// <summary>The process's resource limits (the <c>Max locked memory</c> line: <c>RLIMIT_MEMLOCK</c>).</summary>
+    public string LimitsPath { get; init; } = "/proc/self/limits";
+
+    /// <summary>
+    /// Whether the kernel charges BPF objects against <c>RLIMIT_MEMLOCK</c> (before Linux 5.11); null when unknown. The
+    /// default probes the running kernel; tests give their own.
+    /// </summary>
+    public Func<bool?> ChargesMemlock { get; init; } = MemlockAccounting.Running.Charges;
+
     /// <summary>The kernel configuration; null for the running kernel's.</summary>
     public KernelConfig? Config { get; init; }
 

@@ -19,7 +19,11 @@ public sealed unsafe class LinuxBpfSyscalls : IBpfSyscalls, ISystemCalls
     public static LinuxBpfSyscalls Instance { get; } = new();
 
     /// <inheritdoc />
-    public BpfFileDescriptor MapCreate(in MapCreateAttr attr) => NewFd(BpfIn(BpfCommand.MapCreate, attr));
+    public BpfFileDescriptor MapCreate(in MapCreateAttr attr)
+    {
+        MemlockAccounting.Running.RaiseOnce();
+        return NewFd(BpfIn(BpfCommand.MapCreate, attr));
+    }
 
     /// <inheritdoc />
     public void MapLookupElem(in MapElemAttr attr) => TryMapLookupElem(attr).ThrowIfFailed(BpfCommand.MapLookupElem);
@@ -70,6 +74,7 @@ public sealed unsafe class LinuxBpfSyscalls : IBpfSyscalls, ISystemCalls
     /// <inheritdoc />
     public BpfFileDescriptor ProgLoad(ref ProgLoadAttr attr)
     {
+        MemlockAccounting.Running.RaiseOnce();
         var errno = TryBpfRef(BpfCommand.ProgLoad, ref attr, out long fd);
         if (errno == Errno.None)
         {
@@ -121,6 +126,7 @@ public sealed unsafe class LinuxBpfSyscalls : IBpfSyscalls, ISystemCalls
     /// <inheritdoc />
     public BpfFileDescriptor BtfLoad(ref BtfLoadAttr attr)
     {
+        MemlockAccounting.Running.RaiseOnce();
         var errno = TryBpfRef(BpfCommand.BtfLoad, ref attr, out long fd);
         if (errno == Errno.None)
         {
@@ -372,6 +378,18 @@ public sealed unsafe class LinuxBpfSyscalls : IBpfSyscalls, ISystemCalls
 
     private static EpollEvent ReadEpollEvent(byte* native) =>
         new((EpollEvents)(*(uint*)native), NativeEpollEventSize == 12 ? Unsafe.ReadUnaligned<ulong>(native + 4) : *(ulong*)(native + 8));
+
+    /// <summary>Loads a probe program and closes it at once; returns the error number (<see cref="MemlockAccounting"/>).</summary>
+    internal static Errno TryLoadProbe(ref ProgLoadAttr attr)
+    {
+        var errno = TryBpfRef(BpfCommand.ProgLoad, ref attr, out long fd);
+        if (errno == Errno.None)
+        {
+            LibC.Close((int)fd);
+        }
+
+        return errno;
+    }
 
     /// <summary>Runs a bpf(2) command whose attributes the kernel only reads; throws on failure.</summary>
     private static long BpfIn<T>(BpfCommand command, in T attr)

@@ -11,6 +11,7 @@ public sealed class PermissionDiagnosisTests
     private const string All = "000001ffffffffff";
 
     private string _dir = null!;
+    private bool? _chargesMemlock;
 
     [SetUp]
     public void CreateDirectory() => _dir = Directory.CreateTempSubdirectory("ebpf-diagnosis-").FullName;
@@ -37,6 +38,31 @@ public sealed class PermissionDiagnosisTests
         Assert.That(finding.Text, Is.EqualTo(
             "refused although CAP_BPF and CAP_SYS_ADMIN are effective; restrictions in force: the kernel is locked down (integrity, forced by CONFIG_LOCK_DOWN_KERNEL_FORCE_INTEGRITY; see kernel_lockdown(7))"));
         Assert.That(finding.ExplainedByEnvironment, Is.True);
+    }
+
+    [Test]
+    public void OnAKernelThatChargesRlimitMemlockAFiniteLimitIsNamedFirst()
+    {
+        _chargesMemlock = true;
+        Write("limits", "Limit                     Soft Limit           Hard Limit           Units     \n"
+            + "Max locked memory         65536                65536                bytes     \n");
+        Write("security/lockdown", "none [integrity] confidentiality\n");
+        var finding = Diagnose(All, All);
+        Assert.That(finding.Text, Is.EqualTo(
+            "refused although CAP_BPF and CAP_SYS_ADMIN are effective; restrictions in force: this kernel charges BPF maps and programs against "
+            + "RLIMIT_MEMLOCK (before Linux 5.11), which is 65536 bytes: lift it with MemlockLimit.Remove() or `ulimit -l unlimited`; "
+            + "the kernel is locked down (integrity; see kernel_lockdown(7))"));
+        Assert.That(finding.ExplainedByEnvironment, Is.True);
+    }
+
+    [TestCase(true, "unlimited")]
+    [TestCase(false, "65536")]
+    [TestCase(null, "65536")]
+    public void TheLimitIsNotNamedWhenUnlimitedOrNotCharged(bool? charges, string soft)
+    {
+        _chargesMemlock = charges;
+        Write("limits", $"Max locked memory         {soft}                unlimited            bytes     \n");
+        Assert.That(Diagnose(All, All).Text, Does.Not.Contain("RLIMIT_MEMLOCK"));
     }
 
     [Test]
@@ -251,7 +277,9 @@ public sealed class PermissionDiagnosisTests
         CommandLinePath = Path.Combine(_dir, "cmdline"),
         SelinuxDirectory = Path.Combine(_dir, "selinux"),
         UidMapPath = Path.Combine(_dir, "uid_map"),
+        LimitsPath = Path.Combine(_dir, "limits"),
         CountLsmPrograms = () => 0,
+        ChargesMemlock = () => _chargesMemlock,
     };
 
     private void Write(string relative, string text)
