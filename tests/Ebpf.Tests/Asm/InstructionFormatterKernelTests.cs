@@ -43,7 +43,17 @@ public class InstructionFormatterKernelTests
     {
         string pins = Path.Combine(_bpffs!.Path, objectName.Replace('.', '_'));
         Directory.CreateDirectory(pins);
-        KernelTools.Run("bpftool", "prog", "loadall", Path.Combine(TestPrograms.Directory, objectName), pins);
+        var (exitCode, _, error) = ExternalTool.Execute("bpftool", "prog", "loadall", Path.Combine(TestPrograms.Directory, objectName), pins);
+        if (exitCode != 0 && error.Contains("BPF program load failed", StringComparison.Ordinal))
+        {
+            // The reference cannot load it on this kernel (a verifier older than the object): nothing to compare with.
+            Directory.Delete(pins, recursive: true);
+            var why = error.Split('\n').Where(l => l.StartsWith("libbpf: ", StringComparison.Ordinal) && !l.Contains("PROG LOAD LOG", StringComparison.Ordinal)).Take(3);
+            Assert.Ignore($"{objectName}: bpftool prog loadall exited {exitCode} on this kernel: {string.Join("; ", why)}");
+        }
+
+        Assert.That(exitCode, Is.Zero, $"bpftool prog loadall: {error}");
+
         try
         {
             string[] programs = Directory.GetFiles(pins);
