@@ -192,7 +192,14 @@ public class Link : ILink
     protected BpfFileDescriptor RequireLinkFd(string operation)
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);
-        return _fd ?? throw new EbpfNotSupportedException(
-            $"{operation} needs a bpf_link, and this {GetType().Name} has none (attached without BPF_LINK_CREATE)", null, Errno.None);
+        return _fd ?? throw NoBpfLink(operation);
     }
+
+    /// <summary>
+    /// The exception for <paramref name="operation"/> on an attachment without a <c>bpf_link</c>; subclasses whose
+    /// attachments lack one only on older kernels name the feature and the first kernel that has it.
+    /// </summary>
+    /// <param name="operation">What needs the descriptor.</param>
+    private protected virtual EbpfNotSupportedException NoBpfLink(string operation) =>
+        new($"{operation} needs a bpf_link, and this {GetType().Name} has none (attached without BPF_LINK_CREATE)");
 }

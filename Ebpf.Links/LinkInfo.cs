@@ -17,10 +17,10 @@ public sealed record LinkInfo(uint Id, BpfLinkType Type, uint ProgramId)
     /// <summary>The tracepoint (raw tracepoint and perf event tracepoint links), iterator target, or probed function or file (perf event and uprobe_multi links).</summary>
     public string? Name { get; init; }
 
-    /// <summary>The BTF id of the target (tracing links).</summary>
+    /// <summary>The BTF id of the target (tracing links); null where the kernel does not report it (before Linux 5.13).</summary>
     public uint? TargetBtfId { get; init; }
 
-    /// <summary>The id of the target program or BTF object (tracing links).</summary>
+    /// <summary>The id of the target program or BTF object (tracing links); null where the kernel does not report it (before Linux 5.13).</summary>
     public uint? TargetObjectId { get; init; }
 
     /// <summary>The cgroup id (cgroup links).</summary>

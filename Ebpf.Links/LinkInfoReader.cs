@@ -58,7 +58,10 @@ internal static unsafe class LinkInfoReader
         {
             BpfLinkType.Tracing => result with
             {
-                AttachType = info.TracingAttachType, TargetObjectId = info.TracingTargetObjId, TargetBtfId = info.TracingTargetBtfId,
+                // Kernels before 5.13 fill only the attach type; a target is never id 0, so 0 means not reported.
+                AttachType = info.TracingAttachType,
+                TargetObjectId = info.TracingTargetObjId == 0 ? null : info.TracingTargetObjId,
+                TargetBtfId = info.TracingTargetBtfId == 0 ? null : info.TracingTargetBtfId,
             },
             BpfLinkType.Cgroup => result with { CgroupId = info.CgroupId, AttachType = info.CgroupAttachType },
             BpfLinkType.RawTracepoint => result with { Cookie = info.RawTracepointCookie },

@@ -60,10 +60,10 @@ public sealed record ProgramInfo
     /// <summary>Runs skipped because the program was already running on the CPU.</summary>
     public ulong RecursionMisses { get; init; }
 
-    /// <summary>BTF id of the attach target (tracing, LSM, ext programs); 0 otherwise.</summary>
+    /// <summary>BTF id of the attach target (tracing, LSM, ext programs; Linux 6.0+, 0 before); 0 otherwise.</summary>
     public uint AttachBtfId { get; init; }
 
-    /// <summary>Id of the BTF object holding <see cref="AttachBtfId"/>; 0 otherwise.</summary>
+    /// <summary>Id of the BTF object holding <see cref="AttachBtfId"/> (Linux 6.0+, 0 before); 0 otherwise.</summary>
     public uint AttachBtfObjectId { get; init; }
 
     /// <summary>The network device the program is offloaded to; 0 when not offloaded.</summary>

@@ -24,6 +24,9 @@ public sealed class PerfEventLink : Link
 
     private readonly Action? _cleanup;
 
+    /// <summary>What <c>BPF_LINK_CREATE</c> with <c>BPF_PERF_EVENT</c> returned when the attach fell back to <c>PERF_EVENT_IOC_SET_BPF</c>.</summary>
+    private readonly Errno _linkError;
+
     private PerfEventLink(BpfFileDescriptor perfEvent, BpfFileDescriptor link, IBpfSyscalls syscalls, Action? cleanup)
         : base(link, syscalls)
     {
@@ -31,11 +34,12 @@ public sealed class PerfEventLink : Link
         _cleanup = cleanup;
     }
 
-    private PerfEventLink(BpfFileDescriptor perfEvent, IBpfSyscalls syscalls, Action? cleanup)
+    private PerfEventLink(BpfFileDescriptor perfEvent, IBpfSyscalls syscalls, Action? cleanup, Errno linkError)
         : base(syscalls)
     {
         PerfEvent = perfEvent;
         _cleanup = cleanup;
+        _linkError = linkError;
     }
 
     /// <summary>The perf event descriptor.</summary>
@@ -70,7 +74,7 @@ public sealed class PerfEventLink : Link
                 {
                     sys.System().Ioctl(perfEvent, IocSetBpf, (nint)programUse.Fd);
                 }
-                result = new PerfEventLink(perfEvent, sys, cleanup);
+                result = new PerfEventLink(perfEvent, sys, cleanup, linkError);
             }
 
             try
@@ -107,6 +111,13 @@ public sealed class PerfEventLink : Link
         ObjectDisposedException.ThrowIf(IsDisposed, this);
         throw new EbpfNotSupportedException("detaching a perf event link without closing it (dispose it instead)", null, Errno.EOPNOTSUPP);
     }
+
+    /// <summary>
+    /// Without a <c>bpf_link</c> the kernel lacked <c>BPF_LINK_CREATE</c> for perf events (Linux 5.15): the exception
+    /// names that, and what the kernel returned when the attach tried it.
+    /// </summary>
+    private protected override EbpfNotSupportedException NoBpfLink(string operation) =>
+        new($"{operation} on a perf event attachment (it needs a bpf_link: BPF_LINK_CREATE with BPF_PERF_EVENT)", "5.15", _linkError);
 
     /// <inheritdoc />
     protected override void Dispose(bool disposing)

@@ -45,7 +45,10 @@ public static class TracingAttachExtensions
     /// <param name="attachType">The program's expected attach type (<see cref="BpfAttachType.TraceFentry"/>, ...).</param>
     /// <param name="cookie">The BPF cookie (Linux 5.19+); 0 for none.</param>
     /// <exception cref="EbpfPermissionException">Refused, with the cause (lockdown, no trampolines) in the message.</exception>
-    /// <exception cref="EbpfNotSupportedException">A cookie on a kernel before 5.19.</exception>
+    /// <exception cref="EbpfNotSupportedException">
+    /// A cookie on a kernel before 5.19, or a second attach of a fentry, fexit, fmod_ret or lsm program after its first
+    /// link closed on a kernel before 5.13 (load the program again).
+    /// </exception>
     public static TracingLink AttachTracing(this Program program, BpfAttachType attachType, ulong cookie = 0)
     {
         ArgumentNullException.ThrowIfNull(program);

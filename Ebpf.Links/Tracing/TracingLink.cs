@@ -55,8 +55,19 @@ public sealed class TracingLink : Link
         catch (EbpfException e) when (e.Errno == Errno.EINVAL && target is null && cookie == 0)
         {
             // Kernels before 5.10 (and before 6.10 for tp_btf) attach these through BPF_RAW_TRACEPOINT_OPEN.
-            var fd = sys.RawTracepointOpen(new RawTracepointOpenAttr { ProgFd = programUse.Fd });
-            return new TracingLink(fd, sys);
+            try
+            {
+                var fd = sys.RawTracepointOpen(new RawTracepointOpenAttr { ProgFd = programUse.Fd });
+                return new TracingLink(fd, sys);
+            }
+            catch (EbpfException again) when (IsReattach(again, attachType, target))
+            {
+                throw Reattach(again);
+            }
+        }
+        catch (EbpfException e) when (IsReattach(e, attachType, target))
+        {
+            throw Reattach(e);
         }
         catch (EbpfException e) when (e.Errno == Errno.EINVAL && cookie != 0)
         {
@@ -67,6 +78,17 @@ public sealed class TracingLink : Link
             throw explained; // as root, EPERM means lockdown or no trampolines, not missing capabilities
         }
     }
+
+    /// <summary>
+    /// Before Linux 5.13 the kernel keeps a program's trampoline target only until its first link closes: attaching a
+    /// fentry, fexit, fmod_ret or lsm program a second time fails with ENOENT.
+    /// </summary>
+    private static bool IsReattach(EbpfException e, BpfAttachType attachType, BpfFileDescriptor? target) =>
+        e.Errno == Errno.ENOENT && target is null && e is not EbpfPermissionException
+        && attachType is BpfAttachType.TraceFentry or BpfAttachType.TraceFexit or BpfAttachType.ModifyReturn or BpfAttachType.LsmMac;
+
+    private static EbpfNotSupportedException Reattach(EbpfException e) =>
+        new("attaching a tracing or LSM program again after its first link was closed (load the program again instead)", "5.13", e.Errno, e);
 
     private static EbpfPermissionException Explain(EbpfPermissionException refusal, BpfAttachType attachType, bool extension)
     {

@@ -153,5 +153,55 @@ public sealed class LinkFallbackTests
         using var link = MockPrograms.Of(ProgramFd, BpfProgramType.Tracepoint, sys).AttachPerfEvent(new BpfFileDescriptor(65, ownsHandle: false));
         Assert.That(requests, Is.EqualTo(new ulong[] { 0x40042408, 0x2400 }));
         Assert.That(link.Detach, Throws.InstanceOf<EbpfNotSupportedException>());
+        var e = Assert.Throws<EbpfNotSupportedException>(() => link.Info())!;
+        Assert.That((e.MinimumKernelVersion, e.Errno), Is.EqualTo(("5.15", Errno.EINVAL)), "perf event bpf_links came in 5.15");
+        Assert.That(e.Message, Does.StartWith("BPF_OBJ_GET_INFO_BY_FD on a perf event attachment (it needs a bpf_link: BPF_LINK_CREATE with BPF_PERF_EVENT)"));
+        Assert.That(() => link.Pin("/sys/fs/bpf/x"), Throws.InstanceOf<EbpfNotSupportedException>().With.Message.StartWith("pinning on a perf event attachment"));
+    }
+
+    [Test]
+    public void AttachmentsWithoutABpfLinkByDesignNameNoKernel()
+    {
+        var sys = new Mock<IBpfSyscalls>(MockBehavior.Strict);
+        using var link = new SoftwareEventLink([], SoftwareEvent.CpuClock, sys.Object);
+        var e = Assert.Throws<EbpfNotSupportedException>(() => link.Info())!;
+        Assert.That(e.Message, Is.EqualTo("BPF_OBJ_GET_INFO_BY_FD needs a bpf_link, and this SoftwareEventLink has none (attached without BPF_LINK_CREATE)"));
+    }
+
+    [TestCase(BpfAttachType.TraceFentry, Errno.ENOENT)]
+    [TestCase(BpfAttachType.LsmMac, Errno.EINVAL)]
+    public void ReattachingATracingProgramOnAKernelThatForgotItsTargetIsNotSupported(BpfAttachType attachType, Errno linkCreate)
+    {
+        // Linux 5.10: BPF_LINK_CREATE (fentry) or, after its EINVAL, BPF_RAW_TRACEPOINT_OPEN (lsm) answers ENOENT once the
+        // program's first link closed.
+        var sys = new Mock<IBpfSyscalls>(MockBehavior.Strict);
+        sys.Setup(s => s.LinkCreate(in It.Ref<LinkCreateAttr>.IsAny)).Throws(() => new EbpfException(BpfCommand.LinkCreate, linkCreate));
+        sys.Setup(s => s.RawTracepointOpen(in It.Ref<RawTracepointOpenAttr>.IsAny)).Throws(() => new EbpfException(BpfCommand.RawTracepointOpen, Errno.ENOENT));
+        var program = attachType == BpfAttachType.LsmMac ? MockPrograms.Of(ProgramFd, BpfProgramType.Lsm, sys) : MockPrograms.Tracing(ProgramFd, sys);
+        var e = Assert.Throws<EbpfNotSupportedException>(() => program.AttachTracing(attachType))!;
+        Assert.That((e.MinimumKernelVersion, e.Errno), Is.EqualTo(("5.13", Errno.ENOENT)));
+        Assert.That(e.Message, Does.Contain("again after its first link was closed"));
+    }
+
+    [Test]
+    public void TpBtfEnoentIsNotTakenForAReattach()
+    {
+        var sys = new Mock<IBpfSyscalls>(MockBehavior.Strict);
+        sys.Setup(s => s.LinkCreate(in It.Ref<LinkCreateAttr>.IsAny)).Throws(() => new EbpfException(BpfCommand.LinkCreate, Errno.EINVAL));
+        sys.Setup(s => s.RawTracepointOpen(in It.Ref<RawTracepointOpenAttr>.IsAny)).Throws(() => new EbpfException(BpfCommand.RawTracepointOpen, Errno.ENOENT));
+        Assert.That(() => MockPrograms.Tracing(ProgramFd, sys).AttachTracing(BpfAttachType.TraceRawTp),
+            Throws.TypeOf<EbpfException>().With.Property(nameof(EbpfException.Errno)).EqualTo(Errno.ENOENT));
+    }
+
+    [Test]
+    public void TracingLinkInfoWithoutTargetFieldsReportsThemAbsent()
+    {
+        // Linux 5.10 fills only tracing.attach_type; 5.13+ adds target_obj_id and target_btf_id.
+        var old = new BpfLinkInfo { Id = 3, Type = BpfLinkType.Tracing, ProgId = 4, TracingAttachType = BpfAttachType.TraceFexit };
+        var info = LinkInfoReader.ToRecord(old, null);
+        Assert.That((info.AttachType, info.TargetBtfId, info.TargetObjectId), Is.EqualTo(((BpfAttachType?)BpfAttachType.TraceFexit, (uint?)null, (uint?)null)));
+        var current = old with { TracingTargetObjId = 1, TracingTargetBtfId = 13893 };
+        info = LinkInfoReader.ToRecord(current, null);
+        Assert.That((info.TargetBtfId, info.TargetObjectId), Is.EqualTo(((uint?)13893, (uint?)1)));
     }
 }

@@ -39,6 +39,7 @@ public sealed class KprobeAttachTests : CountingProgramFixture
     public void KprobeCookieReachesTheProgram()
     {
         const ulong Cookie = 0xC0FFEE_0000_4321;
+        KernelRefusal.Require("BPF cookie", Features.Default.HaveBpfCookie);
         using var program = TestProgramLoader.LoadCode(BpfProgramType.Kprobe, Loader.CookieCode(), name: "cookie");
         using var link = Attach("kprobe BPF cookie", () => program.AttachKprobe(Function, new KprobeOptions { Cookie = Cookie }));
         Assert.That(Loader.WaitAbove(0, () => LinkTestNative.GetPid()), Is.EqualTo(Cookie));
@@ -58,6 +59,7 @@ public sealed class KprobeAttachTests : CountingProgramFixture
     public void KretprobeMultiCookieReachesTheProgram()
     {
         const ulong Cookie = 0xC0FFEE_0000_5678;
+        KernelRefusal.Require("BPF cookie", Features.Default.HaveBpfCookie);
         using var program = TestProgramLoader.LoadCode(BpfProgramType.Kprobe, Loader.CookieCode(), BpfAttachType.TraceKprobeMulti, name: "cookie");
         using var link = Attach("kretprobe_multi", () => program.AttachKprobeMulti([Function], new KprobeMultiOptions { ReturnProbe = true, Cookies = [Cookie] }));
         Assert.That(Loader.WaitAbove(0, () => LinkTestNative.GetPid()), Is.EqualTo(Cookie));

@@ -86,13 +86,31 @@ public sealed class SectionAttachProbeKernelTests
 
         Assert.That(CountOpens(collection, Slot), Is.Zero, "no count after the link is disposed");
 
-        using (var links = collection.AttachAll())
+        // Attaching the program again needs Linux 5.13 (before, its first link's close drops its target, and the SDK says
+        // so): there AttachAll runs on a second load of the collection.
+        Collection? reloaded = null;
+        LinkSet links;
+        try
         {
-            Assert.That(links, Has.Count.EqualTo(1).And.All.TypeOf<TracingLink>());
-            Assert.That(CountOpens(collection, Slot), Is.GreaterThanOrEqualTo(3UL), "lsm attached by AttachAll");
+            links = collection.AttachAll();
+        }
+        catch (EbpfNotSupportedException e) when (e.MinimumKernelVersion == "5.13")
+        {
+            reloaded = Collection.Load(spec);
+            links = reloaded.AttachAll();
         }
 
-        Assert.That(CountOpens(collection, Slot), Is.Zero, "no count after the link set is disposed");
+        using (reloaded)
+        {
+            var counted = reloaded ?? collection;
+            using (links)
+            {
+                Assert.That(links, Has.Count.EqualTo(1).And.All.TypeOf<TracingLink>());
+                Assert.That(CountOpens(counted, Slot), Is.GreaterThanOrEqualTo(3UL), "lsm attached by AttachAll");
+            }
+
+            Assert.That(CountOpens(counted, Slot), Is.Zero, "no count after the link set is disposed");
+        }
     }
 
     /// <summary>Opens a file three times; returns how much <paramref name="slot"/> grew meanwhile.</summary>

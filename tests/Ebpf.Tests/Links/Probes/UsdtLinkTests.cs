@@ -128,7 +128,7 @@ public sealed class UsdtLinkTests
         using (var link = Usdt.Attach(RecordArgs.FileDescriptor, RecordArgs.Name, RecordArgs.Info().MapIds, UsdtTargetBinary.Path, "ebpf_test", "forms",
             new UsdtOptions { Pid = process.Id }, haveCookie: false, TestProgramLoader.Sys))
         {
-            Assert.That(link.Uprobes[0].Info().Cookie ?? 0, Is.Zero, "no cookie without cookie support (null where link info does not report it)");
+            Assert.That(PerfEventLinkInfo.Read(link.Uprobes[0])?.Cookie ?? 0, Is.Zero, "no cookie without cookie support (null where link info does not report it)");
             Span<byte> value = stackalloc byte[4];
             Assert.That(IpMap.TryLookup(BitConverter.GetBytes(expected), value), Is.True);
             Assert.That(BitConverter.ToInt32(value), Is.EqualTo(link.SpecIds[0]));

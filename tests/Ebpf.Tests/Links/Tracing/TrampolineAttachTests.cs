@@ -28,13 +28,7 @@ public sealed class TrampolineAttachTests : CountingProgramFixture
 
         // The link holds the program: closing the program's descriptor above does not detach it.
         Assert.That(Loader.WaitAbove(0, () => LinkTestNative.GetPid()), Is.GreaterThan(0UL));
-        var info = link.Info();
-        using (Assert.EnterMultipleScope())
-        {
-            Assert.That(info.Type, Is.EqualTo(BpfLinkType.Tracing));
-            Assert.That(info.AttachType, Is.EqualTo(BpfAttachType.TraceFexit));
-            Assert.That(info.TargetBtfId, Is.EqualTo(btfId));
-        }
+        TracingLinkTests.AssertTracingLinkInfo(link.Info(), BpfAttachType.TraceFexit, btfId);
 
         link.Dispose();
         Thread.Sleep(20);
