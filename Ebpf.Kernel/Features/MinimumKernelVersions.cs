@@ -1,3 +1,5 @@
+using Ebpf.Kernel.Interop;
+
 namespace Ebpf.Kernel;
 
 /// <summary>The first Linux version that has each map type, program type and map flag, for feature messages.</summary>
@@ -78,6 +80,21 @@ internal static class MinimumKernelVersions
         BpfMapFlags.PreserveElems or BpfMapFlags.InnerMap => "5.10",
         BpfMapFlags.Link => "6.4",
         BpfMapFlags.SegvOnFault or BpfMapFlags.NoUserConv or BpfMapFlags.TokenFd => "6.9",
+        _ => null,
+    };
+
+    /// <summary>
+    /// The first version whose maps of <paramref name="type"/> take the element or batch command
+    /// <paramref name="command"/>, or null when unknown or no version does. Older kernels answer ENOTSUPP.
+    /// </summary>
+    public static string? Of(BpfCommand command, BpfMapType type) => (command, type) switch
+    {
+        (BpfCommand.MapLookupAndDeleteElem, BpfMapType.Queue or BpfMapType.Stack) => "4.20",
+        (BpfCommand.MapLookupAndDeleteElem, BpfMapType.Hash or BpfMapType.PercpuHash or BpfMapType.LruHash or BpfMapType.LruPercpuHash) => "5.14",
+        (BpfCommand.MapLookupBatch or BpfCommand.MapLookupAndDeleteBatch or BpfCommand.MapUpdateBatch or BpfCommand.MapDeleteBatch,
+            BpfMapType.Hash or BpfMapType.PercpuHash or BpfMapType.LruHash or BpfMapType.LruPercpuHash) => "5.6",
+        (BpfCommand.MapLookupBatch or BpfCommand.MapUpdateBatch, BpfMapType.Array) => "5.6",
+        (BpfCommand.MapLookupBatch or BpfCommand.MapUpdateBatch, BpfMapType.PercpuArray) => "5.13",
         _ => null,
     };
 }

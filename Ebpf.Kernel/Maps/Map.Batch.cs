@@ -43,6 +43,7 @@ public sealed partial class Map
     /// <returns>The number written (all of them unless an exception says otherwise).</returns>
     /// <exception cref="ArgumentException">The buffers' sizes disagree, or <paramref name="flags"/> has NoExist or Exist.</exception>
     /// <exception cref="EbpfException">An element failed (E2BIG when full); the elements before it were written.</exception>
+    /// <exception cref="EbpfNotSupportedException">The kernel has no batch updates for this map type (per-CPU arrays before 5.13).</exception>
     public unsafe int UpdateBatch(ReadOnlySpan<byte> keys, ReadOnlySpan<byte> values, MapUpdateFlags flags = MapUpdateFlags.Any)
     {
         if ((flags & ~MapUpdateFlags.Lock) != 0)
@@ -57,7 +58,10 @@ public sealed partial class Map
         {
             var attr = BatchAttr(k, v, count, (BpfElemFlags)flags);
             var errno = Batch(BpfCommand.MapUpdateBatch, ref attr);
-            errno.ThrowIfFailed(BpfCommand.MapUpdateBatch);
+            if (errno != Errno.None)
+            {
+                ThrowFor(errno, BpfCommand.MapUpdateBatch);
+            }
             return (int)attr.Count;
         }
     }
@@ -82,7 +86,7 @@ public sealed partial class Map
             var errno = Batch(BpfCommand.MapDeleteBatch, ref attr);
             if (errno is not (Errno.None or Errno.ENOENT))
             {
-                errno.ThrowIfFailed(BpfCommand.MapDeleteBatch);
+                ThrowFor(errno, BpfCommand.MapDeleteBatch);
             }
 
             return (int)attr.Count;
@@ -146,7 +150,7 @@ public sealed partial class Map
                     throw new ArgumentException(
                         $"batch buffers of {count} elements are smaller than one hash bucket of map {Name}; pass larger buffers", nameof(keys));
                 default:
-                    throw errno.ToException(command);
+                    throw ExceptionFor(errno, command);
             }
         }
     }

@@ -72,8 +72,12 @@ public sealed partial class Map
     /// <summary>Copies the value of <paramref name="key"/> into <paramref name="value"/> and deletes the element (Linux 5.14 for hash maps).</summary>
     /// <returns>False when no element has the key.</returns>
     /// <exception cref="ArgumentException">A buffer has the wrong size.</exception>
-    public bool TryLookupAndDelete(ReadOnlySpan<byte> key, Span<byte> value) =>
-        NotFoundIsFalse(KeyValueElem(BpfCommand.MapLookupAndDeleteElem, key, value, BpfElemFlags.Any), BpfCommand.MapLookupAndDeleteElem);
+    /// <exception cref="EbpfNotSupportedException">The kernel has no lookup-and-delete for this map type (hash maps before 5.14).</exception>
+    public bool TryLookupAndDelete(ReadOnlySpan<byte> key, Span<byte> value)
+    {
+        var errno = KeyValueElem(BpfCommand.MapLookupAndDeleteElem, key, value, BpfElemFlags.Any);
+        return errno == Errno.None || (errno != Errno.ENOENT && ThrowFor(errno, BpfCommand.MapLookupAndDeleteElem));
+    }
 
     /// <summary>Copies the value of <paramref name="key"/> into <paramref name="value"/> and deletes the element.</summary>
     /// <exception cref="EbpfKeyNotFoundException">No element has the key.</exception>
@@ -166,6 +170,18 @@ public sealed partial class Map
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static bool Throw(Errno errno, BpfCommand command) => throw errno.ToException(command);
+
+    /// <summary>
+    /// Throws the exception of <paramref name="command"/> failing on this map: ENOTSUPP/EOPNOTSUPP name the command
+    /// and map type, with the first kernel whose maps of this type take it when known.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool ThrowFor(Errno errno, BpfCommand command) => throw ExceptionFor(errno, command);
+
+    private Exception ExceptionFor(Errno errno, BpfCommand command) => errno is Errno.EOPNOTSUPP or Errno.ENOTSUPP
+        ? new EbpfNotSupportedException(
+            $"{KernelNames.Of(command)} on {KernelNames.Of(Type)} maps", MinimumKernelVersions.Of(command, Type), errno, new EbpfException(command, errno))
+        : errno.ToException(command);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void CheckKey(int length, string parameter = "key")

@@ -67,7 +67,16 @@ internal static unsafe class KernelPrograms
             attr.MapName = BpfObjectName.From(name);
         }
 
-        return sys.MapCreate(attr);
+        try
+        {
+            return sys.MapCreate(attr);
+        }
+        catch (EbpfException e) when (e.Errno == Errno.EINVAL)
+        {
+            // A map type newer than the kernel (user ring buffer before 6.1) is refused with a bare EINVAL: the probe names it.
+            KernelRefusal.Require($"map type {type}", () => Features.Default.HaveMapType(type));
+            throw;
+        }
     }
 
     public static MapInfo MapInfoOf(IBpfSyscalls sys, BpfFileDescriptor fd)

@@ -37,7 +37,9 @@ public sealed unsafe class MapDefinitionKernelTests
     [TestCase("maps_iproute2")]
     public void Kernel_creates_every_map_and_takes_the_initial_contents(string name)
     {
-        var specs = ObjectMaps.Read(TestPrograms.Path(name)).ToDictionary(m => m.Name, StringComparer.Ordinal);
+        // Map types the kernel lacks (a bloom filter before 5.16) are left out, each named in the output.
+        var specs = ObjectMaps.Read(TestPrograms.Path(name)).Where(m => !MissingMapTypes.Lacks(m.Name, m.Type))
+            .ToDictionary(m => m.Name, StringComparer.Ordinal);
         var fds = new Dictionary<string, BpfFileDescriptor>(StringComparer.Ordinal);
         try
         {

@@ -4,10 +4,18 @@ using Ebpf.Kernel.Interop;
 
 namespace Ebpf.Tests.Kernel;
 
-/// <summary>Feature probes against the running kernel (6.x: everything below exists).</summary>
+/// <summary>Feature probes against the running kernel: map types compared with bpftool's probe, other features found or named as missing.</summary>
 [Category("Kernel")]
 public sealed class FeaturesKernelTests
 {
+    // bpftool's probe of the running kernel (libbpf's): "have_bloom_filter_map_type" and the like.
+    private static readonly Lazy<Dictionary<string, bool>> BpftoolMapTypes = new(() =>
+    {
+        using var json = System.Text.Json.JsonDocument.Parse(ExternalTool.Run("bpftool", "-j", "feature", "probe", "kernel"));
+        return json.RootElement.GetProperty("map_types").EnumerateObject()
+            .ToDictionary(p => p.Name, p => p.Value.GetBoolean(), StringComparer.Ordinal);
+    });
+
     private Features _features = null!;
 
     [SetUp]
@@ -25,10 +33,28 @@ public sealed class FeaturesKernelTests
     [TestCase(BpfMapType.StackTrace)]
     [TestCase(BpfMapType.CgroupStorage)]
     [TestCase(BpfMapType.BloomFilter)]
+    [TestCase(BpfMapType.UserRingbuf)]
     [TestCase(BpfMapType.StructOps)]
     public void MapTypesOfThisKernel(BpfMapType type)
     {
-        Assert.DoesNotThrow(() => _features.HaveMapType(type));
+        string key = $"have_{KernelNames.Of(type)["BPF_MAP_TYPE_".Length..].ToLowerInvariant()}_map_type";
+        Assert.That(BpftoolMapTypes.Value.TryGetValue(key, out bool expected), Is.True, $"bpftool reports {key}");
+        EbpfNotSupportedException? missing = null;
+        try
+        {
+            _features.HaveMapType(type);
+        }
+        catch (EbpfNotSupportedException e)
+        {
+            missing = e;
+            TestContext.Out.WriteLine(e.Message);
+        }
+
+        Assert.That(missing is null, Is.EqualTo(expected), $"{type}: our probe and bpftool's agree ({missing?.Message ?? "present"})");
+        if (missing is not null)
+        {
+            Assert.That(missing.MinimumKernelVersion, Is.Not.Null, "a missing map type names the kernel that added it");
+        }
     }
 
     [Test]

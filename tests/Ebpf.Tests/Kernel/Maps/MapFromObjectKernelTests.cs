@@ -23,7 +23,8 @@ public sealed class MapFromObjectKernelTests
         var created = new Dictionary<string, Map>(StringComparer.Ordinal);
         try
         {
-            var specs = collection.Maps.Values.Where(m => m.Type != BpfMapType.StructOps)
+            // Map types the kernel lacks (a bloom filter before 5.16) are left out, each named in the output.
+            var specs = collection.Maps.Values.Where(m => m.Type != BpfMapType.StructOps && !MissingMapTypes.Lacks(m.Name, m.Type))
                 .OrderBy(m => m.Contents.Any(e => e.ValueReference is not null) ? 1 : 0)
                 .ToList();
             Assert.That(specs, Is.Not.Empty);

@@ -140,4 +140,24 @@ public sealed unsafe class MapWalkTests
         var e = Assert.Throws<ArgumentException>(() => map.LookupBatch(ref cursor, keys.AsSpan(), values.AsSpan()))!;
         Assert.That(e.Message, Does.Contain("hash bucket"));
     }
+
+    [Test]
+    public void CommandsTheMapTypeLacksNameTheTypeAndTheFirstKernelWithThem()
+    {
+        var sys = FakeHash([1]);
+        sys.Setup(s => s.TryMapLookupAndDeleteElem(in It.Ref<MapElemAttr>.IsAny)).Returns(Errno.ENOTSUPP);
+        sys.Setup(s => s.TryMapUpdateBatch(ref It.Ref<MapBatchAttr>.IsAny)).Returns(Errno.ENOTSUPP);
+        using var hash = Map.Create(Spec, syscalls: sys.Object);
+        using var array = Map.Create(Spec with { Type = BpfMapType.Array }, syscalls: sys.Object);
+        using var perCpuArray = Map.Create(Spec with { Type = BpfMapType.PercpuArray }, syscalls: sys.Object);
+
+        var lookupAndDelete = Assert.Throws<EbpfNotSupportedException>(() => hash.TryLookupAndDelete(1u, out uint _))!;
+        var noVersion = Assert.Throws<EbpfNotSupportedException>(() => array.TryLookupAndDelete(1u, out uint _))!;
+        var batch = Assert.Throws<EbpfNotSupportedException>(() => perCpuArray.UpdateBatch(new byte[4], new byte[perCpuArray.ValueStride]))!;
+        using var scope = Assert.EnterMultipleScope();
+        Assert.That((lookupAndDelete.Feature, lookupAndDelete.MinimumKernelVersion), Is.EqualTo(("BPF_MAP_LOOKUP_AND_DELETE_ELEM on BPF_MAP_TYPE_HASH maps", "5.14")));
+        Assert.That(lookupAndDelete.Errno, Is.EqualTo(Errno.ENOTSUPP));
+        Assert.That((noVersion.Feature, noVersion.MinimumKernelVersion), Is.EqualTo(("BPF_MAP_LOOKUP_AND_DELETE_ELEM on BPF_MAP_TYPE_ARRAY maps", (string?)null)));
+        Assert.That((batch.Feature, batch.MinimumKernelVersion), Is.EqualTo(("BPF_MAP_UPDATE_BATCH on BPF_MAP_TYPE_PERCPU_ARRAY maps", "5.13")));
+    }
 }

@@ -19,7 +19,10 @@ public sealed class TypedMapKernelTests
         Assert.That(typed.TryLookup(3, out _), Is.False);
         Assert.That(typed.Entries().OrderBy(e => e.Key).Select(e => (e.Key, e.Value)), Is.EqualTo(new[] { (1u, 10UL), (2u, 20UL) }));
         Assert.That(typed.Keys().Order(), Is.EqualTo(new[] { 1u, 2u }));
-        Assert.That(typed.TryLookupAndDelete(1, out ulong removed) && removed == 10, Is.True);
+        OptionalStep.Run(
+            "BPF_MAP_LOOKUP_AND_DELETE_ELEM on a hash map",
+            () => Assert.That(typed.TryLookupAndDelete(1, out ulong removed) && removed == 10, Is.True),
+            () => typed.Delete(1));
         typed.Delete(2);
         Assert.That(typed.TryDelete(2), Is.False);
         Assert.That(() => typed.Lookup(2), Throws.TypeOf<EbpfKeyNotFoundException>());
@@ -73,7 +76,10 @@ public sealed class TypedMapKernelTests
 
         Assert.That(typed.DeleteBatch(keys.AsSpan(0, 50)), Is.EqualTo(50));
         Assert.That(typed.TryLookup(10, out _), Is.False);
-        Assert.That(typed.LookupAndDelete(60), Is.EqualTo(600UL));
+        OptionalStep.Run(
+            "BPF_MAP_LOOKUP_AND_DELETE_ELEM on a hash map",
+            () => Assert.That(typed.LookupAndDelete(60), Is.EqualTo(600UL)),
+            () => typed.Delete(60));
         var drained = ReadAll(typed, delete: true);
         Assert.That(drained, Has.Count.EqualTo(149));
         Assert.That(drained[150], Is.EqualTo(1500UL));
@@ -178,9 +184,15 @@ public sealed class TypedMapKernelTests
 
         Assert.That(entries.Select(e => e.Value).Distinct().Count(), Is.EqualTo(3), "each entry has its own array");
         var taken = new uint[cpus];
-        Assert.That(perCpu.TryLookupAndDelete(2, taken), Is.True);
-        Assert.That(taken, Is.EqualTo(Enumerable.Range(0, cpus).Select(cpu => 200u + (uint)cpu)));
-        Assert.That(perCpu.TryLookupAndDelete(2, taken), Is.False);
+        OptionalStep.Run(
+            "BPF_MAP_LOOKUP_AND_DELETE_ELEM on a per-CPU hash map",
+            () =>
+            {
+                Assert.That(perCpu.TryLookupAndDelete(2, taken), Is.True);
+                Assert.That(taken, Is.EqualTo(Enumerable.Range(0, cpus).Select(cpu => 200u + (uint)cpu)));
+                Assert.That(perCpu.TryLookupAndDelete(2, taken), Is.False);
+            },
+            () => perCpu.Delete(2));
         Assert.That(() => new PerCpuMap<uint, ulong>(map).Entries(), Throws.ArgumentException);
         Assert.That(() => map.Entries<uint, uint>(), Throws.ArgumentException.With.Message.Contains("EntriesPerCpu"));
     }
@@ -209,7 +221,8 @@ public sealed class TypedMapKernelTests
         int cpus = PossibleCpus.Count;
         var keys = Enumerable.Range(0, count).Select(i => (uint)i).ToArray();
         var values = keys.SelectMany(k => Enumerable.Range(0, cpus).Select(cpu => value(k, cpu))).ToArray();
-        Assert.That(perCpu.UpdateBatch(keys, values), Is.EqualTo(count));
+        // Batches are the subject: a kernel without them for this map type (per-CPU arrays before 5.13) skips the test.
+        Assert.That(KernelRefusal.Run($"batch operations on {((Map)perCpu).Type}", () => perCpu.UpdateBatch(keys, values)), Is.EqualTo(count));
 
         var one = new TValue[cpus];
         perCpu.Lookup(7, one);
