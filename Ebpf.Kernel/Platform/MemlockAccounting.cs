@@ -93,28 +93,28 @@ internal sealed class MemlockAccounting
     {
         try
         {
-            var limit = _system.GetMemlockLimit();
-            if (limit.Current == ResourceLimit.Infinity)
-            {
-                return;
-            }
-
+            MemlockLimit.Remove(_system);
+        }
+        catch (EbpfPermissionException)
+        {
+            // No CAP_SYS_RESOURCE to raise the hard limit: take the soft limit up to it.
+            RaiseFailed = ChargesMemlock == true;
             try
             {
-                _system.SetMemlockLimit(new ResourceLimit(ResourceLimit.Infinity, ResourceLimit.Infinity));
-            }
-            catch (EbpfPermissionException)
-            {
-                RaiseFailed = ChargesMemlock == true;
+                var limit = _system.GetMemlockLimit();
                 if (limit.Current < limit.Maximum)
                 {
                     _system.SetMemlockLimit(new ResourceLimit(limit.Maximum, limit.Maximum));
                 }
             }
+            catch (EbpfException)
+            {
+                // The limit stays, and a refusal's message names it.
+            }
         }
         catch (EbpfException)
         {
-            // getrlimit or the lesser setrlimit failed: the limit stays, and a refusal's message names it.
+            // getrlimit failed: the limit stays, and a refusal's message names it.
         }
     }
 
